@@ -1,0 +1,174 @@
+"""The error and warning catalogue of hrp-coding.
+
+Every problem a user can meet is one of the classes below, so that notebooks and scripts can catch
+exactly what they expect. Errors name the thing: the file, line, coder, unit or code concerned, the
+value received and what is allowed. Validators collect every problem before raising (see
+:class:`Problem` and :func:`format_problems`).
+
+This module imports nothing from the rest of the package (it is the lowest layer).
+
+Examples
+--------
+>>> err = CodebookError([Problem("codes[3].parent", "unknown code 'holdng'", hint="did you mean 'holding'?")],
+...                     source="codebook.yaml")
+>>> isinstance(err, ValueError)
+True
+>>> print(err)
+codebook.yaml: 1 problem
+  codes[3].parent: unknown code 'holdng' (did you mean 'holding'?)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "AgreementError",
+    "AgreementWarning",
+    "AnchorWarning",
+    "CodebookError",
+    "CodebookVersionWarning",
+    "CodingsImportError",
+    "DegenerateAgreementWarning",
+    "HrpCodingError",
+    "HrpCodingWarning",
+    "JournalError",
+    "JournalWarning",
+    "ModelFileError",
+    "PrevalenceWarning",
+    "Problem",
+    "ProjectError",
+    "RefiError",
+    "RefiWarning",
+    "SuggestError",
+    "TranscriptError",
+    "TranscriptWarning",
+    "format_problems",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found by a validator.
+
+    ``path`` locates it inside the data (``codes[3].parent``, ``row 12``, ``line 4``); ``file``,
+    ``line`` and ``column`` locate it in a file when known; ``hint`` says how to fix it.
+    """
+
+    path: str
+    message: str
+    hint: str | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f" (line {self.line}" + (f", column {self.column}" if self.column is not None else "") + ")"
+        text = f"{where}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+def format_problems(problems: Iterable[Problem], source: str | None = None) -> str:
+    """Render problems as one readable block: a header naming the source, then one line each."""
+    problems = list(problems)
+    noun = "problem" if len(problems) == 1 else "problems"
+    header = f"{source}: {len(problems)} {noun}" if source else f"{len(problems)} {noun}"
+    return "\n".join([header, *(f"  {p}" for p in problems)])
+
+
+class HrpCodingError(Exception):
+    """Base class of every error raised by hrp-coding."""
+
+
+class _ProblemsError(HrpCodingError, ValueError):
+    """An error that carries every problem a validator found, not only the first."""
+
+    def __init__(self, problems: Iterable[Problem] | str, source: str | None = None):
+        if isinstance(problems, str):
+            problems = [Problem("", problems)]
+        self.problems: list[Problem] = list(problems)
+        self.source = source
+        super().__init__(format_problems(self.problems, source))
+
+    def __reduce__(self):  # keep pickling (multiprocessing, pytest-xdist) working
+        return (type(self), (self.problems, self.source))
+
+
+class CodebookError(_ProblemsError):
+    """A codebook file or edit is invalid; ``.problems`` lists every problem with its path."""
+
+
+class TranscriptError(_ProblemsError):
+    """A transcript file cannot be read as it is (encoding, format, speaker labels...)."""
+
+
+class CodingsImportError(_ProblemsError):
+    """A codings table (CSV) has rows that cannot be imported; nothing was written."""
+
+
+class ProjectError(HrpCodingError, ValueError):
+    """A project folder, transcript id, coder or coding is missing or inconsistent."""
+
+
+class JournalError(HrpCodingError, OSError):
+    """A coder journal cannot be read or appended to (not for a torn last line: that is a warning)."""
+
+
+class AgreementError(HrpCodingError, ValueError):
+    """Ratings given to a reliability coefficient are malformed (shape, labels, weights...)."""
+
+
+class SuggestError(HrpCodingError, ValueError):
+    """The code suggester was given data it cannot learn from or predict on."""
+
+
+class ModelFileError(HrpCodingError, ValueError):
+    """A saved suggester file is malformed, tampered with or of an unknown format; nothing was executed."""
+
+
+class RefiError(_ProblemsError):
+    """A REFI-QDA file (.qdc, .qdpx) is unreadable or hostile (zip slip, zip bomb, XML entities)."""
+
+
+class HrpCodingWarning(UserWarning):
+    """Base class of every warning issued by hrp-coding."""
+
+
+class AgreementWarning(HrpCodingWarning):
+    """Base class of reliability warnings."""
+
+
+class DegenerateAgreementWarning(AgreementWarning):
+    """A coefficient met a degenerate case (one coder, one category, no variation, no pairable unit).
+
+    The value returned follows the documented policy in :mod:`hrp_coding.agreement`.
+    """
+
+
+class PrevalenceWarning(AgreementWarning):
+    """High raw agreement meets a low chance-corrected coefficient (the kappa paradox)."""
+
+
+class JournalWarning(HrpCodingWarning):
+    """A coder journal had a torn or unreadable line; it was skipped and every other event kept."""
+
+
+class AnchorWarning(HrpCodingWarning):
+    """Some codings could not be re-anchored after a transcript changed; they are kept and listed."""
+
+
+class TranscriptWarning(HrpCodingWarning):
+    """A transcript was read, but something in it was guessed or repaired (say which, and where)."""
+
+
+class CodebookVersionWarning(HrpCodingWarning):
+    """A model or coding was made with another codebook version than the one in use."""
+
+
+class RefiWarning(HrpCodingWarning):
+    """A REFI-QDA file deviates from the standard in a known, tolerated way."""
