@@ -31,6 +31,7 @@ __all__ = [
     "CodebookVersionWarning",
     "CodingsImportError",
     "DegenerateAgreementWarning",
+    "ExperimentalWarning",
     "HrpCodingError",
     "HrpCodingWarning",
     "JournalError",
@@ -148,6 +149,11 @@ class DegenerateAgreementWarning(AgreementWarning):
 
     The value returned follows the documented policy in :mod:`hrp_coding.agreement`.
     """
+
+
+class ExperimentalWarning(AgreementWarning):
+    """A coefficient is implemented from its published formulas but not yet checked against a published
+    worked example (e.g. the newer unitizing family |u-alpha, cu-alpha, (k)u-alpha)."""
 
 
 class PrevalenceWarning(AgreementWarning):
