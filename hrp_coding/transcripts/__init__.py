@@ -1,0 +1,63 @@
+"""Transcripts: readers into one canonical :class:`Transcript`, segmentation, de-identification.
+
+Canonical text is UTF-8, NFC, LF line endings, no BOM; every offset counts code points and ends
+are exclusive. Readers: ``.txt``/``.md`` (speaker-labelled lines), ``.docx``, ``.vtt``/``.srt``
+(:func:`read_transcript`) and utterance tables such as AnnoMI (:func:`read_utterance_table`).
+:func:`segment` cuts a transcript into turns, sentences or paragraphs with stable ids, and
+:class:`Deidentifier` replaces names, places and patterns with consistent pseudonyms.
+
+Examples
+--------
+>>> from hrp_coding.transcripts import transcript_from_text
+>>> t = transcript_from_text("Interviewer: Hi.\\nP01: Hello there.\\n", "P01")
+>>> [t.turn_text(turn) for turn in t.turns]
+['Hi.', 'Hello there.']
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from hrp_coding.transcripts.model import Transcript, Turn, default_role
+from hrp_coding.transcripts.readers import read_transcript
+from hrp_coding.transcripts.readers.text import transcript_from_text
+
+__all__ = [
+    "DeidReport",
+    "Deidentifier",
+    "Transcript",
+    "Turn",
+    "UtteranceTable",
+    "annomi_columns",
+    "default_role",
+    "read_annomi",
+    "read_transcript",
+    "read_utterance_table",
+    "segment",
+    "segment_many",
+    "transcript_from_text",
+]
+
+# Loaded on first use (segmentation needs spaCy, tables need pandas).
+_LAZY = {
+    "segment": "hrp_coding.transcripts.segment",
+    "segment_many": "hrp_coding.transcripts.segment",
+    "Deidentifier": "hrp_coding.transcripts.deid",
+    "DeidReport": "hrp_coding.transcripts.deid",
+    "UtteranceTable": "hrp_coding.transcripts.readers.table",
+    "read_utterance_table": "hrp_coding.transcripts.readers.table",
+    "annomi_columns": "hrp_coding.transcripts.readers.table",
+    "read_annomi": "hrp_coding.transcripts.readers.table",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'hrp_coding.transcripts' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__
