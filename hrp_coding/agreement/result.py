@@ -1,0 +1,158 @@
+"""The result object every reliability coefficient returns.
+
+Examples
+--------
+>>> r = AgreementResult(coefficient="cohen_kappa", value=0.123456789, observed=0.7, expected=0.657,
+...                     se=0.05, ci=(0.025, 0.22), n_units=10, n_coders=2, n_pairable=10,
+...                     categories=("a", "b"), weights="identity", se_method="fleiss-cohen-everitt")
+>>> float(r)
+0.123456789
+>>> print(r)
+cohen_kappa = 0.1235 (SE 0.0500, 95% CI 0.0250 to 0.2200); observed 0.7000, expected 0.6570; 10 units, 2 coders
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field, replace
+
+__all__ = ["AgreementResult"]
+
+
+def _fmt(x: float | None, digits: int = 4) -> str:
+    if x is None:
+        return "n/a"
+    if isinstance(x, float) and math.isnan(x):
+        return "nan"
+    return f"{x:.{digits}f}"
+
+
+@dataclass(frozen=True)
+class AgreementResult:
+    """One reliability coefficient, at full precision.
+
+    Attributes
+    ----------
+    coefficient : str
+        Name of the coefficient (``"krippendorff_alpha"``, ``"cohen_kappa"``, ...).
+    value : float
+        The coefficient. Never rounded; rounding happens only in ``__str__`` and ``_repr_html_``.
+    observed, expected : float
+        Observed and chance-expected agreement (for Krippendorff's alpha: ``1 - D_o`` and ``1 - D_e``
+        on the normalised disagreement scale, so that ``value == (observed - expected) / (1 - expected)``
+        holds for every coefficient).
+    se : float or None
+        Standard error (``None`` when not computed or not defined).
+    ci : tuple of float or None
+        95% confidence interval.
+    n_units : int
+        Units with at least one rating.
+    n_coders : int
+        Coders with at least one rating.
+    n_pairable : int
+        Units with at least two ratings (the units that carry agreement information).
+    categories : tuple
+        The categories, in order, including unused ones passed in ``categories=``.
+    weights : str
+        The weighting scheme (``"identity"``, ``"linear"``, ``"quadratic"``, ``"ordinal"``, ``"ratio"``,
+        ``"custom"``) or, for Krippendorff's alpha, the level of measurement.
+    se_method : str or None
+        How ``se`` was obtained (``"gwet-linearisation"``, ``"fleiss-cohen-everitt"``, ``"bootstrap"``,
+        ``"krippendorff-bootstrap"``) or ``None``.
+    notes : tuple of str
+        Anything the reader must know (degenerate cases, dropped units...).
+    """
+
+    coefficient: str
+    value: float
+    observed: float
+    expected: float
+    se: float | None = None
+    ci: tuple[float, float] | None = None
+    n_units: int = 0
+    n_coders: int = 0
+    n_pairable: int = 0
+    categories: tuple = ()
+    weights: str = "identity"
+    se_method: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def level(self) -> str:
+        """Alias of ``weights`` (the level of measurement, for Krippendorff's alpha)."""
+        return self.weights
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def replace(self, **changes) -> AgreementResult:
+        """Return a copy with some fields changed (the result itself is frozen)."""
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict:
+        """The fields as a plain dict (``ci`` split into ``ci_low`` and ``ci_high``)."""
+        lo, hi = self.ci if self.ci is not None else (None, None)
+        return {
+            "coefficient": self.coefficient,
+            "value": self.value,
+            "observed": self.observed,
+            "expected": self.expected,
+            "se": self.se,
+            "ci_low": lo,
+            "ci_high": hi,
+            "n_units": self.n_units,
+            "n_coders": self.n_coders,
+            "n_pairable": self.n_pairable,
+            "n_categories": len(self.categories),
+            "weights": self.weights,
+            "se_method": self.se_method,
+            "notes": "; ".join(self.notes),
+        }
+
+    def to_frame(self):
+        """One-row DataFrame (index = coefficient name), full precision.
+
+        Examples
+        --------
+        >>> r = AgreementResult("scott_pi", 0.5, 0.75, 0.5, n_units=4, n_coders=2, n_pairable=4)
+        >>> r.to_frame().loc["scott_pi", "value"]
+        np.float64(0.5)
+        """
+        import pandas as pd
+
+        d = self.as_dict()
+        name = d.pop("coefficient")
+        return pd.DataFrame([d], index=pd.Index([name], name="coefficient"))
+
+    def __str__(self) -> str:
+        text = f"{self.coefficient} = {_fmt(self.value)}"
+        if self.se is not None:
+            text += f" (SE {_fmt(self.se)}"
+            if self.ci is not None:
+                text += f", 95% CI {_fmt(self.ci[0])} to {_fmt(self.ci[1])}"
+            text += ")"
+        text += f"; observed {_fmt(self.observed)}, expected {_fmt(self.expected)}"
+        text += f"; {self.n_units} units, {self.n_coders} coders"
+        if self.n_pairable != self.n_units:
+            text += f", {self.n_pairable} pairable"
+        for note in self.notes:
+            text += f"\nnote: {note}"
+        return text
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ("value", _fmt(self.value)),
+            ("observed agreement", _fmt(self.observed)),
+            ("expected agreement", _fmt(self.expected)),
+            ("standard error", _fmt(self.se) + (f" ({self.se_method})" if self.se_method else "")),
+            ("95% CI", "n/a" if self.ci is None else f"{_fmt(self.ci[0])} to {_fmt(self.ci[1])}"),
+            ("units / pairable / coders", f"{self.n_units} / {self.n_pairable} / {self.n_coders}"),
+            ("categories", str(len(self.categories))),
+            ("weights / level", self.weights),
+        ]
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                       for k, v in rows)
+        notes = "".join(f"<p><em>note:</em> {html.escape(n)}</p>" for n in self.notes)
+        return (f"<div class='hrp-agreement'><strong>{html.escape(self.coefficient)}</strong>"
+                f"<table>{body}</table>{notes}</div>")
