@@ -323,16 +323,16 @@ def target_warnings(tid: str, annotations: list[Annotation]) -> list[str]:
                 warnings.append(f"{tid}: {code} coded {counts.get(code, 0)} times (target >= {minimum})")
         if len(counts) < 12:
             warnings.append(f"{tid}: {len(counts)} distinct codes (target >= 12)")
-        if not 22 <= len(annotations) <= 32:
-            warnings.append(f"{tid}: {len(annotations)} annotation rows (target 22-32)")
+        if not 22 <= len(annotations) <= 45:
+            warnings.append(f"{tid}: {len(annotations)} annotation rows (target 22-45)")
     else:
         if limits < 6:
             warnings.append(f"{tid}: signaling_the_limits coded {limits} times (target >= 6)")
         new = sum(1 for a in annotations if a.note.startswith("NEW CODE?"))
         if not 2 <= new <= 4:
             warnings.append(f"{tid}: {new} rows with a 'NEW CODE?' note (target 2-4)")
-        if not 20 <= len(annotations) <= 30:
-            warnings.append(f"{tid}: {len(annotations)} annotation rows (target 20-30)")
+        if not 20 <= len(annotations) <= 40:
+            warnings.append(f"{tid}: {len(annotations)} annotation rows (target 20-40)")
     return warnings
 
 
