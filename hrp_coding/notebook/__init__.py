@@ -1,0 +1,26 @@
+"""Jupyter-side pieces: plots, HTML renderers and the coding widget.
+
+Everything here is imported on first use; matplotlib and anywidget load only when a plot or a widget
+is made.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_LAZY = {
+    "cooccurrence_heatmap": "hrp_coding.notebook.plots",
+    "agreement_chart": "hrp_coding.notebook.plots",
+    "saturation_curve": "hrp_coding.notebook.plots",
+    "code_timeline": "hrp_coding.notebook.plots",
+    "render_coded_text": "hrp_coding.notebook.html",
+    "CodedTranscript": "hrp_coding.notebook.html",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'hrp_coding.notebook' has no attribute {name!r}")

@@ -1,0 +1,125 @@
+"""Plots for notebooks and reports: co-occurrence heatmap, agreement chart, saturation curve, code timeline.
+
+Each function draws on ``ax`` (a new figure when None) and returns the matplotlib Figure, so it shows
+in Jupyter and can be saved. matplotlib is imported on first call.
+
+Examples
+--------
+>>> import pandas as pd
+>>> pairs = pd.DataFrame({"code_a": ["holding"], "code_b": ["staying_with"], "jaccard": [0.4]})
+>>> fig = cooccurrence_heatmap(pairs)
+>>> fig.axes[0].get_title()
+'Code co-occurrence (jaccard)'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["agreement_chart", "code_timeline", "cooccurrence_heatmap", "saturation_curve"]
+
+
+def _axes(ax, size):
+    if ax is not None:
+        return ax.figure, ax
+    from matplotlib.figure import Figure
+
+    # A bare Figure (no pyplot state): safe in scripts, servers and tests, and displayed by Jupyter.
+    fig = Figure(figsize=size, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def cooccurrence_heatmap(pairs: pd.DataFrame, *, measure: str = "jaccard", codes: Sequence[str] | None = None,
+                         ax=None):
+    """Heatmap of a :func:`hrp_coding.analysis.cooccurrence` table (``measure`` = jaccard, obs_exp, n_both)."""
+    if measure not in pairs.columns:
+        raise ValueError(f"measure={measure!r} is not a column of the co-occurrence table; columns are "
+                         f"{list(pairs.columns)}")
+    names = list(codes) if codes is not None else sorted(set(pairs["code_a"]) | set(pairs["code_b"]))
+    index = {c: i for i, c in enumerate(names)}
+    matrix = np.full((len(names), len(names)), np.nan)
+    for a, b, value in zip(pairs["code_a"], pairs["code_b"], pairs[measure]):
+        if a in index and b in index:
+            matrix[index[a], index[b]] = matrix[index[b], index[a]] = value
+    fig, ax = _axes(ax, (1.2 + 0.45 * len(names), 1.0 + 0.4 * len(names)))
+    image = ax.imshow(matrix, cmap="viridis")
+    ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(len(names)), names, fontsize=8)
+    ax.set_title(f"Code co-occurrence ({measure})")
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    return fig
+
+
+def agreement_chart(table: pd.DataFrame, *, value: str = "alpha", low: str = "ci_low", high: str = "ci_high",
+                    label: str = "code", reference: Sequence[float] = (0.667, 0.8), ax=None):
+    """Per-code agreement as points with 95% intervals, with Krippendorff's .667 and .800 guide lines.
+
+    ``table`` has one row per code with columns ``label``, ``value`` and optionally ``low``/``high``.
+    """
+    for column in (label, value):
+        if column not in table.columns:
+            raise ValueError(f"column {column!r} not in the agreement table; columns are {list(table.columns)}")
+    table = table.sort_values(value, kind="stable")
+    y = np.arange(len(table))
+    fig, ax = _axes(ax, (6.5, 1.0 + 0.32 * len(table)))
+    values = table[value].to_numpy(dtype=float)
+    if low in table.columns and high in table.columns:
+        lows, highs = table[low].to_numpy(dtype=float), table[high].to_numpy(dtype=float)
+        ax.errorbar(values, y, xerr=[values - lows, highs - values], fmt="o", color="#33415c", ecolor="#8d99ae",
+                    capsize=3)
+    else:
+        ax.plot(values, y, "o", color="#33415c")
+    for line in reference:
+        ax.axvline(line, color="#c1121f", linestyle=":", linewidth=1)
+    ax.set_yticks(y, table[label].astype(str).tolist(), fontsize=8)
+    ax.set_xlim(min(-0.1, np.nanmin(values) - 0.05) if len(values) else -0.1, 1.02)
+    ax.set_xlabel(value)
+    ax.set_title("Agreement per code (95% intervals)")
+    return fig
+
+
+def saturation_curve(result, *, ax=None):
+    """Cumulative distinct codes and new codes per interview, marking where saturation is reached."""
+    frame = result.new_per_interview
+    fig, ax = _axes(ax, (6.5, 3.5))
+    ax.bar(frame["order"], frame["n_new"], color="#90be6d", label="new codes")
+    ax.plot(frame["order"], frame["cumulative"], "o-", color="#277da1", label="distinct codes so far")
+    if result.saturation_at is not None:
+        ax.axvline(result.saturation_at + 0.5, color="#f94144", linestyle="--",
+                   label=f"saturation at {result.saturation_at}")
+    ax.set_xticks(frame["order"], frame["transcript"].astype(str).tolist(), rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("codes")
+    ax.set_title(f"Saturation (base {result.base_size}, run {result.run_length}, threshold {result.threshold:.0%})")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def code_timeline(codings: pd.DataFrame, *, text_length: int, colors: Mapping[str, str] | None = None,
+                  title: str = "", ax=None):
+    """Where each code falls along one transcript: one row per code, one bar per span, per coder hatch.
+
+    ``codings`` are one transcript's codings (columns coder, code, start, end); ``text_length`` is the
+    length of its canonical text.
+    """
+    colors = dict(colors or {})
+    codes = sorted(set(codings["code"]))
+    coders = sorted(set(codings["coder"]))
+    hatches = ["", "//", "..", "xx", "\\\\"]
+    fig, ax = _axes(ax, (8, 1.0 + 0.35 * max(len(codes), 1)))
+    for row, code in enumerate(codes):
+        for k, coder in enumerate(coders):
+            spans = codings[(codings["code"] == code) & (codings["coder"] == coder)]
+            if spans.empty:
+                continue
+            height = 0.8 / len(coders)
+            ax.broken_barh(list(zip(spans["start"], spans["end"] - spans["start"])),
+                           (row - 0.4 + k * height, height), facecolors=colors.get(code, "#4e79a7"),
+                           hatch=hatches[k % len(hatches)], edgecolor="white", linewidth=0.3)
+    ax.set_yticks(range(len(codes)), codes, fontsize=8)
+    ax.set_xlim(0, text_length)
+    ax.set_xlabel("character offset" + (f"   (rows split by coder: {', '.join(coders)})" if len(coders) > 1 else ""))
+    ax.set_title(title or "Code timeline")
+    return fig
