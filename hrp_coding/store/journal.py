@@ -1,0 +1,245 @@
+"""Per-coder append-only journals: one JSON object a line, appended under a lock, fsynced per append.
+
+A journal is the only place a coding lives. Nothing in it is ever rewritten: adding, removing,
+annotating (memo), migrating (codebook evolution), re-anchoring a coding and recording an
+adjudication (decision, in the ``consensus`` journal) are all new events,
+and replaying the events in order gives the current state.
+
+Durability rules:
+
+* each append takes an exclusive lock on the file (``fcntl.flock`` on POSIX, ``msvcrt.locking``
+  on Windows), writes the whole line(s) with one ``os.write`` on a file opened in append mode,
+  then fsyncs before unlocking;
+* if the file does not end with a newline (an earlier writer was killed or the power failed in
+  mid-line), the append first writes a newline, so the torn fragment stays on its own line and
+  every later event is kept;
+* reading takes a shared lock (POSIX), so a reader never sees another writer's half-written line;
+* an unreadable line (torn fragment, invalid JSON, not an event) is reported with a
+  :class:`~hrp_coding.errors.JournalWarning` naming the file and line, and skipped. A last line
+  that lacks its newline but is a complete, valid event is kept (only the newline was lost).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> journal = Journal(pathlib.Path(tempfile.mkdtemp()) / "ana.jsonl")
+>>> event = journal.append({"event": "add", "coding_id": "c1", "coder": "ana"})
+>>> sorted(event)
+['at', 'coder', 'coding_id', 'event', 'id']
+>>> [e["coding_id"] for e in journal.events()]
+['c1']
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+import warnings
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+from hrp_coding.errors import JournalError, JournalWarning
+
+__all__ = ["EVENT_KINDS", "Journal", "new_id", "now_iso"]
+
+#: every event kind a journal may hold
+EVENT_KINDS = ("add", "remove", "memo", "migrate", "reanchor", "decision")
+
+
+def new_id() -> str:
+    """A fresh random identifier (32 hex digits)."""
+    return uuid.uuid4().hex
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 with microseconds, e.g. ``2024-05-01T10:11:12.123456+00:00``."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+if os.name == "posix":  # pragma: no branch
+    import fcntl
+
+    def _lock(fd: int, *, shared: bool = False) -> None:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+else:  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _lock(fd: int, *, shared: bool = False) -> None:
+        # msvcrt locks byte ranges and has no shared mode; lock the first byte (beyond EOF is allowed).
+        # LK_LOCK retries for about 10 s, then raises OSError; keep retrying so writers queue up.
+        if shared:
+            return
+        while True:
+            os.lseek(fd, 0, os.SEEK_SET)
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                continue
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+
+class Journal:
+    """One coder's append-only event log (``codings/<coder>.jsonl``).
+
+    Parameters
+    ----------
+    path : path-like
+        The journal file; it and its folder are created on the first append.
+
+    Notes
+    -----
+    :meth:`events` re-reads only what was appended since the last call (the file is append-only),
+    and warns once per unreadable line.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._events: list[dict] = []
+        self._offset = 0  # bytes parsed so far (always at a line boundary)
+        self._line = 0  # lines parsed so far
+        self._inode: tuple[int, int] | None = None
+        self._warned: set[int] = set()
+        self._pending_newline = False  # the last event read had no newline yet
+
+    def __repr__(self) -> str:
+        return f"Journal({str(self.path)!r})"
+
+    # -- writing -------------------------------------------------------------------------------
+    def append(self, event: Mapping) -> dict:
+        """Append one event; fills ``id`` and ``at`` when absent and returns the event as written."""
+        return self.append_many([event])[0]
+
+    def append_many(self, events: Iterable[Mapping]) -> list[dict]:
+        """Append several events with one locked write and one fsync (used by bulk imports)."""
+        complete = []
+        for event in events:
+            if "event" not in event:
+                raise JournalError(f"{self.path}: an event needs an 'event' kind, got {dict(event)!r}")
+            full = {"id": new_id(), "at": now_iso(), **event}
+            complete.append(full)
+        if not complete:
+            return []
+        data = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+                       for e in complete).encode("utf-8")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(self.path, flags, 0o644)
+        except OSError as err:
+            raise JournalError(f"cannot open journal {self.path} for appending: {err}") from err
+        try:
+            _lock(fd)
+            try:
+                if self._needs_newline():
+                    data = b"\n" + data
+                written = 0
+                while written < len(data):  # one write for regular files; loop only if the OS splits it
+                    written += os.write(fd, data[written:])
+                os.fsync(fd)
+            finally:
+                _unlock(fd)
+        except OSError as err:
+            raise JournalError(f"cannot append to journal {self.path}: {err}") from err
+        finally:
+            os.close(fd)
+        return complete
+
+    def _needs_newline(self) -> bool:
+        # Called under the exclusive lock: does the file end in mid-line (a torn earlier append)?
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(0, os.SEEK_END)
+                if handle.tell() == 0:
+                    return False
+                handle.seek(-1, os.SEEK_END)
+                return handle.read(1) != b"\n"
+        except FileNotFoundError:
+            return False
+
+    # -- reading -------------------------------------------------------------------------------
+    def events(self) -> list[dict]:
+        """Every readable event in file order (a new list; unreadable lines are warned about and skipped)."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            self._reset()
+            return []
+        inode = (stat.st_dev, stat.st_ino)
+        if inode != self._inode or stat.st_size < self._offset:
+            self._reset()
+            self._inode = inode
+        if stat.st_size > self._offset:
+            self._read_more()
+        return list(self._events)
+
+    def _reset(self) -> None:
+        self._events, self._offset, self._line, self._inode = [], 0, 0, None
+        self._pending_newline = False
+
+    def _read_more(self) -> None:
+        try:
+            with open(self.path, "rb") as handle:
+                if os.name == "posix":
+                    _lock(handle.fileno(), shared=True)
+                handle.seek(self._offset)
+                data = handle.read()
+        except OSError as err:
+            raise JournalError(f"cannot read journal {self.path}: {err}") from err
+        if self._pending_newline and data.startswith(b"\n"):
+            # the newline a later append wrote after a complete but unterminated event
+            data = data[1:]
+            self._offset += 1
+            self._pending_newline = False
+        lines = data.split(b"\n")
+        tail = lines.pop()  # b"" when the data ends with a newline, else an unterminated last line
+        for raw in lines:
+            self._line += 1
+            self._offset += len(raw) + 1
+            self._parse(raw, self._line)
+        if tail:
+            # Unterminated last line: keep it if it is a complete event, else report it as torn.
+            # Do not advance past it: a later append puts a newline after it and it is read again.
+            event = self._decode(tail)
+            if event is not None:
+                self._line += 1
+                self._offset += len(tail)
+                self._events.append(event)
+                # Its newline comes with the next append; the next read then starts with an empty line.
+                self._pending_newline = True
+            else:
+                self._warn(self._line + 1, "torn last line (no newline, incomplete JSON): skipped", tail)
+
+    def _parse(self, raw: bytes, line: int) -> None:
+        if not raw.strip():
+            return
+        event = self._decode(raw)
+        if event is None:
+            self._warn(line, "unreadable line (invalid JSON or not an event): skipped", raw)
+        else:
+            self._events.append(event)
+
+    @staticmethod
+    def _decode(raw: bytes) -> dict | None:
+        try:
+            event = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+        if not isinstance(event, dict) or event.get("event") not in EVENT_KINDS or "id" not in event:
+            return None
+        return event
+
+    def _warn(self, line: int, message: str, raw: bytes) -> None:
+        if line in self._warned:
+            return
+        self._warned.add(line)
+        excerpt = raw[:60].decode("utf-8", "replace")
+        warnings.warn(f"{self.path}, line {line}: {message} [{excerpt!r}]", JournalWarning, stacklevel=4)

@@ -1,0 +1,165 @@
+"""DataFrame views of a project's state: codings, coded segments and excerpts.
+
+Long (tidy) format with stable column names and a stable row order, so results diff well and
+compose with pandas. These functions take plain data (codings, transcripts, segments) and know
+nothing about files.
+
+Examples
+--------
+>>> import pandas as pd
+>>> segs = pd.DataFrame({"transcript": ["P01", "P01"], "segment": ["P01:t001", "P01:t002"],
+...                      "start": [0, 10], "end": [10, 20]})
+>>> cods = pd.DataFrame({"transcript": ["P01"], "coder": ["ana"], "code": ["holding"], "start": [8], "end": [20]})
+>>> coded_segments_frame(segs, cods, overlap="any")["segment"].tolist()
+['P01:t001', 'P01:t002']
+>>> coded_segments_frame(segs, cods, overlap="majority")["segment"].tolist()
+['P01:t002']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from hrp_coding.store.state import Coding
+
+__all__ = ["CODED_SEGMENT_COLUMNS", "CODING_COLUMNS", "OVERLAP_RULES", "coded_segments_frame", "codings_frame",
+           "excerpts_frame"]
+
+CODING_COLUMNS = ["coding_id", "transcript", "coder", "code", "start", "end", "text", "memo", "source", "model",
+                  "confidence", "codebook_version", "at", "status", "needs_recoding", "candidates", "original_code"]
+CODED_SEGMENT_COLUMNS = ["transcript", "segment", "start", "end", "coder", "code", "overlap_chars"]
+OVERLAP_RULES = ("any", "majority", "contain")
+
+
+def codings_frame(codings: Iterable[Coding], texts: Mapping[str, str]) -> pd.DataFrame:
+    """One row per coding (columns :data:`CODING_COLUMNS`), sorted by transcript, start, end, coder, code.
+
+    ``text`` is the coded passage of the current transcript text, or the stored quote for an
+    orphaned coding (its passage no longer exists).
+    """
+    rows = []
+    for c in codings:
+        text = c.anchor.quote if c.status == "orphaned" else texts[c.transcript][c.start:c.end]
+        rows.append((c.id, c.transcript, c.coder, c.code, c.start, c.end, text, c.memo, c.source, c.model,
+                     c.confidence, c.codebook_version, c.at, c.status, c.needs_recoding, ";".join(c.candidates),
+                     c.original_code))
+    frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
+    frame = frame.astype({"start": "int64", "end": "int64", "needs_recoding": "bool"})
+    frame["confidence"] = frame["confidence"].astype("float64")
+    frame["codebook_version"] = frame["codebook_version"].astype("Int64")
+    frame = frame.sort_values(["transcript", "start", "end", "coder", "code", "at", "coding_id"], kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def coded_segments_frame(segments: pd.DataFrame, codings: pd.DataFrame, *, overlap: str = "any",
+                         min_chars: int = 1) -> pd.DataFrame:
+    """Which coder applied which code to which segment (one row per transcript, segment, coder, code).
+
+    Parameters
+    ----------
+    segments : DataFrame
+        Columns ``transcript, segment, start, end`` (as :meth:`Project.segments`).
+    codings : DataFrame
+        Columns ``transcript, coder, code, start, end``.
+    overlap : {"any", "majority", "contain"}
+        ``any``: the span and the segment share at least ``min_chars`` characters; ``majority``: the
+        span covers more than half of the segment; ``contain``: the segment lies wholly inside the
+        span. Several spans of one coder and code never add up: each is judged on its own.
+    min_chars : int
+        Minimum number of shared characters, for every rule (default 1).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`CODED_SEGMENT_COLUMNS` (``overlap_chars``: the largest overlap of one span
+        with the segment), sorted by transcript, segment start, coder, code.
+    """
+    if overlap not in OVERLAP_RULES:
+        raise ValueError(f"overlap must be one of {', '.join(OVERLAP_RULES)}; got {overlap!r}")
+    if not isinstance(min_chars, (int, np.integer)) or isinstance(min_chars, bool) or min_chars < 1:
+        raise ValueError(f"min_chars must be an integer >= 1, got {min_chars!r}")
+    parts = []
+    seg_groups = {t: g for t, g in segments.groupby("transcript", sort=False)}
+    for tid, spans in codings.groupby("transcript", sort=False):
+        segs = seg_groups.get(tid)
+        if segs is None or segs.empty:
+            continue
+        seg_start = segs["start"].to_numpy(np.int64)
+        seg_end = segs["end"].to_numpy(np.int64)
+        order = np.argsort(seg_start, kind="stable")
+        seg_start, seg_end = seg_start[order], seg_end[order]
+        seg_ids = segs["segment"].to_numpy()[order]
+        max_end = np.maximum.accumulate(seg_end)
+        sp_start = spans["start"].to_numpy(np.int64)
+        sp_end = spans["end"].to_numpy(np.int64)
+        # candidate segments of each span: those starting before the span ends, whose running max end passes its start
+        hi = np.searchsorted(seg_start, sp_end, side="left")
+        lo = np.searchsorted(max_end, sp_start, side="right")
+        counts = np.maximum(hi - lo, 0)
+        if counts.sum() == 0:
+            continue
+        span_idx = np.repeat(np.arange(len(spans)), counts)
+        seg_idx = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi) if b > a])
+        s0 = np.maximum(seg_start[seg_idx], sp_start[span_idx])
+        s1 = np.minimum(seg_end[seg_idx], sp_end[span_idx])
+        shared = s1 - s0
+        length = seg_end[seg_idx] - seg_start[seg_idx]
+        keep = shared >= min_chars
+        if overlap == "majority":
+            keep &= 2 * shared > length
+        elif overlap == "contain":
+            keep &= (sp_start[span_idx] <= seg_start[seg_idx]) & (seg_end[seg_idx] <= sp_end[span_idx])
+        if not keep.any():
+            continue
+        parts.append(pd.DataFrame({
+            "transcript": tid,
+            "segment": seg_ids[seg_idx[keep]],
+            "start": seg_start[seg_idx[keep]],
+            "end": seg_end[seg_idx[keep]],
+            "coder": spans["coder"].to_numpy()[span_idx[keep]],
+            "code": spans["code"].to_numpy()[span_idx[keep]],
+            "overlap_chars": shared[keep],
+        }))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("start", "end", "overlap_chars") else "object")
+                             for c in CODED_SEGMENT_COLUMNS})
+    frame = pd.concat(parts, ignore_index=True)
+    frame = (frame.groupby(["transcript", "segment", "start", "end", "coder", "code"], sort=False, as_index=False)
+             ["overlap_chars"].max())
+    frame = frame.sort_values(["transcript", "start", "end", "segment", "coder", "code"], kind="stable")
+    return frame[CODED_SEGMENT_COLUMNS].reset_index(drop=True)
+
+
+def excerpts_frame(codings: pd.DataFrame, texts: Mapping[str, str], *, context: int | str = 0,
+                   turns: Mapping[str, list[tuple[int, int]]] | None = None,
+                   attributes: Mapping[str, Mapping] | None = None) -> pd.DataFrame:
+    """Coded passages with context, for constant comparison across interviews.
+
+    ``context`` is ``0`` (no context), a number of characters, or ``"turn"`` (the rest of the
+    speaker turns the passage starts and ends in; ``turns`` maps a transcript to its turns' (start,
+    end)). Columns: ``transcript, coder, code, coding_id, start, end, before, text, after, memo``,
+    then one column per transcript attribute (``attr_<name>`` when the name is taken).
+    """
+    rows = []
+    for row in codings.itertuples(index=False):
+        text = texts[row.transcript]
+        if context == "turn":
+            spans = (turns or {}).get(row.transcript, [])
+            b0 = max([s for s, e in spans if s <= row.start < max(e, s + 1)] or [row.start])
+            a1 = min([e for s, e in spans if s < row.end <= e] or [row.end])
+            b0, a1 = min(b0, row.start), max(a1, row.end)
+        else:
+            b0, a1 = max(0, row.start - context), min(len(text), row.end + context)
+        rows.append({"transcript": row.transcript, "coder": row.coder, "code": row.code, "coding_id": row.coding_id,
+                     "start": row.start, "end": row.end, "before": text[b0:row.start], "text": text[row.start:row.end],
+                     "after": text[row.end:a1], "memo": row.memo})
+    base = ["transcript", "coder", "code", "coding_id", "start", "end", "before", "text", "after", "memo"]
+    frame = pd.DataFrame(rows, columns=base)
+    names = sorted({k for attrs in (attributes or {}).values() for k in attrs})
+    for name in names:
+        column = f"attr_{name}" if name in base else name
+        frame[column] = [(attributes or {}).get(t, {}).get(name) for t in frame["transcript"]]
+    return frame.reset_index(drop=True)
