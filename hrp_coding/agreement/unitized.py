@@ -1,0 +1,691 @@
+"""Span-level (unitizing) reliability: Krippendorff's u-alpha and the newer unitizing family.
+
+Coders who code transcripts choose *where* a code applies (the span) as well as *which* code; a
+segment-level coefficient sees only the second decision. Krippendorff's alpha for unitizing judges
+both, on the continuum of characters.
+
+Two functions:
+
+* :func:`unitized_alpha` -- Krippendorff's (1995) u-alpha in the form of Krippendorff (2004, section
+  12.4 "Unitizing"), per category and pooled. Checked against the worked examples of Krippendorff
+  (2004, p. 254) and Krippendorff (1995, p. 57, observed disagreements).
+* :func:`unitized_alpha_family` -- the coincidence-matrix family of Krippendorff, Mathet, Bouvry and
+  Widloecher (2016) that ATLAS.ti reports (u-alpha, |u-alpha, cu-alpha, (k)u-alpha; Krippendorff
+  2019, section 12.6). **Experimental**: implemented from the published definitions but not yet
+  checked against a published worked example; every call issues an
+  :class:`~hrp_coding.errors.ExperimentalWarning` and the result says so in ``notes``.
+
+Spans
+-----
+``spans`` is a DataFrame or an iterable of records with ``coder, start, end, code`` and optionally
+``transcript`` (records may be dicts or tuples in that order). Offsets are character positions,
+``end`` exclusive. ``continuum`` is the length of the text (an int), a ``(begin, end)`` pair, or a
+mapping ``transcript -> length`` (or ``-> (begin, end)``). Several transcripts are laid end to end as
+one continuum of length ``L = sum of their lengths`` whose boundaries are respected: no gap runs
+across a boundary, and only sections of the same transcript are compared. Without ``continuum`` the
+length of each transcript is taken as its last coded character (noted in the result: the uncoded tail
+then counts for nothing, which lowers expected disagreement).
+
+Missing versus absent: a coder with no span at all in a transcript did not code it. With
+``missing="exclude"`` (default) such a transcript is left out for everyone (u-alpha assumes every
+coder unitized the whole continuum) and listed in ``notes``; with ``missing="absent"`` the coder is
+taken to have found nothing there (the whole transcript is one gap for them). A coder who coded the
+transcript but never used category ``c`` there said "no c anywhere here" (one gap).
+
+One coder's overlapping spans of the *same* code are merged into their union (noted); touching spans
+stay two units.
+
+Formulas (u-alpha, Krippendorff 2004, pp. 251-256)
+--------------------------------------------------
+For category ``c``, each coder's continuum is a sequence of sections: units of ``c`` (``w = 1``) and
+the gaps between them (``w = 0``), each with begin ``b`` and length ``l``. The distance between
+section ``g`` of coder ``i`` and section ``h`` of coder ``j`` is::
+
+    d2(g, h) = (b_g - b_h)^2 + (b_g + l_g - b_h - l_h)^2   both units and they overlap
+             = l_g^2                                       g a unit lying inside gap h
+             = l_h^2                                       h a unit lying inside gap g
+             = 0                                           otherwise
+
+    uD_o(c) = sum_{i != j} sum_g sum_h d2(g, h) / (m (m - 1) L^2)
+
+    uD_e(c) = (2 / L) * sum_{units g of c} [ (N_c - 1) (2 l_g^3 - 3 l_g^2 + l_g) / 3
+                                             + l_g^2 * sum_{gaps h, l_h >= l_g} (l_h - l_g + 1) ]
+              / ( m L (m L - 1) - sum_{units g of c} l_g (l_g - 1) )
+
+    u-alpha(c) = 1 - uD_o(c) / uD_e(c);      pooled u-alpha = 1 - sum_c uD_o(c) / sum_c uD_e(c)
+
+with ``m`` coders, ``N_c`` the number of units of ``c`` (all coders), gaps of all coders.
+
+Examples
+--------
+Krippendorff's (2004, p. 254) example: two observers, continuum 150-450, categories c and k.
+
+>>> spans = [("i", 225, 295, "c"), ("i", 370, 400, "c"), ("j", 220, 300, "c"), ("j", 355, 375, "c"),
+...          ("j", 400, 420, "c"), ("i", 180, 240, "k"), ("i", 300, 350, "k"), ("j", 180, 240, "k"),
+...          ("j", 300, 350, "k")]
+>>> r = unitized_alpha(spans, continuum=(150, 450))
+>>> round(r.category("c").value, 4), round(r.category("k").value, 4), round(r.value, 4)
+(0.7286, 1.0, 0.8587)
+
+(The book prints .8591 for the pooled value, having rounded uD_o and uD_e to four places first.)
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from hrp_coding.errors import AgreementError, DegenerateAgreementWarning, ExperimentalWarning, Problem, format_problems
+
+__all__ = [
+    "UnitizedAlphaResult",
+    "UnitizedCategory",
+    "UnitizedFamilyResult",
+    "normalise_spans",
+    "unitized_alpha",
+    "unitized_alpha_family",
+]
+
+_GAP = None  # the value of a gap in the family's coincidence matrix
+
+_MISSING = ("exclude", "absent")
+
+
+def _fmt(x: float | None, digits: int = 4) -> str:
+    return "n/a" if x is None else f"{x:.{digits}f}"
+
+
+# --------------------------------------------------------------------------------------------------
+# input handling
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Spans:
+    """Validated spans: one row per (transcript, coder, code, start, end), same-code overlaps merged."""
+
+    frame: pd.DataFrame            # columns transcript, coder, code, start, end (int64)
+    bounds: dict                   # transcript -> (begin, end)
+    coders: tuple                  # coders in the analysis, sorted
+    transcripts: tuple             # transcripts included, in continuum order
+    notes: tuple
+
+
+def _records_frame(spans) -> pd.DataFrame:
+    if isinstance(spans, pd.DataFrame):
+        return spans.copy()
+    rows = list(spans)
+    if not rows:
+        return pd.DataFrame(columns=["coder", "start", "end", "code"])
+    if isinstance(rows[0], Mapping):
+        return pd.DataFrame([dict(r) for r in rows])
+    width = {len(r) for r in rows}
+    if not width <= {4, 5}:
+        raise AgreementError("spans: records must be (coder, start, end, code[, transcript]); "
+                             f"got lengths {sorted(width)}")
+    cols = ["coder", "start", "end", "code", "transcript"]
+    return pd.DataFrame([list(r) + [None] * (5 - len(r)) for r in rows], columns=cols)
+
+
+def _bounds_of(value, where: str, problems: list) -> tuple[int, int] | None:
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        b, e = value
+    else:
+        b, e = 0, value
+    try:
+        b, e = int(b), int(e)
+    except (TypeError, ValueError):
+        problems.append(Problem(where, f"continuum must be a length or a (begin, end) pair; got {value!r}"))
+        return None
+    if e <= b:
+        problems.append(Problem(where, f"continuum is empty: begin {b}, end {e}"))
+        return None
+    return b, e
+
+
+def normalise_spans(spans, *, continuum=None, coders=None, codes=None, missing: str = "exclude") -> _Spans:
+    """Validate spans and settle the continuum, coders and transcripts (used by every unitized function).
+
+    Every problem is collected before raising one :class:`~hrp_coding.errors.AgreementError` that names
+    the row, coder, transcript and code concerned.
+
+    Examples
+    --------
+    >>> s = normalise_spans([("ana", 0, 5, "holding"), ("ben", 2, 6, "holding")], continuum=10)
+    >>> s.coders, s.bounds
+    (('ana', 'ben'), {None: (0, 10)})
+    """
+    if missing not in _MISSING:
+        raise AgreementError(f"missing={missing!r} is not allowed; use one of {_MISSING}")
+    df = _records_frame(spans)
+    need = [c for c in ("coder", "start", "end", "code") if c not in df.columns]
+    if need:
+        raise AgreementError(f"spans: missing column(s) {need}; need coder, start, end, code[, transcript]; "
+                             f"got {list(df.columns)}")
+    if "transcript" not in df.columns:
+        df["transcript"] = None
+    df = df[["transcript", "coder", "code", "start", "end"]].reset_index(drop=True)
+    df["transcript"] = df["transcript"].astype(object).where(df["transcript"].notna(), None)
+    problems: list[Problem] = []
+
+    # continuum
+    bounds: dict = {}
+    if continuum is None:
+        pass
+    elif isinstance(continuum, Mapping):
+        for t, v in continuum.items():
+            b = _bounds_of(v, f"continuum[{t!r}]", problems)
+            if b is not None:
+                bounds[t] = b
+    else:
+        b = _bounds_of(continuum, "continuum", problems)
+        if b is not None:
+            if df["transcript"].notna().any():
+                names = sorted(set(df["transcript"].dropna()), key=str)
+                if len(names) > 1:
+                    problems.append(Problem("continuum", f"one length given but spans come from {len(names)} "
+                                            f"transcripts {names[:5]}", hint="pass a mapping transcript -> length"))
+                else:
+                    bounds[names[0]] = b
+            else:
+                bounds[None] = b
+
+    for idx, row in df.iterrows():
+        where = f"row {idx}"
+        who = f"coder {row['coder']!r}, transcript {row['transcript']!r}, code {row['code']!r}"
+        if row["coder"] is None or (isinstance(row["coder"], float) and math.isnan(row["coder"])):
+            problems.append(Problem(where, "coder is missing"))
+        if row["code"] is None or (isinstance(row["code"], float) and math.isnan(row["code"])):
+            problems.append(Problem(where, f"code is missing ({who})"))
+        try:
+            s, e = float(row["start"]), float(row["end"])
+            if not (s.is_integer() and e.is_integer()):
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.append(Problem(where, f"start/end must be whole character offsets; got "
+                                    f"{row['start']!r}, {row['end']!r} ({who})"))
+            continue
+        if e <= s:
+            problems.append(Problem(where, f"empty or reversed span {int(s)}-{int(e)} ({who})"))
+            continue
+        t = row["transcript"]
+        if bounds:
+            if t not in bounds:
+                problems.append(Problem(where, f"transcript {t!r} has no length in continuum ({who})"))
+            elif s < bounds[t][0] or e > bounds[t][1]:
+                problems.append(Problem(where, f"span {int(s)}-{int(e)} lies outside the continuum "
+                                        f"{bounds[t][0]}-{bounds[t][1]} ({who})"))
+    if problems:
+        raise AgreementError(format_problems(problems, source="spans"))
+
+    df["start"] = df["start"].astype(float).astype(np.int64)
+    df["end"] = df["end"].astype(float).astype(np.int64)
+    notes: list[str] = []
+    if continuum is None:
+        if df.empty:
+            raise AgreementError("spans: no spans and no continuum; nothing to compare")
+        for t, grp in df.groupby("transcript", dropna=False, sort=False):
+            t = None if (isinstance(t, float) and math.isnan(t)) else t
+            bounds[t] = (0, int(grp["end"].max()))
+        notes.append("continuum not given: each transcript's length taken as its last coded character")
+
+    present = sorted(set(df["coder"]), key=str)
+    if coders is not None:
+        coders = list(coders)
+        unknown = [c for c in coders if c not in present]
+        if unknown:
+            raise AgreementError(f"coders: {unknown} have no spans; coders with spans: {present}")
+        df = df[df["coder"].isin(coders)]
+    else:
+        coders = present
+    if codes is not None:
+        codes = list(codes)
+        known = set(df["code"])
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise AgreementError(f"codes: {unknown} never used by coders {sorted(coders, key=str)}; "
+                                 f"codes used: {sorted(known, key=str)}")
+        df = df[df["code"].isin(codes)]
+    coders = tuple(sorted(coders, key=str))
+    if len(coders) < 2:
+        raise AgreementError(f"unitized alpha needs at least two coders; got {list(coders)}")
+
+    # missing-versus-absent, per transcript
+    order = list(bounds)
+    included = []
+    excluded = []
+    for t in order:
+        who = set(df.loc[df["transcript"].apply(lambda x, t=t: x == t), "coder"])
+        if missing == "absent" or who >= set(coders):
+            included.append(t)
+        else:
+            excluded.append((t, sorted(set(coders) - who, key=str)))
+    if excluded:
+        notes.append("left out (not coded by every coder): " + "; ".join(
+            f"{t} (no spans from {', '.join(map(str, w))})" for t, w in excluded))
+    if not included:
+        raise AgreementError("no transcript was coded by every coder " + str(list(coders))
+                             + "; pass missing='absent' to count an uncoded transcript as 'nothing found'")
+    df = df[df["transcript"].apply(lambda x: x in included)]
+
+    # merge one coder's overlapping spans of the same code
+    merged_rows = []
+    n_merged = 0
+    for (t, c, k), grp in df.groupby(["transcript", "coder", "code"], dropna=False, sort=False):
+        t = None if (isinstance(t, float) and math.isnan(t)) else t
+        iv = grp[["start", "end"]].to_numpy()
+        iv = iv[np.lexsort((iv[:, 1], iv[:, 0]))]
+        cur_s, cur_e = iv[0]
+        for s, e in iv[1:]:
+            if s < cur_e:  # overlap (touching spans stay separate units)
+                cur_e = max(cur_e, e)
+                n_merged += 1
+            else:
+                merged_rows.append((t, c, k, int(cur_s), int(cur_e)))
+                cur_s, cur_e = s, e
+        merged_rows.append((t, c, k, int(cur_s), int(cur_e)))
+    if n_merged:
+        notes.append(f"{n_merged} overlapping span(s) of the same coder and code merged into their union")
+    frame = pd.DataFrame(merged_rows, columns=["transcript", "coder", "code", "start", "end"])
+    frame["start"] = frame["start"].astype(np.int64)
+    frame["end"] = frame["end"].astype(np.int64)
+    return _Spans(frame, {t: bounds[t] for t in included}, coders, tuple(included), tuple(notes))
+
+
+# --------------------------------------------------------------------------------------------------
+# u-alpha (Krippendorff 1995, 2004)
+# --------------------------------------------------------------------------------------------------
+
+def _sections(starts: np.ndarray, ends: np.ndarray, begin: int, end: int):
+    """Units plus the gaps between them as (begin, length, is_unit) arrays covering [begin, end)."""
+    order = np.argsort(starts, kind="stable")
+    s, e = starts[order], ends[order]
+    gap_b = np.concatenate(([begin], e))
+    gap_e = np.concatenate((s, [end]))
+    keep = gap_e > gap_b
+    b = np.concatenate((s, gap_b[keep]))
+    ln = np.concatenate((e - s, (gap_e - gap_b)[keep]))
+    unit = np.concatenate((np.ones(len(s), bool), np.zeros(int(keep.sum()), bool)))
+    o = np.argsort(b, kind="stable")
+    return b[o].astype(float), ln[o].astype(float), unit[o]
+
+
+def _delta2_sum(a, b) -> float:
+    """Sum of Krippendorff's d2 over every overlapping pair of sections of two coders' partitions."""
+    ba, la, ua = a
+    bb, lb, ub = b
+    if not ua.any() and not ub.any():
+        return 0.0
+    starts = np.union1d(ba, bb)
+    i = np.searchsorted(ba, starts, side="right") - 1
+    j = np.searchsorted(bb, starts, side="right") - 1
+    pairs = np.unique(np.stack([i, j], axis=1), axis=0)
+    i, j = pairs[:, 0], pairs[:, 1]
+    b1, l1, u1 = ba[i], la[i], ua[i]
+    b2, l2, u2 = bb[j], lb[j], ub[j]
+    both = u1 & u2
+    d = np.where(both, (b1 - b2) ** 2 + (b1 + l1 - b2 - l2) ** 2, 0.0)
+    in_gap1 = u1 & ~u2 & (b1 >= b2) & (b1 + l1 <= b2 + l2)
+    in_gap2 = ~u1 & u2 & (b2 >= b1) & (b2 + l2 <= b1 + l1)
+    d = d + np.where(in_gap1, l1 ** 2, 0.0) + np.where(in_gap2, l2 ** 2, 0.0)
+    return float(d.sum())
+
+
+@dataclass(frozen=True)
+class UnitizedCategory:
+    """u-alpha for one category: value (``None`` when undefined), observed and expected disagreement."""
+
+    category: object
+    value: float | None
+    observed_disagreement: float
+    expected_disagreement: float
+    n_units: int
+    coverage: float  # share of the coders' continua covered by units of this category
+
+
+@dataclass(frozen=True)
+class UnitizedAlphaResult:
+    """Krippendorff's u-alpha, pooled over categories (``value``) and per category (``per_category``).
+
+    ``value`` is the alpha of the one category asked for when ``category=`` was given.
+    """
+
+    coefficient: str
+    value: float | None
+    observed_disagreement: float
+    expected_disagreement: float
+    per_category: tuple[UnitizedCategory, ...]
+    coders: tuple
+    transcripts: tuple
+    continuum_length: int
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def __float__(self) -> float:
+        if self.value is None:
+            raise TypeError("u-alpha is undefined here (see .notes); it has no float value")
+        return float(self.value)
+
+    def category(self, name) -> UnitizedCategory:
+        """The result for one category; an AgreementError names the known ones."""
+        for c in self.per_category:
+            if c.category == name:
+                return c
+        raise AgreementError(f"category {name!r} not in this result; categories: "
+                             f"{[c.category for c in self.per_category]}")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per category, full precision (columns value, observed_disagreement, ...)."""
+        return pd.DataFrame([c.__dict__ for c in self.per_category]).set_index("category")
+
+    def __str__(self) -> str:
+        lines = [f"{self.coefficient} = {_fmt(self.value)} (D_o {self.observed_disagreement:.6g}, "
+                 f"D_e {self.expected_disagreement:.6g}); {len(self.coders)} coders, "
+                 f"{len(self.transcripts)} transcript(s), continuum {self.continuum_length} characters"]
+        for c in self.per_category:
+            lines.append(f"  {c.category}: {_fmt(c.value)} ({c.n_units} units, coverage {c.coverage:.1%})")
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = f"<strong>{html.escape(self.coefficient)} = {_fmt(self.value)}</strong>"
+        notes = "".join(f"<p><em>note:</em> {html.escape(n)}</p>" for n in self.notes)
+        return f"<div class='hrp-agreement'>{head}{self.to_frame().to_html()}{notes}</div>"
+
+
+def _u_alpha_category(sp: _Spans, code, L: int) -> UnitizedCategory:
+    m = len(sp.coders)
+    f = sp.frame[sp.frame["code"] == code]
+    d_o = 0.0
+    unit_lengths = []
+    gap_lengths = []
+    for t in sp.transcripts:
+        tb, te = sp.bounds[t]
+        ft = f[f["transcript"].apply(lambda x, t=t: x == t)]
+        parts = []
+        for c in sp.coders:
+            fc = ft[ft["coder"] == c]
+            sec = _sections(fc["start"].to_numpy(), fc["end"].to_numpy(), tb, te)
+            parts.append(sec)
+            unit_lengths.append(sec[1][sec[2]])
+            gap_lengths.append(sec[1][~sec[2]])
+        for a in range(m):
+            for b in range(a + 1, m):
+                d_o += 2.0 * _delta2_sum(parts[a], parts[b])
+    d_o /= m * (m - 1) * float(L) ** 2
+    lu = np.concatenate(unit_lengths) if unit_lengths else np.zeros(0)
+    gaps = np.sort(np.concatenate(gap_lengths)) if gap_lengths else np.zeros(0)
+    n_c = len(lu)
+    if n_c == 0:
+        return UnitizedCategory(code, None, d_o, 0.0, 0, 0.0)
+    # sum over gaps with length >= l of (g - l + 1), for every unit length l at once
+    suffix = np.concatenate((np.cumsum(gaps[::-1])[::-1], [0.0]))
+    pos = np.searchsorted(gaps, lu, side="left")
+    count = len(gaps) - pos
+    fit = suffix[pos] - count * (lu - 1.0)
+    num = ((n_c - 1) * (2 * lu ** 3 - 3 * lu ** 2 + lu) / 3.0 + lu ** 2 * fit).sum()
+    den = m * float(L) * (m * float(L) - 1) - (lu * (lu - 1)).sum()
+    d_e = 2.0 / L * num / den
+    value = None if d_e <= 0 else 1.0 - d_o / d_e
+    return UnitizedCategory(code, value, d_o, d_e, n_c, float(lu.sum()) / (m * L))
+
+
+def unitized_alpha(spans, *, continuum=None, category=None, coders=None, missing: str = "exclude"
+                   ) -> UnitizedAlphaResult:
+    """Krippendorff's u-alpha for spans on a continuum, per category and pooled.
+
+    Parameters
+    ----------
+    spans : DataFrame or iterable of records
+        ``coder, start, end, code[, transcript]`` (see the module docstring).
+    continuum : int, (begin, end), or mapping transcript -> length or (begin, end), optional
+        The extent of the text coded. Give it: without it, uncoded tails are ignored.
+    category : optional
+        Report only this category (``value`` is its alpha); ``None`` pools all categories.
+    coders : list, optional
+        The coders to compare (default: every coder with a span). A named coder without spans is an error.
+    missing : {"exclude", "absent"}
+        What a transcript without spans from some coder means (see the module docstring).
+
+    Returns
+    -------
+    UnitizedAlphaResult
+        ``value`` (pooled, or the category's), ``per_category`` (alpha, uD_o, uD_e, units, coverage).
+
+    Notes
+    -----
+    Degenerate cases: a category nobody used has no expected disagreement, so its alpha is ``None``
+    (a :class:`~hrp_coding.errors.DegenerateAgreementWarning` says so) and it is left out of the pooled
+    value. Fewer than two coders, or no transcript coded by all, raise
+    :class:`~hrp_coding.errors.AgreementError`.
+
+    Examples
+    --------
+    Two coders mark the same 10 characters of a 100-character text: perfect agreement.
+
+    >>> r = unitized_alpha([("ana", 10, 20, "holding"), ("ben", 10, 20, "holding")], continuum=100)
+    >>> r.value
+    1.0
+    """
+    sp = normalise_spans(spans, continuum=continuum, coders=coders, missing=missing)
+    notes = list(sp.notes)
+    L = sum(e - b for b, e in sp.bounds.values())
+    known = sorted(set(sp.frame["code"]), key=str)
+    if category is not None:
+        if category not in known:
+            raise AgreementError(f"category {category!r} has no spans from coders {list(sp.coders)}; "
+                                 f"categories with spans: {known}")
+        cats = [category]
+    else:
+        cats = known
+    if not cats:
+        raise AgreementError("spans: no spans left to compare after selecting coders and transcripts")
+    per = tuple(_u_alpha_category(sp, c, L) for c in cats)
+    undefined = [c.category for c in per if c.value is None]
+    if undefined:
+        msg = f"u-alpha undefined (no expected disagreement) for {undefined}; left out of the pooled value"
+        warnings.warn(msg, DegenerateAgreementWarning, stacklevel=2)
+        notes.append(msg)
+    defined = [c for c in per if c.value is not None]
+    d_o = sum(c.observed_disagreement for c in defined)
+    d_e = sum(c.expected_disagreement for c in defined)
+    value = None if not defined else 1.0 - d_o / d_e
+    return UnitizedAlphaResult("unitized_alpha", value, d_o, d_e, per, sp.coders, sp.transcripts, L, tuple(notes))
+
+
+# --------------------------------------------------------------------------------------------------
+# the 2016 family (experimental)
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UnitizedFamilyResult:
+    """The unitizing family of Krippendorff et al. (2016), as ATLAS.ti reports it. Experimental.
+
+    Attributes
+    ----------
+    u_alpha : float or None
+        Reliability of unitizing and coding together (every section, gaps included).
+    binary_u_alpha : float or None
+        ``|u-alpha``: relevant (any code) versus irrelevant matter (gaps).
+    cu_alpha : float or None
+        Coding of the intersections of units (gaps ignored), ``None`` with fewer than two codes.
+    cu_coverage : float
+        Share of all pairable matter that the cu-alpha rests on.
+    per_category : tuple of (category, (k)u-alpha or None, coverage)
+        Reliability of each value among intersecting units, and the share of its matter involved.
+    coincidences : DataFrame
+        The observed coincidence matrix (lengths), gaps labelled ``"(gap)"``.
+    expected : DataFrame
+        The expected coincidence matrix.
+    """
+
+    u_alpha: float | None
+    binary_u_alpha: float | None
+    cu_alpha: float | None
+    cu_coverage: float
+    per_category: tuple
+    coincidences: pd.DataFrame = field(repr=False, compare=False)
+    expected: pd.DataFrame = field(repr=False, compare=False)
+    coders: tuple = ()
+    transcripts: tuple = ()
+    continuum_length: int = 0
+    experimental: bool = True
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Rows: u_alpha, |u_alpha, cu_alpha, then (k)u_alpha per category; columns value, coverage."""
+        rows = [("u_alpha", self.u_alpha, 1.0), ("|u_alpha", self.binary_u_alpha, 1.0),
+                ("cu_alpha", self.cu_alpha, self.cu_coverage)]
+        rows += [(f"({k})u_alpha", v, cov) for k, v, cov in self.per_category]
+        return pd.DataFrame(rows, columns=["coefficient", "value", "coverage"]).set_index("coefficient")
+
+    def __str__(self) -> str:
+        lines = ["unitized alpha family (Krippendorff et al. 2016; experimental)"]
+        for name, row in self.to_frame().iterrows():
+            v = None if row["value"] is None or pd.isna(row["value"]) else float(row["value"])
+            lines.append(f"  {name}: {_fmt(v)} (coverage {row['coverage']:.1%})")
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        notes = "".join(f"<p><em>note:</em> {html.escape(n)}</p>" for n in self.notes)
+        return (f"<div class='hrp-agreement'><strong>unitized alpha family (experimental)</strong>"
+                f"{self.to_frame().to_html()}{notes}</div>")
+
+
+def _exclusive_sections(sp: _Spans, t, coder, index: dict, tb: int, te: int):
+    """One coder's partition of a transcript into coded sections and gaps, values as matrix indices."""
+    f = sp.frame[(sp.frame["coder"] == coder) & sp.frame["transcript"].apply(lambda x: x == t)]
+    f = f.sort_values(["start", "end"])
+    s, e, k = f["start"].to_numpy(), f["end"].to_numpy(), f["code"].tolist()
+    for n in range(1, len(s)):
+        if s[n] < e[n - 1]:
+            raise AgreementError(
+                f"coder {coder!r}, transcript {t!r}: spans {k[n - 1]!r} {s[n - 1]}-{e[n - 1]} and {k[n]!r} "
+                f"{s[n]}-{e[n]} overlap; the unitizing family needs mutually exclusive codes per coder "
+                "(analyse one semantic domain at a time, or use unitized_alpha per category)")
+    b, ln, unit = _sections(s, e, tb, te)
+    vals = np.zeros(len(b), dtype=np.int64)  # 0 = gap
+    vals[unit] = [index[x] for x in k]  # sections sorted by begin; units keep their order
+    return b, ln, vals
+
+
+def unitized_alpha_family(spans, *, continuum=None, coders=None, codes=None, missing: str = "exclude"
+                          ) -> UnitizedFamilyResult:
+    """The u-alpha family of Krippendorff, Mathet, Bouvry & Widloecher (2016). **Experimental.**
+
+    Each coder's spans must not overlap (mutually exclusive codes, as ATLAS.ti requires within a
+    semantic domain); pass ``codes=`` to analyse one domain.
+
+    Formulas (our reading of the paper; not yet checked against its worked example). Each coder
+    partitions each transcript into sections with a value: a code, or the gap value 0. For coders
+    ``i != j`` and their sections ``g`` (value ``c``) and ``h`` (value ``k``)::
+
+        l_ck = sum_t 1/(m - 1) sum_{i != j} sum_{g, h} |g intersect h|     (observed coincidences)
+        l_c. = sum_k l_ck,  l.. = m L
+        S_c  = sum over all sections of value c of (l_g^2 for codes, l_g for gaps)
+        e_ck = l.. (l_c. l_.k - [c == k] S_c) / (l..^2 - sum_c S_c)          (expected coincidences)
+
+        u-alpha   = 1 - (l.. - sum_c l_cc) / (l.. - sum_c e_cc)
+        |u-alpha  = 1 - (l_0. - l_00) / (e_0. - e_00)        (e_0. the row sum of e)
+
+    cu-alpha uses only the intersections of coded sections (``c, k != 0``): ``l'_ck = l_ck``,
+    ``l'_c. = sum_{k != 0} l_ck``, ``l'.. = sum_c l'_c.``, ``S'_c = 1/(m-1) sum_{i != j} sum_{g of i,
+    value c} |g intersect (coded sections of j)|^2`` and::
+
+        e'_ck = l'.. (l'_c. l'_.k - [c == k] S'_c) / (l'..^2 - sum_c S'_c)
+        cu-alpha   = 1 - (l'.. - sum_c l'_cc) / (l'.. - sum_c e'_cc),   coverage l'.. / l..
+        (k)u-alpha = 1 - (e'_k. / l'_k.) (l'_k. - l'_kk) / (e'_k. - e'_kk),  coverage l'_k. / l_k.
+
+    With two coders and units one character long these reduce to Krippendorff's nominal alpha over
+    characters (u-alpha with gaps as a value; cu-alpha over characters both coders coded), which the
+    tests check.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     r = unitized_alpha_family([("a", 0, 4, "x"), ("b", 0, 4, "x"), ("a", 6, 8, "y"), ("b", 6, 8, "y")],
+    ...                               continuum=10)
+    >>> r.u_alpha, r.binary_u_alpha, r.cu_alpha
+    (1.0, 1.0, 1.0)
+    """
+    warnings.warn("unitized_alpha_family (|u-alpha, cu-alpha, (k)u-alpha) is experimental: implemented from "
+                  "Krippendorff et al. (2016) but not yet checked against a published worked example",
+                  ExperimentalWarning, stacklevel=2)
+    sp = normalise_spans(spans, continuum=continuum, coders=coders, codes=codes, missing=missing)
+    notes = [*sp.notes, "experimental: not yet checked against a published worked example"]
+    m = len(sp.coders)
+    values = sorted(set(sp.frame["code"]), key=str)
+    if not values:
+        raise AgreementError("spans: no spans left to compare after selecting coders, codes and transcripts")
+    index = {v: n + 1 for n, v in enumerate(values)}
+    V = len(values) + 1
+    obs = np.zeros((V, V))
+    S = np.zeros(V)
+    S_cu = np.zeros(V)
+    L = 0
+    for t in sp.transcripts:
+        tb, te = sp.bounds[t]
+        L += te - tb
+        parts = [_exclusive_sections(sp, t, c, index, tb, te) for c in sp.coders]
+        for _b, ln, vals in parts:
+            np.add.at(S, vals, np.where(vals > 0, ln ** 2, ln))
+        for a in range(m):
+            for bidx in range(m):
+                if a == bidx:
+                    continue
+                ba, _la, va = parts[a]
+                bb, _lb, vb = parts[bidx]
+                cuts = np.union1d(ba, bb)
+                ends = np.concatenate((cuts[1:], [te]))
+                i = np.searchsorted(ba, cuts, side="right") - 1
+                j = np.searchsorted(bb, cuts, side="right") - 1
+                w = ends - cuts
+                np.add.at(obs, (va[i], vb[j]), w / (m - 1))
+                # |g intersect coded sections of j|, per section g of coder a
+                coded = np.where(vb[j] > 0, w, 0.0)
+                per_g = np.bincount(i, weights=coded, minlength=len(ba))
+                np.add.at(S_cu, va, per_g ** 2 / (m - 1))
+    total = obs.sum()
+    margins = obs.sum(axis=1)
+    exp = total * (np.outer(margins, margins) - np.diag(S)) / (total ** 2 - S.sum())
+    u = _one_minus(total - np.trace(obs), total - np.trace(exp))
+    binary = _one_minus(margins[0] - obs[0, 0], exp[0].sum() - exp[0, 0])
+    o2 = obs[1:, 1:]
+    m2 = o2.sum(axis=1)
+    n2 = m2.sum()
+    cu = None
+    per_cat = []
+    if n2 > 0:
+        S2 = S_cu[1:]
+        e2 = n2 * (np.outer(m2, m2) - np.diag(S2)) / (n2 ** 2 - S2.sum())
+        if len(values) >= 2:
+            cu = _one_minus(n2 - np.trace(o2), n2 - np.trace(e2))
+        for n, v in enumerate(values):
+            ek = e2[n].sum()
+            if m2[n] > 0 and ek - e2[n, n] != 0:
+                k_alpha = 1.0 - (ek / m2[n]) * (m2[n] - o2[n, n]) / (ek - e2[n, n])
+            else:
+                k_alpha = None
+            per_cat.append((v, k_alpha, float(m2[n] / margins[n + 1]) if margins[n + 1] else 0.0))
+    else:
+        per_cat = [(v, None, 0.0) for v in values]
+    if len(values) < 2:
+        notes.append("cu-alpha needs at least two codes")
+    labels = ["(gap)", *values]
+    return UnitizedFamilyResult(
+        u, binary, cu, float(n2 / total) if total else 0.0, tuple(per_cat),
+        pd.DataFrame(obs, index=labels, columns=labels), pd.DataFrame(exp, index=labels, columns=labels),
+        sp.coders, sp.transcripts, L, True, tuple(notes))
+
+
+def _one_minus(d_o: float, d_e: float) -> float | None:
+    if d_e == 0:
+        return 1.0 if d_o == 0 else None
+    return 1.0 - float(d_o) / float(d_e)
