@@ -15,6 +15,8 @@ _LAZY = {
     "code_timeline": "hrp_coding.notebook.plots",
     "render_coded_text": "hrp_coding.notebook.html",
     "CodedTranscript": "hrp_coding.notebook.html",
+    "coded_transcript": "hrp_coding.notebook.html",
+    "CodingWidget": "hrp_coding.notebook.widget",
 }
 
 __all__ = sorted(_LAZY)
