@@ -223,6 +223,8 @@ def parse_draft(path: Path, tid: str) -> tuple[Draft | None, list[str]]:
                 previous_speaker = speaker
                 if "  " in line or line != line.rstrip():
                     problems.append(f"{where}: double or trailing spaces")
+                if "NEW CODE" in body or "[[" in body or "]]" in body:
+                    problems.append(f"{where}: annotation markup or a NEW CODE note leaked into the interview text")
                 if "..." in body:
                     problems.append(f"{where}: ellipsis '...' is not allowed (use an em dash)")
                 if not re.search(r"[.?!][\")]?$", body):
