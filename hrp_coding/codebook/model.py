@@ -1,0 +1,656 @@
+"""The codebook model: :class:`Code`, :class:`CodeSet`, :class:`ChangeEntry`, :class:`CodeMigration` and
+:class:`Codebook`.
+
+Every object here is a frozen dataclass: a codebook is never edited in place; the evolution methods
+(:meth:`Codebook.add`, :meth:`Codebook.rename`, ...) return a new codebook with the version increased and a
+changelog entry saying what changed, who changed it, when and why.
+
+Examples
+--------
+>>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care"), Code("holding", "Holding", parent="care")])
+>>> cb.children("care")
+('holding',)
+>>> cb.codes["holding"].color  # a stable default colour when none is given
+'#...'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import re
+import types
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hrp_coding.errors import CodebookError, Problem
+
+__all__ = [
+    "CODE_FIELDS",
+    "ChangeEntry",
+    "Code",
+    "CodeMigration",
+    "CodeSet",
+    "Codebook",
+    "CodebookDiff",
+]
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+COLOR_PATTERN = re.compile(r"^#[0-9a-f]{6}$")
+STATUSES = ("active", "retired")
+OPERATIONS = ("create", "add", "rename", "merge", "split", "move", "retire", "edit")
+
+# Distinct, readable colours (dark enough for white text, light enough to tell apart); default colours cycle here.
+PALETTE = (
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+    "#17becf", "#ff7f0e", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+    "#e6550d", "#31a354", "#756bb1", "#636363",
+)
+
+
+def default_color(code_id: str) -> str:
+    """A stable palette colour for a code that has none (the same id always gets the same colour).
+
+    Examples
+    --------
+    >>> default_color("holding") == default_color("holding")
+    True
+    """
+    digest = hashlib.sha256(code_id.encode("utf-8")).digest()
+    return PALETTE[digest[0] % len(PALETTE)]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else value
+
+
+@dataclass(frozen=True)
+class Code:
+    """One code of a codebook, with everything a coder needs to apply it consistently.
+
+    Parameters
+    ----------
+    id : str
+        Stable identifier (lowercase letters, digits, underscores; starts with a letter). Codings refer to it.
+    name : str
+        Display name.
+    parent : str or None
+        Id of the parent code (``None`` for a top-level code).
+    short_definition, definition : str
+        One-line and full definition.
+    when_to_use, when_not_to_use : str
+        Inclusion and exclusion criteria; ``when_not_to_use`` names the neighbouring code most often
+        confused with this one and how to tell them apart.
+    examples, near_misses : tuple of str
+        Typical excerpts, and excerpts that are close but not this code.
+    keywords : tuple of str
+        Characteristic words and phrases (the suggestion engine uses them before any coding exists).
+    color : str
+        ``#rrggbb``; a stable default from the id when not given.
+    memo : str
+        Free notes of the team (analytic memos, open questions).
+    status : {"active", "retired"}
+        Retired codes stay in the codebook for history but are no longer applied.
+    in_vivo_quote : str or None
+        For an in-vivo code, the participant's words it was named from.
+    codable : bool
+        ``False`` for a pure grouping code (REFI-QDA ``isCodable="false"``).
+
+    Examples
+    --------
+    >>> code = Code("holding", "Holding", examples=["I just sat with her."])
+    >>> code.examples
+    ('I just sat with her.',)
+    """
+
+    id: str
+    name: str
+    parent: str | None = None
+    short_definition: str = ""
+    definition: str = ""
+    when_to_use: str = ""
+    when_not_to_use: str = ""
+    examples: tuple[str, ...] = ()
+    near_misses: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    color: str = ""
+    memo: str = ""
+    status: str = "active"
+    in_vivo_quote: str | None = None
+    codable: bool = True
+
+    def __post_init__(self):
+        for name in ("examples", "near_misses", "keywords"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                raise CodebookError([Problem(f"codes[{self.id!r}].{name}", f"expected a list of strings, got the "
+                                             f"string {value[:40]!r}", hint="wrap it in a list")])
+            object.__setattr__(self, name, tuple(value))
+        for name in ("short_definition", "definition", "when_to_use", "when_not_to_use", "memo"):
+            object.__setattr__(self, name, _text(getattr(self, name)))
+        if not self.color and isinstance(self.id, str):
+            object.__setattr__(self, "color", default_color(self.id))
+        elif isinstance(self.color, str):
+            object.__setattr__(self, "color", _normalise_color(self.color))
+        problems = _check_code(self, f"codes[{self.id!r}]")
+        if problems:
+            raise CodebookError(problems)
+
+    @property
+    def is_active(self) -> bool:
+        """Whether coders may still apply this code."""
+        return self.status == "active"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data as written to YAML (every field, in the documented order)."""
+        data: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            data[f.name] = list(value) if isinstance(value, tuple) else value
+        return data
+
+    def _repr_html_(self) -> str:
+        from hrp_coding.codebook.render import code_to_html
+
+        return code_to_html(self)
+
+
+CODE_FIELDS = tuple(f.name for f in dataclasses.fields(Code))
+
+
+def _normalise_color(color: str) -> str:
+    color = color.strip().lower()
+    if re.fullmatch(r"#[0-9a-f]{3}", color):
+        color = "#" + "".join(ch * 2 for ch in color[1:])
+    return color
+
+
+def _check_code(code: Code, where: str) -> list[Problem]:
+    problems = []
+    if not isinstance(code.id, str) or not ID_PATTERN.match(code.id):
+        problems.append(Problem(f"{where}.id", f"invalid code id {code.id!r}",
+                                hint="use lowercase letters, digits and underscores, starting with a letter"))
+    if not isinstance(code.name, str) or not code.name.strip():
+        problems.append(Problem(f"{where}.name", "a code needs a non-empty name"))
+    if code.parent is not None and not isinstance(code.parent, str):
+        problems.append(Problem(f"{where}.parent", f"expected a code id or null, got {type(code.parent).__name__}"))
+    for name in ("short_definition", "definition", "when_to_use", "when_not_to_use", "memo"):
+        if not isinstance(getattr(code, name), str):
+            problems.append(Problem(f"{where}.{name}", f"expected text, got {type(getattr(code, name)).__name__}"))
+    for name in ("examples", "near_misses", "keywords"):
+        for i, item in enumerate(getattr(code, name)):
+            if not isinstance(item, str) or not item.strip():
+                problems.append(Problem(f"{where}.{name}[{i}]", f"expected non-empty text, got {item!r}"))
+    if not isinstance(code.color, str) or not COLOR_PATTERN.match(code.color):
+        problems.append(Problem(f"{where}.color", f"invalid colour {code.color!r}", hint="write it as '#rrggbb'"))
+    if code.status not in STATUSES:
+        problems.append(Problem(f"{where}.status", f"unknown status {code.status!r}", hint="use 'active' or 'retired'"))
+    if code.in_vivo_quote is not None and (not isinstance(code.in_vivo_quote, str) or not code.in_vivo_quote.strip()):
+        problems.append(Problem(f"{where}.in_vivo_quote", "an in-vivo quote must be non-empty text or null"))
+    if not isinstance(code.codable, bool):
+        problems.append(Problem(f"{where}.codable", f"expected true or false, got {code.codable!r}"))
+    return problems
+
+
+@dataclass(frozen=True)
+class CodeSet:
+    """A named group of codes that cuts across the hierarchy (REFI-QDA ``Set``, ATLAS.ti code group).
+
+    Examples
+    --------
+    >>> CodeSet("relational", "Relational processes", members=["holding", "staying_with"]).members
+    ('holding', 'staying_with')
+    """
+
+    id: str
+    name: str
+    description: str = ""
+    members: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "members", tuple(self.members))
+        object.__setattr__(self, "description", _text(self.description))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "description": self.description, "members": list(self.members)}
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    """One changelog entry: what changed, who changed it, when and why.
+
+    ``old_ids`` and ``new_ids`` record the code ids the operation took and produced, so that the
+    migration of old codings can be replayed from the changelog alone (for example ``rename``:
+    ``old_ids=("holdng",), new_ids=("holding",)``; ``split``: one old id, several new ids).
+
+    Examples
+    --------
+    >>> e = ChangeEntry(2, "rename", "renamed holdng to holding", "ana", "2024-05-01T10:00:00+00:00", "typo",
+    ...                 old_ids=["holdng"], new_ids=["holding"])
+    >>> e.old_ids
+    ('holdng',)
+    """
+
+    version: int
+    op: str
+    what: str
+    who: str
+    when: str
+    why: str
+    old_ids: tuple[str, ...] = ()
+    new_ids: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "old_ids", tuple(self.old_ids))
+        object.__setattr__(self, "new_ids", tuple(self.new_ids))
+        object.__setattr__(self, "why", _text(self.why))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["old_ids"] = list(self.old_ids)
+        data["new_ids"] = list(self.new_ids)
+        return data
+
+
+@dataclass(frozen=True)
+class CodeMigration:
+    """Where codings made with an old code id should go in the current codebook.
+
+    ``new_id`` is the current code (identity for unchanged codes, the target after a rename or merge), or
+    ``None`` with ``needs_recoding=True`` after a split or retirement, ``candidates`` then listing the codes a
+    coder should choose from.
+
+    Examples
+    --------
+    >>> CodeMigration("holdng", "holding", False, (), "renamed in v2").new_id
+    'holding'
+    """
+
+    old_id: str
+    new_id: str | None
+    needs_recoding: bool
+    candidates: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class CodebookDiff:
+    """Differences between two codebooks: codes added, removed and changed, and the changelog between them.
+
+    Examples
+    --------
+    >>> a = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
+    >>> b = a.add(Code("holding", "Holding", parent="care"), who="ana", why="new process", when="2024-05-01")
+    >>> print(a.diff(b))
+    Demo v1 -> v2: 1 added, 0 removed, 0 changed
+      + holding
+      v2 add by ana (2024-05-01): added code 'holding' under 'care': new process
+    """
+
+    old_version: int
+    new_version: int
+    name: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: Mapping[str, tuple[str, ...]]
+    entries: tuple[ChangeEntry, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+    def __str__(self) -> str:
+        lines = [f"{self.name} v{self.old_version} -> v{self.new_version}: {len(self.added)} added, "
+                 f"{len(self.removed)} removed, {len(self.changed)} changed"]
+        lines += [f"  + {c}" for c in self.added]
+        lines += [f"  - {c}" for c in self.removed]
+        lines += [f"  ~ {c}: {', '.join(fields)}" for c, fields in self.changed.items()]
+        for e in self.entries:
+            lines.append(f"  v{e.version} {e.op} by {e.who} ({e.when}): {e.what}" + (f": {e.why}" if e.why else ""))
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, eq=True)
+class Codebook:
+    """A validated, versioned codebook.
+
+    Build one with :meth:`load` (YAML), :meth:`from_dict` or :meth:`from_qdc`; every edit returns a new codebook.
+
+    Parameters
+    ----------
+    name : str
+    version : int
+        Starts at 1; each evolution operation adds one.
+    codes : mapping or iterable of Code
+        Stored as a read-only mapping from id to :class:`Code`, in file order.
+    changelog : tuple of ChangeEntry
+    citation, description : str
+    sets : tuple of CodeSet
+        Code groups across the hierarchy.
+    comment : str
+        The leading ``#`` comment block of the YAML file (kept when saving; not compared).
+
+    Examples
+    --------
+    >>> import hrp_coding as hc
+    >>> cb = hc.Codebook.load(hc.codebook.shipped_path("making_room"))
+    >>> cb.children("making_room")[:3]
+    ('inviting', 'meeting_at', 'staying_with')
+    >>> cb.codes["holding"].parent
+    'making_room'
+    """
+
+    name: str
+    version: int
+    codes: Mapping[str, Code]
+    changelog: tuple[ChangeEntry, ...] = ()
+    citation: str = ""
+    description: str = ""
+    sets: tuple[CodeSet, ...] = ()
+    comment: str = field(default="", compare=False, repr=False)
+
+    def __post_init__(self):
+        codes = self.codes
+        problems: list[Problem] = []
+        if isinstance(codes, Mapping):
+            items = list(codes.items())
+            for key, code in items:
+                if isinstance(code, Code) and key != code.id:
+                    problems.append(Problem(f"codes[{key!r}]", f"key {key!r} differs from the code's id {code.id!r}"))
+            as_dict = {key: code for key, code in items}
+        else:
+            as_dict = {}
+            for code in codes:
+                if code.id in as_dict:
+                    problems.append(Problem(f"codes[{code.id!r}]", f"duplicate code id {code.id!r}"))
+                as_dict[code.id] = code
+        object.__setattr__(self, "codes", types.MappingProxyType(as_dict))
+        object.__setattr__(self, "changelog", tuple(self.changelog))
+        object.__setattr__(self, "sets", tuple(self.sets))
+        object.__setattr__(self, "citation", _text(self.citation))
+        object.__setattr__(self, "description", _text(self.description))
+        problems += _check_codebook(self)
+        if problems:
+            raise CodebookError(problems)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.version, tuple(self.codes.items()), self.changelog, self.sets))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Codebook):
+            return NotImplemented
+        return (self.name, self.version, list(self.codes.items()), self.changelog, self.citation,
+                self.description, self.sets) == (other.name, other.version, list(other.codes.items()),
+                                                 other.changelog, other.citation, other.description, other.sets)
+
+    def __repr__(self) -> str:
+        active = sum(code.is_active for code in self.codes.values())
+        return f"Codebook(name={self.name!r}, version={self.version}, codes={len(self.codes)} ({active} active))"
+
+    # ------------------------------------------------------------------ structure
+    def children(self, code_id: str | None) -> tuple[str, ...]:
+        """Ids of the direct children of ``code_id`` in file order (``None``: the top-level codes)."""
+        if code_id is not None and code_id not in self.codes:
+            raise KeyError(_unknown(code_id, self.codes))
+        return tuple(c.id for c in self.codes.values() if c.parent == code_id)
+
+    def ancestors(self, code_id: str) -> tuple[str, ...]:
+        """Ids from the parent of ``code_id`` up to its top-level ancestor."""
+        if code_id not in self.codes:
+            raise KeyError(_unknown(code_id, self.codes))
+        out = []
+        parent = self.codes[code_id].parent
+        while parent is not None:
+            out.append(parent)
+            parent = self.codes[parent].parent
+        return tuple(out)
+
+    def descendants(self, code_id: str) -> tuple[str, ...]:
+        """Ids of every code below ``code_id``, depth first in file order."""
+        out: list[str] = []
+        for child in self.children(code_id):
+            out.append(child)
+            out.extend(self.descendants(child))
+        return tuple(out)
+
+    def depth(self, code_id: str) -> int:
+        """0 for a top-level code, 1 for its children, ..."""
+        return len(self.ancestors(code_id))
+
+    def walk(self) -> tuple[str, ...]:
+        """Every code id, parents before children (depth first, siblings in file order)."""
+        out: list[str] = []
+        for top in self.children(None):
+            out.append(top)
+            out.extend(self.descendants(top))
+        return tuple(out)
+
+    @property
+    def active_codes(self) -> tuple[str, ...]:
+        """Ids of the codes coders may apply (active and codable), in file order."""
+        return tuple(c.id for c in self.codes.values() if c.is_active and c.codable)
+
+    def lint(self) -> list[Problem]:
+        """Training gaps that do not make a codebook invalid but make it hard to code with.
+
+        Reported for active codes: an empty short definition, definition, when-to-use or when-not-to-use,
+        fewer than two examples, no near miss, no keywords.
+        """
+        problems = []
+        for i, code in enumerate(self.codes.values()):
+            if not code.is_active:
+                continue
+            where = f"codes[{i}] ({code.id})"
+            for name in ("short_definition", "definition", "when_to_use", "when_not_to_use"):
+                if not getattr(code, name).strip():
+                    problems.append(Problem(f"{where}.{name}", "is empty"))
+            if len(code.examples) < 2:
+                problems.append(Problem(f"{where}.examples", f"has {len(code.examples)} example(s)",
+                                        hint="give at least two typical excerpts"))
+            if not code.near_misses:
+                problems.append(Problem(f"{where}.near_misses", "is empty",
+                                        hint="give at least one excerpt that is close, but not this code"))
+            if not code.keywords:
+                problems.append(Problem(f"{where}.keywords", "is empty"))
+        return problems
+
+    # ------------------------------------------------------------------ data and files
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data in the YAML layout (see ``codebook/schema.json``)."""
+        data: dict[str, Any] = {
+            "name": self.name,
+            "version": self.version,
+            "description": self.description,
+            "citation": self.citation,
+            "changelog": [e.to_dict() for e in self.changelog],
+            "codes": [c.to_dict() for c in self.codes.values()],
+        }
+        if self.sets:
+            data["sets"] = [s.to_dict() for s in self.sets]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str | None = None) -> Codebook:
+        """Validate plain data (as read from YAML or JSON) and build a codebook; raises :class:`CodebookError`
+        listing every problem."""
+        from hrp_coding.codebook.validate import codebook_from_data
+
+        return codebook_from_data(data, source=source)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Codebook:
+        """Read and validate a YAML codebook. The file is only read, never modified.
+
+        Raises
+        ------
+        CodebookError
+            Listing every problem (malformed YAML with line and column, wrong encoding with byte offset,
+            unknown keys, duplicate ids, unknown parents, cycles, missing fields, wrong types).
+        """
+        from hrp_coding.codebook.validate import load_codebook
+
+        return load_codebook(path)
+
+    def to_yaml(self) -> str:
+        """The YAML text :meth:`save` writes."""
+        from hrp_coding.codebook.validate import dump_yaml
+
+        return dump_yaml(self)
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the codebook as YAML atomically (temporary file, fsync, rename)."""
+        from hrp_coding._atomic import atomic_write_text
+
+        atomic_write_text(path, self.to_yaml())
+
+    # ------------------------------------------------------------------ evolution (see evolve.py)
+    def add(self, code: Code, *, who: str, why: str, when: str | None = None) -> Codebook:
+        """Add a code (an in-vivo code carries ``in_vivo_quote``); see :func:`hrp_coding.codebook.evolve.add`."""
+        from hrp_coding.codebook import evolve
+
+        return evolve.add(self, code, who=who, why=why, when=when)
+
+    def rename(self, old_id: str, new_id: str | None = None, *, name: str | None = None, who: str, why: str,
+               when: str | None = None) -> Codebook:
+        """Change a code's id and/or display name; codings follow through :meth:`migration`."""
+        from hrp_coding.codebook import evolve
+
+        return evolve.rename(self, old_id, new_id, name=name, who=who, why=why, when=when)
+
+    def merge(self, ids: Iterable[str], into: str | Code, *, who: str, why: str, when: str | None = None) -> Codebook:
+        """Merge several codes into one (an existing code, or a new :class:`Code`)."""
+        from hrp_coding.codebook import evolve
+
+        return evolve.merge(self, ids, into, who=who, why=why, when=when)
+
+    def split(self, code_id: str, into: Iterable[Code], *, children_to: str | None = None, who: str, why: str,
+              when: str | None = None) -> Codebook:
+        """Split a code into several new codes; its codings then need recoding."""
+        from hrp_coding.codebook import evolve
+
+        return evolve.split(self, code_id, into, children_to=children_to, who=who, why=why, when=when)
+
+    def move(self, code_id: str, new_parent: str | None, *, who: str, why: str, when: str | None = None) -> Codebook:
+        """Move a code (and its subtree) under another parent (axial coding)."""
+        from hrp_coding.codebook import evolve
+
+        return evolve.move(self, code_id, new_parent, who=who, why=why, when=when)
+
+    def retire(self, code_id: str, *, who: str, why: str, when: str | None = None) -> Codebook:
+        """Mark a code retired: kept for history, no longer applied; its codings need recoding."""
+        from hrp_coding.codebook import evolve
+
+        return evolve.retire(self, code_id, who=who, why=why, when=when)
+
+    def edit(self, code_id: str, *, who: str, why: str, when: str | None = None, **changes: Any) -> Codebook:
+        """Change descriptive fields of a code (definition, examples, colour, memo...), not its id or parent."""
+        from hrp_coding.codebook import evolve
+
+        return evolve.edit(self, code_id, who=who, why=why, when=when, **changes)
+
+    def diff(self, other: Codebook) -> CodebookDiff:
+        """What changed from this codebook to ``other``."""
+        from hrp_coding.codebook import evolve
+
+        return evolve.diff(self, other)
+
+    def migration(self) -> dict[str, CodeMigration]:
+        """For every code id that ever existed in this codebook's history, where its codings go now."""
+        from hrp_coding.codebook import evolve
+
+        return evolve.migration(self)
+
+    # ------------------------------------------------------------------ rendering and exchange
+    def to_markdown(self) -> str:
+        """The codebook as Markdown (hierarchy, definitions, criteria, examples)."""
+        from hrp_coding.codebook.render import to_markdown
+
+        return to_markdown(self)
+
+    def to_html(self) -> str:
+        """A self-contained, printable HTML document for coder training."""
+        from hrp_coding.codebook.render import to_html
+
+        return to_html(self)
+
+    def _repr_html_(self) -> str:
+        from hrp_coding.codebook.render import repr_html
+
+        return repr_html(self)
+
+    def to_qdc(self, path: str | os.PathLike) -> None:
+        """Export as a REFI-QDA codebook (``.qdc``) that validates against ``Codebook.xsd``."""
+        from hrp_coding.codebook.qdc import write_qdc
+
+        write_qdc(self, path)
+
+    @classmethod
+    def from_qdc(cls, path: str | os.PathLike) -> Codebook:
+        """Import a REFI-QDA codebook leniently (tolerated deviations give a :class:`RefiWarning`)."""
+        from hrp_coding.codebook.qdc import read_qdc
+
+        return read_qdc(path)
+
+
+def _unknown(code_id: str, known: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(str(code_id), list(known), n=1)
+    return f"unknown code {code_id!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+
+
+def _check_codebook(cb: Codebook) -> list[Problem]:
+    """Invariants of a whole codebook (parents exist, no cycles, sets name known codes, versions)."""
+    import difflib
+
+    problems = []
+    if not isinstance(cb.name, str) or not cb.name.strip():
+        problems.append(Problem("name", "a codebook needs a non-empty name"))
+    if isinstance(cb.version, bool) or not isinstance(cb.version, int) or cb.version < 1:
+        problems.append(Problem("version", f"expected a whole number >= 1, got {cb.version!r}"))
+    ids = list(cb.codes)
+    for code_id, code in cb.codes.items():
+        if not isinstance(code, Code):
+            problems.append(Problem(f"codes[{code_id!r}]", f"expected a Code, got {type(code).__name__}"))
+            continue
+        if code.parent is not None and code.parent not in cb.codes:
+            close = difflib.get_close_matches(str(code.parent), ids, n=1)
+            problems.append(Problem(f"codes[{code_id!r}].parent", f"unknown code {code.parent!r}",
+                                    hint=f"did you mean {close[0]!r}?" if close else None))
+    problems += [Problem(f"codes[{cycle[0]!r}].parent", "cycle " + " -> ".join(cycle))
+                 for cycle in find_cycles({k: c.parent for k, c in cb.codes.items() if isinstance(c, Code)})]
+    set_ids = set()
+    for i, s in enumerate(cb.sets):
+        if s.id in set_ids:
+            problems.append(Problem(f"sets[{i}].id", f"duplicate set id {s.id!r}"))
+        set_ids.add(s.id)
+        for j, member in enumerate(s.members):
+            if member not in cb.codes:
+                problems.append(Problem(f"sets[{i}].members[{j}]", _unknown(member, ids)))
+    return problems
+
+
+def find_cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
+    """Each parent cycle once, as ``[a, b, ..., a]`` starting from its first id in ``parents`` order.
+
+    Examples
+    --------
+    >>> find_cycles({"a": "b", "b": "a", "c": None, "d": "d"})
+    [['a', 'b', 'a'], ['d', 'd']]
+    """
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    cycles = []
+    for start in parents:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in parents and state.get(node) is None:
+            state[node] = 1
+            path.append(node)
+            node = parents[node]
+        if node is not None and state.get(node) == 1:
+            cycle = path[path.index(node):]
+            cycles.append([*cycle, node])
+        for visited in path:
+            state[visited] = 2
+    return cycles
