@@ -31,7 +31,7 @@ Examples
 >>> from hrp_coding import agreement as ag
 >>> r = ag.krippendorff_alpha([[1, 2, 3, 3], [1, 2, 3, 4]], level="nominal")
 >>> round(r.value, 4)
-0.6774
+0.6957
 """
 
 from __future__ import annotations

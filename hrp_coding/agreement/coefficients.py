@@ -1,47 +1,606 @@
-"""Reliability coefficients (being filled in: signatures are final)."""
+"""Reliability coefficients: percent agreement, Cohen, Scott, Fleiss, Conger, Gwet's AC1/AC2,
+Brennan-Prediger and Krippendorff's alpha.
+
+All coefficients share one notation (Gwet 2014, Handbook of Inter-Rater Reliability, 4th ed.): ``r_ik`` is
+the number of coders who put unit ``i`` in category ``k``, ``r_i`` the number of ratings of unit ``i``,
+``W`` the q x q agreement weights, ``n`` the units with at least one rating and ``n2`` those with at least
+two. Every coefficient is ``(p_a - p_e) / (1 - p_e)``; ``result.observed`` is ``p_a`` and
+``result.expected`` is ``p_e``. Formulas and citations are in ``docs/agreement.md``.
+
+Speed: labels are encoded once (:func:`~hrp_coding.agreement.as_ratings`); per-unit category counts are
+built chunk by chunk with one weighted ``bincount`` and reduced with one GEMM per chunk to q x q
+(coincidence) or q-vectors, so memory stays bounded and no per-unit q x q tensor is ever built.
+
+Examples
+--------
+>>> ratings = [["a", "a", "b", "b", "a"], ["a", "b", "b", "b", "a"]]
+>>> round(cohen_kappa(ratings).value, 4)
+0.6154
+>>> round(krippendorff_alpha(ratings).value, 4)
+0.6400
+"""
 
 from __future__ import annotations
 
-from .result import AgreementResult
+import warnings
+from dataclasses import dataclass, field
 
-__all__ = ['brennan_prediger', 'cohen_kappa', 'conger_kappa', 'fleiss_kappa', 'gwet_ac1', 'krippendorff_alpha', 'percent_agreement', 'scott_pi']
+import numpy as np
+
+from hrp_coding.errors import AgreementError, DegenerateAgreementWarning
+
+from .ratings import Contingency, RatingCounts, Ratings, as_ratings
+from .result import AgreementResult
+from .variance import bootstrap_se, krippendorff_bootstrap, linearised_se, normal_ci, t_ci
+from .weights import metric_distance, weight_matrix, weight_name
+
+__all__ = [
+    "brennan_prediger",
+    "cohen_kappa",
+    "conger_kappa",
+    "fleiss_kappa",
+    "gwet_ac1",
+    "krippendorff_alpha",
+    "percent_agreement",
+    "scott_pi",
+]
+
+_CHUNK = 1 << 16  # units per chunk: bounds memory at ~ _CHUNK * q * 8 bytes per temporary
+_TOL = 1e-12
+_SE_CHOICES = ("auto", None, "bootstrap")
+
+
+# ------------------------------------------------------------------------------------------ data
+
+@dataclass
+class _Data:
+    """Ratings after dropping units and coders without any rating."""
+
+    categories: tuple
+    codes: np.ndarray | None = None  # coders x units, -1 missing (Ratings input)
+    counts: np.ndarray | None = None  # units x q (RatingCounts input)
+    n_coders: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def q(self) -> int:
+        return len(self.categories)
+
+    @property
+    def n(self) -> int:
+        return self.codes.shape[1] if self.codes is not None else self.counts.shape[0]
+
+    def chunks(self):
+        """Yield (start, counts chunk as float64 units x q)."""
+        q = self.q
+        if self.counts is not None:
+            for s in range(0, self.n, _CHUNK):
+                yield s, np.asarray(self.counts[s:s + _CHUNK], dtype=np.float64)
+            return
+        codes = self.codes
+        for s in range(0, self.n, _CHUNK):
+            sub = codes[:, s:s + _CHUNK]
+            nc = sub.shape[1]
+            ok = sub >= 0
+            flat = (np.arange(nc, dtype=np.int64) * q + sub)[ok]
+            yield s, np.bincount(flat, minlength=nc * q).reshape(nc, q).astype(np.float64)
+
+    def per_unit_totals(self) -> np.ndarray:
+        if self.counts is not None:
+            return np.asarray(self.counts.sum(axis=1), dtype=np.float64)
+        return (self.codes >= 0).sum(axis=0).astype(np.float64)
+
+
+def _expand_contingency(ct: Contingency) -> Ratings:
+    t = ct.table
+    if not np.all(t == np.round(t)):
+        raise AgreementError("the contingency table must hold whole counts to be used by this coefficient")
+    rows, cols = np.nonzero(t)
+    reps = t[rows, cols].astype(np.int64)
+    codes = np.vstack([np.repeat(rows, reps), np.repeat(cols, reps)]).astype(np.int64)
+    return Ratings(codes, ct.categories, ("coder 1", "coder 2"), tuple(range(codes.shape[1])))
+
+
+def _prepare(ratings, categories, name: str, *, need_coders: bool = False) -> _Data:
+    data = as_ratings(ratings, categories=categories)
+    if isinstance(data, Contingency):
+        data = _expand_contingency(data)
+    if isinstance(data, RatingCounts):
+        if need_coders:
+            raise AgreementError(f"{name} needs to know which coder gave which rating; a count table "
+                                 "(from_counts) has lost that: pass coders x units ratings")
+        counts = data.counts
+        tot = counts.sum(axis=1)
+        keep = tot > 0
+        d = _Data(data.categories, counts=counts[keep] if not keep.all() else counts,
+                  n_coders=int(tot.max()) if tot.size else 0)
+        if not keep.all():
+            d.notes.append(f"{int((~keep).sum())} units without any rating were ignored")
+    else:
+        codes = data.codes
+        has = codes >= 0
+        unit_keep = has.any(axis=0)
+        coder_keep = has.any(axis=1)
+        d = _Data(data.categories, n_coders=int(coder_keep.sum()))
+        if not coder_keep.all():
+            dropped = [data.coders[i] for i in np.flatnonzero(~coder_keep)]
+            d.notes.append(f"coders without any rating were ignored: {dropped!r}")
+        if not unit_keep.all():
+            d.notes.append(f"{int((~unit_keep).sum())} units without any rating were ignored")
+        if not (coder_keep.all() and unit_keep.all()):
+            codes = codes[coder_keep][:, unit_keep]
+        d.codes = codes
+    if d.n == 0:
+        raise AgreementError(f"{name}: no ratings (every cell is missing)")
+    if d.n_coders < 2:
+        raise AgreementError(f"{name} needs at least two coders with ratings, got {d.n_coders}")
+    return d
+
+
+def _check_se(se, name: str, allowed=_SE_CHOICES):
+    if se not in allowed:
+        raise AgreementError(f"{name}: se={se!r} is not allowed; use one of {list(allowed)}")
+
+
+def _degenerate(name: str, pa: float, pe: float, notes: list[str], base: dict) -> AgreementResult:
+    """Apply the documented policy when p_e == 1."""
+    if pa >= 1 - _TOL:
+        msg = (f"{name}: expected agreement is 1 (a single category or no variation in the ratings); "
+               "agreement is perfect, so the value is 1.0 by the degenerate-case policy")
+        warnings.warn(msg, DegenerateAgreementWarning, stacklevel=3)
+        return AgreementResult(coefficient=name, value=1.0, observed=pa, expected=pe, se=None, ci=None,
+                               notes=(*notes, msg), **base)
+    raise AgreementError(f"{name}: expected agreement is 1 but observed agreement is {pa!r} < 1 (possible only "
+                         "with custom weights or distances whose chance term saturates): the coefficient is "
+                         "undefined; check the weights")
+
+
+def _finish(name: str, pa: float, pe: float, d: _Data, base: dict, *, terms=None, center=None, df=None,
+            se=None, se_method=None, confidence=0.95, boot=None, value=None, tweights=None) -> AgreementResult:
+    notes = list(d.notes) if d is not None else []
+    if pe >= 1 - _TOL:
+        return _degenerate(name, pa, pe, notes, base)
+    value = (pa - pe) / (1 - pe) if value is None else value
+    se_val = ci = None
+    method = None
+    if se == "auto" and terms is not None:
+        se_val = linearised_se(terms, value if center is None else center, tweights)
+        if se_val is None:
+            notes.append("standard error not defined with fewer than two units")
+        else:
+            method = se_method or "gwet-linearisation"
+            ci = t_ci(value, se_val, df, confidence)
+    elif se == "bootstrap" and boot is not None:
+        se_val, ci, _ = boot()
+        method = "bootstrap"
+    return AgreementResult(coefficient=name, value=float(value), observed=float(pa), expected=float(pe),
+                           se=se_val, ci=ci, se_method=method, notes=tuple(notes), **base)
+
+
+# ------------------------------------------------------------------- the Fleiss family (raw data)
+
+def _family(d: _Data, W: np.ndarray, kind: str, name: str, se, confidence, weights_label: str,
+            boot) -> AgreementResult:
+    """Percent agreement, Fleiss (Gwet's generalisation), AC1/AC2 and Brennan-Prediger.
+
+    Follows Gwet (2014) and irrCAC ``CAC.fleiss/gwet/bp``: p_a over units with r_i >= 2,
+    pi_k = (1/n) sum_i r_ik / r_i over units with r_i >= 1.
+    """
+    q = d.q
+    n = d.n
+    r = d.per_unit_totals()
+    sumq = np.empty(n)
+    pi_acc = np.zeros(q)
+    for s, c in d.chunks():
+        rc = r[s:s + c.shape[0]]
+        sumq[s:s + c.shape[0]] = np.einsum("ij,ij->i", c @ W.T, c) - rc
+        pi_acc += (c / rc[:, None]).sum(axis=0)
+    two = r >= 2
+    n2 = int(two.sum())
+    if n2 == 0:
+        raise AgreementError(f"{name}: no pairable unit (no unit has two or more ratings)")
+    den = np.where(two, r * (r - 1), 1.0)
+    pa_i = np.where(two, sumq / den, 0.0)
+    pa = float(pa_i.sum() / n2)
+    pi = pi_acc / n
+    tw = float(W.sum())
+    base = {"n_units": n, "n_coders": d.n_coders, "n_pairable": n2, "categories": d.categories,
+            "weights": weights_label}
+    if kind == "pa":
+        pe = 0.0
+    elif kind == "bp":
+        pe = tw / q**2
+    elif kind == "fleiss":
+        pe = float(pi @ W @ pi)
+    else:  # ac1
+        if q < 2:
+            pe = 1.0
+        else:
+            pe = tw * float(np.sum(pi * (1 - pi))) / (q * (q - 1))
+    if kind == "pa":
+        value = pa
+        terms = (n / n2) * pa_i if se == "auto" else None
+        res = _finish(name, pa, pe, d, base, terms=terms, df=n - 1, se=se, confidence=confidence, boot=boot,
+                      value=value)
+        return res
+    if pe >= 1 - _TOL:
+        return _finish(name, pa, pe, d, base)
+    value = (pa - pe) / (1 - pe)
+    terms = None
+    if se == "auto":
+        k_i = (n / n2) * (pa_i - pe * two) / (1 - pe)
+        if kind in ("fleiss", "ac1"):
+            if kind == "fleiss":
+                v = (W @ pi + W.T @ pi) / 2
+                scale = 1.0
+            else:
+                v = 1 - pi
+                scale = tw / (q * (q - 1))
+            pe_i = np.empty(n)
+            for s, c in d.chunks():
+                pe_i[s:s + c.shape[0]] = scale * (c @ v) / r[s:s + c.shape[0]]
+            terms = k_i - 2 * (1 - value) * (pe_i - pe) / (1 - pe)
+        else:
+            terms = k_i
+    return _finish(name, pa, pe, d, base, terms=terms, df=n - 1, se=se, confidence=confidence, boot=boot,
+                   value=value)
+
+
+def _make_boot(func, ratings, categories, n_boot, seed, confidence, **kw):
+    def run():
+        return bootstrap_se(func, ratings, n_boot=n_boot, seed=seed, confidence=confidence,
+                            categories=categories, **kw)
+    return run
 
 
 def percent_agreement(ratings, *, categories=None, weights=None, se="auto", n_boot=1000, seed=None,
-        confidence=0.95) -> AgreementResult:
-    raise NotImplementedError("percent_agreement lands in the next commit")
+                      confidence=0.95) -> AgreementResult:
+    """Percent (observed) agreement, weighted when ``weights`` is given (Gwet 2014, eq. 2.9 and 3.5).
 
+    ``p_a = (1/n2) sum_{i: r_i >= 2} sum_k r_ik (r*_ik - 1) / (r_i (r_i - 1))`` with
+    ``r*_ik = sum_l w_kl r_il``. For two coders and no weights this is the share of units on which they agree.
+    ``expected`` is 0 and ``value == observed``.
 
-def cohen_kappa(ratings, *, categories=None, weights=None, se="auto", n_boot=1000, seed=None,
-        confidence=0.95) -> AgreementResult:
-    raise NotImplementedError("cohen_kappa lands in the next commit")
-
-
-def scott_pi(ratings, *, categories=None, weights=None, se="auto", n_boot=1000, seed=None,
-        confidence=0.95) -> AgreementResult:
-    raise NotImplementedError("scott_pi lands in the next commit")
+    Examples
+    --------
+    >>> percent_agreement([[1, 2, 3, 3], [1, 2, 3, 4]]).value
+    0.75
+    """
+    name = "percent_agreement"
+    _check_se(se, name)
+    d = _prepare(ratings, categories, name)
+    W = weight_matrix(weights, d.categories)
+    boot = _make_boot(percent_agreement, ratings, categories, n_boot, seed, confidence, weights=weights)
+    return _family(d, W, "pa", name, se, confidence, weight_name(weights), boot)
 
 
 def fleiss_kappa(ratings, *, categories=None, weights=None, se="auto", n_boot=1000, seed=None,
-        confidence=0.95) -> AgreementResult:
-    raise NotImplementedError("fleiss_kappa lands in the next commit")
+                 confidence=0.95) -> AgreementResult:
+    """Fleiss' kappa (Fleiss 1971), in Gwet's generalisation to missing ratings and weights.
 
+    ``p_e = sum_kl w_kl pi_k pi_l`` with ``pi_k = (1/n) sum_i r_ik / r_i``; units with a single rating count
+    for ``pi`` but not for ``p_a`` (Gwet 2014, ch. 2-3; irrCAC ``fleiss.kappa.raw``). With complete data and
+    no weights this is exactly Fleiss (1971). SE: Gwet's linearisation.
 
-def conger_kappa(ratings, *, categories=None, weights=None, se="auto", n_boot=1000, seed=None,
-        confidence=0.95) -> AgreementResult:
-    raise NotImplementedError("conger_kappa lands in the next commit")
+    Examples
+    --------
+    >>> round(fleiss_kappa([[1, 2, 3, 3], [1, 2, 3, 4], [1, 2, 2, 3]]).value, 4)
+    0.5294
+    """
+    name = "fleiss_kappa"
+    _check_se(se, name)
+    d = _prepare(ratings, categories, name)
+    W = weight_matrix(weights, d.categories)
+    boot = _make_boot(fleiss_kappa, ratings, categories, n_boot, seed, confidence, weights=weights)
+    return _family(d, W, "fleiss", name, se, confidence, weight_name(weights), boot)
 
 
 def gwet_ac1(ratings, *, categories=None, weights=None, se="auto", n_boot=1000, seed=None,
-        confidence=0.95) -> AgreementResult:
-    raise NotImplementedError("gwet_ac1 lands in the next commit")
+             confidence=0.95) -> AgreementResult:
+    """Gwet's AC1 (Gwet 2008), or AC2 when ``weights`` is given (Gwet 2014, ch. 4).
+
+    ``p_e = T_w / (q (q - 1)) * sum_k pi_k (1 - pi_k)``, ``T_w = sum_kl w_kl``. SE: Gwet's linearisation.
+    The coefficient name in the result is ``"gwet_ac1"`` or ``"gwet_ac2"``.
+
+    Examples
+    --------
+    >>> round(gwet_ac1([[1, 2, 3, 3], [1, 2, 3, 4]]).value, 4)
+    0.6712
+    """
+    name = "gwet_ac1" if weights is None or (isinstance(weights, str) and weights == "identity") else "gwet_ac2"
+    _check_se(se, name)
+    d = _prepare(ratings, categories, name)
+    W = weight_matrix(weights, d.categories)
+    boot = _make_boot(gwet_ac1, ratings, categories, n_boot, seed, confidence, weights=weights)
+    return _family(d, W, "ac1", name, se, confidence, weight_name(weights), boot)
 
 
 def brennan_prediger(ratings, *, categories=None, weights=None, se="auto", n_boot=1000, seed=None,
-        confidence=0.95) -> AgreementResult:
-    raise NotImplementedError("brennan_prediger lands in the next commit")
+                     confidence=0.95) -> AgreementResult:
+    """Brennan & Prediger's (1981) coefficient: ``p_e = T_w / q^2`` (``1/q`` unweighted).
 
+    Unused categories passed in ``categories`` change ``q`` and so the value: give the full list.
+
+    Examples
+    --------
+    >>> round(brennan_prediger([[1, 2, 3, 3], [1, 2, 3, 4]]).value, 4)
+    0.6667
+    """
+    name = "brennan_prediger"
+    _check_se(se, name)
+    d = _prepare(ratings, categories, name)
+    W = weight_matrix(weights, d.categories)
+    boot = _make_boot(brennan_prediger, ratings, categories, n_boot, seed, confidence, weights=weights)
+    return _family(d, W, "bp", name, se, confidence, weight_name(weights), boot)
+
+
+# ---------------------------------------------------------------------------------- Conger
+
+def conger_kappa(ratings, *, categories=None, weights=None, se="auto", n_boot=1000, seed=None,
+                 confidence=0.95) -> AgreementResult:
+    """Conger's (1980) kappa: Fleiss' ``p_a`` with the mean of the pairwise Cohen chance terms.
+
+    ``p_gk = n_gk / n_g`` (coder g's share of category k among the units g rated),
+    ``p_e = sum_kl w_kl (pbar_k pbar_l - s2_kl / r)``, ``s2_kl`` the covariance of ``p_gk`` over the ``r``
+    coders (Gwet 2014; irrCAC ``conger.kappa.raw``). With two coders and complete data it is Cohen's kappa.
+    SE: Gwet's linearisation.
+
+    Examples
+    --------
+    >>> round(conger_kappa([[1, 2, 3, 3], [1, 2, 3, 4], [1, 2, 2, 3]]).value, 4)
+    0.5429
+    """
+    name = "conger_kappa"
+    _check_se(se, name)
+    d = _prepare(ratings, categories, name, need_coders=True)
+    W = weight_matrix(weights, d.categories)
+    codes = d.codes
+    q, n = d.q, d.n
+    m = codes.shape[0]
+    ok = codes >= 0
+    classif = np.zeros((m, q))
+    for g in range(m):
+        classif[g] = np.bincount(codes[g][ok[g]], minlength=q)
+    ng = classif.sum(axis=1)
+    p = classif / ng[:, None]
+    pbar = p.mean(axis=0)
+    s2 = (p.T @ p - m * np.outer(pbar, pbar)) / (m - 1)
+    pe = float(np.sum(W * (np.outer(pbar, pbar) - s2 / m)))
+    r = d.per_unit_totals()
+    sumq = np.empty(n)
+    for s, c in d.chunks():
+        sumq[s:s + c.shape[0]] = np.einsum("ij,ij->i", c @ W.T, c) - r[s:s + c.shape[0]]
+    two = r >= 2
+    n2 = int(two.sum())
+    if n2 == 0:
+        raise AgreementError(f"{name}: no pairable unit (no unit has two or more ratings)")
+    pa_i = np.where(two, sumq / np.where(two, r * (r - 1), 1.0), 0.0)
+    pa = float(pa_i.sum() / n2)
+    base = {"n_units": n, "n_coders": d.n_coders, "n_pairable": n2, "categories": d.categories,
+            "weights": weight_name(weights)}
+    boot = _make_boot(conger_kappa, ratings, categories, n_boot, seed, confidence, weights=weights)
+    if pe >= 1 - _TOL:
+        return _finish(name, pa, pe, d, base)
+    value = (pa - pe) / (1 - pe)
+    terms = None
+    if se == "auto":
+        # lambda_ig (Gwet 2014, linearisation of Conger's p_e), vectorised per coder
+        lam = np.zeros(n)
+        for g in range(m):
+            a_g = m * pbar - p[g]
+            u_g = W.T @ a_g  # (W^T a_g)[c]
+            s_g = float(a_g @ W @ p[g])
+            eps = ok[g].astype(np.float64)
+            term = np.where(ok[g], u_g[np.where(ok[g], codes[g], 0)], 0.0)
+            lam += (n / ng[g]) * (term - (eps - ng[g] / n) * s_g)
+        pe_i = lam / (m * (m - 1))
+        k_i = (n / n2) * (pa_i - pe * two) / (1 - pe)
+        terms = k_i - 2 * (1 - value) * (pe_i - pe) / (1 - pe)
+    return _finish(name, pa, pe, d, base, terms=terms, df=n - 1, se=se, confidence=confidence, boot=boot,
+                   value=value)
+
+
+# ----------------------------------------------------------------------- Cohen and Scott (two coders)
+
+def _pair_table(ratings, categories, name: str) -> tuple[np.ndarray, tuple, list[str], int]:
+    data = as_ratings(ratings, categories=categories)
+    if isinstance(data, RatingCounts):
+        raise AgreementError(f"{name} needs two coders' ratings or a contingency table (from_contingency), "
+                             "not a count table")
+    notes: list[str] = []
+    if isinstance(data, Contingency):
+        return np.asarray(data.table, dtype=np.float64), data.categories, notes, round(float(data.table.sum()))
+    codes = data.codes
+    if codes.shape[0] != 2:
+        raise AgreementError(f"{name} needs exactly two coders, got {codes.shape[0]} "
+                             f"({list(data.coders)!r}); use conger_kappa or fleiss_kappa for more")
+    for i in (0, 1):
+        if not (codes[i] >= 0).any():
+            raise AgreementError(f"{name} needs two coders with ratings, coder {data.coders[i]!r} has none")
+    q = data.n_categories
+    both = (codes[0] >= 0) & (codes[1] >= 0)
+    one = ((codes[0] >= 0) | (codes[1] >= 0)) & ~both
+    if one.any():
+        notes.append(f"{int(one.sum())} units rated by only one coder were left out (pairwise-complete units)")
+    if not both.any():
+        raise AgreementError(f"{name}: no pairable unit (no unit rated by both coders "
+                             f"{data.coders[0]!r} and {data.coders[1]!r})")
+    table = np.bincount(codes[0][both] * q + codes[1][both], minlength=q * q).reshape(q, q).astype(np.float64)
+    return table, data.categories, notes, int(both.sum())
+
+
+def _two_coder(name: str, ratings, categories, weights, se, n_boot, seed, confidence, func, scott: bool):
+    _check_se(se, name)
+    table, cats, notes, n = _pair_table(ratings, categories, name)
+    W = weight_matrix(weights, cats)
+    p = table / table.sum()
+    pa = float(np.sum(W * p))
+    prow, pcol = p.sum(axis=1), p.sum(axis=0)
+    if scott:
+        pik = (prow + pcol) / 2
+        pe = float(pik @ W @ pik)
+    else:
+        pe = float(prow @ W @ pcol)
+    base = {"n_units": n, "n_coders": 2, "n_pairable": n, "categories": cats, "weights": weight_name(weights)}
+    d = _Data(cats, notes=notes)
+    if pe >= 1 - _TOL:
+        return _finish(name, pa, pe, d, base)
+    value = (pa - pe) / (1 - pe)
+    se_val = ci = method = None
+    if se == "auto":
+        if n < 2:
+            notes.append("standard error not defined with fewer than two units")
+        else:
+            if scott:
+                wk = (W @ pik + W.T @ pik) / 2
+                wrow = wcol = wk
+            else:
+                wrow = W @ pcol  # wbar_k. = sum_l p_.l w_kl
+                wcol = W.T @ prow  # wbar_.l = sum_k p_k. w_kl
+            s1 = float(np.sum(p * (W - (1 - value) * (wrow[:, None] + wcol[None, :])) ** 2))
+            var = (s1 - (value - pe * (1 - value)) ** 2) / (n * (1 - pe) ** 2)
+            se_val = float(np.sqrt(max(var, 0.0)))
+            if scott:
+                method = "gwet-linearisation"
+                ci = t_ci(value, se_val, n - 1, confidence)
+            else:
+                method = "fleiss-cohen-everitt"
+                ci = normal_ci(value, se_val, confidence)
+    elif se == "bootstrap":
+        src = ratings
+        if isinstance(as_ratings(ratings, categories=categories), Contingency):
+            src = _expand_contingency(as_ratings(ratings, categories=categories))
+        se_val, ci, _ = bootstrap_se(func, src, n_boot=n_boot, seed=seed, confidence=confidence,
+                                     categories=categories, weights=weights)
+        method = "bootstrap"
+    return AgreementResult(coefficient=name, value=float(value), observed=pa, expected=pe, se=se_val, ci=ci,
+                           se_method=method, notes=tuple(notes), **base)
+
+
+def cohen_kappa(ratings, *, categories=None, weights=None, se="auto", n_boot=1000, seed=None,
+                confidence=0.95) -> AgreementResult:
+    """Cohen's (1960) kappa, weighted kappa (Cohen 1968) when ``weights`` is given; exactly two coders.
+
+    ``p_a = sum_kl w_kl p_kl``, ``p_e = sum_kl w_kl p_k. p_.l`` over the units rated by both coders (units
+    rated by one coder only are left out, with a note). Accepts a contingency table via
+    :func:`~hrp_coding.agreement.from_contingency`. SE: Fleiss, Cohen & Everitt (1969) large-sample ASE,
+    normal 95% CI. (For Gwet's treatment of units rated by one coder, use ``conger_kappa``.)
+
+    Examples
+    --------
+    >>> round(cohen_kappa([[1, 2, 3, 3], [1, 2, 3, 4]]).value, 4)
+    0.6667
+    >>> round(cohen_kappa([[1, 2, 3, 3], [1, 2, 3, 4]], weights="linear", categories=[1, 2, 3, 4]).value, 4)
+    0.7778
+    """
+    return _two_coder("cohen_kappa", ratings, categories, weights, se, n_boot, seed, confidence, cohen_kappa,
+                      scott=False)
+
+
+def scott_pi(ratings, *, categories=None, weights=None, se="auto", n_boot=1000, seed=None,
+             confidence=0.95) -> AgreementResult:
+    """Scott's (1955) pi for two coders: ``p_e = sum_kl w_kl pi_k pi_l``, ``pi_k = (p_k. + p_.k)/2``.
+
+    Computed over the units rated by both coders. For more coders use :func:`fleiss_kappa` (its
+    generalisation). SE: Gwet's linearisation (irrCAC ``scott``), t-based CI.
+
+    Examples
+    --------
+    >>> round(scott_pi([[1, 2, 3, 3], [1, 2, 3, 4]]).value, 4)
+    0.6522
+    """
+    return _two_coder("scott_pi", ratings, categories, weights, se, n_boot, seed, confidence, scott_pi,
+                      scott=True)
+
+
+# ------------------------------------------------------------------------- Krippendorff's alpha
 
 def krippendorff_alpha(ratings, *, categories=None, level="nominal", se="auto", n_boot=1000, seed=None,
                        confidence=0.95) -> AgreementResult:
-    raise NotImplementedError("krippendorff_alpha lands in the next commit")
+    """Krippendorff's alpha (Krippendorff 2011, "Computing Krippendorff's alpha-reliability").
+
+    ``alpha = 1 - D_o / D_e`` from the coincidence matrix ``o_ck = sum_u sum_{i != j} [c_ui = c, c_uj = k]
+    / (m_u - 1)`` over units with ``m_u >= 2`` values, with the squared metric difference of ``level``
+    (nominal, ordinal, interval, ratio, a q x q matrix or a callable). ``observed`` and ``expected`` are
+    Gwet's ``p_a`` and ``p_e`` with weights ``1 - delta / max(delta)`` (Gwet 2014, ch. 2; irrCAC), so that
+    ``value == (observed - expected) / (1 - expected)``.
+
+    Parameters
+    ----------
+    se : "auto", "bootstrap", "krippendorff" or None
+        ``"auto"``: Gwet's linearisation (irrCAC ``krippen.alpha.raw``); ``"bootstrap"``: unit-level
+        bootstrap; ``"krippendorff"``: Krippendorff's bootstrap of the coincidences (D_e fixed).
+
+    Examples
+    --------
+    >>> round(krippendorff_alpha([[1, 2, 3, 3], [1, 2, 3, 4]], level="interval").value, 4)
+    0.8889
+    """
+    name = "krippendorff_alpha"
+    _check_se(se, name, (*_SE_CHOICES, "krippendorff"))
+    d = _prepare(ratings, categories, name)
+    q, n = d.q, d.n
+    r = d.per_unit_totals()
+    two = r >= 2
+    n2 = int(two.sum())
+    if n2 == 0:
+        raise AgreementError(f"{name}: no pairable unit (no unit has two or more ratings)")
+    a = np.where(two, 1.0 / np.where(two, r - 1, 1.0), 0.0)
+    o = np.zeros((q, q))
+    ng = np.zeros(q)
+    self_pairs = np.zeros(q)
+    for s, c in d.chunks():
+        aw = a[s:s + c.shape[0]]
+        ca = c * aw[:, None]
+        o += c.T @ ca
+        self_pairs += ca.sum(axis=0)
+        ng += (c * (aw > 0)[:, None]).sum(axis=0)
+    o -= np.diag(self_pairs)  # remove self-pairs: o_ck = sum_u (n_uc n_uk - [c == k] n_uc) / (m_u - 1)
+    n_dot = float(ng.sum())
+    delta = metric_distance(level, d.categories, n_values=ng)
+    label = level if isinstance(level, str) else "custom"
+    base = {"n_units": n, "n_coders": d.n_coders, "n_pairable": n2, "categories": d.categories, "weights": label}
+    dmax = float(delta.max()) if delta.size else 0.0
+    W = 1 - delta / dmax if dmax > 0 else np.ones_like(delta)
+    # Gwet's formulation: p_a' = sum(W o) / n..; p_a = (1 - 1/n..) p_a' + 1/n..; p_e = pi' W pi
+    pa_prime = float(np.sum(W * o)) / n_dot
+    eps = 1.0 / n_dot
+    pa = (1 - eps) * pa_prime + eps
+    pi = ng / n_dot
+    pe = float(pi @ W @ pi)
+    if pe >= 1 - _TOL or dmax == 0:
+        return _finish(name, pa, max(pe, 1.0) if dmax == 0 else pe, d, base)
+    value = (pa - pe) / (1 - pe)
+    notes = list(d.notes)
+    se_val = ci = method = None
+    if se == "auto":
+        rr = r[two]
+        rbar = float(rr.mean())
+        if n2 < 2:
+            notes.append("standard error not defined with fewer than two pairable units")
+        else:
+            piw = (W @ pi + W.T @ pi) / 2
+            sumq = np.empty(n)
+            proj = np.empty(n)
+            for s, c in d.chunks():
+                sl = slice(s, s + c.shape[0])
+                sumq[sl] = np.einsum("ij,ij->i", c @ W.T, c) - r[sl]
+                proj[sl] = c @ piw
+            sumq, proj = sumq[two], proj[two]
+            alpha_prime = (pa_prime - pe) / (1 - pe)
+            pa_i = sumq / (rbar * (rr - 1)) - pa * (rr - rbar) / rbar
+            k_i = (pa_i - pe) / (1 - pe)
+            pe_i = proj / rbar - pe * (rr - rbar) / rbar
+            terms = k_i - 2 * (1 - alpha_prime) * (pe_i - pe) / (1 - pe)
+            se_val = linearised_se(terms, alpha_prime)
+            ci = t_ci(value, se_val, n2 - 1, confidence)
+            method = "gwet-linearisation"
+    elif se == "bootstrap":
+        se_val, ci, _ = bootstrap_se(krippendorff_alpha, ratings, n_boot=n_boot, seed=seed, confidence=confidence,
+                                     categories=categories, level=level)
+        method = "bootstrap"
+    elif se == "krippendorff":
+        se_val, ci, _ = krippendorff_bootstrap(o, delta, r[two], n_boot=n_boot, seed=seed, confidence=confidence)
+        method = "krippendorff-bootstrap"
+    return AgreementResult(coefficient=name, value=float(value), observed=pa, expected=pe, se=se_val, ci=ci,
+                           se_method=method, notes=tuple(notes), **base)

@@ -22,7 +22,7 @@ Examples
 >>> r.codes.tolist()
 [[0, 1, -1], [0, 0, 1]]
 >>> as_ratings([[1, 2], [2, 2]], categories=[1, 2, 3]).counts().tolist()
-[[1, 0, 0], [0, 2, 0]]
+[[1, 1, 0], [0, 2, 0]]
 """
 
 from __future__ import annotations

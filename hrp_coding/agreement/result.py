@@ -116,8 +116,8 @@ class AgreementResult:
         Examples
         --------
         >>> r = AgreementResult("scott_pi", 0.5, 0.75, 0.5, n_units=4, n_coders=2, n_pairable=4)
-        >>> r.to_frame().loc["scott_pi", "value"]
-        np.float64(0.5)
+        >>> float(r.to_frame().loc["scott_pi", "value"])
+        0.5
         """
         import pandas as pd
 

@@ -1,9 +1,190 @@
-"""Standard errors (being filled in: signatures are final)."""
+"""Standard errors and confidence intervals for the reliability coefficients.
+
+* **Gwet's linearisation** (Gwet 2014, Handbook of Inter-Rater Reliability, 4th ed., ch. 5; the R and
+  Python irrCAC packages): the coefficient is written as a mean of per-unit terms ``k*_i`` and
+  ``var = (1 - f) / (n (n - 1)) * sum_i (k*_i - k)^2`` (``f = 0``: no finite-population correction).
+  Used for percent agreement, Scott/Fleiss, Conger, AC1/AC2, Brennan-Prediger and Krippendorff's alpha.
+  The CI is ``k +/- t_{n-1} * se`` with the upper end capped at 1, as irrCAC reports it.
+* **Fleiss, Cohen & Everitt (1969)** large-sample (non-null) ASE of Cohen's weighted or unweighted kappa
+  from the contingency table ``p_kl``::
+
+      var = [sum_kl p_kl (w_kl - (wbar_k. + wbar_.l)(1 - kappa))^2 - (kappa - p_e (1 - kappa))^2]
+            / (n (1 - p_e)^2)
+
+  with ``wbar_k. = sum_l p_.l w_kl`` and ``wbar_.l = sum_k p_k. w_kl``; normal CI ``kappa +/- z * se``.
+* **Unit-level bootstrap** for any coefficient (:func:`bootstrap_se`): units are resampled with
+  replacement (``numpy.random.default_rng(seed)``), the coefficient is recomputed ``n_boot`` times,
+  ``se`` is the standard deviation of the replicates and the CI their percentile interval.
+* **Krippendorff's bootstrap** for alpha (Hayes & Krippendorff 2007; Krippendorff 2016, "Bootstrapping
+  distributions for Krippendorff's alpha"): see :func:`krippendorff_bootstrap`.
+"""
 
 from __future__ import annotations
 
-__all__ = ["bootstrap_se"]
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["bootstrap_se", "krippendorff_bootstrap", "linearised_se", "normal_ci", "t_ci"]
 
 
-def bootstrap_se(func, ratings, *, n_boot=1000, seed=None, confidence=0.95, **kwargs):
-    raise NotImplementedError("bootstrap_se lands in the next commit")
+def _t_quantile(p: float, df: int) -> float:
+    from scipy import stats  # scipy ships with scikit-learn; imported only when an SE is computed
+
+    return float(stats.t.ppf(p, df))
+
+
+def _z_quantile(p: float) -> float:
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(p)
+
+
+def t_ci(value: float, se: float, df: int, confidence: float = 0.95) -> tuple[float, float]:
+    """``value +/- t_{df} * se``, upper end capped at 1 (irrCAC's convention)."""
+    t = _t_quantile(1 - (1 - confidence) / 2, df)
+    return (value - t * se, min(1.0, value + t * se))
+
+
+def normal_ci(value: float, se: float, confidence: float = 0.95) -> tuple[float, float]:
+    """``value +/- z * se``, upper end capped at 1."""
+    z = _z_quantile(1 - (1 - confidence) / 2)
+    return (value - z * se, min(1.0, value + z * se))
+
+
+def linearised_se(terms: np.ndarray, center: float, weights: np.ndarray | None = None) -> float | None:
+    """Gwet's linearised SE from per-unit terms: ``sqrt(sum_i w_i (k*_i - center)^2 / (n (n - 1)))``.
+
+    ``weights`` are frequency weights (a unit type observed ``w_i`` times); ``n = sum(w)``.
+    Returns ``None`` when fewer than two units carry the estimate.
+
+    Examples
+    --------
+    >>> round(linearised_se(np.array([1.0, 0.0, 1.0, 0.0]), 0.5), 6)
+    0.288675
+    """
+    terms = np.asarray(terms, dtype=np.float64)
+    if weights is None:
+        n = terms.size
+        ss = float(np.sum((terms - center) ** 2))
+    else:
+        n = float(np.sum(weights))
+        ss = float(np.sum(weights * (terms - center) ** 2))
+    if n < 2:
+        return None
+    return math.sqrt(ss / (n * (n - 1)))
+
+
+def bootstrap_se(func: Callable, ratings, *, n_boot: int = 1000, seed=None, confidence: float = 0.95,
+                 **kwargs) -> tuple[float, tuple[float, float], np.ndarray]:
+    """Seeded unit-level bootstrap of any coefficient.
+
+    Parameters
+    ----------
+    func : callable
+        A coefficient function of this package (``cohen_kappa``, ``krippendorff_alpha``, ...).
+    ratings : anything the coefficient accepts
+        Resampled by unit (columns of the coders x units ratings; rows of a count table).
+    n_boot : int
+        Number of replicates (at least 2).
+    seed : int or None
+        Seed of ``numpy.random.default_rng``; the same seed gives the same SE.
+    **kwargs
+        Passed to ``func`` (``categories``, ``weights``, ``level``...).
+
+    Returns
+    -------
+    se : float
+        Standard deviation (ddof=1) of the replicates that are defined.
+    ci : tuple of float
+        Percentile interval at ``confidence``.
+    replicates : ndarray
+        The replicate values (NaN where a replicate was undefined, e.g. no pairable unit).
+
+    Examples
+    --------
+    >>> from hrp_coding.agreement import cohen_kappa
+    >>> se, ci, reps = bootstrap_se(cohen_kappa, [[1, 1, 2, 2, 1, 2], [1, 2, 2, 2, 1, 1]], n_boot=200, seed=1)
+    >>> reps.shape
+    (200,)
+    """
+    import warnings
+
+    from hrp_coding.errors import AgreementError, DegenerateAgreementWarning
+
+    from .ratings import Contingency, RatingCounts, Ratings, as_ratings
+
+    if not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
+        raise AgreementError(f"n_boot must be an integer >= 2, got {n_boot!r}")
+    data = as_ratings(ratings, categories=kwargs.pop("categories", None))
+    if isinstance(data, Contingency):
+        from .coefficients import _expand_contingency
+
+        data = _expand_contingency(data)
+    rng = np.random.default_rng(seed)
+    n = data.n_units
+    reps = np.full(int(n_boot), np.nan)
+    kwargs = {**kwargs, "se": None}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateAgreementWarning)
+        for b in range(int(n_boot)):
+            idx = rng.integers(0, n, size=n)
+            if isinstance(data, Ratings):
+                sample = Ratings(data.codes[:, idx], data.categories, data.coders, tuple(range(n)))
+            elif isinstance(data, RatingCounts):
+                sample = RatingCounts(data.counts[idx], data.categories, tuple(range(n)))
+            else:  # pragma: no cover - as_ratings returns one of the above
+                raise AgreementError(f"cannot bootstrap {type(data).__name__}")
+            try:
+                reps[b] = float(func(sample, **kwargs))
+            except AgreementError:
+                reps[b] = np.nan
+    ok = reps[~np.isnan(reps)]
+    if ok.size < 2:
+        raise AgreementError(f"bootstrap: only {ok.size} of {n_boot} replicates were defined; no SE")
+    alpha = (1 - confidence) / 2
+    lo, hi = np.quantile(ok, [alpha, 1 - alpha])
+    return float(np.std(ok, ddof=1)), (float(lo), float(hi)), reps
+
+
+def krippendorff_bootstrap(coincidence: np.ndarray, delta: np.ndarray, pairable_counts: np.ndarray, *,
+                           n_boot: int = 1000, seed=None, confidence: float = 0.95
+                           ) -> tuple[float, tuple[float, float], np.ndarray]:
+    """Krippendorff's bootstrap of alpha (Hayes & Krippendorff 2007, KALPHA macro; Krippendorff 2016).
+
+    The expected disagreement ``D_e`` is held fixed; the observed disagreement is resampled as in the
+    KALPHA algorithm: ``M = sum_u m_u (m_u - 1) / 2`` pairs of values are drawn with replacement from the
+    coincidence distribution ``o_ck / n..``, each drawn pair contributing ``2 delta_ck / (M ... )`` so that
+    ``alpha* = 1 - (sum of drawn delta) / (M * D_e)``. Values below -1 are not truncated.
+
+    Parameters
+    ----------
+    coincidence : ndarray, q x q
+        The coincidence matrix ``o_ck``.
+    delta : ndarray, q x q
+        Squared metric differences.
+    pairable_counts : ndarray of int
+        ``m_u`` of every unit with at least two values.
+    """
+    if not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
+        from hrp_coding.errors import AgreementError
+
+        raise AgreementError(f"n_boot must be an integer >= 2, got {n_boot!r}")
+    o = np.asarray(coincidence, dtype=np.float64)
+    n_dot = o.sum()
+    nc = o.sum(axis=1)
+    de = float((np.outer(nc, nc) * delta).sum() - (nc * np.diag(delta)).sum()) / (n_dot * (n_dot - 1))
+    m = np.asarray(pairable_counts, dtype=np.int64)
+    n_pairs = int(np.sum(m * (m - 1) // 2))
+    # draw unordered pairs: probability of cell (c, k) in the upper triangle incl. diagonal
+    iu = np.triu_indices(o.shape[0])
+    p = np.where(iu[0] == iu[1], o[iu], 2 * o[iu]) / n_dot
+    d = delta[iu]
+    rng = np.random.default_rng(seed)
+    draws = rng.multinomial(n_pairs, p / p.sum(), size=int(n_boot))
+    do = draws @ d / n_pairs
+    reps = 1 - do / de
+    alpha = (1 - confidence) / 2
+    lo, hi = np.quantile(reps, [alpha, 1 - alpha])
+    return float(np.std(reps, ddof=1)), (float(lo), float(hi)), reps

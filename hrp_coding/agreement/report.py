@@ -1,0 +1,673 @@
+"""The study-level agreement report: per code, overall, per transcript, per coder pair, and the list of
+contested segments for the consensus meeting.
+
+:func:`report` takes a project (anything with ``.segments(unit)``, ``.coded_segments(unit, coder=None,
+overlap=)``, ``.codings()`` and ``.transcript(id).text``; the agreement layer never imports the store)
+or DataFrames:
+
+* segment units (``"turn"``, ``"sentence"``, ``"paragraph"``): a coded-segments DataFrame (one row per
+  ``transcript, segment, coder, code``) and ``segments=`` (``transcript, segment, start, end[, text]``);
+* ``"character"`` and ``"unitized"``: a codings DataFrame (``transcript, coder, code, start, end``) and
+  ``continuum=`` (transcript -> length) or ``texts=`` (transcript -> text).
+
+Missing versus absent: a coder with no coding in a transcript did not code it (their ratings there are
+missing); a coder who coded the transcript but not this segment (character) with this code said "absent".
+
+What is computed
+----------------
+Per code (presence/absence of the code on each unit, categories 0 and 1): percent agreement,
+Krippendorff's alpha (nominal), kappa (Cohen's for two coders; Fleiss' in Gwet's generalisation for
+missing ratings with more), Gwet's AC1, prevalence (share of rated coder x unit cells with the code),
+``n`` (pairable units) and a prevalence flag where high agreement (percent agreement >= 0.85) meets
+low kappa (< 0.40): the kappa paradox (Feinstein & Cicchetti 1990), for which a
+:class:`~hrp_coding.errors.PrevalenceWarning` is issued once per report, naming the codes.
+
+Overall: Krippendorff's alpha over the *set* of codes each coder gave each unit, with the Jaccard
+distance ``1 - |A & B| / |A | B|`` and the MASI distance ``1 - J * M`` (Passonneau 2006; ``M`` = 1 if
+the sets are equal, 2/3 if one contains the other, 1/3 if they only overlap, 0 if disjoint; two empty
+sets are equal); and the pooled kappa of De Vries, Elliott, Kanouse & Teleki (2008, Field Methods 20,
+272-282): ``(mean p_o - mean p_e) / (1 - mean p_e)`` over the codes that someone applied in the scope,
+with ``p_o`` and ``p_e`` each code's observed and chance agreement from the kappa above.
+
+For ``unit="unitized"`` the per-code table holds Krippendorff's u-alpha (see
+:mod:`hrp_coding.agreement.unitized`) instead of the segment coefficients.
+
+Examples
+--------
+>>> import pandas as pd, warnings
+>>> segs = pd.DataFrame({"transcript": ["P01"] * 4, "segment": ["t1", "t2", "t3", "t4"],
+...                      "start": [0, 10, 20, 30], "end": [9, 19, 29, 39]})
+>>> coded = pd.DataFrame({"transcript": "P01", "segment": ["t1", "t1", "t2", "t3", "t4"],
+...                       "coder": ["ana", "ben", "ana", "ben", "ana"], "code": "holding"})
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore")
+...     rep = report(coded, segments=segs)
+>>> rep.by_code.loc["holding", "percent_agreement"]
+np.float64(0.25)
+>>> rep.disagreements()[["segment", "ana", "ben"]].values.tolist()
+[['t2', 'holding', ''], ['t3', '', 'holding'], ['t4', 'holding', '']]
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from hrp_coding.errors import AgreementError, HrpCodingWarning, PrevalenceWarning
+
+__all__ = ["SEGMENT_UNITS", "UNITS", "AgreementReport", "jaccard_distance", "masi_distance", "report"]
+
+SEGMENT_UNITS = ("turn", "sentence", "paragraph")
+UNITS = (*SEGMENT_UNITS, "character", "unitized")
+HIGH_AGREEMENT = 0.85
+LOW_KAPPA = 0.40
+NOT_CODED = "(not coded)"
+
+
+def jaccard_distance(a: frozenset, b: frozenset) -> float:
+    """``1 - |a & b| / |a | b|``; two empty sets are identical (distance 0).
+
+    >>> jaccard_distance(frozenset("ab"), frozenset("bc"))
+    0.6666666666666667
+    """
+    union = len(a | b)
+    return 0.0 if union == 0 else 1.0 - len(a & b) / union
+
+
+def masi_distance(a: frozenset, b: frozenset) -> float:
+    """MASI distance (Passonneau 2006): ``1 - J * M`` with monotonicity ``M`` 1, 2/3, 1/3 or 0.
+
+    >>> masi_distance(frozenset("ab"), frozenset("a"))  # J = 1/2, subset: M = 2/3
+    0.6666666666666667
+    """
+    if a == b:
+        return 0.0
+    if a <= b or b <= a:
+        m = 2 / 3
+    elif a & b:
+        m = 1 / 3
+    else:
+        return 1.0
+    return 1.0 - (len(a & b) / len(a | b)) * m
+
+
+# --------------------------------------------------------------------------------------------------
+# the result
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgreementReport:
+    """Agreement of a study's coders, at full precision. Tables are DataFrames (copies are returned).
+
+    Attributes
+    ----------
+    unit : str
+    coders : tuple of str
+        The coders compared (``gold`` excluded).
+    codes : tuple of str
+    gold : str or None
+    by_code : DataFrame
+        One row per code (see :func:`report` for the columns).
+    overall : DataFrame
+        One row per overall statistic (``value``, ``n_units``, ``note``).
+    by_transcript, by_pair, by_coder : DataFrame
+        Per transcript; per coder pair; how many units each coder gave each code.
+    vs_gold : DataFrame or None
+        Per coder and code against ``gold``: kappa, sensitivity (share of gold's units the coder also
+        coded), precision, n.
+    flags : tuple of str
+        Codes flagged for the prevalence paradox.
+    notes : tuple of str
+    """
+
+    unit: str
+    coders: tuple
+    codes: tuple
+    gold: str | None
+    by_code: pd.DataFrame = field(repr=False)
+    overall: pd.DataFrame = field(repr=False)
+    by_transcript: pd.DataFrame = field(repr=False)
+    by_pair: pd.DataFrame = field(repr=False)
+    by_coder: pd.DataFrame = field(repr=False)
+    vs_gold: pd.DataFrame | None = field(repr=False, default=None)
+    flags: tuple = ()
+    notes: tuple = ()
+    _disagreements: pd.DataFrame = field(repr=False, default=None)
+
+    def disagreements(self, code: str | None = None, transcript: str | None = None) -> pd.DataFrame:
+        """Each contested segment (or character span): transcript, segment, start, end, text, each coder's
+        codes (``"(not coded)"`` when that coder did not code the transcript), ``contested`` (codes some
+        but not all coders applied) and ``agreed``; ``gold``'s codes when a gold coder was given.
+
+        ``code=`` keeps the rows where that code is contested; ``transcript=`` one transcript.
+        """
+        d = self._disagreements.copy()
+        if code is not None:
+            if code not in self.codes:
+                raise AgreementError(f"code {code!r} is not in this report; codes: {list(self.codes)}")
+            d = d[d["contested"].apply(lambda s: code in s.split("; "))]
+        if transcript is not None:
+            if transcript not in set(self.by_transcript.index):
+                raise AgreementError(f"transcript {transcript!r} is not in this report; transcripts: "
+                                     f"{list(self.by_transcript.index)}")
+            d = d[d["transcript"] == transcript]
+        return d.reset_index(drop=True)
+
+    def to_frame(self, by: str = "code") -> pd.DataFrame:
+        """One table: ``by`` in code, overall, transcript, pair, coder, gold."""
+        tables = self.tables()
+        if by not in tables:
+            raise AgreementError(f"by={by!r} is not allowed; use one of {list(tables)}")
+        return tables[by]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name (copies)."""
+        out = {"code": self.by_code, "overall": self.overall, "transcript": self.by_transcript,
+               "pair": self.by_pair, "coder": self.by_coder}
+        if self.vs_gold is not None:
+            out["gold"] = self.vs_gold
+        return {k: v.copy() for k, v in out.items()}
+
+    def __str__(self) -> str:
+        with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format",
+                               "{:.3f}".format):
+            parts = [f"Agreement report: unit={self.unit}, coders {', '.join(self.coders)}"
+                     + (f", gold {self.gold}" if self.gold else ""),
+                     "", "Overall", self.overall.to_string(), "", "Per code", self.by_code.to_string(),
+                     "", "Per transcript", self.by_transcript.to_string(), "", "Per coder pair",
+                     self.by_pair.to_string()]
+            if self.vs_gold is not None:
+                parts += ["", f"Against {self.gold}", self.vs_gold.to_string()]
+        parts.append(f"\n{len(self._disagreements)} contested unit(s); see .disagreements()")
+        if self.flags:
+            parts.append("prevalence paradox (high agreement, low kappa): " + ", ".join(self.flags))
+        parts += [f"note: {n}" for n in self.notes]
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        def table(title, df):
+            return f"<h4>{html.escape(title)}</h4>" + df.to_html(float_format=lambda x: f"{x:.3f}")
+
+        body = [f"<h3>Agreement report: unit={html.escape(self.unit)}, coders "
+                f"{html.escape(', '.join(self.coders))}</h3>",
+                table("Overall", self.overall), table("Per code", self.by_code),
+                table("Per transcript", self.by_transcript), table("Per coder pair", self.by_pair)]
+        if self.vs_gold is not None:
+            body.append(table(f"Against {self.gold}", self.vs_gold))
+        body.append(f"<p>{len(self._disagreements)} contested unit(s); see <code>.disagreements()</code></p>")
+        if self.flags:
+            body.append("<p><strong>prevalence paradox:</strong> " + html.escape(", ".join(self.flags)) + "</p>")
+        body += [f"<p><em>note:</em> {html.escape(n)}</p>" for n in self.notes]
+        return "<div class='hrp-agreement-report'>" + "".join(body) + "</div>"
+
+
+# --------------------------------------------------------------------------------------------------
+# input
+# --------------------------------------------------------------------------------------------------
+
+def _is_project(obj) -> bool:
+    return all(hasattr(obj, name) for name in ("segments", "coded_segments", "codings"))
+
+
+def _need(df: pd.DataFrame, cols, what: str) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise AgreementError(f"{what}: missing column(s) {missing}; got {list(df.columns)}")
+
+
+def _load(source, unit, overlap, segments, continuum, texts):
+    """-> (kind, frame, units_or_lengths, texts, coded_by, codebook_codes)."""
+    codebook_codes = None
+    if _is_project(source):
+        project = source
+        cb = getattr(project, "codebook", None)
+        if cb is not None and hasattr(cb, "codes"):
+            codebook_codes = list(cb.codes)
+        codings = project.codings()
+        _need(codings, ["transcript", "coder", "code", "start", "end"], "project.codings()")
+        coded_by = codings.groupby("transcript")["coder"].agg(set).to_dict()
+        if unit in SEGMENT_UNITS:
+            segs = project.segments(unit)
+            coded = project.coded_segments(unit, overlap=overlap)
+            return "segments", coded, segs, None, coded_by, codebook_codes
+        ids = sorted(set(codings["transcript"]), key=str)
+        tx = {t: project.transcript(t).text for t in ids}
+        return "spans", codings, {t: len(x) for t, x in tx.items()}, tx, coded_by, codebook_codes
+    if not isinstance(source, pd.DataFrame):
+        raise AgreementError(f"report() needs a Project or a DataFrame; got {type(source).__name__}")
+    df = source
+    if unit in SEGMENT_UNITS:
+        if "segment" not in df.columns:
+            raise AgreementError(f"unit={unit!r} with a DataFrame needs coded segments (columns transcript, "
+                                 "segment, coder, code) and segments=; for spans use unit='character' or "
+                                 "'unitized'")
+        _need(df, ["transcript", "segment", "coder", "code"], "coded segments")
+        if segments is None:
+            raise AgreementError("segments= (transcript, segment, start, end[, text]) is required with a "
+                                 "coded-segments DataFrame")
+        _need(segments, ["transcript", "segment"], "segments")
+        coded_by = df.groupby("transcript")["coder"].agg(set).to_dict()
+        return "segments", df, segments, None, coded_by, None
+    _need(df, ["transcript", "coder", "code", "start", "end"], "codings")
+    if texts is not None:
+        lengths = {t: len(x) for t, x in texts.items()}
+    elif continuum is not None:
+        lengths = dict(continuum)
+    else:
+        raise AgreementError(f"unit={unit!r} with a DataFrame needs continuum= (transcript -> length) or texts=")
+    unknown = sorted(set(df["transcript"]) - set(lengths), key=str)
+    if unknown:
+        raise AgreementError(f"transcripts {unknown} have codings but no length in continuum=/texts=")
+    coded_by = df.groupby("transcript")["coder"].agg(set).to_dict()
+    return "spans", df, lengths, texts, coded_by, None
+
+
+def _select(frame, coders, codes, gold, codebook_codes):
+    present = sorted(set(frame["coder"]), key=str)
+    if gold is not None and gold not in present:
+        raise AgreementError(f"gold coder {gold!r} has no codings; coders: {present}")
+    if coders is None:
+        coders = [c for c in present if c != gold]
+    else:
+        coders = list(coders)
+        unknown = [c for c in coders if c not in present]
+        if unknown:
+            raise AgreementError(f"coders {unknown} have no codings; coders with codings: {present}")
+        if gold in coders:
+            raise AgreementError(f"gold coder {gold!r} cannot also be one of the coders compared")
+    if len(coders) < 2:
+        raise AgreementError(f"an agreement report needs at least two coders; got {coders}")
+    used = sorted(set(frame.loc[frame["coder"].isin([*coders, *([gold] if gold else [])]), "code"]), key=str)
+    if codes is None:
+        codes = used
+    else:
+        codes = list(codes)
+        known = set(used) | set(codebook_codes or [])
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise AgreementError(f"codes {unknown} are neither used by coders {coders} nor in the codebook; "
+                                 f"codes used: {used}")
+    if not codes:
+        raise AgreementError(f"coders {coders} applied no code; nothing to compare")
+    return tuple(coders), tuple(codes)
+
+
+# --------------------------------------------------------------------------------------------------
+# the grid: coders x units x codes
+# --------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Grid:
+    units: pd.DataFrame          # transcript, segment, start, end, text (one row per unit)
+    present: np.ndarray          # raters x units x codes, bool
+    rated: np.ndarray            # raters x units, bool
+    raters: tuple                # coders (+ gold last)
+
+
+def _segment_grid(coded, segs, coded_by, raters, codes) -> _Grid:
+    coded = coded[coded["coder"].isin(raters) & coded["code"].isin(codes)]
+    transcripts = [t for t in dict.fromkeys(segs["transcript"]) if coded_by.get(t, set()) & set(raters)]
+    units = segs[segs["transcript"].isin(transcripts)].reset_index(drop=True).copy()
+    for col in ("start", "end", "text"):
+        if col not in units.columns:
+            units[col] = None
+    key = pd.MultiIndex.from_frame(units[["transcript", "segment"]])
+    pos = key.get_indexer(pd.MultiIndex.from_frame(coded[["transcript", "segment"]]))
+    if (pos < 0).any():
+        bad = coded[pos < 0].iloc[0]
+        raise AgreementError(f"coded segment {bad['segment']!r} of transcript {bad['transcript']!r} (coder "
+                             f"{bad['coder']!r}, code {bad['code']!r}) is not in segments")
+    r_idx = {c: i for i, c in enumerate(raters)}
+    k_idx = {c: i for i, c in enumerate(codes)}
+    present = np.zeros((len(raters), len(units), len(codes)), bool)
+    present[coded["coder"].map(r_idx).to_numpy(), pos, coded["code"].map(k_idx).to_numpy()] = True
+    rated = np.zeros((len(raters), len(units)), bool)
+    tr = units["transcript"].to_numpy()
+    for c, i in r_idx.items():
+        rated[i] = np.isin(tr, [t for t in transcripts if c in coded_by.get(t, set())])
+    return _Grid(units[["transcript", "segment", "start", "end", "text"]], present, rated, raters)
+
+
+def _character_grid(spans, lengths, texts, coded_by, raters, codes) -> _Grid:
+    spans = spans[spans["coder"].isin(raters) & spans["code"].isin(codes)]
+    transcripts = [t for t in lengths if coded_by.get(t, set()) & set(raters)]
+    offsets = np.cumsum([0] + [lengths[t] for t in transcripts])
+    n = int(offsets[-1])
+    r_idx = {c: i for i, c in enumerate(raters)}
+    k_idx = {c: i for i, c in enumerate(codes)}
+    diff = np.zeros((len(raters), n + 1, len(codes)), np.int32)
+    t_off = dict(zip(transcripts, offsets[:-1]))
+    for row in spans.itertuples(index=False):
+        if row.transcript not in t_off:
+            continue
+        s, e = int(row.start) + t_off[row.transcript], int(row.end) + t_off[row.transcript]
+        diff[r_idx[row.coder], s, k_idx[row.code]] += 1
+        diff[r_idx[row.coder], e, k_idx[row.code]] -= 1
+    present = np.cumsum(diff, axis=1)[:, :n, :] > 0
+    rated = np.zeros((len(raters), n), bool)
+    for t, o in t_off.items():
+        for c in coded_by.get(t, set()):
+            if c in r_idx:
+                rated[r_idx[c], o:o + lengths[t]] = True
+    tr = np.repeat(np.array(transcripts, dtype=object), [lengths[t] for t in transcripts])
+    pos = np.arange(n) - np.repeat(offsets[:-1], [lengths[t] for t in transcripts])
+    units = pd.DataFrame({"transcript": tr, "segment": None, "start": pos, "end": pos + 1, "text": None})
+    return _Grid(units, present, rated, raters)
+
+
+# --------------------------------------------------------------------------------------------------
+# coefficients (from hrp_coding.agreement.coefficients)
+# --------------------------------------------------------------------------------------------------
+
+def _run(func, ratings, **kw):
+    """(result or None, notes): warnings and errors of the coefficient become notes."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", HrpCodingWarning)
+        try:
+            res = func(ratings, **kw)
+        except AgreementError as err:
+            return None, [str(err).splitlines()[0]]
+    return res, [str(w.message) for w in caught if issubclass(w.category, HrpCodingWarning)]
+
+
+def _presence_stats(ratings: np.ndarray, n_coders: int):
+    from .coefficients import cohen_kappa, fleiss_kappa, gwet_ac1, krippendorff_alpha, percent_agreement
+
+    kw = {"categories": [0.0, 1.0]}
+    kappa_func = cohen_kappa if n_coders == 2 else fleiss_kappa
+    out, notes = {}, []
+    for name, func in (("percent_agreement", percent_agreement), ("alpha", krippendorff_alpha),
+                       ("kappa", kappa_func), ("ac1", gwet_ac1)):
+        res, n = _run(func, ratings, **kw)
+        out[name] = res
+        notes += [f"{name}: {x}" for x in n]
+    return out, notes
+
+
+def _value(res) -> float:
+    return float("nan") if res is None else float(res.value)
+
+
+def _pooled_kappa(results) -> float:
+    """De Vries et al. (2008): (mean p_o - mean p_e) / (1 - mean p_e) over the given kappa results."""
+    results = [r for r in results if r is not None]
+    if not results:
+        return float("nan")
+    po = float(np.mean([r.observed for r in results]))
+    pe = float(np.mean([r.expected for r in results]))
+    return 1.0 if pe == 1.0 and po == 1.0 else (po - pe) / (1 - pe)
+
+
+def _set_alpha(grid: _Grid, rater_idx, unit_mask, distance) -> tuple[float, int, list]:
+    """Krippendorff's alpha over each rater's code set per unit, with a set distance."""
+    from .coefficients import krippendorff_alpha
+
+    pres = grid.present[rater_idx][:, unit_mask, :]
+    rated = grid.rated[rater_idx][:, unit_mask]
+    if pres.shape[1] == 0:
+        return float("nan"), 0, ["no unit"]
+    packed = np.packbits(pres, axis=2)
+    flat = packed.reshape(-1, packed.shape[2])
+    keys, inv = np.unique(flat, axis=0, return_inverse=True)
+    inv = inv.reshape(pres.shape[:2]).astype(float)
+    inv[~rated] = np.nan
+    sets = [frozenset(np.flatnonzero(np.unpackbits(k)[:pres.shape[2]])) for k in keys]
+    dist = np.array([[distance(a, b) for b in sets] for a in sets])
+    n_pairable = int(((~np.isnan(inv)).sum(axis=0) >= 2).sum())
+    res, notes = _run(krippendorff_alpha, inv, categories=[float(i) for i in range(len(sets))], level=dist)
+    return _value(res), n_pairable, notes
+
+
+# --------------------------------------------------------------------------------------------------
+# report
+# --------------------------------------------------------------------------------------------------
+
+def report(project_or_codings, *, unit: str = "turn", coders=None, codes=None, overlap="any", gold=None,
+           segments: pd.DataFrame | None = None, continuum=None, texts=None) -> AgreementReport:
+    """Study-level agreement: per code, overall, per transcript, per coder pair, contested segments.
+
+    Parameters
+    ----------
+    project_or_codings : Project or DataFrame
+        See the module docstring for the DataFrame forms.
+    unit : {"turn", "sentence", "paragraph", "character", "unitized"}
+    coders : list of str, optional
+        Coders to compare (default: all with codings, except ``gold``).
+    codes : list of str, optional
+        Codes to report (default: all codes used). A code nobody used must be in the project's codebook.
+    overlap : str
+        Passed to ``project.coded_segments`` (how a span must overlap a segment to code it).
+    gold : str, optional
+        A reference layer (``"consensus"``, or a coder): adds ``vs_gold`` and a gold column in
+        :meth:`AgreementReport.disagreements`; it is not one of the coders compared.
+    segments : DataFrame, optional
+        Segments for a coded-segments DataFrame (segment units).
+    continuum, texts : mapping, optional
+        Transcript lengths (or texts, which also fill the ``text`` column of disagreements) for span input.
+
+    Returns
+    -------
+    AgreementReport
+        ``by_code`` columns: ``n`` (pairable units), ``prevalence``, ``percent_agreement``, ``alpha``,
+        ``kappa``, ``kappa_method``, ``ac1``, ``flag``, ``note`` (``u_alpha``, ``observed_disagreement``,
+        ``expected_disagreement``, ``n_units``, ``coverage`` for ``unit="unitized"``).
+    """
+    if unit not in UNITS:
+        raise AgreementError(f"unit={unit!r} is not allowed; use one of {list(UNITS)}")
+    kind, frame, extent, tx, coded_by, cb_codes = _load(project_or_codings, unit, overlap, segments, continuum,
+                                                        texts)
+    coders, codes = _select(frame, coders, codes, gold, cb_codes)
+    raters = (*coders, gold) if gold else coders
+    notes: list[str] = []
+    if kind == "segments":
+        grid = _segment_grid(frame, extent, coded_by, raters, codes)
+    else:
+        grid = _character_grid(frame, extent, tx, coded_by, raters, codes)
+    if grid.present.shape[1] == 0:
+        raise AgreementError(f"no transcript was coded by coders {list(coders)}")
+    not_all = [t for t in dict.fromkeys(grid.units["transcript"])
+               if not set(coders) <= coded_by.get(t, set())]
+    if not_all:
+        notes.append("transcripts not coded by every coder (their missing ratings are left out): "
+                     + ", ".join(f"{t} ({', '.join(sorted(set(coders) - coded_by.get(t, set())))} missing)"
+                                 for t in not_all))
+    m = len(coders)
+    ci = list(range(m))
+    everything = np.ones(grid.present.shape[1], bool)
+
+    if unit == "unitized":
+        by_code, overall, by_transcript, by_pair = _unitized_tables(frame, extent, coders, codes, notes)
+        flags: list[str] = []
+    else:
+        by_code, flags, kappa_results = _by_code(grid, ci, codes, m)
+        overall = _overall(grid, ci, everything, kappa_results)
+        by_transcript = _by_transcript(grid, ci, codes, m)
+        by_pair = _by_pair(grid, coders, codes)
+    if flags:
+        warnings.warn(f"high agreement but low kappa (prevalence paradox) for codes {flags}: read AC1 and "
+                      "prevalence beside kappa", PrevalenceWarning, stacklevel=2)
+    by_coder = pd.DataFrame(
+        {c: [int((grid.present[i, :, k] & grid.rated[i]).sum()) for k in range(len(codes))]
+         for i, c in enumerate(raters)}, index=pd.Index(codes, name="code"))
+    vs_gold = _vs_gold(grid, coders, codes, gold) if gold else None
+    dis = _disagreements(grid, raters, codes, gold, kind, tx)
+    by_transcript["n_contested"] = dis.groupby("transcript").size().reindex(by_transcript.index).fillna(0).astype(int)
+    return AgreementReport(unit, coders, codes, gold, by_code, overall, by_transcript, by_pair, by_coder,
+                           vs_gold, tuple(flags), tuple(notes), dis)
+
+
+def _by_code(grid, ci, codes, m):
+    rows, flags, kappas = [], [], []
+    for k, code in enumerate(codes):
+        ratings = np.where(grid.rated[ci], grid.present[ci][:, :, k].astype(float), np.nan)
+        stats, notes = _presence_stats(ratings, m)
+        cells = grid.rated[ci]
+        n = int((cells.sum(axis=0) >= 2).sum())
+        prevalence = float(grid.present[ci][:, :, k][cells].mean()) if cells.any() else float("nan")
+        pa, kappa = _value(stats["percent_agreement"]), _value(stats["kappa"])
+        flag = bool(pa >= HIGH_AGREEMENT and kappa < LOW_KAPPA)
+        if flag:
+            flags.append(code)
+        kappas.append(stats["kappa"] if grid.present[ci][:, :, k][cells].any() else None)
+        rows.append({"code": code, "n": n, "prevalence": prevalence, "percent_agreement": pa,
+                     "alpha": _value(stats["alpha"]), "kappa": kappa,
+                     "kappa_method": "cohen" if m == 2 else "fleiss", "ac1": _value(stats["ac1"]),
+                     "flag": "prevalence" if flag else "", "note": "; ".join(dict.fromkeys(notes))})
+    return pd.DataFrame(rows).set_index("code"), flags, kappas
+
+
+def _overall(grid, ci, mask, kappa_results):
+    rows = []
+    for name, dist in (("alpha_masi", masi_distance), ("alpha_jaccard", jaccard_distance)):
+        v, n, notes = _set_alpha(grid, ci, mask, dist)
+        rows.append({"statistic": name, "value": v, "n_units": n, "note": "; ".join(notes)})
+    used = [r for r in kappa_results if r is not None]
+    rows.append({"statistic": "pooled_kappa", "value": _pooled_kappa(used), "n_units": rows[0]["n_units"],
+                 "note": f"De Vries et al. 2008 over {len(used)} code(s) applied"})
+    return pd.DataFrame(rows).set_index("statistic")
+
+
+def _kappas_within(grid, rater_idx, mask, codes):
+    from .coefficients import cohen_kappa, fleiss_kappa
+
+    func = cohen_kappa if len(rater_idx) == 2 else fleiss_kappa
+    out = []
+    for k in range(len(codes)):
+        pres = grid.present[rater_idx][:, mask, k]
+        rated = grid.rated[rater_idx][:, mask]
+        if not pres[rated].any():
+            continue
+        res, _ = _run(func, np.where(rated, pres.astype(float), np.nan), categories=[0.0, 1.0])
+        out.append(res)
+    return out
+
+
+def _by_transcript(grid, ci, codes, m):
+    rows = []
+    tr = grid.units["transcript"].to_numpy()
+    for t in dict.fromkeys(tr):
+        mask = tr == t
+        who = [grid.raters[i] for i in ci if grid.rated[i, mask].any()]
+        row = {"transcript": t, "n_units": int(mask.sum()), "coders": ", ".join(who)}
+        if len(who) >= 2:
+            row["alpha_masi"], _, _ = _set_alpha(grid, ci, mask, masi_distance)
+            row["pooled_kappa"] = _pooled_kappa(_kappas_within(grid, ci, mask, codes))
+        else:
+            row["alpha_masi"] = row["pooled_kappa"] = float("nan")
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("transcript")
+
+
+def _by_pair(grid, coders, codes):
+    rows = []
+    for a, b in itertools.combinations(range(len(coders)), 2):
+        both = grid.rated[a] & grid.rated[b]
+        same = (grid.present[a][both] == grid.present[b][both]).all(axis=1)
+        alpha, _n, _ = _set_alpha(grid, [a, b], both, masi_distance)
+        rows.append({"coder_a": coders[a], "coder_b": coders[b], "n_units": int(both.sum()),
+                     "exact_agreement": float(same.mean()) if both.any() else float("nan"),
+                     "alpha_masi": alpha,
+                     "pooled_kappa": _pooled_kappa(_kappas_within(grid, [a, b], both, codes))})
+    return pd.DataFrame(rows).set_index(["coder_a", "coder_b"])
+
+
+def _vs_gold(grid, coders, codes, gold):
+    from .coefficients import cohen_kappa
+
+    g = len(coders)
+    rows = []
+    for i, c in enumerate(coders):
+        both = grid.rated[i] & grid.rated[g]
+        for k, code in enumerate(codes):
+            x, y = grid.present[i, both, k], grid.present[g, both, k]
+            res, notes = _run(cohen_kappa, np.vstack([x, y]).astype(float), categories=[0.0, 1.0])
+            tp = int((x & y).sum())
+            rows.append({"coder": c, "code": code, "n": int(both.sum()), "gold_units": int(y.sum()),
+                         "coder_units": int(x.sum()), "kappa": _value(res),
+                         "sensitivity": tp / y.sum() if y.sum() else float("nan"),
+                         "precision": tp / x.sum() if x.sum() else float("nan"), "note": "; ".join(notes)})
+    return pd.DataFrame(rows).set_index(["coder", "code"])
+
+
+def _disagreements(grid, raters, codes, gold, kind, tx) -> pd.DataFrame:
+    n_cmp = len(raters) - (1 if gold else 0)
+    pres, rated = grid.present[:n_cmp], grid.rated[:n_cmp]
+    pairable = rated.sum(axis=0) >= 2
+    applied = (pres & rated[:, :, None]).sum(axis=0)          # units x codes
+    raters_n = rated.sum(axis=0)[:, None]
+    contested = (applied > 0) & (applied < raters_n) & pairable[:, None]
+    units = grid.units
+    if kind == "spans":
+        # merge runs of consecutive characters with the same ratings into one span
+        sig = np.concatenate([pres.transpose(1, 0, 2).reshape(len(units), -1), rated.T], axis=1)
+        keep = contested.any(axis=1)
+        tr = units["transcript"].to_numpy()
+        change = np.ones(len(units), bool)
+        change[1:] = (sig[1:] != sig[:-1]).any(axis=1) | (tr[1:] != tr[:-1])
+        starts = np.flatnonzero(change)
+        ends = np.concatenate([starts[1:], [len(units)]])
+        sel = [r for r in range(len(starts)) if keep[starts[r]]]
+        idx = starts[sel]
+        span_end = units["end"].to_numpy()[ends[sel] - 1]
+    else:
+        idx = np.flatnonzero(contested.any(axis=1))
+        span_end = units["end"].to_numpy()[idx]
+    out = units.iloc[idx][["transcript", "segment", "start"]].copy()
+    out["end"] = span_end
+    if kind == "spans":
+        out["segment"] = [f"{t}:{s}-{e}" for t, s, e in zip(out["transcript"], out["start"], out["end"])]
+        out["text"] = [tx[t][s:e] if tx else None for t, s, e in zip(out["transcript"], out["start"], out["end"])]
+    else:
+        out["text"] = units["text"].to_numpy()[idx]
+
+    def label(i, u):
+        if not grid.rated[i, u]:
+            return NOT_CODED
+        return "; ".join(codes[k] for k in np.flatnonzero(grid.present[i, u]))
+
+    for i, r in enumerate(raters):
+        out[r if r != gold else f"gold:{r}"] = [label(i, u) for u in idx]
+    out["contested"] = ["; ".join(codes[k] for k in np.flatnonzero(contested[u])) for u in idx]
+    out["agreed"] = ["; ".join(codes[k] for k in np.flatnonzero((applied[u] == raters_n[u]) & (applied[u] > 0)))
+                     for u in idx]
+    return out.reset_index(drop=True)
+
+
+def _unitized_tables(frame, lengths, coders, codes, notes):
+    from .unitized import unitized_alpha
+
+    spans = frame[frame["coder"].isin(coders) & frame["code"].isin(codes)]
+    res = unitized_alpha(spans[["transcript", "coder", "code", "start", "end"]], continuum=lengths,
+                         coders=coders, missing="exclude")
+    notes.extend(res.notes)
+    by_code = res.to_frame().rename(columns={"value": "u_alpha"}).reindex(list(codes))
+    overall = pd.DataFrame([{"statistic": "u_alpha", "value": res.value, "n_units": len(spans),
+                             "note": "Krippendorff (2004) pooled over codes"}]).set_index("statistic")
+    rows = []
+    for t in res.transcripts:
+        sub = spans[spans["transcript"] == t]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", HrpCodingWarning)
+                v = unitized_alpha(sub, continuum={t: lengths[t]}, coders=coders).value
+        except AgreementError:
+            v = float("nan")
+        rows.append({"transcript": t, "n_units": int(lengths[t]), "coders": ", ".join(coders), "u_alpha": v})
+    pairs = []
+    for a, b in itertools.combinations(coders, 2):
+        sub = spans[spans["coder"].isin([a, b])]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", HrpCodingWarning)
+                r = unitized_alpha(sub, continuum=lengths, coders=[a, b])
+            v, n = r.value, len(r.transcripts)
+        except AgreementError:
+            v, n = float("nan"), 0
+        pairs.append({"coder_a": a, "coder_b": b, "n_transcripts": n, "u_alpha": v})
+    return (by_code, overall, pd.DataFrame(rows).set_index("transcript"),
+            pd.DataFrame(pairs).set_index(["coder_a", "coder_b"]))
