@@ -42,8 +42,8 @@ Examples
 >>> with warnings.catch_warnings():
 ...     warnings.simplefilter("ignore")
 ...     rep = report(coded, segments=segs)
->>> rep.by_code.loc["holding", "percent_agreement"]
-np.float64(0.25)
+>>> float(rep.by_code.loc["holding", "percent_agreement"])
+0.25
 >>> rep.disagreements()[["segment", "ana", "ben"]].values.tolist()
 [['t2', 'holding', ''], ['t3', '', 'holding'], ['t4', 'holding', '']]
 """
