@@ -405,7 +405,12 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value.strip("\n") or (value.endswith("\n") and "\n" in value) else None
+    if "\n" in value:
+        style = "|"
+    elif len(value) > 60 and value == value.strip() and "  " not in value:
+        style = ">"  # long prose: folded, so the file reads like the hand-written ones
+    else:
+        style = None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -442,6 +447,8 @@ def dump_yaml(cb: Codebook) -> str:
         status: active
     """
     data = cb.to_dict()
+    data["changelog"] = [{k: v for k, v in entry.items() if v or k not in ("old_ids", "new_ids")}
+                         for entry in data["changelog"]]
     data["codes"] = [{k: v for k, v in code.items() if not (k in _OMIT_DEFAULTS and v == _OMIT_DEFAULTS[k])}
                      for code in data["codes"]]
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)

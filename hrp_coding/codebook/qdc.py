@@ -1,0 +1,484 @@
+"""REFI-QDA codebook exchange (``.qdc``, QDA-XML codebook 1.0).
+
+Export writes a file valid against the REFI-QDA ``Codebook.xsd``. REFI has elements only for a code's name,
+colour, codability, hierarchy and one ``Description``; everything else of ours (short definition, criteria,
+examples, near misses, keywords, memo, status, in-vivo quote, our code id) goes into the ``Description``: first
+as readable text for people using other programs, then as one line ``[hrp-coding code data v1] {json}`` that
+our import reads back exactly. Codebook-level data (name, version, description, citation, changelog, file order)
+travels in the ``Description`` of a ``Set`` named ``hrp-coding codebook: <name>``. GUIDs are derived from code
+ids (UUID version 5), so the same codebook always exports the same GUIDs.
+
+Import is lenient: namespace variants (``urn:QDA-XML:codebook:1.0``, ``1:0``, ``0:4``), brace-wrapped GUIDs,
+``isCodable="false"`` grouping codes, ATLAS.ti code groups (``Sets``/``MemberCode``) and Taguette's empty
+``<Sets/>`` are all read; each tolerated deviation gives a :class:`~hrp_coding.errors.RefiWarning`. XML is parsed
+with :mod:`defusedxml`: entity declarations are refused, never resolved.
+
+The element-level functions (:func:`codes_to_element`, :func:`sets_to_elements`, :func:`codebook_from_element`)
+are shared with the REFI-QDA project exchange, where the ``<CodeBook>`` sits inside ``project.qde`` and the
+sets at project level.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from hrp_coding.codebook import Code, Codebook
+>>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care", definition="Looking after someone."),
+...                                              Code("holding", "Holding", parent="care")])
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.qdc"
+>>> cb.to_qdc(path)
+>>> Codebook.from_qdc(path) == cb
+True
+>>> code_guid("holding") == code_guid("holding")
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import unicodedata
+import uuid
+import warnings as _warnings
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from hrp_coding._atomic import atomic_write_bytes
+from hrp_coding.codebook.model import ID_PATTERN, ChangeEntry, Code, Codebook, CodeSet
+from hrp_coding.errors import CodebookError, Problem, RefiError, RefiWarning
+
+__all__ = [
+    "CODEBOOK_NS",
+    "PROJECT_NS",
+    "code_guid",
+    "codebook_from_element",
+    "codebook_to_element",
+    "codes_to_element",
+    "parse_xml",
+    "read_qdc",
+    "set_guid",
+    "sets_to_elements",
+    "to_xml_bytes",
+    "write_qdc",
+]
+
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+_STANDARD_NS = {CODEBOOK_NS, PROJECT_NS}
+# Fixed namespace for our UUIDv5 GUIDs: uuid5(NAMESPACE_URL, "https://hrp-coding.invalid/refi-qda/code").
+GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://hrp-coding.invalid/refi-qda/code")
+CODE_MARKER = "[hrp-coding code data v1] "
+CODEBOOK_MARKER = "[hrp-coding codebook data v1] "
+SET_MARKER = "[hrp-coding set data v1] "
+_METADATA_SET_PREFIX = "hrp-coding codebook: "
+_GUID_RE = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
+# Fields that REFI carries itself (name, colour, hierarchy); everything else is packed.
+_PACKED_FIELDS = ("id", "short_definition", "definition", "when_to_use", "when_not_to_use", "examples",
+                  "near_misses", "keywords", "memo", "status", "in_vivo_quote", "codable")
+
+
+def code_guid(code_id: str) -> str:
+    """The GUID a code id always exports with (UUID version 5, upper case as most QDA programs write them).
+
+    Examples
+    --------
+    >>> code_guid("holding")
+    '...-...-5...-...-...'
+    """
+    return str(uuid.uuid5(GUID_NAMESPACE, f"code:{code_id}")).upper()
+
+
+def set_guid(set_id: str) -> str:
+    """The GUID a code set id always exports with."""
+    return str(uuid.uuid5(GUID_NAMESPACE, f"set:{set_id}")).upper()
+
+
+# ---------------------------------------------------------------------------------------------- export
+def _human_description(code: Code) -> str:
+    parts = [p for p in (code.short_definition, code.definition) if p]
+    if code.in_vivo_quote:
+        parts.append(f"In vivo: \u201c{code.in_vivo_quote}\u201d")
+    if code.when_to_use:
+        parts.append(f"When to use: {code.when_to_use}")
+    if code.when_not_to_use:
+        parts.append(f"When not to use: {code.when_not_to_use}")
+    if code.examples:
+        parts.append("Examples:\n" + "\n".join(f"- {x}" for x in code.examples))
+    if code.near_misses:
+        parts.append("Close, but not this code:\n" + "\n".join(f"- {x}" for x in code.near_misses))
+    if code.keywords:
+        parts.append("Keywords: " + ", ".join(code.keywords))
+    if code.memo:
+        parts.append(f"Memo: {code.memo}")
+    if code.status != "active":
+        parts.append(f"Status: {code.status}")
+    return "\n\n".join(parts)
+
+
+def _pack_code(code: Code) -> str:
+    data = {name: (list(v) if isinstance(v := getattr(code, name), tuple) else v) for name in _PACKED_FIELDS}
+    human = _human_description(code)
+    line = CODE_MARKER + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"{human}\n\n{line}" if human else line
+
+
+def _q(namespace: str, tag: str) -> str:
+    return f"{{{namespace}}}{tag}"
+
+
+def codes_to_element(codebook: Codebook, *, namespace: str = CODEBOOK_NS) -> ET.Element:
+    """``<CodeBook><Codes>...</Codes></CodeBook>`` for ``codebook`` (hierarchy nested, file order among siblings).
+
+    Retired codes are exported with ``isCodable="false"`` (other programs should not apply them); our import
+    restores their status from the packed data. ``namespace`` is the codebook namespace for a ``.qdc`` and the
+    project namespace inside ``project.qde``.
+    """
+    if not codebook.codes:
+        raise RefiError([Problem("codes", "REFI-QDA requires at least one code; this codebook has none")])
+    root = ET.Element(_q(namespace, "CodeBook"))
+    codes_el = ET.SubElement(root, _q(namespace, "Codes"))
+
+    def add(parent_el: ET.Element, code_id: str) -> None:
+        code = codebook.codes[code_id]
+        el = ET.SubElement(parent_el, _q(namespace, "Code"), {
+            "guid": code_guid(code_id), "name": code.name,
+            "isCodable": "true" if code.codable and code.is_active else "false", "color": code.color})
+        ET.SubElement(el, _q(namespace, "Description")).text = _pack_code(code)
+        for child in codebook.children(code_id):
+            add(el, child)
+
+    for top in codebook.children(None):
+        add(codes_el, top)
+    return root
+
+
+def _metadata(codebook: Codebook) -> dict[str, Any]:
+    return {"name": codebook.name, "version": codebook.version, "description": codebook.description,
+            "citation": codebook.citation, "changelog": [e.to_dict() for e in codebook.changelog],
+            "order": list(codebook.codes)}
+
+
+def sets_to_elements(codebook: Codebook, *, namespace: str = CODEBOOK_NS) -> list[ET.Element]:
+    """``<Set>`` elements: first the one carrying codebook-level data, then one per :class:`CodeSet`."""
+    meta = ET.Element(_q(namespace, "Set"), {"guid": set_guid("__codebook__"),
+                                             "name": _METADATA_SET_PREFIX + codebook.name})
+    human = (f"Codebook data of {codebook.name} (version {codebook.version}) written by hrp-coding; "
+             "this set has no members.")
+    ET.SubElement(meta, _q(namespace, "Description")).text = (
+        human + "\n\n" + CODEBOOK_MARKER + json.dumps(_metadata(codebook), ensure_ascii=False, separators=(",", ":")))
+    out = [meta]
+    for s in codebook.sets:
+        el = ET.Element(_q(namespace, "Set"), {"guid": set_guid(s.id), "name": s.name})
+        text = (s.description + "\n\n" if s.description else "") + SET_MARKER + json.dumps(
+            {"id": s.id, "description": s.description}, ensure_ascii=False, separators=(",", ":"))
+        ET.SubElement(el, _q(namespace, "Description")).text = text
+        for member in s.members:
+            ET.SubElement(el, _q(namespace, "MemberCode"), {"guid": code_guid(member)})
+        out.append(el)
+    return out
+
+
+def codebook_to_element(codebook: Codebook, *, origin: str | None = None) -> ET.Element:
+    """The complete ``<CodeBook>`` root of a ``.qdc`` file: codes and sets."""
+    from hrp_coding import __version__
+
+    root = codes_to_element(codebook, namespace=CODEBOOK_NS)
+    root.set("origin", origin or f"hrp-coding {__version__}")
+    sets_el = ET.SubElement(root, _q(CODEBOOK_NS, "Sets"))
+    sets_el.extend(sets_to_elements(codebook, namespace=CODEBOOK_NS))
+    return root
+
+
+def write_qdc(codebook: Codebook, path: str | os.PathLike) -> None:
+    """Write ``codebook`` as a ``.qdc`` file atomically (UTF-8, no BOM, valid against ``Codebook.xsd``)."""
+    atomic_write_bytes(path, to_xml_bytes(codebook_to_element(codebook)))
+
+
+def to_xml_bytes(root: ET.Element) -> bytes:
+    """Serialise a QDA-XML tree with its namespace as the default namespace (no prefixes), indented, UTF-8.
+
+    (``ElementTree``'s own ``default_namespace`` option refuses unqualified attributes, which QDA-XML uses.)
+    """
+    namespace, _ = _split(root.tag)
+
+    def plain(el: ET.Element) -> ET.Element:
+        copy = ET.Element(_split(el.tag)[1], dict(el.attrib))
+        copy.text, copy.tail = el.text, el.tail
+        copy.extend(plain(child) for child in el)
+        return copy
+
+    out = plain(root)
+    if namespace:
+        out.attrib = {"xmlns": namespace, **out.attrib}
+    ET.indent(out, space="  ")
+    text = ET.tostring(out, encoding="unicode")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------- import
+def parse_xml(data: bytes, *, source: str) -> ET.Element:
+    """Parse XML bytes safely (defusedxml: no entity expansion, no external resources); errors name the file,
+    line and column.
+    """
+    import defusedxml
+    import defusedxml.ElementTree as DET
+
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return DET.fromstring(data)
+    except defusedxml.DefusedXmlException as err:
+        raise RefiError([Problem("(xml)", f"refused potentially hostile XML ({type(err).__name__}: {err})",
+                                 hint="entity declarations and external references are never resolved",
+                                 file=source)], source=source) from None
+    except ET.ParseError as err:
+        line, column = getattr(err, "position", (None, None))
+        raise RefiError([Problem("(xml)", f"malformed XML: {err.msg if hasattr(err, 'msg') else err}", file=source,
+                                 line=line, column=(column + 1) if column is not None else None)],
+                        source=source) from None
+
+
+def _split(tag: str) -> tuple[str | None, str]:
+    if tag.startswith("{"):
+        ns, _, local = tag[1:].partition("}")
+        return ns, local
+    return None, tag
+
+
+def _children(el: ET.Element, local: str) -> list[ET.Element]:
+    return [c for c in el if isinstance(c.tag, str) and _split(c.tag)[1] == local]
+
+
+def _slug(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:56]
+    if not text or not text[0].isalpha():
+        text = f"code_{text}".rstrip("_")
+    return text
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = f"{base}_{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _unpack(text: str | None, marker: str) -> tuple[str, dict[str, Any] | None]:
+    """Split a Description into its human text and our packed data (if present and readable)."""
+    text = text or ""
+    index = text.rfind(marker)
+    if index < 0 or (index > 0 and text[index - 1] != "\n"):
+        return text.strip(), None
+    line = text[index + len(marker):].split("\n", 1)[0]
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return text.strip(), None
+    return text[:index].strip(), data if isinstance(data, dict) else None
+
+
+def _bool(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    return {"true": True, "1": True, "false": False, "0": False}.get(value.strip().lower())
+
+
+def _first_sentence(text: str) -> str:
+    first = text.strip().split("\n", 1)[0]
+    match = re.match(r"(.+?[.!?])(\s|$)", first)
+    sentence = match.group(1) if match else first
+    return sentence if len(sentence) <= 200 else sentence[:197].rstrip() + "..."
+
+
+def codebook_from_element(element: ET.Element, *, source: str, warnings: list[str],
+                          sets: Iterable[ET.Element] | None = None, name: str | None = None) -> Codebook:
+    """Build a :class:`Codebook` from a ``<CodeBook>`` element (of a ``.qdc`` or inside ``project.qde``).
+
+    Parameters
+    ----------
+    element : xml.etree.ElementTree.Element
+        The ``<CodeBook>`` element (any QDA-XML namespace variant, or none).
+    source : str
+        Names the file in messages.
+    warnings : list of str
+        Tolerated deviations are appended here (the caller decides how to report them).
+    sets : iterable of Element, optional
+        ``<Set>`` elements to read as code groups; by default the element's own ``<Sets>`` children.
+    name : str, optional
+        Codebook name when the data carries none of ours (default: the file name without extension).
+    """
+    ns, local = _split(element.tag)
+    if local != "CodeBook":
+        raise RefiError([Problem("(xml)", f"expected a <CodeBook> element, found <{local}>", file=source)],
+                        source=source)
+    if ns is None:
+        warnings.append("the <CodeBook> element has no namespace (expected urn:QDA-XML:codebook:1.0); read anyway")
+    elif ns not in _STANDARD_NS:
+        if ns.startswith("urn:QDA-XML:"):
+            warnings.append(f"non-standard namespace {ns!r} (a known variant of urn:QDA-XML:codebook:1.0); read as 1.0")
+        else:
+            warnings.append(f"unexpected namespace {ns!r}; read as urn:QDA-XML:codebook:1.0")
+    codes_els = _children(element, "Codes")
+    if not codes_els:
+        raise RefiError([Problem("CodeBook", "no <Codes> element: this is not a REFI-QDA codebook", file=source)],
+                        source=source)
+    if not _children(codes_els[0], "Code"):
+        warnings.append("<Codes> is empty (the schema requires at least one <Code>)")
+
+    taken: set[str] = set()
+    by_guid: dict[str, str] = {}
+    codes: list[Code] = []
+    edited: list[str] = []
+
+    def read(el: ET.Element, parent: str | None, path: str) -> None:
+        attrs = el.attrib
+        raw_guid = attrs.get("guid")
+        match = _GUID_RE.match(raw_guid.strip()) if raw_guid else None
+        if raw_guid is None:
+            warnings.append(f"{path}: <Code> without a guid; one was generated")
+        elif not match:
+            warnings.append(f"{path}: malformed guid {raw_guid!r}")
+        code_name = attrs.get("name")
+        if code_name is None or not code_name.strip():
+            warnings.append(f"{path}: <Code> without a name; named after its guid")
+            code_name = f"Code {raw_guid or len(codes) + 1}"
+        codable = _bool(attrs.get("isCodable"))
+        if codable is None:
+            warnings.append(f"{path} ({code_name}): isCodable is missing or not true/false ({attrs.get('isCodable')!r}); "
+                            "taken as true")
+            codable = True
+        color = (attrs.get("color") or "").strip().lower()
+        if color and not re.fullmatch(r"#([0-9a-f]{6}|[0-9a-f]{3})", color):
+            warnings.append(f"{path} ({code_name}): colour {attrs.get('color')!r} is not #rrggbb; a default is used")
+            color = ""
+        descriptions = _children(el, "Description")
+        human, packed = _unpack(descriptions[0].text if descriptions else None, CODE_MARKER)
+        fields: dict[str, Any] = {}
+        code_id = None
+        if packed is not None:
+            fields = {k: packed[k] for k in _PACKED_FIELDS if k in packed and k != "id"}
+            for key in ("examples", "near_misses", "keywords"):
+                if key in fields:
+                    fields[key] = tuple(fields[key])
+            if isinstance(packed.get("id"), str) and ID_PATTERN.match(packed["id"]) and packed["id"] not in taken:
+                code_id = packed["id"]
+                taken.add(code_id)
+            try:
+                probe = _human_description(Code("probe", "probe", **{k: v for k, v in fields.items() if k != "codable"}))
+            except (CodebookError, TypeError):
+                probe = None
+            if probe is not None and human != probe.strip():
+                edited.append(code_name)
+                memo = fields.get("memo", "")
+                fields["memo"] = (memo + "\n\n" if memo else "") + "Description as edited in another program:\n" + human
+        else:
+            fields = {"definition": human, "short_definition": _first_sentence(human) if human else "",
+                      "codable": codable}
+        if code_id is None:
+            code_id = _unique(_slug(code_name), taken)
+        if match:
+            by_guid[match.group(1).lower()] = code_id
+        if "codable" not in fields:
+            fields["codable"] = codable
+        try:
+            codes.append(Code(id=code_id, name=code_name, parent=parent, color=color, **fields))
+        except CodebookError as err:
+            raise RefiError([Problem(f"{path} ({code_name})", str(p)) for p in err.problems], source=source) from None
+        for i, child in enumerate(_children(el, "Code")):
+            read(child, code_id, f"{path}/Code[{i + 1}]")
+
+    for i, code_el in enumerate(_children(codes_els[0], "Code")):
+        read(code_el, None, f"Codes/Code[{i + 1}]")
+    if edited:
+        warnings.append(f"descriptions of {len(edited)} code(s) were edited outside hrp-coding ({', '.join(edited)}); "
+                        "the edited text was kept in each code's memo")
+
+    # sets: our codebook data, our code sets, and other programs' code groups
+    if sets is None:
+        sets_els = _children(element, "Sets")
+        if sets_els and not _children(sets_els[0], "Set"):
+            warnings.append("empty <Sets/> element (not allowed by Codebook.xsd; Taguette writes it); ignored")
+        sets = [s for group in sets_els for s in _children(group, "Set")]
+    meta: dict[str, Any] | None = None
+    code_sets: list[CodeSet] = []
+    set_ids: set[str] = set()
+    for i, set_el in enumerate(sets):
+        descriptions = _children(set_el, "Description")
+        text = descriptions[0].text if descriptions else None
+        human, packed_meta = _unpack(text, CODEBOOK_MARKER)
+        if packed_meta is not None:
+            meta = packed_meta
+            continue
+        human, packed_set = _unpack(text, SET_MARKER)
+        set_name = set_el.get("name") or f"Set {i + 1}"
+        members = []
+        for member in _children(set_el, "MemberCode"):
+            m = _GUID_RE.match((member.get("guid") or "").strip())
+            if m and m.group(1).lower() in by_guid:
+                if by_guid[m.group(1).lower()] not in members:
+                    members.append(by_guid[m.group(1).lower()])
+            else:
+                warnings.append(f"set {set_name!r}: <MemberCode guid={member.get('guid')!r}> names no code; skipped")
+        set_id = None
+        if packed_set and isinstance(packed_set.get("id"), str) and packed_set["id"] not in set_ids:
+            set_id = packed_set["id"]
+            set_ids.add(set_id)
+        set_id = set_id or _unique(_slug(set_name), set_ids)
+        description = packed_set.get("description", human) if packed_set else human
+        code_sets.append(CodeSet(set_id, set_name, description or "", tuple(members)))
+
+    return _assemble(codes, code_sets, meta, source=source, origin=element.get("origin"), name=name,
+                     warnings=warnings)
+
+
+def _assemble(codes: list[Code], code_sets: list[CodeSet], meta: dict[str, Any] | None, *, source: str,
+              origin: str | None, name: str | None, warnings: list[str]) -> Codebook:
+    if meta is not None:
+        order = meta.get("order")
+        if isinstance(order, list) and sorted(order) == sorted(c.id for c in codes):
+            position = {code_id: i for i, code_id in enumerate(order)}
+            codes = sorted(codes, key=lambda c: position[c.id])
+        try:
+            changelog = tuple(ChangeEntry(**{**e, "old_ids": tuple(e.get("old_ids") or ()),
+                                             "new_ids": tuple(e.get("new_ids") or ())})
+                              for e in meta.get("changelog") or [])
+            return Codebook(name=meta["name"], version=meta["version"], codes=codes, changelog=changelog,
+                            citation=meta.get("citation") or "", description=meta.get("description") or "",
+                            sets=tuple(code_sets))
+        except (TypeError, KeyError, CodebookError) as err:
+            warnings.append(f"the hrp-coding codebook data in this file is unreadable ({err}); imported as a "
+                            "foreign codebook")
+    stem = Path(source).stem
+    when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    entry = ChangeEntry(1, "create", f"imported from REFI-QDA codebook {Path(source).name}"
+                        + (f" (origin: {origin})" if origin else ""), "hrp-coding import", when,
+                        "exchange with another QDA program")
+    try:
+        return Codebook(name=name or stem or "Imported codebook", version=1, codes=codes, changelog=(entry,),
+                        description=f"Imported from {Path(source).name}" + (f" ({origin})" if origin else ""),
+                        sets=tuple(code_sets))
+    except CodebookError as err:
+        raise RefiError(err.problems, source=source) from None
+
+
+def read_qdc(path: str | os.PathLike, *, name: str | None = None) -> Codebook:
+    """Import a ``.qdc`` file leniently; each tolerated deviation is issued as a :class:`RefiWarning`.
+
+    Raises
+    ------
+    RefiError
+        For malformed or hostile XML, or a file that is not a REFI-QDA codebook (naming file, line and column).
+    """
+    path = Path(path)
+    source = str(path)
+    root = parse_xml(path.read_bytes(), source=source)
+    found: list[str] = []
+    codebook = codebook_from_element(root, source=source, warnings=found, name=name)
+    for message in found:
+        _warnings.warn(f"{source}: {message}", RefiWarning, stacklevel=2)
+    return codebook
