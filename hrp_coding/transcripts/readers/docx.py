@@ -62,11 +62,12 @@ def read_docx(path, *, transcript_id: str | None = None, speaker_pattern: str | 
         When the file is not a Word document (naming the file).
     """
     import docx
+    from docx.opc.exceptions import OpcError
 
     path = Path(path)
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OpcError) as exc:
         raise TranscriptError([Problem("file", f"not a readable Word .docx document ({exc})",
                                        hint="save it from Word as .docx (not .doc)")], source=str(path)) from None
     lines: list[str] = []
