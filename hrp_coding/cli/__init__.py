@@ -24,6 +24,7 @@ from hrp_coding.errors import HrpCodingError
 # Command-group modules, in the order their commands are listed in --help.
 COMMAND_MODULES = [
     "hrp_coding.cli.info",
+    "hrp_coding.cli.codebook",
     "hrp_coding.cli.project",
 ]
 

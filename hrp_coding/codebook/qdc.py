@@ -174,8 +174,9 @@ def sets_to_elements(codebook: Codebook, *, namespace: str = CODEBOOK_NS) -> lis
         text = (s.description + "\n\n" if s.description else "") + SET_MARKER + json.dumps(
             {"id": s.id, "description": s.description}, ensure_ascii=False, separators=(",", ":"))
         ET.SubElement(el, _q(namespace, "Description")).text = text
+        attribute = "targetGUID" if namespace == PROJECT_NS else "guid"  # the project schema's CodeRefType
         for member in s.members:
-            ET.SubElement(el, _q(namespace, "MemberCode"), {"guid": code_guid(member)})
+            ET.SubElement(el, _q(namespace, "MemberCode"), {attribute: code_guid(member)})
         out.append(el)
     return out
 
@@ -349,8 +350,8 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
             code_name = f"Code {raw_guid or len(codes) + 1}"
         codable = _bool(attrs.get("isCodable"))
         if codable is None:
-            warnings.append(f"{path} ({code_name}): isCodable is missing or not true/false ({attrs.get('isCodable')!r}); "
-                            "taken as true")
+            warnings.append(f"{path} ({code_name}): isCodable is missing or not true/false "
+                            f"({attrs.get('isCodable')!r}); taken as true")
             codable = True
         color = (attrs.get("color") or "").strip().lower()
         if color and not re.fullmatch(r"#([0-9a-f]{6}|[0-9a-f]{3})", color):
@@ -369,7 +370,8 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
                 code_id = packed["id"]
                 taken.add(code_id)
             try:
-                probe = _human_description(Code("probe", "probe", **{k: v for k, v in fields.items() if k != "codable"}))
+                described = {k: v for k, v in fields.items() if k != "codable"}
+                probe = _human_description(Code("probe", "probe", **described))
             except (CodebookError, TypeError):
                 probe = None
             if probe is not None and human != probe.strip():
@@ -416,14 +418,18 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
             continue
         human, packed_set = _unpack(text, SET_MARKER)
         set_name = set_el.get("name") or f"Set {i + 1}"
+        member_els = _children(set_el, "MemberCode")
+        if not member_els and (_children(set_el, "MemberSource") or _children(set_el, "MemberNote")):
+            continue  # a project set of sources or notes, not a code group
         members = []
-        for member in _children(set_el, "MemberCode"):
-            m = _GUID_RE.match((member.get("guid") or "").strip())
+        for member in member_els:
+            ref = member.get("guid") or member.get("targetGUID")  # codebook schema / project schema
+            m = _GUID_RE.match((ref or "").strip())
             if m and m.group(1).lower() in by_guid:
                 if by_guid[m.group(1).lower()] not in members:
                     members.append(by_guid[m.group(1).lower()])
             else:
-                warnings.append(f"set {set_name!r}: <MemberCode guid={member.get('guid')!r}> names no code; skipped")
+                warnings.append(f"set {set_name!r}: <MemberCode> {ref!r} names no code; skipped")
         set_id = None
         if packed_set and isinstance(packed_set.get("id"), str) and packed_set["id"] not in set_ids:
             set_id = packed_set["id"]

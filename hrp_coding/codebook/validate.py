@@ -117,7 +117,8 @@ def _check_string_list(col: _Collector, path: Path_, value: Any):
         return
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
-            col.add((*path, i), f"expected non-empty text, got {_type_name(item) if not isinstance(item, str) else 'empty text'}")
+            got = "empty text" if isinstance(item, str) else _type_name(item)
+            col.add((*path, i), f"expected non-empty text, got {got}")
 
 
 def _when(value: Any) -> Any:
@@ -185,12 +186,12 @@ def validate_data(data: Any, *, source: str | None = None,
                     _check_string_list(col, (*path, key), code[key])
             if code.get("color") is not None:
                 color = code["color"]
-                if not isinstance(color, str) or not COLOR_PATTERN.match(color.strip().lower()):
+                if not isinstance(color, str) or not COLOR_PATTERN.match(color.lower()):
                     col.add((*path, "color"), f"invalid colour {color!r}", "write it as '#rrggbb', e.g. '#1f77b4'")
             if "status" in code and code["status"] not in STATUSES:
                 col.add((*path, "status"), f"unknown status {code['status']!r}", "use 'active' or 'retired'")
-            if "in_vivo_quote" in code:
-                _check_text(col, (*path, "in_vivo_quote"), code["in_vivo_quote"])
+            if code.get("in_vivo_quote") is not None:
+                _check_text(col, (*path, "in_vivo_quote"), code["in_vivo_quote"], nonempty=True)
             if "codable" in code and not isinstance(code["codable"], bool):
                 col.add((*path, "codable"), f"expected true or false, got {_type_name(code['codable'])}")
         known = list(ids)
