@@ -46,31 +46,48 @@ from .coefficients import (
     percent_agreement,
     scott_pi,
 )
+from .compat import AtlasTiResult, CompatResult, atlas_ti_alpha, dedoose_kappa, maxqda_agreement, nvivo_kappa
 from .ratings import Contingency, RatingCounts, Ratings, as_ratings, from_contingency, from_counts, ratings_from_long
+from .report import AgreementReport, jaccard_distance, masi_distance, report
 from .result import AgreementResult
+from .unitized import UnitizedAlphaResult, UnitizedFamilyResult, unitized_alpha, unitized_alpha_family
 from .variance import bootstrap_se
 from .weights import LEVELS, WEIGHT_KINDS, metric_distance, weight_matrix
 
 __all__ = [
     "LEVELS",
     "WEIGHT_KINDS",
+    "AgreementReport",
     "AgreementResult",
+    "AtlasTiResult",
+    "CompatResult",
     "Contingency",
     "RatingCounts",
     "Ratings",
+    "UnitizedAlphaResult",
+    "UnitizedFamilyResult",
     "as_ratings",
+    "atlas_ti_alpha",
     "bootstrap_se",
     "brennan_prediger",
     "cohen_kappa",
     "conger_kappa",
+    "dedoose_kappa",
     "fleiss_kappa",
     "from_contingency",
     "from_counts",
     "gwet_ac1",
+    "jaccard_distance",
     "krippendorff_alpha",
+    "masi_distance",
+    "maxqda_agreement",
     "metric_distance",
+    "nvivo_kappa",
     "percent_agreement",
     "ratings_from_long",
+    "report",
     "scott_pi",
+    "unitized_alpha",
+    "unitized_alpha_family",
     "weight_matrix",
 ]

@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "hrp_coding.cli.info",
     "hrp_coding.cli.codebook",
     "hrp_coding.cli.project",
+    "hrp_coding.cli.agreement",
 ]
 
 

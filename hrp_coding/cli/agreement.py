@@ -1,0 +1,62 @@
+"""``hrp-coding agreement``: the study's inter-rater agreement report (a thin shell over ``agreement.report``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from hrp_coding.cli import add_command
+
+_BY = {"code": "code", "transcript": "transcript", "pair": "pair", "coder": "coder", "overall": "overall"}
+
+
+def register(subparsers) -> None:
+    cmd = add_command(subparsers, "agreement", help="Inter-rater agreement of a study: per code, transcript or pair.",
+                      example="hrp-coding agreement my-study --unit turn --by code --coders ana,ben", func=run)
+    cmd.add_argument("study", metavar="STUDY", help="the project folder")
+    cmd.add_argument("--unit", default="turn", choices=["turn", "sentence", "paragraph", "character", "unitized"],
+                     help="unit of analysis (default: turn)")
+    cmd.add_argument("--by", default="code", choices=list(_BY), help="which table to print (default: code)")
+    cmd.add_argument("--format", default="table", choices=["table", "csv", "json"], help="output format")
+    cmd.add_argument("--coders", default=None, help="comma-separated coders to compare (default: all)")
+    cmd.add_argument("--codes", default=None, help="comma-separated codes (default: all used)")
+    cmd.add_argument("--gold", default=None, help="a reference layer, e.g. consensus")
+    cmd.add_argument("--overlap", default="any", help="how a coding must overlap a segment (default: any)")
+    cmd.add_argument("--disagreements", action="store_true",
+                     help="print the contested segments instead of a table")
+
+
+def _split(value):
+    return None if value is None else [v.strip() for v in value.split(",") if v.strip()]
+
+
+def run(args) -> None:
+    import warnings
+
+    from hrp_coding.agreement.report import report
+    from hrp_coding.project import Project
+
+    project = Project.open(args.study)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rep = report(project, unit=args.unit, coders=_split(args.coders), codes=_split(args.codes),
+                     overlap=args.overlap, gold=args.gold)
+    table = rep.disagreements() if args.disagreements else rep.to_frame(_BY[args.by])
+    if args.format == "csv":
+        table.to_csv(sys.stdout)
+    elif args.format == "json":
+        frame = table.reset_index() if not args.disagreements else table
+        print(json.dumps(json.loads(frame.to_json(orient="records")), indent=2))
+    else:
+        if args.disagreements:
+            print(table.to_string(index=False))
+        else:
+            import pandas as pd
+
+            with pd.option_context("display.width", 160, "display.max_columns", 30,
+                                   "display.float_format", "{:.3f}".format):
+                print(table.to_string())
+        for w in caught:
+            print(f"warning: {w.message}", file=sys.stderr)
+        for note in rep.notes:
+            print(f"note: {note}", file=sys.stderr)
