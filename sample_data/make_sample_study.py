@@ -478,8 +478,10 @@ def simulate_coder(coder: str, draft: Draft, annotations: list[Annotation], repo
     """Derive one coder's codings of one transcript from the master annotations (seeded per coder and transcript)."""
     profile = CODER_PROFILES[coder]
     rng = random.Random(f"{SEED}|{coder}|{draft.tid}")
-    proposals: list[tuple[str, int, int, str, str]] = []  # code, start, end, memo, origin
-    master_codes_at = {}
+    # (priority, code, start, end, fallback span or None, memo, origin); unshifted spans are placed first so that a
+    # boundary shift that would run into the coder's own span of the same code falls back to the master boundary
+    proposals: list[tuple[int, str, int, int, tuple[int, int] | None, str, str]] = []
+    master_codes_at: dict[tuple[int, int], set[str]] = {}
     for ann in annotations:
         master_codes_at.setdefault((ann.start, ann.end), set()).add(ann.code)
     for ann in annotations:
@@ -496,28 +498,34 @@ def simulate_coder(coder: str, draft: Draft, annotations: list[Annotation], repo
         first, last = ann.first, ann.last
         if draws[2] < profile["boundary"]:
             first, last = _shift_boundary(rng, draft, turn, first, last)
-            if (first, last) != (ann.first, ann.last):
-                origin += "+boundary"
         start, end = turn.sentences[first][0], turn.sentences[last][1]
+        shifted = (start, end) != (ann.start, ann.end)
         memo = ann.note if (ann.note and draws[3] < profile["memo"] and not ann.note.startswith("NEW CODE?")) else ""
-        proposals.append((code, start, end, memo, origin))
+        fallback = (ann.start, ann.end) if shifted else None
+        origin += "+boundary" if shifted else ""
+        proposals.append((1 if shifted else 0, code, start, end, fallback, memo, origin))
         partner = CO_OCCURRING.get(ann.code)
         if partner and draws[4] < profile["partner"] and partner not in master_codes_at[(ann.start, ann.end)]:
-            proposals.append((partner, ann.start, ann.end, f"also reads as {partner.replace('_', ' ')}?", "partner"))
+            memo = f"also reads as {partner.replace('_', ' ')}?"
+            proposals.append((2, partner, ann.start, ann.end, None, memo, "partner"))
     low, high = profile["extras"]
     candidates = _keyword_candidates(draft, annotations)
     for code, start, end in rng.sample(candidates, min(len(candidates), rng.randint(low, high))):
-        proposals.append((code, start, end, "", "extra"))
+        proposals.append((3, code, start, end, None, "", "extra"))
     codings: list[Coding] = []
-    for code, start, end, memo, origin in proposals:
-        quote = draft.text[start:end]
-        if count_occurrences(draft.text, quote) != 1:
-            report.append(f"skipped {coder} {draft.tid} {code} ({origin}): quote not unique: {quote[:50]!r}")
-            continue
-        if any(c.code == code and c.start < end and start < c.end for c in codings):
-            report.append(f"skipped {coder} {draft.tid} {code} ({origin}): overlaps the coder's own {code} span")
-            continue
-        codings.append(Coding(draft.tid, coder, code, start, end, memo))
+    for _, code, start, end, fallback, memo, origin in sorted(proposals, key=lambda p: p[0]):
+        spans = [(start, end)] + ([fallback] if fallback else [])
+        for span_start, span_end in spans:
+            quote = draft.text[span_start:span_end]
+            if count_occurrences(draft.text, quote) != 1:
+                report.append(f"{coder} {draft.tid} {code} ({origin}): quote not unique, skipped: {quote[:50]!r}")
+                continue
+            if any(c.code == code and c.start < span_end and span_start < c.end for c in codings):
+                continue
+            codings.append(Coding(draft.tid, coder, code, span_start, span_end, memo))
+            break
+        else:
+            report.append(f"{coder} {draft.tid} {code} ({origin}): overlaps the coder's own {code} span, skipped")
     return codings
 
 
