@@ -167,7 +167,8 @@ def plan_import(table, *, texts: Mapping[str, str], codes: Mapping[str, str], co
         elif codes[code] != "active":
             row_problems.append(Problem(where, f"code {code!r} is retired", line=line))
         start = end = None
-        if row.get("start") is not None or row.get("end") is not None:
+        offsets_given = row.get("start") is not None or row.get("end") is not None
+        if offsets_given:
             if row.get("start") is None or row.get("end") is None:
                 row_problems.append(Problem(where, "give both start and end, or neither", line=line))
             else:
@@ -203,7 +204,7 @@ def plan_import(table, *, texts: Mapping[str, str], codes: Mapping[str, str], co
                                             hint="lengthen the quote or give start and end"))
             else:
                 start, end = hits[0], hits[0] + len(quote)
-        elif quote is None and start is None and not any(p.message.startswith("give both") for p in row_problems):
+        elif quote is None and not offsets_given:
             row_problems.append(Problem(where, "neither start/end nor quote given", line=line))
         confidence = row.get("confidence")
         if confidence is not None:
