@@ -297,7 +297,8 @@ def _first_sentence(text: str) -> str:
 
 
 def codebook_from_element(element: ET.Element, *, source: str, warnings: list[str],
-                          sets: Iterable[ET.Element] | None = None, name: str | None = None) -> Codebook:
+                          sets: Iterable[ET.Element] | None = None, name: str | None = None,
+                          guid_map: dict[str, str] | None = None) -> Codebook:
     """Build a :class:`Codebook` from a ``<CodeBook>`` element (of a ``.qdc`` or inside ``project.qde``).
 
     Parameters
@@ -312,6 +313,9 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
         ``<Set>`` elements to read as code groups; by default the element's own ``<Sets>`` children.
     name : str, optional
         Codebook name when the data carries none of ours (default: the file name without extension).
+    guid_map : dict, optional
+        When given, filled with each code's GUID (lower case, without braces) -> the code id it became
+        (the project exchange uses it to resolve ``CodeRef`` targets).
     """
     ns, local = _split(element.tag)
     if local != "CodeBook":
@@ -396,6 +400,8 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
 
     for i, code_el in enumerate(_children(codes_els[0], "Code")):
         read(code_el, None, f"Codes/Code[{i + 1}]")
+    if guid_map is not None:
+        guid_map.update(by_guid)
     if edited:
         warnings.append(f"descriptions of {len(edited)} code(s) were edited outside hrp-coding ({', '.join(edited)}); "
                         "the edited text was kept in each code's memo")
