@@ -54,7 +54,10 @@ _SE_CHOICES = ("auto", None, "bootstrap")
 
 @dataclass
 class _Data:
-    """Ratings after dropping units and coders without any rating."""
+    """Encoded ratings plus what was learnt while preparing them.
+
+    Units without any rating are kept in the arrays (so no copy is made) and masked by ``r > 0``.
+    """
 
     categories: tuple
     codes: np.ndarray | None = None  # coders x units, -1 missing (Ratings input)
@@ -67,28 +70,32 @@ class _Data:
         return len(self.categories)
 
     @property
-    def n(self) -> int:
+    def size(self) -> int:
         return self.codes.shape[1] if self.codes is not None else self.counts.shape[0]
 
     def chunks(self):
-        """Yield (start, counts chunk as float64 units x q)."""
+        """Yield (start, per-unit category counts of a chunk of units, float64 units x q).
+
+        One ``bincount`` per chunk: missing codes go to an extra column that is dropped.
+        """
         q = self.q
         if self.counts is not None:
-            for s in range(0, self.n, _CHUNK):
+            for s in range(0, self.size, _CHUNK):
                 yield s, np.asarray(self.counts[s:s + _CHUNK], dtype=np.float64)
             return
         codes = self.codes
-        for s in range(0, self.n, _CHUNK):
+        for s in range(0, self.size, _CHUNK):
             sub = codes[:, s:s + _CHUNK]
             nc = sub.shape[1]
-            ok = sub >= 0
-            flat = (np.arange(nc, dtype=np.int64) * q + sub)[ok]
-            yield s, np.bincount(flat, minlength=nc * q).reshape(nc, q).astype(np.float64)
+            flat = np.where(sub < 0, q, sub) + np.arange(0, nc * (q + 1), q + 1, dtype=np.int64)
+            cnt = np.bincount(flat.ravel(), minlength=nc * (q + 1)).reshape(nc, q + 1)
+            yield s, cnt[:, :q].astype(np.float64)
 
-    def per_unit_totals(self) -> np.ndarray:
+    def totals(self) -> np.ndarray:
+        """Ratings per unit, ``r_i`` (float64)."""
         if self.counts is not None:
             return np.asarray(self.counts.sum(axis=1), dtype=np.float64)
-        return (self.codes >= 0).sum(axis=0).astype(np.float64)
+        return np.count_nonzero(self.codes >= 0, axis=0).astype(np.float64)
 
 
 def _expand_contingency(ct: Contingency) -> Ratings:
@@ -109,32 +116,32 @@ def _prepare(ratings, categories, name: str, *, need_coders: bool = False) -> _D
         if need_coders:
             raise AgreementError(f"{name} needs to know which coder gave which rating; a count table "
                                  "(from_counts) has lost that: pass coders x units ratings")
-        counts = data.counts
-        tot = counts.sum(axis=1)
-        keep = tot > 0
-        d = _Data(data.categories, counts=counts[keep] if not keep.all() else counts,
-                  n_coders=int(tot.max()) if tot.size else 0)
-        if not keep.all():
-            d.notes.append(f"{int((~keep).sum())} units without any rating were ignored")
+        tot = data.counts.sum(axis=1)
+        d = _Data(data.categories, counts=data.counts, n_coders=int(tot.max()) if tot.size else 0)
+        if not tot.any():
+            raise AgreementError(f"{name}: no ratings (the count table is all zeros)")
     else:
         codes = data.codes
-        has = codes >= 0
-        unit_keep = has.any(axis=0)
-        coder_keep = has.any(axis=1)
+        coder_keep = (codes >= 0).any(axis=1)
+        if not coder_keep.any():
+            raise AgreementError(f"{name}: no ratings (every cell is missing)")
         d = _Data(data.categories, n_coders=int(coder_keep.sum()))
         if not coder_keep.all():
             dropped = [data.coders[i] for i in np.flatnonzero(~coder_keep)]
             d.notes.append(f"coders without any rating were ignored: {dropped!r}")
-        if not unit_keep.all():
-            d.notes.append(f"{int((~unit_keep).sum())} units without any rating were ignored")
-        if not (coder_keep.all() and unit_keep.all()):
-            codes = codes[coder_keep][:, unit_keep]
+            codes = codes[coder_keep]
         d.codes = codes
-    if d.n == 0:
-        raise AgreementError(f"{name}: no ratings (every cell is missing)")
     if d.n_coders < 2:
         raise AgreementError(f"{name} needs at least two coders with ratings, got {d.n_coders}")
     return d
+
+
+def _note_empty(d: _Data, r: np.ndarray) -> int:
+    """Number of units with a rating; notes the units without any."""
+    n = int(np.count_nonzero(r))
+    if n < r.size:
+        d.notes.append(f"{r.size - n} units without any rating were ignored")
+    return n
 
 
 def _check_se(se, name: str, allowed=_SE_CHOICES):
@@ -187,14 +194,20 @@ def _family(d: _Data, W: np.ndarray, kind: str, name: str, se, confidence, weigh
     pi_k = (1/n) sum_i r_ik / r_i over units with r_i >= 1.
     """
     q = d.q
-    n = d.n
-    r = d.per_unit_totals()
-    sumq = np.empty(n)
+    size = d.size
+    r = np.empty(size)
+    sumq = np.empty(size)
     pi_acc = np.zeros(q)
+    identity = np.array_equal(W, np.eye(q))
     for s, c in d.chunks():
-        rc = r[s:s + c.shape[0]]
-        sumq[s:s + c.shape[0]] = np.einsum("ij,ij->i", c @ W.T, c) - rc
-        pi_acc += (c / rc[:, None]).sum(axis=0)
+        e = s + c.shape[0]
+        rc = c.sum(axis=1)
+        r[s:e] = rc
+        quad = np.einsum("ij,ij->i", c, c) if identity else np.einsum("ij,ij->i", c @ W.T, c)
+        sumq[s:e] = quad - rc
+        pi_acc += (1.0 / np.maximum(rc, 1.0)) @ c
+    rated = r > 0
+    n = _note_empty(d, r)
     two = r >= 2
     n2 = int(two.sum())
     if n2 == 0:
@@ -219,7 +232,7 @@ def _family(d: _Data, W: np.ndarray, kind: str, name: str, se, confidence, weigh
             pe = tw * float(np.sum(pi * (1 - pi))) / (q * (q - 1))
     if kind == "pa":
         value = pa
-        terms = (n / n2) * pa_i if se == "auto" else None
+        terms = (n / n2) * pa_i[rated] if se == "auto" else None
         res = _finish(name, pa, pe, d, base, terms=terms, df=n - 1, se=se, confidence=confidence, boot=boot,
                       value=value)
         return res
@@ -236,12 +249,12 @@ def _family(d: _Data, W: np.ndarray, kind: str, name: str, se, confidence, weigh
             else:
                 v = 1 - pi
                 scale = tw / (q * (q - 1))
-            pe_i = np.empty(n)
+            pe_i = np.empty(size)
             for s, c in d.chunks():
-                pe_i[s:s + c.shape[0]] = scale * (c @ v) / r[s:s + c.shape[0]]
-            terms = k_i - 2 * (1 - value) * (pe_i - pe) / (1 - pe)
+                pe_i[s:s + c.shape[0]] = scale * (c @ v) / np.maximum(r[s:s + c.shape[0]], 1.0)
+            terms = (k_i - 2 * (1 - value) * (pe_i - pe) / (1 - pe))[rated]
         else:
-            terms = k_i
+            terms = k_i[rated]
     return _finish(name, pa, pe, d, base, terms=terms, df=n - 1, se=se, confidence=confidence, boot=boot,
                    value=value)
 
@@ -355,7 +368,7 @@ def conger_kappa(ratings, *, categories=None, weights=None, se="auto", n_boot=10
     d = _prepare(ratings, categories, name, need_coders=True)
     W = weight_matrix(weights, d.categories)
     codes = d.codes
-    q, n = d.q, d.n
+    q = d.q
     m = codes.shape[0]
     ok = codes >= 0
     classif = np.zeros((m, q))
@@ -366,8 +379,10 @@ def conger_kappa(ratings, *, categories=None, weights=None, se="auto", n_boot=10
     pbar = p.mean(axis=0)
     s2 = (p.T @ p - m * np.outer(pbar, pbar)) / (m - 1)
     pe = float(np.sum(W * (np.outer(pbar, pbar) - s2 / m)))
-    r = d.per_unit_totals()
-    sumq = np.empty(n)
+    r = d.totals()
+    rated = r > 0
+    n = _note_empty(d, r)
+    sumq = np.empty(d.size)
     for s, c in d.chunks():
         sumq[s:s + c.shape[0]] = np.einsum("ij,ij->i", c @ W.T, c) - r[s:s + c.shape[0]]
     two = r >= 2
@@ -385,7 +400,7 @@ def conger_kappa(ratings, *, categories=None, weights=None, se="auto", n_boot=10
     terms = None
     if se == "auto":
         # lambda_ig (Gwet 2014, linearisation of Conger's p_e), vectorised per coder
-        lam = np.zeros(n)
+        lam = np.zeros(d.size)
         for g in range(m):
             a_g = m * pbar - p[g]
             u_g = W.T @ a_g  # (W^T a_g)[c]
@@ -395,7 +410,7 @@ def conger_kappa(ratings, *, categories=None, weights=None, se="auto", n_boot=10
             lam += (n / ng[g]) * (term - (eps - ng[g] / n) * s_g)
         pe_i = lam / (m * (m - 1))
         k_i = (n / n2) * (pa_i - pe * two) / (1 - pe)
-        terms = k_i - 2 * (1 - value) * (pe_i - pe) / (1 - pe)
+        terms = (k_i - 2 * (1 - value) * (pe_i - pe) / (1 - pe))[rated]
     return _finish(name, pa, pe, d, base, terms=terms, df=n - 1, se=se, confidence=confidence, boot=boot,
                    value=value)
 
@@ -515,6 +530,43 @@ def scott_pi(ratings, *, categories=None, weights=None, se="auto", n_boot=1000, 
 
 # ------------------------------------------------------------------------- Krippendorff's alpha
 
+_PAIRWISE_MAX_CODERS = 8  # up to this many coders, coincidences come from one weighted bincount per coder pair
+
+
+def _coincidence(d: _Data) -> tuple[np.ndarray, np.ndarray]:
+    """Coincidence matrix ``o_ck = sum_u sum_{i != j} [c_ui = c][c_uj = k] / (m_u - 1)`` and ``m_u``.
+
+    Few coders: one weighted ``bincount`` of ``c_g * (q + 1) + c_h`` per coder pair (missing codes go to
+    an extra row/column that is dropped). Otherwise: per-unit counts chunk by chunk and one GEMM
+    ``C^T diag(1 / (m_u - 1)) C`` per chunk, minus the self-pairs. Never a per-unit q x q tensor.
+    """
+    q = d.q
+    if d.codes is not None and d.codes.shape[0] <= _PAIRWISE_MAX_CODERS:
+        codes = d.codes
+        ok = codes >= 0
+        r = np.count_nonzero(ok, axis=0).astype(np.float64)
+        a = np.where(r >= 2, 1.0 / np.maximum(r - 1, 1.0), 0.0)
+        qq = q + 1
+        ext = np.where(ok, codes, q).astype(np.int64)
+        flat = np.zeros(qq * qq)
+        for g in range(codes.shape[0]):
+            row = ext[g] * qq
+            for h in range(g + 1, codes.shape[0]):
+                flat += np.bincount(row + ext[h], weights=a, minlength=qq * qq)
+        half = flat.reshape(qq, qq)[:q, :q]
+        return half + half.T, r
+    r = np.empty(d.size)
+    o = np.zeros((q, q))
+    self_pairs = np.zeros(q)
+    for s, c in d.chunks():
+        rc = c.sum(axis=1)
+        r[s:s + c.shape[0]] = rc
+        aw = np.where(rc >= 2, 1.0 / np.maximum(rc - 1, 1.0), 0.0)
+        o += c.T @ (c * aw[:, None])
+        self_pairs += aw @ c
+    return o - np.diag(self_pairs), r
+
+
 def krippendorff_alpha(ratings, *, categories=None, level="nominal", se="auto", n_boot=1000, seed=None,
                        confidence=0.95) -> AgreementResult:
     """Krippendorff's alpha (Krippendorff 2011, "Computing Krippendorff's alpha-reliability").
@@ -539,23 +591,14 @@ def krippendorff_alpha(ratings, *, categories=None, level="nominal", se="auto", 
     name = "krippendorff_alpha"
     _check_se(se, name, (*_SE_CHOICES, "krippendorff"))
     d = _prepare(ratings, categories, name)
-    q, n = d.q, d.n
-    r = d.per_unit_totals()
+    size = d.size
+    o, r = _coincidence(d)
+    n = _note_empty(d, r)
     two = r >= 2
     n2 = int(two.sum())
     if n2 == 0:
         raise AgreementError(f"{name}: no pairable unit (no unit has two or more ratings)")
-    a = np.where(two, 1.0 / np.where(two, r - 1, 1.0), 0.0)
-    o = np.zeros((q, q))
-    ng = np.zeros(q)
-    self_pairs = np.zeros(q)
-    for s, c in d.chunks():
-        aw = a[s:s + c.shape[0]]
-        ca = c * aw[:, None]
-        o += c.T @ ca
-        self_pairs += ca.sum(axis=0)
-        ng += (c * (aw > 0)[:, None]).sum(axis=0)
-    o -= np.diag(self_pairs)  # remove self-pairs: o_ck = sum_u (n_uc n_uk - [c == k] n_uc) / (m_u - 1)
+    ng = o.sum(axis=1)  # pairable values per category
     n_dot = float(ng.sum())
     delta = metric_distance(level, d.categories, n_values=ng)
     label = level if isinstance(level, str) else "custom"
@@ -580,8 +623,8 @@ def krippendorff_alpha(ratings, *, categories=None, level="nominal", se="auto", 
             notes.append("standard error not defined with fewer than two pairable units")
         else:
             piw = (W @ pi + W.T @ pi) / 2
-            sumq = np.empty(n)
-            proj = np.empty(n)
+            sumq = np.empty(size)
+            proj = np.empty(size)
             for s, c in d.chunks():
                 sl = slice(s, s + c.shape[0])
                 sumq[sl] = np.einsum("ij,ij->i", c @ W.T, c) - r[sl]

@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 _MAX_LISTED = 10  # problems listed in one error message
+_CODE_DTYPE = np.int32  # category codes; -1 = missing
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -57,13 +58,14 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _raise(problems: list[str], what: str) -> None:
+def _raise(problems: list[str], what: str, total: int | None = None) -> None:
     if not problems:
         return
-    more = len(problems) - _MAX_LISTED
+    total = len(problems) if total is None else total
+    more = total - min(len(problems), _MAX_LISTED)
     lines = problems[:_MAX_LISTED] + ([f"... and {more} more"] if more > 0 else [])
-    noun = "problem" if len(problems) == 1 else "problems"
-    raise AgreementError(f"{what}: {len(problems)} {noun}\n  " + "\n  ".join(lines))
+    noun = "problem" if total == 1 else "problems"
+    raise AgreementError(f"{what}: {total} {noun}\n  " + "\n  ".join(lines))
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,18 +74,18 @@ class Ratings:
 
     Attributes
     ----------
-    codes : ndarray of int, shape (n_coders, n_units)
+    codes : ndarray of int32, shape (n_coders, n_units)
         Category index into ``categories``; ``-1`` marks a missing rating. Read-only.
     categories : tuple
         Every category, in order (unused ones included when given).
-    coders, units : tuple
-        Coder and unit labels (row and column labels of the input, or positions).
+    coders, units : sequence
+        Coder and unit labels (row and column labels of the input, or positions as a ``range``).
     """
 
     codes: np.ndarray
     categories: tuple
-    coders: tuple
-    units: tuple
+    coders: Sequence
+    units: Sequence
 
     @property
     def n_coders(self) -> int:
@@ -239,30 +241,37 @@ def _encode(values: np.ndarray, categories, coders: tuple, units: tuple) -> tupl
     if numeric:
         fv = values.astype(np.float64, copy=False).ravel()
         missing = np.isnan(fv)
-        bad = np.flatnonzero(np.isinf(fv))
-        if bad.size:
-            _raise([f"coder {c!r}, unit {u!r}: label {fv[i]!r} is not finite"
-                    for (c, u), i in zip(_where(coders, units, bad[:_MAX_LISTED], n_units), bad)]
-                   + [""] * max(0, bad.size - _MAX_LISTED), "invalid ratings")
-        present = fv[~missing]
-        codes = np.full(fv.shape, -1, dtype=np.int64)
-        if categories is None:
-            if present.size == 0:
+        if missing.all():
+            if categories is None:
                 raise AgreementError("no ratings: every cell is missing")
-            lo, hi = present.min(), present.max()
-            integral = (hi - lo) < 1_000_000 and bool(np.all(present == np.floor(present)))
-            if integral:  # O(n): table lookup instead of a sort
-                off = (present - lo).astype(np.int64)
-                used = np.flatnonzero(np.bincount(off, minlength=int(hi - lo) + 1))
-                lut = np.full(int(hi - lo) + 1, -1, dtype=np.int64)
-                lut[used] = np.arange(used.size)
-                codes[~missing] = lut[off]
-                cats = tuple(_clean_number(v + lo) for v in used)
-            else:
-                uniq, inv = np.unique(present, return_inverse=True)
-                codes[~missing] = inv
-                cats = tuple(_clean_number(v) for v in uniq)
+            return np.full(shape, -1, dtype=_CODE_DTYPE), categories
+        lo, hi = float(np.fmin.reduce(fv)), float(np.fmax.reduce(fv))
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            bad = np.flatnonzero(np.isinf(fv))
+            _raise([f"coder {c!r}, unit {u!r}: label {fv[i]!r} is not finite"
+                    for (c, u), i in zip(_where(coders, units, bad[:_MAX_LISTED], n_units), bad)],
+                   "invalid ratings", total=bad.size)
+        if categories is None:
+            span = hi - lo
+            if span < 1_000_000:  # O(n) table lookup instead of a sort when labels are whole numbers
+                off = fv - lo
+                np.copyto(off, span + 1, where=missing)
+                ioff = off.astype(np.int32)
+                if np.array_equal(ioff, off):
+                    cnt = np.bincount(ioff, minlength=int(span) + 2)
+                    used = np.flatnonzero(cnt[: int(span) + 1])
+                    lut = np.full(int(span) + 2, -1, dtype=_CODE_DTYPE)
+                    lut[used] = np.arange(used.size, dtype=_CODE_DTYPE)
+                    cats = tuple(_clean_number(v + lo) for v in used)
+                    return lut[ioff].reshape(shape), cats
+            present = fv[~missing]
+            codes = np.full(fv.shape, -1, dtype=_CODE_DTYPE)
+            uniq, inv = np.unique(present, return_inverse=True)
+            codes[~missing] = inv
+            cats = tuple(_clean_number(v) for v in uniq)
             return codes.reshape(shape), cats
+        present = fv[~missing]
+        codes = np.full(fv.shape, -1, dtype=_CODE_DTYPE)
         cats = categories
         num_idx = [i for i, c in enumerate(cats) if _is_number(c)]
         cat_vals = np.array([float(cats[i]) for i in num_idx], dtype=np.float64)
@@ -275,9 +284,9 @@ def _encode(values: np.ndarray, categories, coders: tuple, units: tuple) -> tupl
         if not np.all(found):
             where = np.flatnonzero(~missing)[~found]
             _raise([f"coder {c!r}, unit {u!r}: label {_clean_number(fv[i])!r} is not in categories {list(cats)!r}"
-                    for (c, u), i in zip(_where(coders, units, where[:_MAX_LISTED], n_units), where)]
-                   + [""] * max(0, where.size - _MAX_LISTED), "unknown labels")
-        codes[~missing] = np.asarray(num_idx, dtype=np.int64)[order[pos_c]]
+                    for (c, u), i in zip(_where(coders, units, where[:_MAX_LISTED], n_units), where)],
+                   "unknown labels", total=where.size)
+        codes[~missing] = np.asarray(num_idx, dtype=_CODE_DTYPE)[order[pos_c]]
         return codes.reshape(shape), cats
 
     # labels as Python objects (strings, mixed)
@@ -303,9 +312,9 @@ def _encode(values: np.ndarray, categories, coders: tuple, units: tuple) -> tupl
     if bad.size:
         where = np.flatnonzero(~missing)[bad]
         _raise([f"coder {c!r}, unit {u!r}: label {flat[i]!r} is not in categories {list(cats)!r}"
-                for (c, u), i in zip(_where(coders, units, where[:_MAX_LISTED], n_units), where)]
-               + [""] * max(0, where.size - _MAX_LISTED), "unknown labels")
-    codes = np.full(flat.shape, -1, dtype=np.int64)
+                for (c, u), i in zip(_where(coders, units, where[:_MAX_LISTED], n_units), where)],
+               "unknown labels", total=where.size)
+    codes = np.full(flat.shape, -1, dtype=_CODE_DTYPE)
     codes[~missing] = mapped
     return codes.reshape(shape), cats
 
@@ -319,7 +328,7 @@ def _recode(r: Ratings, categories: tuple) -> Ratings:
     missing = [r.categories[i] for i in used if r.categories[i] not in lookup]
     if missing:
         raise AgreementError(f"labels {missing!r} used in the ratings are not in categories {list(categories)!r}")
-    mapping = np.array([lookup.get(c, -1) for c in r.categories] + [-1], dtype=np.int64)
+    mapping = np.array([lookup.get(c, -1) for c in r.categories] + [-1], dtype=_CODE_DTYPE)
     return Ratings(_readonly(mapping[r.codes]), tuple(categories), r.coders, r.units)
 
 
@@ -405,7 +414,7 @@ def as_ratings(ratings, *, categories=None) -> Ratings | RatingCounts | Continge
             raise AgreementError(f"ratings must be 2-D (coders x units), got {values.ndim}-D with shape "
                                  f"{values.shape}")
         coders = tuple(range(values.shape[0]))
-        units = tuple(range(values.shape[1]))
+        units = range(values.shape[1])  # positions; a range, not a million-int tuple
     if values.shape[0] == 0 or values.shape[1] == 0:
         raise AgreementError(f"no ratings: shape {values.shape} (coders x units)")
     codes, cats = _encode(values, cats, coders, units)
