@@ -327,3 +327,14 @@ def test_no_warning_on_clean_input():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         transcript_from_text("Interviewer: a\n\nP01: b\n", "P01")
+
+
+def test_importing_transcripts_is_cheap():
+    import subprocess
+    import sys
+
+    code = ("import sys, hrp_coding.transcripts as tr\n"
+            "tr.transcript_from_text('P01: hi', 'P01')\n"
+            "print(','.join(m for m in ('spacy', 'pandas', 'sklearn', 'docx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
