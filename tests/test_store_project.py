@@ -377,3 +377,28 @@ def test_cli_init_import_segments_excerpts(tmp_path, capsys):
     bad.write_text("transcript,coder,code,quote\nP01,ana,holdng,I hold\n")
     assert main(["import-codings", str(folder), str(bad)]) == 1
     assert main(["init", str(folder), "--codebook", str(cb)]) == 1
+
+
+def test_add_transcript_deidentified_keeps_the_key_private(tmp_path, study):
+    names = tmp_path / "names.txt"
+    names.write_text("Maria Lopez | Maria\n", encoding="utf-8")
+    file = tmp_path / "P03.txt"
+    file.write_text("Interviewer: Who helped?\n\nP03: Maria did. Write to maria@example.org.\n", encoding="utf-8")
+    t = study.add_transcript(file, deidentify=names)
+    assert t.text == "Interviewer: Who helped?\n\nP03: [PERSON_1] did. Write to [EMAIL_1].\n"
+    key_file = study.path / "private" / "deid-key.yaml"
+    key = yaml.safe_load(key_file.read_text())
+    assert key == {"P03": {"[EMAIL_1]": "maria@example.org", "[PERSON_1]": "Maria Lopez"}}
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert "private/" in (study.path / ".gitignore").read_text().splitlines()
+    sidecar_text = (study.path / "transcripts" / "P03.yaml").read_text()
+    assert "Maria" not in sidecar_text and "maria@" not in sidecar_text
+    section = yaml.safe_load(sidecar_text)["deidentification"]
+    assert section["counts"] == {"EMAIL": 1, "PERSON": 1}
+    assert [(r["pseudonym"], t.text[r["start"]:r["end"]]) for r in section["replacements"]] == [
+        ("[PERSON_1]", "[PERSON_1]"), ("[EMAIL_1]", "[EMAIL_1]")]
+    with pytest.raises(FileNotFoundError, match="names list for de-identification not found"):
+        study.add_transcript(file, transcript_id="P04", deidentify=tmp_path / "nope.txt")
+    with pytest.raises(ProjectError, match="deidentify= must be a Deidentifier or the path of a names list, got int"):
+        study.add_transcript(file, transcript_id="P05", deidentify=3)
+    assert "P04" not in study.transcript_ids and "P05" not in study.transcript_ids
