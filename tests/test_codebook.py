@@ -214,7 +214,8 @@ def test_missing_required_fields(tmp_path):
     del data["version"]
     del data["codes"][1]["name"]
     check_error(write_yaml(tmp_path / "missing.yaml", data),
-                "(top) (line 1, column 1): missing required field 'version'", "codes[1] (line", "missing required field 'name'")
+                "(top) (line 1, column 1): missing required field 'version'", "codes[1] (line",
+                "missing required field 'name'")
 
 
 def test_unknown_keys_with_did_you_mean(tmp_path):

@@ -184,7 +184,8 @@ def merge(cb: Codebook, ids: Iterable[str], into: str | Code, *, who: str, why: 
           when: str | None = None) -> Codebook:
     """A new codebook where the codes ``ids`` are merged into ``into``.
 
-    ``into`` is an existing code id (which may be one of ``ids``) or a new :class:`Code`. The merged codes are
+    ``into`` is an existing code id (which may be one of ``ids``) or a new :class:`Code` (placed where the first
+    merged code was, under that code's parent unless it names another parent). The merged codes are
     removed; their children move under the target; codings of the merged codes migrate to the target. When a
     merged code was an ancestor of the target, the target takes its place in the hierarchy.
     """
@@ -201,7 +202,9 @@ def merge(cb: Codebook, ids: Iterable[str], into: str | Code, *, who: str, why: 
         _check_new_id(cb, into.id, "into.id")
         if into.parent is not None:
             _require(cb, into.parent, "into.parent")
-        target, target_code, candidate_parent = into.id, into, into.parent
+        # a new target without a parent takes the place of the first merged code
+        candidate_parent = into.parent if into.parent is not None else cb.codes[ids[0]].parent
+        target, target_code = into.id, into
     else:
         target_code = _require(cb, into, "into")
         target, candidate_parent = into, target_code.parent

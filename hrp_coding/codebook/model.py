@@ -40,6 +40,8 @@ __all__ = [
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-f]{6}$")
 STATUSES = ("active", "retired")
+# C0/C1 control characters (tab, line feed and carriage return included): never in a code's name.
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 OPERATIONS = ("create", "add", "rename", "merge", "split", "move", "retire", "edit")
 
 # Distinct, readable colours (dark enough for white text, light enough to tell apart); default colours cycle here.
@@ -174,6 +176,9 @@ def _check_code(code: Code, where: str) -> list[Problem]:
                                 hint="use lowercase letters, digits and underscores, starting with a letter"))
     if not isinstance(code.name, str) or not code.name.strip():
         problems.append(Problem(f"{where}.name", "a code needs a non-empty name"))
+    elif CONTROL_CHARS.search(code.name):
+        problems.append(Problem(f"{where}.name", f"the name {code.name!r} contains a control character",
+                                hint="a name is one line of printable text"))
     if code.parent is not None and not isinstance(code.parent, str):
         problems.append(Problem(f"{where}.parent", f"expected a code id or null, got {type(code.parent).__name__}"))
     for name in ("short_definition", "definition", "when_to_use", "when_not_to_use", "memo"):

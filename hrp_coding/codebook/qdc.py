@@ -117,9 +117,17 @@ def _human_description(code: Code) -> str:
     return "\n\n".join(parts)
 
 
+# Characters XML 1.0 cannot carry; they are dropped from the readable text (our packed JSON escapes them).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _XML_INVALID.sub("", text)
+
+
 def _pack_code(code: Code) -> str:
     data = {name: (list(v) if isinstance(v := getattr(code, name), tuple) else v) for name in _PACKED_FIELDS}
-    human = _human_description(code)
+    human = _xml_safe(_human_description(code))
     line = CODE_MARKER + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f"{human}\n\n{line}" if human else line
 
@@ -163,15 +171,15 @@ def _metadata(codebook: Codebook) -> dict[str, Any]:
 def sets_to_elements(codebook: Codebook, *, namespace: str = CODEBOOK_NS) -> list[ET.Element]:
     """``<Set>`` elements: first the one carrying codebook-level data, then one per :class:`CodeSet`."""
     meta = ET.Element(_q(namespace, "Set"), {"guid": set_guid("__codebook__"),
-                                             "name": _METADATA_SET_PREFIX + codebook.name})
-    human = (f"Codebook data of {codebook.name} (version {codebook.version}) written by hrp-coding; "
-             "this set has no members.")
+                                             "name": _xml_safe(_METADATA_SET_PREFIX + codebook.name)})
+    human = _xml_safe(f"Codebook data of {codebook.name} (version {codebook.version}) written by hrp-coding; "
+                      "this set has no members.")
     ET.SubElement(meta, _q(namespace, "Description")).text = (
         human + "\n\n" + CODEBOOK_MARKER + json.dumps(_metadata(codebook), ensure_ascii=False, separators=(",", ":")))
     out = [meta]
     for s in codebook.sets:
-        el = ET.Element(_q(namespace, "Set"), {"guid": set_guid(s.id), "name": s.name})
-        text = (s.description + "\n\n" if s.description else "") + SET_MARKER + json.dumps(
+        el = ET.Element(_q(namespace, "Set"), {"guid": set_guid(s.id), "name": _xml_safe(s.name)})
+        text = (_xml_safe(s.description) + "\n\n" if s.description else "") + SET_MARKER + json.dumps(
             {"id": s.id, "description": s.description}, ensure_ascii=False, separators=(",", ":"))
         ET.SubElement(el, _q(namespace, "Description")).text = text
         attribute = "targetGUID" if namespace == PROJECT_NS else "guid"  # the project schema's CodeRefType
@@ -378,7 +386,7 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
                 probe = _human_description(Code("probe", "probe", **described))
             except (CodebookError, TypeError):
                 probe = None
-            if probe is not None and human != probe.strip():
+            if probe is not None and human != _xml_safe(probe).replace("\r\n", "\n").replace("\r", "\n").strip():
                 edited.append(code_name)
                 memo = fields.get("memo", "")
                 fields["memo"] = (memo + "\n\n" if memo else "") + "Description as edited in another program:\n" + human

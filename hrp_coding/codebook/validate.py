@@ -32,6 +32,7 @@ import yaml
 from hrp_coding.codebook.model import (
     CODE_FIELDS,
     COLOR_PATTERN,
+    CONTROL_CHARS,
     ID_PATTERN,
     OPERATIONS,
     STATUSES,
@@ -176,6 +177,9 @@ def validate_data(data: Any, *, source: str | None = None,
                     parents[code_id] = code.get("parent")
             if "name" in code:
                 _check_text(col, (*path, "name"), code["name"], nonempty=True)
+                if isinstance(code["name"], str) and CONTROL_CHARS.search(code["name"]):
+                    col.add((*path, "name"), f"the name {code['name']!r} contains a control character",
+                            "a name is one line of printable text")
             if code.get("parent") is not None and not isinstance(code.get("parent"), str):
                 col.add((*path, "parent"), f"expected a code id or null, got {_type_name(code['parent'])}")
             for key in _TEXT_FIELDS:
