@@ -205,3 +205,56 @@ def test_set_distances():
     assert masi_distance(a, b) == pytest.approx(1 - (1 / 3) * (1 / 3))
     assert masi_distance(a, a) == 0.0 and masi_distance(frozenset(), frozenset()) == 0.0
     assert masi_distance(a, frozenset({"q"})) == 1.0
+
+
+# ---- the bundled sample study (skips cleanly when the store or the data are absent) -------------------------
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    datasets = pytest.importorskip("hrp_coding.datasets")
+    try:
+        project = datasets.sample_study(tmp_path_factory.mktemp("agr") / "study")
+    except FileNotFoundError as err:  # pragma: no cover - data not shipped
+        pytest.skip(f"sample study not available: {err}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return project, report(project, unit="turn")
+
+
+def test_sample_study_per_code_table_is_actionable(sample):
+    _, rep = sample
+    assert rep.coders == ("ana", "ben", "caro")
+    assert set(rep.by_code.index) >= {"holding", "staying_with", "signaling_the_limits"}
+    # caro under-applies signaling_the_limits: her count is well below the others' and the code's alpha is
+    # among the lowest three
+    counts = rep.by_coder.loc["signaling_the_limits"]
+    assert counts["caro"] < 0.7 * min(counts["ana"], counts["ben"])
+    lowest = rep.by_code["alpha"].nsmallest(3).index
+    assert "signaling_the_limits" in lowest
+    assert rep.by_code.loc["signaling_the_limits", "alpha"] < rep.overall.loc["alpha_jaccard", "value"]
+
+
+def test_sample_study_disagreements_show_holding_vs_staying_with(sample):
+    _, rep = sample
+    d = rep.disagreements()
+    assert len(d) > 0 and d["text"].str.len().min() > 0
+
+    def swapped(row):
+        sets = [set(row[c].split("; ")) for c in rep.coders if row[c] != "(not coded)"]
+        return (any("holding" in s and "staying_with" not in s for s in sets)
+                and any("staying_with" in s and "holding" not in s for s in sets))
+
+    assert sum(swapped(r) for _, r in d.iterrows()) >= 2
+    assert len(rep.disagreements(code="signaling_the_limits")) >= 5
+
+
+def test_cli_agreement_on_the_sample_study(sample, capsys):
+    from hrp_coding.cli import main
+
+    project, _ = sample
+    assert main(["agreement", str(project.path), "--format", "csv", "--coders", "ana,caro"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("code,n,prevalence,percent_agreement,alpha,kappa")
+    assert "signaling_the_limits" in out
+    assert main(["agreement", str(project.path), "--coders", "ana,zoe"]) == 1
+    assert "'zoe'" in capsys.readouterr().err
