@@ -52,7 +52,8 @@ Examples
 >>> from hrp_coding.codebook import Code, Codebook
 >>> from hrp_coding.project import Project
 >>> folder = pathlib.Path(tempfile.mkdtemp())
->>> study = Project.init(folder / "study", codebook=Codebook(name="Demo", version=1, codes=[Code("holding", "Holding")]))
+>>> cb = Codebook(name="Demo", version=1, codes=[Code("holding", "Holding")])
+>>> study = Project.init(folder / "study", codebook=cb)
 >>> _ = study.add_transcript("Interviewer: How was it?\\nP01: We sat with her.\\n", transcript_id="P01")
 >>> _ = study.add_coding(coder="ana", transcript="P01", start=30, end=45, code="holding")
 >>> export_qdpx(study, folder / "demo.qdpx").codings
@@ -67,6 +68,7 @@ Examples
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import io
 import json
@@ -596,7 +598,7 @@ class _Reader:
             if text is None:
                 self.skipped += n_codings
                 continue
-            human, packed = _packed(_kid(el, "Description").text if _kid(el, "Description") is not None else None,
+            _human, packed = _packed(_kid(el, "Description").text if _kid(el, "Description") is not None else None,
                                     TRANSCRIPT_MARKER)
             if name:
                 names_seen[name] = names_seen.get(name, 0) + 1
@@ -618,10 +620,8 @@ class _Reader:
             raw_positions = []
             for sel in selections:
                 for attr in ("startPosition", "endPosition"):
-                    try:
+                    with contextlib.suppress(TypeError, ValueError):
                         raw_positions.append(int(sel.get(attr)))
-                    except (TypeError, ValueError):
-                        pass
             if text.crlf:
                 if text.decide_crlf(raw_positions):
                     self.warn(f"{where}: text has CRLF line breaks and its positions count each as two characters "
@@ -713,7 +713,7 @@ class _Reader:
         if guid not in self.var:
             self.warn(f"{where}: a VariableValue refers to no known variable; ignored")
             return
-        name, kind = self.var[guid]
+        name, _kind = self.var[guid]
         value_el = next((c for c in vv if _local(c).endswith("Value") and _local(c) != "VariableValue"), None)
         if value_el is None or value_el.text is None:
             return
@@ -778,7 +778,8 @@ class _Reader:
         code_memos = []
         for i, link in enumerate(_kids(_kid(root, "Links"), "Link")):
             a, b = _guid(link.get("originGUID")), _guid(link.get("targetGUID"))
-            note_guid, other = (a, b) if a in self.notes_by_guid else (b, a) if b in self.notes_by_guid else (None, None)
+            note_guid, other = ((a, b) if a in self.notes_by_guid else (b, a) if b in self.notes_by_guid
+                                else (None, None))
             if note_guid is None or other is None:
                 continue  # a link between two non-notes: nothing to import
             note = self.notes_by_guid[note_guid]
@@ -789,7 +790,7 @@ class _Reader:
                 self.coding_span[other].memo.append(note["text"])
             elif other in self.src:
                 self.transcript_memos.append((self.src[other].tid, note["text"], note["author"]))
-            elif other in code_ids and code_ids[other]:
+            elif code_ids.get(other):
                 code_memos.append(("code", code_ids[other], note["text"], note["author"]))
             else:
                 self.warn(f"Links/Link[{i + 1}] ({link.get('name') or 'unnamed'}): ties note {note['name']!r} to "
