@@ -1246,7 +1246,11 @@ def export_qdpx(project: Project, path: str | os.PathLike, *, origin: str | None
     # sources, selections, codings
     files: list[tuple[str, bytes]] = []
     n_selections = n_codings = 0
-    ordered = codings.sort_values(["transcript", "start", "end", "coder", "code"], kind="stable")
+    by_tid: dict[str, dict[tuple, list[dict]]] = {}
+    for r in sorted(codings.to_dict("records"), key=lambda r: (r["transcript"], int(r["start"]), int(r["end"]),
+                                                                r["coder"], r["code"])):
+        by_tid.setdefault(r["transcript"], {}).setdefault((r["coder"], int(r["start"]), int(r["end"])), []).append(r)
+    memo_rows = memos.to_dict("records")
     if transcripts:
         sources = ET.SubElement(root, _q("Sources"))
         for tid, t in transcripts.items():
@@ -1259,34 +1263,34 @@ def export_qdpx(project: Project, path: str | os.PathLike, *, origin: str | None
             ET.SubElement(el, _q("Description")).text = _pack(f"Transcript {tid} (hrp-coding)", TRANSCRIPT_MARKER,
                                                               data)
             files.append((f"sources/{source_guid}.txt", t.text.encode("utf-8")))
-            mine = ordered[ordered["transcript"] == tid]
             seen_keys: dict[tuple, int] = {}
-            for (coder, start, end), group in mine.groupby(["coder", "start", "end"], sort=False):
-                start, end = int(start), int(end)
-                first_at = min(str(a) for a in group["at"]) if group["at"].notna().any() else None
+            for (coder, start, end), group in by_tid.get(tid, {}).items():
+                stamps = [r["at"] for r in group if isinstance(r["at"], str) and r["at"]]
+                first_at = min(stamps) if stamps else None
                 attrs = {"guid": guid("selection", tid, coder, start, end), "name": _short(t.text[start:end]),
                          "startPosition": str(start), "endPosition": str(end), "creatingUser": user_guid[coder]}
                 if first_at:
                     attrs["creationDateTime"] = first_at
                 sel = ET.SubElement(el, _q("PlainTextSelection"), attrs)
                 n_selections += 1
-                for row in group.itertuples(index=False):
-                    key = (tid, coder, start, end, row.code)
+                for row in group:
+                    key = (tid, coder, start, end, row["code"])
                     seen_keys[key] = seen_keys.get(key, 0) + 1
                     ident = key if seen_keys[key] == 1 else (*key, seen_keys[key])
                     cattrs = {"guid": guid("coding", *ident), "creatingUser": user_guid[coder]}
-                    if isinstance(row.at, str) and row.at:
-                        cattrs["creationDateTime"] = row.at
+                    if isinstance(row["at"], str) and row["at"]:
+                        cattrs["creationDateTime"] = row["at"]
                     coding = ET.SubElement(sel, _q("Coding"), cattrs)
-                    ET.SubElement(coding, _q("CodeRef"), {"targetGUID": qdc.code_guid(row.code)})
-                    if isinstance(row.memo, str) and row.memo.strip():
+                    ET.SubElement(coding, _q("CodeRef"), {"targetGUID": qdc.code_guid(row["code"])})
+                    memo = row.get("memo")
+                    if isinstance(memo, str) and memo.strip():
                         ET.SubElement(coding, _q("NoteRef"), {"targetGUID": note(
-                            "coding", ident, f"Memo on {row.code} in {tid} {start}-{end}", coder, row.at, row.memo)})
+                            "coding", ident, f"Memo on {row['code']} in {tid} {start}-{end}", coder, row["at"], memo)})
                     n_codings += 1
-            for n, row in enumerate(memos[(memos["target_kind"] == "transcript")
-                                          & (memos["target_id"] == tid)].itertuples(index=False)):
+            mine = [m for m in memo_rows if m["target_kind"] == "transcript" and m["target_id"] == tid]
+            for n, m in enumerate(mine):
                 ET.SubElement(el, _q("NoteRef"), {"targetGUID": note("transcript", (tid, n), f"Memo on {tid}",
-                                                                     row.coder, row.at, row.text)})
+                                                                     m["coder"], m["at"], m["text"])})
     if notes:
         ET.SubElement(root, _q("Notes")).extend(notes)
     sets = ET.SubElement(root, _q("Sets"))
