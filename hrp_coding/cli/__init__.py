@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "hrp_coding.cli.codebook",
     "hrp_coding.cli.project",
     "hrp_coding.cli.agreement",
+    "hrp_coding.cli.refi",
 ]
 
 
