@@ -64,6 +64,7 @@ class _Data:
     counts: np.ndarray | None = None  # units x q (RatingCounts input)
     n_coders: int = 0
     notes: list[str] = field(default_factory=list)
+    from_table: bool = False  # a contingency table: Gwet's table variance (denominator n^2, not n(n - 1))
 
     @property
     def q(self) -> int:
@@ -110,7 +111,8 @@ def _expand_contingency(ct: Contingency) -> Ratings:
 
 def _prepare(ratings, categories, name: str, *, need_coders: bool = False) -> _Data:
     data = as_ratings(ratings, categories=categories)
-    if isinstance(data, Contingency):
+    from_table = isinstance(data, Contingency)
+    if from_table:
         data = _expand_contingency(data)
     if isinstance(data, RatingCounts):
         if need_coders:
@@ -133,6 +135,7 @@ def _prepare(ratings, categories, name: str, *, need_coders: bool = False) -> _D
         d.codes = codes
     if d.n_coders < 2:
         raise AgreementError(f"{name} needs at least two coders with ratings, got {d.n_coders}")
+    d.from_table = from_table
     return d
 
 
@@ -172,6 +175,8 @@ def _finish(name: str, pa: float, pe: float, d: _Data, base: dict, *, terms=None
     method = None
     if se == "auto" and terms is not None:
         se_val = linearised_se(terms, value if center is None else center, tweights)
+        if se_val is not None and d.from_table:
+            se_val *= np.sqrt((len(terms) - 1) / len(terms))
         if se_val is None:
             notes.append("standard error not defined with fewer than two units")
         else:
@@ -636,6 +641,8 @@ def krippendorff_alpha(ratings, *, categories=None, level="nominal", se="auto", 
             pe_i = proj / rbar - pe * (rr - rbar) / rbar
             terms = k_i - 2 * (1 - alpha_prime) * (pe_i - pe) / (1 - pe)
             se_val = linearised_se(terms, alpha_prime)
+            if d.from_table:
+                se_val *= np.sqrt((n2 - 1) / n2)
             ci = t_ci(value, se_val, n2 - 1, confidence)
             method = "gwet-linearisation"
     elif se == "bootstrap":
