@@ -30,7 +30,8 @@ _LAZY = {
     "HrpCodingError": "hrp_coding.errors",
     "HrpCodingWarning": "hrp_coding.errors",
 }
-_SUBMODULES = {"agreement", "analysis", "codebook", "datasets", "errors", "interop", "notebook", "suggest", "transcripts"}
+_SUBMODULES = {"agreement", "analysis", "codebook", "datasets", "errors", "interop", "notebook", "suggest",
+               "transcripts"}
 
 __all__ = sorted([*_LAZY, *_SUBMODULES, "__version__"])
 
