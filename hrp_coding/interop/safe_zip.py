@@ -258,12 +258,13 @@ class SafeZip:
         files written so far are removed and the error is raised.
         """
         root = Path(target)
-        root.mkdir(parents=True, exist_ok=True)
-        root = root.resolve()
         problems = [Problem(name, f"unsafe member path: {reason}")
                     for name in self._members if (reason := check_member_name(name, root))]
         if problems:
             raise RefiError(problems, source=self._source)
+        created_root = not root.exists()
+        root.mkdir(parents=True, exist_ok=True)
+        root = root.resolve()
         written: list[Path] = []
         created_dirs: list[Path] = []
         try:
@@ -284,6 +285,8 @@ class SafeZip:
                 file.unlink(missing_ok=True)
             for folder in reversed(created_dirs):
                 shutil.rmtree(folder, ignore_errors=True)
+            if created_root:
+                shutil.rmtree(root, ignore_errors=True)
             raise
         return written
 
