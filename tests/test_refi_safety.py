@@ -17,7 +17,9 @@ from hrp_coding.interop.safe_zip import SafeZip, ZipLimits, check_member_name
 MINIMAL_QDE = """<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="Tiny">
   <Users><User guid="10000000-0000-0000-0000-000000000001" name="ana"/></Users>
-  <CodeBook><Codes><Code guid="20000000-0000-0000-0000-000000000001" name="Holding" isCodable="true"/></Codes></CodeBook>
+  <CodeBook><Codes>
+    <Code guid="20000000-0000-0000-0000-000000000001" name="Holding" isCodable="true"/>
+  </Codes></CodeBook>
   <Sources>
     <TextSource guid="40000000-0000-0000-0000-000000000001" name="P01"
                 plainTextPath="internal://40000000-0000-0000-0000-000000000001.txt"/>
@@ -135,7 +137,7 @@ def _forge_sizes(path: Path, member: str, declared: int) -> None:
     name = member.encode()
     pos = data.find(b"PK\x03\x04")
     while pos != -1:
-        n, m = struct.unpack_from("<HH", data, pos + 26)
+        n = struct.unpack_from("<H", data, pos + 26)[0]
         if bytes(data[pos + 30:pos + 30 + n]) == name:
             struct.pack_into("<I", data, pos + 22, declared)
         pos = data.find(b"PK\x03\x04", pos + 4)
@@ -154,11 +156,11 @@ def test_lying_headers_are_caught_while_streaming(sandbox):
     _forge_sizes(archive, "sources/zeros.txt", 1000)  # the headers now claim a harmless 1000-byte file
     assert zipfile.ZipFile(archive).getinfo("sources/zeros.txt").file_size == 1000
     before = _listing(outside)
-    with SafeZip(archive) as opened:  # the header check passes ...
-        with pytest.raises(RefiError, match="sources/zeros.txt") as info:
-            opened.read("sources/zeros.txt")  # ... the bytes themselves do not
+    # the header check passes, the bytes themselves do not
+    with SafeZip(archive) as opened, pytest.raises(RefiError, match=r"sources/zeros\.txt") as info:
+        opened.read("sources/zeros.txt")
     assert "corrupt" in str(info.value) or "forged" in str(info.value)
-    with pytest.raises(RefiError, match="sources/zeros.txt"):
+    with pytest.raises(RefiError, match=r"sources/zeros\.txt"):
         SafeZip(archive).extract_all(outside / "target")
     assert _listing(outside) == before
 
@@ -169,7 +171,7 @@ def test_streaming_total_limit(sandbox):
     with SafeZip(archive, ZipLimits(max_bytes=6000)) as opened:
         assert opened.read("a.txt") == b"a" * 3000
         opened._read_total = 4000  # as if earlier reads had already used most of the budget
-        with pytest.raises(RefiError, match="b.txt: reading stopped: more than max_bytes=6000"):
+        with pytest.raises(RefiError, match=r"b\.txt: reading stopped: more than max_bytes=6000"):
             opened.read("b.txt")
 
 
@@ -203,12 +205,10 @@ def test_xml_entities_are_refused(sandbox, xml, kind):
 
 def test_external_dtd_is_not_fetched(sandbox):
     outside, archives = sandbox
-    xml = ('<?xml version="1.0"?>\n<!DOCTYPE Project SYSTEM "http://198.51.100.1/evil.dtd">\n'
-           '<Project xmlns="urn:QDA-XML:project:1.0" name="x"/>')
-    archive = _zip(archives / "dtd.qdpx", [("project.qde", xml)])
-    with pytest.raises(RefiError, match="hostile XML|CodeBook"):
-        refi.import_qdpx(archive, outside / "study")
-    assert not (outside / "study").exists()
+    xml = MINIMAL_QDE.replace('<Project ', '<!DOCTYPE Project SYSTEM "http://198.51.100.1/evil.dtd">\n<Project ', 1)
+    archive = _zip(archives / "dtd.qdpx", [("project.qde", xml), *_valid_members()[1:]])
+    project = refi.import_qdpx(archive, outside / "study")  # offline: the DTD is never loaded
+    assert project.transcript_ids == ("P01",)
 
 
 def test_not_a_zip_and_encrypted_member(sandbox):
