@@ -921,12 +921,12 @@ def import_qdpx_with_summary(path: str | os.PathLike, study_dir: str | os.PathLi
 
         reader.users(root)
         reader.read_notes(root)
+        reader.variables(root)
         reader.sources(root, code_of_active)
         referenced = {_guid(ref.get("targetGUID")) for ref in root.iter() if _local(ref) == "CodeRef"}
         retired_used = sorted({c for g, c in code_of.items() if c in retired and g in referenced})
         if retired_used:
             reader.warn(f"codings of retired codes were skipped: {', '.join(retired_used)}")
-        reader.variables(root)
         cases = reader.cases(root)
         code_memos = [("code", cid, text, author) for cid, text, author in _code_notes(book_el, code_of, reader)]
         code_memos += reader.links(root, code_of)
