@@ -7,24 +7,31 @@ categories x categories space (see ``docs/agreement.md`` for formulas and citati
 
 Degenerate-case policy (the same for every coefficient)
 --------------------------------------------------------
-Every case below issues a :class:`~hrp_coding.errors.DegenerateAgreementWarning` and returns the
-value in the table, or raises :class:`~hrp_coding.errors.AgreementError`; never a crash, never a
-silent NaN. The reason is also recorded in ``result.notes``.
+Every coefficient is ``(p_a - p_e) / (1 - p_e)``. When that ratio is undefined the functions below
+follow one table: they either raise :class:`~hrp_coding.errors.AgreementError` (nothing sensible can be
+said) or return a defined value with a :class:`~hrp_coding.errors.DegenerateAgreementWarning`, the reason
+also recorded in ``result.notes``. Never a crash, never a silent NaN or 0.
 
-=============================================  ==============================================================
-case                                           outcome
-=============================================  ==============================================================
-no units / no ratings at all                   AgreementError ("no ratings")
-fewer than two coders (after dropping coders   AgreementError ("needs at least two coders"); Cohen's kappa
-with no rating)                                requires exactly two and raises otherwise
-no pairable unit (no unit with >= 2 ratings)   AgreementError ("no pairable unit")
-only one category (given or observed), or all  warning; value = 1.0 when observed agreement is perfect
-ratings identical (no variation), so expected  (observed == expected == 1), se = 0, ci = (1, 1);
-agreement is 1 and the ratio is 0/0            percent_agreement simply returns 1.0 without warning
-expected agreement == 1 but observed < 1       (only possible with custom weights/distances) warning; value
-                                               = observed - expected (<= 0), se = None
-Brennan-Prediger with one category             as "only one category" (expected = 1/q = 1)
-=============================================  ==============================================================
+==========================================  =================================================================
+case                                        outcome
+==========================================  =================================================================
+no rating at all (every cell missing)       AgreementError "no ratings"
+one coder (fewer than two coders with a     AgreementError "needs at least two coders"; ``cohen_kappa`` and
+rating)                                     ``scott_pi`` need exactly two ("needs exactly two coders")
+no pairable unit (no unit rated by two      AgreementError "no pairable unit"
+coders; for Cohen/Scott: by both)
+one category, or no variation (every        ``p_e = 1`` and ``p_a = 1``: DegenerateAgreementWarning, value
+rating in the same category), so that       **1.0** (perfect agreement), ``se = None``, ``ci = None``. This
+chance agreement is 1                       hits Cohen, Scott, Fleiss, Conger and alpha whenever all ratings
+                                            are identical; AC1/AC2 and Brennan-Prediger only when there is a
+                                            single category (with more categories given, their chance term
+                                            stays below 1 and they return a regular 1.0 with its SE)
+``p_e = 1`` but ``p_a < 1``                 AgreementError naming the weights (only reachable with custom
+                                            weights or distances)
+percent agreement                           never degenerate: ``p_e = 0`` by definition
+fewer than two units carry the estimate     value as usual, ``se = None`` and a note
+coders or units without any rating          ignored, with a note (they carry no information)
+==========================================  =================================================================
 
 Examples
 --------

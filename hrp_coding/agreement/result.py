@@ -39,9 +39,9 @@ class AgreementResult:
     value : float
         The coefficient. Never rounded; rounding happens only in ``__str__`` and ``_repr_html_``.
     observed, expected : float
-        Observed and chance-expected agreement (for Krippendorff's alpha: ``1 - D_o`` and ``1 - D_e``
-        on the normalised disagreement scale, so that ``value == (observed - expected) / (1 - expected)``
-        holds for every coefficient).
+        Observed and chance-expected agreement ``p_a`` and ``p_e`` (Gwet 2014; for Krippendorff's alpha
+        with weights ``1 - delta / max(delta)``), so that ``value == (observed - expected) / (1 - expected)``
+        holds for every coefficient outside the degenerate cases.
     se : float or None
         Standard error (``None`` when not computed or not defined).
     ci : tuple of float or None

@@ -97,7 +97,14 @@ def weight_matrix(weights, categories: Sequence) -> np.ndarray:
     if weights is None or (isinstance(weights, str) and weights == "identity"):
         return np.eye(q)
     if not isinstance(weights, str):
-        return _custom_matrix(weights, q, "weights")
+        w = _custom_matrix(weights, q, "weights")
+        bad = np.argwhere((w < 0) | (w > 1))
+        if bad.size:
+            i, j = bad[0]
+            raise AgreementError(f"weights matrix entries must lie in [0, 1] (1 = full agreement); "
+                                 f"weights[{i}][{j}] = {w[i, j]!r} for categories ({categories[i]!r}, "
+                                 f"{categories[j]!r})")
+        return w
     if weights not in WEIGHT_KINDS:
         raise AgreementError(f"weights={weights!r} is not allowed; use None, one of {list(WEIGHT_KINDS)} or a "
                              f"{q} x {q} matrix")
@@ -153,9 +160,13 @@ def metric_distance(level, categories: Sequence, n_values: np.ndarray | None = N
                     d[i, j] = float(func(a, b))
                 except Exception as exc:
                     raise AgreementError(f"custom distance failed on ({a!r}, {b!r}): {exc}") from exc
-        return _custom_matrix(d, q, "distance")
+        return metric_distance(d, categories)
     if not isinstance(level, str):
-        return _custom_matrix(level, q, "distance")
+        d = _custom_matrix(level, q, "distance")
+        if np.any(d < 0):
+            i, j = np.argwhere(d < 0)[0]
+            raise AgreementError(f"distances must be >= 0; distance[{i}][{j}] = {d[i, j]!r}")
+        return d
     if level not in LEVELS:
         raise AgreementError(f"level={level!r} is not allowed; use one of {list(LEVELS)}, a {q} x {q} distance "
                              "matrix or a callable distance(a, b)")
