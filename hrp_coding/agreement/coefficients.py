@@ -586,7 +586,8 @@ def krippendorff_alpha(ratings, *, categories=None, level="nominal", se="auto", 
     ----------
     se : "auto", "bootstrap", "krippendorff" or None
         ``"auto"``: Gwet's linearisation (irrCAC ``krippen.alpha.raw``); ``"bootstrap"``: unit-level
-        bootstrap; ``"krippendorff"``: Krippendorff's bootstrap of the coincidences (D_e fixed).
+        bootstrap; ``"krippendorff"``: Krippendorff's bootstrap of the coincidences (D_e fixed; see
+        :func:`~hrp_coding.agreement.variance.krippendorff_bootstrap`).
 
     Examples
     --------
@@ -650,7 +651,8 @@ def krippendorff_alpha(ratings, *, categories=None, level="nominal", se="auto", 
                                      categories=categories, level=level)
         method = "bootstrap"
     elif se == "krippendorff":
-        se_val, ci, _ = krippendorff_bootstrap(o, delta, r[two], n_boot=n_boot, seed=seed, confidence=confidence)
+        se_val, ci, _ = krippendorff_bootstrap(o, delta, d.n_coders, n_boot=n_boot, seed=seed,
+                                               confidence=confidence)
         method = "krippendorff-bootstrap"
     return AgreementResult(coefficient=name, value=float(value), observed=pa, expected=pe, se=se_val, ci=ci,
                            se_method=method, notes=tuple(notes), **base)

@@ -15,8 +15,8 @@
 * **Unit-level bootstrap** for any coefficient (:func:`bootstrap_se`): units are resampled with
   replacement (``numpy.random.default_rng(seed)``), the coefficient is recomputed ``n_boot`` times,
   ``se`` is the standard deviation of the replicates and the CI their percentile interval.
-* **Krippendorff's bootstrap** for alpha (Hayes & Krippendorff 2007; Krippendorff 2016, "Bootstrapping
-  distributions for Krippendorff's alpha"): see :func:`krippendorff_bootstrap`.
+* **Krippendorff's bootstrap** for alpha (Krippendorff's "Algorithm for bootstrapping a distribution of
+  alpha", used by Hayes' KALPHA macro; Hayes & Krippendorff 2007): see :func:`krippendorff_bootstrap`.
 """
 
 from __future__ import annotations
@@ -148,15 +148,18 @@ def bootstrap_se(func: Callable, ratings, *, n_boot: int = 1000, seed=None, conf
     return float(np.std(ok, ddof=1)), (float(lo), float(hi)), reps
 
 
-def krippendorff_bootstrap(coincidence: np.ndarray, delta: np.ndarray, pairable_counts: np.ndarray, *,
-                           n_boot: int = 1000, seed=None, confidence: float = 0.95
-                           ) -> tuple[float, tuple[float, float], np.ndarray]:
-    """Krippendorff's bootstrap of alpha (Hayes & Krippendorff 2007, KALPHA macro; Krippendorff 2016).
+def krippendorff_bootstrap(coincidence: np.ndarray, delta: np.ndarray, n_coders: int, *, n_boot: int = 1000,
+                           seed=None, confidence: float = 0.95) -> tuple[float, tuple[float, float], np.ndarray]:
+    """Krippendorff's bootstrap of alpha ("Algorithm for bootstrapping a distribution of alpha",
+    Krippendorff, as distributed with Hayes' KALPHA macro; Hayes & Krippendorff 2007).
 
-    The expected disagreement ``D_e`` is held fixed; the observed disagreement is resampled as in the
-    KALPHA algorithm: ``M = sum_u m_u (m_u - 1) / 2`` pairs of values are drawn with replacement from the
-    coincidence distribution ``o_ck / n..``, each drawn pair contributing ``2 delta_ck / (M ... )`` so that
-    ``alpha* = 1 - (sum of drawn delta) / (M * D_e)``. Values below -1 are not truncated.
+    The expected disagreement ``D_e`` is held fixed. Each replicate draws ``M = min(25 * q_nz,
+    (m - 1) * n.. / 2)`` pairs of values from the coincidence distribution (``p_cc = o_cc / n..``,
+    ``p_ck = 2 o_ck / n..`` for ``c < k``; ``q_nz`` = non-zero cells of the coincidence matrix, ``m`` the
+    number of coders) and sets ``alpha* = 1 - sum(delta of the drawn pairs) / (M * D_e)``, truncated at -1.
+    As in the algorithm, up to ``round(n_boot * sum_c (o_cc / n..)^M)`` replicates equal to 1 (samples
+    without variation, where alpha is 0/0) are set to 0. ``se`` is the standard deviation of the
+    replicates, the CI their percentile interval.
 
     Parameters
     ----------
@@ -164,27 +167,38 @@ def krippendorff_bootstrap(coincidence: np.ndarray, delta: np.ndarray, pairable_
         The coincidence matrix ``o_ck``.
     delta : ndarray, q x q
         Squared metric differences.
-    pairable_counts : ndarray of int
-        ``m_u`` of every unit with at least two values.
+    n_coders : int
+        Number of coders ``m``.
+
+    Examples
+    --------
+    >>> o = np.array([[6.0, 1.0], [1.0, 4.0]])
+    >>> se, ci, reps = krippendorff_bootstrap(o, 1 - np.eye(2), 2, n_boot=200, seed=0)
+    >>> reps.shape, bool(0 < se < 1)
+    ((200,), True)
     """
     if not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
         from hrp_coding.errors import AgreementError
 
         raise AgreementError(f"n_boot must be an integer >= 2, got {n_boot!r}")
     o = np.asarray(coincidence, dtype=np.float64)
-    n_dot = o.sum()
+    delta = np.asarray(delta, dtype=np.float64)
+    n_dot = float(o.sum())
     nc = o.sum(axis=1)
-    de = float((np.outer(nc, nc) * delta).sum() - (nc * np.diag(delta)).sum()) / (n_dot * (n_dot - 1))
-    m = np.asarray(pairable_counts, dtype=np.int64)
-    n_pairs = int(np.sum(m * (m - 1) // 2))
-    # draw unordered pairs: probability of cell (c, k) in the upper triangle incl. diagonal
+    expected = (np.outer(nc, nc) - np.diag(nc)) / (n_dot - 1)
+    de = float((expected * delta).sum()) / n_dot
+    q_nz = int(np.count_nonzero(o))
+    m_pairs = int(min(25 * q_nz, (n_coders - 1) * n_dot / 2))
+    m_pairs = max(m_pairs, 1)
     iu = np.triu_indices(o.shape[0])
     p = np.where(iu[0] == iu[1], o[iu], 2 * o[iu]) / n_dot
     d = delta[iu]
     rng = np.random.default_rng(seed)
-    draws = rng.multinomial(n_pairs, p / p.sum(), size=int(n_boot))
-    do = draws @ d / n_pairs
-    reps = 1 - do / de
+    draws = rng.multinomial(m_pairs, p / p.sum(), size=int(n_boot))
+    reps = np.maximum(1 - (draws @ d) / (m_pairs * de), -1.0)
+    n_fix = round(n_boot * float(np.sum((np.diag(o) / n_dot) ** m_pairs)))
+    ones = np.flatnonzero(reps == 1.0)[:n_fix]
+    reps[ones] = 0.0
     alpha = (1 - confidence) / 2
     lo, hi = np.quantile(reps, [alpha, 1 - alpha])
     return float(np.std(reps, ddof=1)), (float(lo), float(hi)), reps
