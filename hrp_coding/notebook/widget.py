@@ -77,10 +77,10 @@ class CodingWidget(anywidget.AnyWidget):
 
     def __init__(self, project, coder: str, transcript: str, *, suggestions: pd.DataFrame | None = None,
                  blind: bool | None = None, **kwargs):
-        settings = dict(getattr(project, "settings", {}) or {})
-        hidden = coder in set(settings.get("suggestions_hidden_from", []) or [])
+        settings = project.settings
+        hidden = coder in set(settings.suggestions_hidden_from)
         if blind is None:
-            blind = bool(settings.get("blind_coding", False)) or hidden
+            blind = bool(settings.blind_coding) or hidden
         text = project.transcript(transcript).text  # raises a ProjectError naming an unknown transcript
         super().__init__(transcript=transcript, coder=coder, text=text, blind=blind, **kwargs)
         self._project = project
