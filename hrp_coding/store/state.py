@@ -90,6 +90,7 @@ def replay(journals: Mapping[str, Iterable[dict]]) -> dict[str, Coding]:
     about an unknown coding is reported with a :class:`~hrp_coding.errors.JournalWarning`.
     """
     state: dict[str, Coding] = {}
+    removed: set[str] = set()  # a memo on a coding removed later is history, not a problem
     memos: list[dict] = []
     for coder, events in journals.items():
         for event in events:
@@ -120,6 +121,7 @@ def replay(journals: Mapping[str, Iterable[dict]]) -> dict[str, Coding]:
                               f"{cid!r}; skipped", JournalWarning, stacklevel=2)
             elif kind == "remove":
                 del state[cid]
+                removed.add(cid)
             elif kind == "migrate":
                 old = state[cid]
                 to_code = event.get("to_code")
@@ -137,9 +139,11 @@ def replay(journals: Mapping[str, Iterable[dict]]) -> dict[str, Coding]:
                     status=event.get("status", "active"), anchor=anchor)
     for event in sorted(memos, key=lambda e: str(e.get("at"))):
         cid = event.get("coding_id")
+        if cid in removed:
+            continue
         if cid not in state:
-            warnings.warn(f"memo event {event.get('id')} by {event.get('coder')!r} refers to unknown or removed "
-                          f"coding {cid!r}; skipped", JournalWarning, stacklevel=2)
+            warnings.warn(f"memo event {event.get('id')} by {event.get('coder')!r} refers to unknown coding "
+                          f"{cid!r}; skipped", JournalWarning, stacklevel=2)
             continue
         old = state[cid]
         text = str(event.get("text", ""))
