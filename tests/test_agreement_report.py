@@ -254,7 +254,7 @@ def test_cli_agreement_on_the_sample_study(sample, capsys):
     project, _ = sample
     assert main(["agreement", str(project.path), "--format", "csv", "--coders", "ana,caro"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].startswith("code,n,prevalence,percent_agreement,alpha,kappa")
+    assert out.splitlines()[0].startswith("code,n,prevalence,percent_agreement,alpha,alpha_ci_low,alpha_ci_high,kappa")
     assert "signaling_the_limits" in out
     assert main(["agreement", str(project.path), "--coders", "ana,zoe"]) == 1
     assert "'zoe'" in capsys.readouterr().err

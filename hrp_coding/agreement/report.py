@@ -393,6 +393,12 @@ def _value(res) -> float:
     return float("nan") if res is None else float(res.value)
 
 
+def _ci(res, name: str) -> dict:
+    """``{name}_ci_low`` / ``{name}_ci_high``: the result's 95% interval, NaN where it has none."""
+    low, high = (float("nan"), float("nan")) if res is None or res.ci is None else res.ci
+    return {f"{name}_ci_low": float(low), f"{name}_ci_high": float(high)}
+
+
 def _pooled_kappa(results) -> float:
     """De Vries et al. (2008): (mean p_o - mean p_e) / (1 - mean p_e) over the given kappa results."""
     results = [r for r in results if r is not None]
@@ -515,7 +521,7 @@ def _by_code(grid, ci, codes, m):
             flags.append(code)
         kappas.append(stats["kappa"] if grid.present[ci][:, :, k][cells].any() else None)
         rows.append({"code": code, "n": n, "prevalence": prevalence, "percent_agreement": pa,
-                     "alpha": _value(stats["alpha"]), "kappa": kappa,
+                     "alpha": _value(stats["alpha"]), **_ci(stats["alpha"], "alpha"), "kappa": kappa,
                      "kappa_method": "cohen" if m == 2 else "fleiss", "ac1": _value(stats["ac1"]),
                      "flag": "prevalence" if flag else "", "note": "; ".join(dict.fromkeys(notes))})
     return pd.DataFrame(rows).set_index("code"), flags, kappas
