@@ -430,3 +430,13 @@ def test_weight_matrices():
         ag.metric_distance("ordinal", [1, 2])
     ratio = ag.metric_distance("ratio", [0, 1, 3])
     assert ratio[0, 0] == 0 and ratio[1, 2] == pytest.approx((2 / 4) ** 2)
+
+
+def test_importing_agreement_stays_cheap():
+    import subprocess
+    import sys
+
+    code = ("import sys, hrp_coding.agreement as ag; ag.cohen_kappa([[1, 2], [1, 2]], se=None); "
+            "print(sorted(m for m in ('scipy', 'sklearn', 'spacy', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

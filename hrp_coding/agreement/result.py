@@ -49,7 +49,8 @@ class AgreementResult:
     n_units : int
         Units with at least one rating.
     n_coders : int
-        Coders with at least one rating.
+        Coders with at least one rating (for a count table, which has no coder identities: the largest
+        number of ratings of a unit).
     n_pairable : int
         Units with at least two ratings (the units that carry agreement information).
     categories : tuple
