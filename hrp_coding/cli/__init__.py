@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "hrp_coding.cli.project",
     "hrp_coding.cli.agreement",
     "hrp_coding.cli.refi",
+    "hrp_coding.cli.report",
 ]
 
 

@@ -92,6 +92,9 @@ def saturation_curve(result, *, ax=None):
                    label=f"saturation at {result.saturation_at}")
     ax.set_xticks(frame["order"], frame["transcript"].astype(str).tolist(), rotation=45, ha="right", fontsize=8)
     ax.set_ylabel("codes")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"Saturation (base {result.base_size}, run {result.run_length}, threshold {result.threshold:.0%})")
     ax.legend(fontsize=8)
     return fig

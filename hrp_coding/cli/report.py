@@ -1,0 +1,24 @@
+"""``hrp-coding report`` and ``hrp-coding demo``: the study report, and the whole tour on the sample study."""
+
+from __future__ import annotations
+
+from hrp_coding.cli import add_command
+
+
+def register(subparsers) -> None:
+    report = add_command(subparsers, "report", help="Write one self-contained HTML report about a study.",
+                         example="hrp-coding report my-study --out report.html", func=run_report)
+    report.add_argument("study", help="the project folder")
+    report.add_argument("--out", default="report.html", help="the HTML file to write (default: report.html)")
+    report.add_argument("--unit", choices=["turn", "sentence", "paragraph"], default=None,
+                        help="segmentation unit for agreement (default: the project's)")
+    report.add_argument("--coders", default=None, help="comma-separated coders to compare (default: all humans)")
+
+
+def run_report(args) -> None:
+    from hrp_coding.notebook.study_report import write_report
+    from hrp_coding.project import Project
+
+    coders = [c.strip() for c in args.coders.split(",")] if args.coders else None
+    path = write_report(Project.open(args.study), args.out, unit=args.unit, coders=coders)
+    print(f"report written to {path}")
