@@ -3,12 +3,13 @@
 The file has no external links or scripts: figures are embedded as PNG data, styles inline, so it can be
 e-mailed to a co-author or archived with a paper's supplementary material.
 
-Examples
---------
->>> import hrp_coding as hc, tempfile, pathlib                       # doctest: +SKIP
->>> study = hc.datasets.sample_study(pathlib.Path(tempfile.mkdtemp()) / "study")  # doctest: +SKIP
->>> write_report(study, "report.html")                               # doctest: +SKIP
-PosixPath('report.html')
+From Python (the command line equivalent is ``hrp-coding report STUDY --out report.html``)::
+
+    import hrp_coding as hc
+    from hrp_coding.notebook.study_report import write_report
+
+    study = hc.datasets.sample_study("my-study")
+    write_report(study, "report.html")
 """
 
 from __future__ import annotations

@@ -12,11 +12,13 @@ The browser side is ``widget.js`` (an anywidget ES module). It sends one message
 methods :meth:`CodingWidget.apply`, :meth:`remove`, :meth:`set_memo`, :meth:`accept` and
 :meth:`reject` do the work and can be called from Python too.
 
-Examples
---------
->>> import hrp_coding as hc                                   # doctest: +SKIP
->>> study = hc.datasets.sample_study("my-study")              # doctest: +SKIP
->>> CodingWidget(study, coder="dana", transcript="R01")       # doctest: +SKIP
+In a notebook::
+
+    import hrp_coding as hc
+    from hrp_coding.notebook import CodingWidget
+
+    study = hc.datasets.sample_study("my-study")
+    CodingWidget(study, coder="dana", transcript="R01")
 """
 
 from __future__ import annotations
