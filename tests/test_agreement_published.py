@@ -11,6 +11,7 @@ for the large-scale comparison).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -245,3 +246,42 @@ def test_reference_packages_agree_when_installed():
     for w in (None, "linear", "quadratic"):
         ref = sklearn_metrics.cohen_kappa_score(data[0, both], data[1, both], weights=w)
         assert ag.cohen_kappa(data[:2], weights=w).value == pytest.approx(ref, abs=1e-12)
+
+
+IRRCAC_DATASETS = ["raw_4raters", "raw_5observers", "raw_gender", "raw_g1g2", "raw_ben_gerry"]
+
+
+@pytest.mark.parametrize("dataset", IRRCAC_DATASETS)
+@pytest.mark.parametrize("weights", ["identity", "quadratic", "linear", "ordinal", "ratio"])
+def test_irrcac_datasets_live(dataset, weights):
+    """Every irrCAC example dataset (Gwet's Handbook) x weights: value, p_a, p_e and SE to 1e-9."""
+    irrcac_raw = pytest.importorskip("irrCAC.raw")
+    datasets = pytest.importorskip("irrCAC.datasets")
+    frame = getattr(datasets, dataset)().reset_index(drop=True)
+    numeric = all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes)
+    if weights == "ratio" and (not numeric or (frame.to_numpy(dtype=float) == 0).any()):
+        pytest.skip("irrCAC's ratio weights need numeric, non-zero categories")
+    if numeric:
+        ours_input = frame.T.to_numpy(dtype=float)
+    else:
+        ours_input = frame.T.astype(object).where(frame.T.notna(), None)
+    cac = irrcac_raw.CAC(frame.copy(), weights=weights, digits=15)
+    w = None if weights == "identity" else weights
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pairs = [(cac.fleiss, ag.fleiss_kappa), (cac.gwet, ag.gwet_ac1), (cac.bp, ag.brennan_prediger),
+                 (cac.conger, ag.conger_kappa)]
+        for ref_method, ours in pairs:
+            ref = ref_method()["est"]
+            got = ours(ours_input, weights=w)
+            assert got.value == pytest.approx(ref["coefficient_value"], abs=1e-9), ours.__name__
+            assert got.observed == pytest.approx(ref["pa"], abs=1e-9), ours.__name__
+            assert got.expected == pytest.approx(ref["pe"], abs=1e-9), ours.__name__
+            assert got.se == pytest.approx(ref["se"], abs=1e-9), ours.__name__
+        level = {"identity": "nominal", "quadratic": "interval", "ratio": "ratio"}.get(weights)
+        if level is not None and (numeric or level == "nominal"):
+            # irrCAC's alpha with identity/quadratic/ratio weights is Krippendorff's nominal/interval/ratio alpha
+            ref = cac.krippendorff()["est"]
+            got = ag.krippendorff_alpha(ours_input, level=level)
+            assert got.value == pytest.approx(ref["coefficient_value"], abs=1e-9)
+            assert got.se == pytest.approx(ref["se"], abs=1e-9)
