@@ -208,3 +208,17 @@ def test_value_is_observed_and_expected(data):
         if r.expected < 1 - 1e-12:
             assert r.value == pytest.approx((r.observed - r.expected) / (1 - r.expected), abs=1e-10)
         assert float(r) == r.value
+
+
+def test_many_categories_use_bounded_chunks(monkeypatch):
+    rng = np.random.default_rng(9)
+    data = rng.integers(0, 300, size=(3, 2000)).astype(float)
+    data[:, :1000] = data[0, :1000]  # some agreement
+    data[rng.random(data.shape) < 0.1] = np.nan
+    ref = {lv: ag.krippendorff_alpha(data, level=lv) for lv in ("nominal", "interval")}
+    ref_f = ag.fleiss_kappa(data)
+    monkeypatch.setattr(coef, "_MAX_BINS", 10)  # forces the chunked path with the smallest chunks (256 units)
+    for lv, r in ref.items():
+        got = ag.krippendorff_alpha(data, level=lv)
+        assert got.value == pytest.approx(r.value, abs=1e-12) and got.se == pytest.approx(r.se, abs=1e-12)
+    assert ag.fleiss_kappa(data).value == pytest.approx(ref_f.value, abs=1e-12)

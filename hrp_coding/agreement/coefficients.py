@@ -45,7 +45,8 @@ __all__ = [
     "scott_pi",
 ]
 
-_CHUNK = 1 << 16  # units per chunk: bounds memory at ~ _CHUNK * q * 8 bytes per temporary
+_CHUNK = 1 << 16  # units per chunk (fewer when there are many categories, see _MAX_BINS)
+_MAX_BINS = 1 << 22  # cap on bincount bins / chunk cells (~32 MB of float64 per temporary)
 _TOL = 1e-12
 _SE_CHOICES = ("auto", None, "bootstrap")
 
@@ -80,13 +81,14 @@ class _Data:
         One ``bincount`` per chunk: missing codes go to an extra column that is dropped.
         """
         q = self.q
+        step = max(256, min(_CHUNK, _MAX_BINS // (q + 1)))
         if self.counts is not None:
-            for s in range(0, self.size, _CHUNK):
-                yield s, np.asarray(self.counts[s:s + _CHUNK], dtype=np.float64)
+            for s in range(0, self.size, step):
+                yield s, np.asarray(self.counts[s:s + step], dtype=np.float64)
             return
         codes = self.codes
-        for s in range(0, self.size, _CHUNK):
-            sub = codes[:, s:s + _CHUNK]
+        for s in range(0, self.size, step):
+            sub = codes[:, s:s + step]
             nc = sub.shape[1]
             flat = np.where(sub < 0, q, sub) + np.arange(0, nc * (q + 1), q + 1, dtype=np.int64)
             cnt = np.bincount(flat.ravel(), minlength=nc * (q + 1)).reshape(nc, q + 1)
@@ -541,25 +543,29 @@ _PAIRWISE_MAX_CODERS = 8  # up to this many coders, coincidences come from one w
 def _coincidence(d: _Data) -> tuple[np.ndarray, np.ndarray]:
     """Coincidence matrix ``o_ck = sum_u sum_{i != j} [c_ui = c][c_uj = k] / (m_u - 1)`` and ``m_u``.
 
-    Few coders: one weighted ``bincount`` of ``c_g * (q + 1) + c_h`` per coder pair (missing codes go to
-    an extra row/column that is dropped). Otherwise: per-unit counts chunk by chunk and one GEMM
+    Few coders: one integer ``bincount`` of ``(m_u - 2, c_g, c_h)`` per coder pair (missing codes go to an
+    extra row/column that is dropped), so the pair counts are exact and only their q x q sums by ``m_u``
+    are weighted by ``1 / (m_u - 1)``. Otherwise: per-unit counts chunk by chunk and one GEMM
     ``C^T diag(1 / (m_u - 1)) C`` per chunk, minus the self-pairs. Never a per-unit q x q tensor.
     """
     q = d.q
-    if d.codes is not None and d.codes.shape[0] <= _PAIRWISE_MAX_CODERS:
+    qq = q + 1
+    m = d.codes.shape[0] if d.codes is not None else 0
+    if d.codes is not None and m <= _PAIRWISE_MAX_CODERS and (m - 1) * qq * qq <= _MAX_BINS:
+        # exact integer pair counts per (m_u, c, k), then weighted by 1 / (m_u - 1) in q x q space
         codes = d.codes
         ok = codes >= 0
-        r = np.count_nonzero(ok, axis=0).astype(np.float64)
-        a = np.where(r >= 2, 1.0 / np.maximum(r - 1, 1.0), 0.0)
-        qq = q + 1
+        r = ok.sum(axis=0, dtype=np.int64)
         ext = np.where(ok, codes, q).astype(np.int64)
-        flat = np.zeros(qq * qq)
-        for g in range(codes.shape[0]):
-            row = ext[g] * qq
-            for h in range(g + 1, codes.shape[0]):
-                flat += np.bincount(row + ext[h], weights=a, minlength=qq * qq)
-        half = flat.reshape(qq, qq)[:q, :q]
-        return half + half.T, r
+        base = np.maximum(r - 2, 0) * (qq * qq)
+        cnt = np.zeros((m - 1) * qq * qq, dtype=np.int64)
+        for g in range(m):
+            row = ext[g] * qq + base
+            for h in range(g + 1, m):
+                cnt += np.bincount(row + ext[h], minlength=cnt.size)
+        per_m = cnt.reshape(m - 1, qq, qq)[:, :q, :q].astype(np.float64)
+        half = np.tensordot(1.0 / np.arange(1, m), per_m, axes=1)
+        return half + half.T, r.astype(np.float64)
     r = np.empty(d.size)
     o = np.zeros((q, q))
     self_pairs = np.zeros(q)
