@@ -1,0 +1,154 @@
+"""The notebooks in ``notebooks/``: stripped in git, and each one executed end to end with its key results checked.
+
+Every notebook ends with a cell tagged ``check`` that prints one JSON line of the numbers the story arrives at
+(interviews, coders, published coefficients, the flagged code...). The tests below execute the notebook with
+nbclient in a fresh kernel whose working directory is an empty temporary folder (so nothing is written into the
+repository; the notebooks write only to ``tempfile.mkdtemp()`` folders), then read that line and assert on it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDER = ROOT / "notebooks"
+NAMES = ["01_codebook_tour", "02_coding_in_jupyter", "03_interrater_reliability", "04_assisted_coding",
+         "05_replication_study"]
+CELL_TIMEOUT = 300
+
+
+def _read(name: str):
+    return nbformat.read(FOLDER / f"{name}.ipynb", as_version=4)
+
+
+_RUNS: dict[str, tuple] = {}
+
+
+def _execute(name: str, tmp_path_factory) -> tuple:
+    """Run a notebook once per session; returns (executed notebook, check summary, seconds, working dir)."""
+    if name not in _RUNS:
+        nb = _read(name)
+        workdir = tmp_path_factory.mktemp(f"nb-{name}")
+        client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+                                         resources={"metadata": {"path": str(workdir)}})
+        start = time.perf_counter()
+        client.execute()
+        seconds = time.perf_counter() - start
+        _RUNS[name] = (nb, _summary(nb, name), seconds, workdir)
+    return _RUNS[name]
+
+
+def _summary(nb, name: str) -> dict:
+    checks = [cell for cell in nb.cells if "check" in cell.get("metadata", {}).get("tags", [])]
+    assert checks, f"{name}: no cell tagged 'check'"
+    lines = [line for cell in checks for out in cell.get("outputs", [])
+             if out.get("output_type") == "stream" and out.get("name") == "stdout"
+             for line in out["text"].splitlines() if line.startswith("{")]
+    assert lines, f"{name}: the check cell printed no JSON line"
+    return json.loads(lines[-1])
+
+
+def _outputs(nb, mime: str) -> int:
+    return sum(mime in out.get("data", {}) for cell in nb.cells if cell.cell_type == "code"
+               for out in cell.get("outputs", []))
+
+
+# ------------------------------------------------------------------------------------------ static checks
+
+def test_the_five_notebooks_are_there_and_tracked():
+    found = sorted(p.stem for p in FOLDER.glob("*.ipynb"))
+    assert found == NAMES
+    try:
+        tracked = subprocess.run(["git", "ls-files", "notebooks"], cwd=ROOT, capture_output=True, text=True,
+                                 check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    if tracked:  # an exported tree without git metadata has nothing to compare
+        assert sorted(Path(p).stem for p in tracked if p.endswith(".ipynb")) == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_is_stripped(name):
+    nb = _read(name)
+    nbformat.validate(nb)
+    dirty = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+             and (cell.get("outputs") or cell.get("execution_count") is not None)]
+    assert dirty == [], f"{name}: cells {dirty} have outputs or execution counts; strip them before committing"
+    assert "widgets" not in nb.metadata, f"{name}: widget state in the notebook metadata"
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_loads_data_through_hrp_coding(name):
+    source = "\n".join(cell.source for cell in _read(name).cells if cell.cell_type == "code")
+    assert "hc.datasets." in source
+    # no relative paths into the repository, no absolute paths of this machine
+    assert not re.search(r"""["'](\.\.?/|sample_data|codebook/|/work/|/home/)""", source), name
+    assert "chdir" not in source
+
+
+# ------------------------------------------------------------------------------------------ execution
+
+@pytest.mark.slow
+def test_01_codebook_tour(tmp_path_factory):
+    nb, s, seconds, workdir = _execute("01_codebook_tour", tmp_path_factory)
+    assert (s["n_codes"], s["n_processes"], s["hrit_codes"]) == (19, 8, 12)
+    assert s["final_version"] == 5
+    assert s["door_goes_to"] == "inviting"
+    assert s["meeting_at_goes_to"] == "meeting_where_they_are"
+    assert s["stigma_needs_recoding"] is True
+    assert s["stigma_candidates"] == ["public_stigma", "internalized_shame"]
+    assert s["diff_added"] == ["meeting_where_they_are", "public_stigma", "internalized_shame"]
+    assert s["diff_removed"] == ["meeting_at", "stigma_and_shame"]
+    assert s["broken_problems"] == 4 and s["broken_lines"] == [6, 9, 10, 12]
+    assert s["qdc_round_trip"] is True and s["saved_equal"] is True
+    assert _outputs(nb, "text/html") >= 3  # the codebook and the code card render as HTML
+    assert list(workdir.iterdir()) == []
+    assert seconds < 60
+
+
+@pytest.mark.slow
+def test_02_coding_in_jupyter(tmp_path_factory):
+    nb, s, seconds, workdir = _execute("02_coding_in_jupyter", tmp_path_factory)
+    assert s["n_transcripts"] == 12 and s["n_original"] == 8
+    assert s["coders"] == ["ana", "ben", "caro"]
+    assert s["n_turns"] > 300
+    assert s["eli_codes"] == ["signaling_the_limits", "supporting_agency"] and s["eli_texts_ok"]
+    assert s["journal_events"] == ["add", "add", "memo"]
+    assert s["holding_excerpts"] >= 20
+    assert s["n_memos"] == 3
+    assert s["deid_counts"] == {"DATE": 1, "EMAIL": 1, "PERSON": 2, "PHONE": 1, "PLACE": 1, "AGE": 1}
+    assert s["maria_left"] is False and s["nickname_left"] is True
+    assert _outputs(nb, "application/vnd.jupyter.widget-view+json") == 1
+    assert _outputs(nb, "image/png") >= 1  # the code timeline is drawn inline
+    assert list(workdir.iterdir()) == []
+    assert seconds < 60
+
+
+@pytest.mark.slow
+def test_03_interrater_reliability(tmp_path_factory):
+    nb, s, seconds, workdir = _execute("03_interrater_reliability", tmp_path_factory)
+    assert s["coders"] == ["ana", "ben", "caro"] and s["n_codes"] == 19
+    # Krippendorff (2011), sections C-F: .743 nominal, .815 ordinal, .849 interval, .797 ratio
+    assert s["k2011"] == {"nominal": 0.743, "ordinal": 0.815, "interval": 0.849, "ratio": 0.797}
+    # Krippendorff (2004), p. 254: u-alpha(c) = .7286, u-alpha(k) = 1
+    assert s["k2004_c"] == pytest.approx(0.7286, abs=5e-5) and s["k2004_k"] == 1.0
+    assert 0.7 < s["alpha_masi_turn"] < 0.9
+    assert s["alpha_masi_sentence"] < s["alpha_masi_turn"]  # the stricter unit
+    assert s["lowest_caro"] is True  # caro under-applies signaling_the_limits
+    assert s["n_contested_holding"] >= 5
+    assert s["n_decisions"] == 3 and s["n_consensus_codings"] >= 3
+    assert 0.5 < s["u_alpha_ana_ben"] < 1
+    assert 0 < s["maxqda_overall_percent"] < 100 and s["nvivo_codes"] == 19
+    assert _outputs(nb, "image/png") >= 1  # the agreement chart
+    assert list(workdir.iterdir()) == []
+    assert seconds < 60
