@@ -152,3 +152,24 @@ def test_03_interrater_reliability(tmp_path_factory):
     assert _outputs(nb, "image/png") >= 1  # the agreement chart
     assert list(workdir.iterdir()) == []
     assert seconds < 60
+
+
+@pytest.mark.slow
+def test_05_replication_study(tmp_path_factory):
+    nb, s, seconds, workdir = _execute("05_replication_study", tmp_path_factory)
+    assert (s["n_original"], s["n_replication"]) == (8, 4)
+    assert s["imported"] == 111 and s["imported_coders"] == ["dana"]
+    # the sample data were built so that signaling_the_limits is far more frequent in the new setting
+    assert s["flagged"] == ["signaling_the_limits"]
+    assert s["signaling_prop_a"] < 0.15 < 0.25 < s["signaling_prop_b"]
+    assert s["saturation_original_at"] == 4
+    assert s["new_codes_in_replication_before"] == 0
+    assert s["n_uncoded"] >= 1
+    assert "court" in s["top_terms"] and "judge" in s["top_terms"]
+    assert s["proposed"] == {"mandated_treatment": 8, "family_involvement": 8}
+    assert (s["codebook_version"], s["n_codes"], s["moved"]) == (3, 21, 0)
+    assert s["new_codes_in_replication_after"] == 2
+    assert s["runs_over_threshold_after"] == [8, 9, 10]
+    assert _outputs(nb, "image/png") >= 1  # the saturation curve
+    assert list(workdir.iterdir()) == []
+    assert seconds < 60
