@@ -1,0 +1,35 @@
+"""Offline code suggestions: spaCy tokens + scikit-learn, calibrated, thresholded, auditable.
+
+Importing this subpackage loads scikit-learn (``import hrp_coding`` alone does not). Everything
+runs locally: no text leaves the machine.
+
+- :class:`CodeSuggester`: a scikit-learn classifier over turns (texts or turn tables).
+- :class:`ColdStartSuggester`: suggestions from the codebook alone, before anyone has coded.
+- :func:`suggest`: a table of suggestions (code, confidence, evidence, nearest examples) for texts
+  or a project's segments; :func:`next_to_code`: what to code next (uncertainty and diversity).
+- :func:`evaluate`: grouped cross-validation, pooled out-of-fold, with the human ceiling.
+- :func:`save_model` / :func:`load_model`: a fitted model as JSON + npz, no pickle.
+
+Examples
+--------
+>>> from hrp_coding.suggest import CodeSuggester
+>>> CodeSuggester(C=0.1).get_params()["C"]
+0.1
+"""
+
+from hrp_coding.suggest.estimator import CodeSuggester
+from hrp_coding.suggest.evaluate import EvaluationResult, evaluate
+from hrp_coding.suggest.features import TextFeaturizer, add_context, tokenize
+from hrp_coding.suggest.thresholds import CodeThreshold, coverage_curve, precision_thresholds
+
+__all__ = [
+    "CodeSuggester",
+    "CodeThreshold",
+    "EvaluationResult",
+    "TextFeaturizer",
+    "add_context",
+    "coverage_curve",
+    "evaluate",
+    "precision_thresholds",
+    "tokenize",
+]

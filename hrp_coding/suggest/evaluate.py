@@ -1,0 +1,283 @@
+"""Honest evaluation of a code suggester: grouped cross-validation by transcript, pooled out-of-fold.
+
+``evaluate(texts, labels, groups, cv=5)`` fits a fresh copy of the suggester on the training
+transcripts of each fold (vectorisers, calibration, offsets and thresholds all learnt inside the
+training fold) and predicts the held-out transcripts; every figure is computed once on the pooled
+out-of-fold predictions. ``evaluate(project, gold="ana")`` does the same with one coder's codings
+of a project as the gold standard and, where other humans coded the same transcripts, reports
+each human against the gold on the same units beside the model on those units (the human ceiling).
+
+Examples
+--------
+>>> texts = ["How often do you use?", "It sounds like you are tired.", "Did you sleep?", "You feel judged."] * 6
+>>> labels = ["question", "reflection"] * 12
+>>> groups = [f"T{i // 4}" for i in range(24)]
+>>> result = evaluate(texts, labels, groups, cv=3, estimator=CodeSuggester(cv=2, char_ngrams=None))
+>>> round(result.macro_f1, 3)
+1.0
+>>> result.per_code["code"].tolist()
+['question', 'reflection']
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from hrp_coding.errors import SuggestError
+from hrp_coding.suggest.estimator import CodeSuggester
+from hrp_coding.suggest.features import as_turn_frame
+from hrp_coding.suggest.thresholds import coverage_curve
+
+__all__ = ["EvaluationResult", "evaluate", "label_scores"]
+
+_CURVE = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95)
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    """Pooled out-of-fold evaluation of a code suggester.
+
+    Attributes
+    ----------
+    classes : tuple of str
+    multilabel : bool
+    per_code : DataFrame
+        ``code, support, precision, recall, f1`` (of the model's predictions), plus ``kappa`` (per-code,
+        present vs absent), and at the thresholds chosen inside each training fold for
+        ``target_precision``: ``precision_at_target``, ``coverage_at_target``, ``n_selected``.
+    macro_f1 : float
+    kappa : float
+        Cohen's kappa of predictions versus gold (single-label); multi-label: mean per-code kappa.
+    coverage : DataFrame
+        Precision and coverage of each code's suggestions at fixed confidence thresholds.
+    target_precision : float
+    oof : DataFrame
+        One row per unit: ``row, group, fold, gold, predicted, confidence`` (and ``proba_<code>``).
+    n_splits : int
+    seconds, cpu_seconds : float
+        Wall and CPU time of all folds' fit and predict.
+    human : DataFrame or None
+        Human ceiling: one row per other coder, ``coder, n_units, macro_f1, kappa, model_macro_f1,
+        model_kappa`` (the model scored on the same units against the same gold).
+    """
+
+    classes: tuple[str, ...]
+    multilabel: bool
+    per_code: Any = field(repr=False)
+    macro_f1: float
+    kappa: float
+    coverage: Any = field(repr=False)
+    target_precision: float
+    oof: Any = field(repr=False)
+    n_splits: int
+    seconds: float
+    cpu_seconds: float
+    human: Any = field(default=None, repr=False)
+
+    def to_frame(self):
+        """The per-code table."""
+        return self.per_code.copy()
+
+    def __str__(self) -> str:
+        lines = [f"Code suggester, {self.n_splits}-fold grouped cross-validation, pooled out-of-fold "
+                 f"({len(self.oof)} units, {self.seconds:.1f} s)",
+                 f"macro-F1 {self.macro_f1:.3f}, kappa vs gold {self.kappa:.3f}",
+                 self.per_code.to_string(index=False, float_format=lambda v: f"{v:.3f}")]
+        if self.human is not None and len(self.human):
+            lines += ["Human ceiling (each coder vs gold, and the model on the same units):",
+                      self.human.to_string(index=False, float_format=lambda v: f"{v:.3f}")]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        html = (f"<p><b>Code suggester</b>: {self.n_splits}-fold grouped CV, macro-F1 {self.macro_f1:.3f}, "
+                f"kappa {self.kappa:.3f}</p>" + self.per_code.to_html(index=False, float_format=lambda v: f"{v:.3f}"))
+        if self.human is not None and len(self.human):
+            html += "<p>Human ceiling</p>" + self.human.to_html(index=False, float_format=lambda v: f"{v:.3f}")
+        return html
+
+
+def _kappa(a: np.ndarray, b: np.ndarray) -> float:
+    """Cohen's kappa of two label arrays; NaN when chance agreement is 1 (one category only)."""
+    cats = np.unique(np.concatenate([a, b]))
+    idx = {c: i for i, c in enumerate(cats)}
+    m = np.zeros((len(cats), len(cats)))
+    for x, y in zip(a, b):
+        m[idx[x], idx[y]] += 1
+    n = m.sum()
+    if n == 0:
+        return float("nan")
+    po = np.trace(m) / n
+    pe = float((m.sum(0) * m.sum(1)).sum() / n / n)
+    return float("nan") if pe == 1 else float((po - pe) / (1 - pe))
+
+
+def label_scores(Y_true: np.ndarray, Y_pred: np.ndarray, classes: Sequence[str], multilabel: bool):
+    """Per-code precision/recall/F1/kappa, macro-F1 and overall kappa of indicator matrices.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> per, macro, kappa = label_scores(np.array([[1, 0], [0, 1]]), np.array([[1, 0], [1, 0]]), ["a", "b"], False)
+    >>> round(macro, 3), per["f1"].round(3).tolist()
+    (0.333, [0.667, 0.0])
+    """
+    import pandas as pd
+
+    Yt, Yp = np.asarray(Y_true, bool), np.asarray(Y_pred, bool)
+    rows = []
+    for k, code in enumerate(classes):
+        t, p = Yt[:, k], Yp[:, k]
+        tp, fp, fn = int((t & p).sum()), int((~t & p).sum()), int((t & ~p).sum())
+        precision = tp / (tp + fp) if tp + fp else float("nan")
+        recall = tp / (tp + fn) if tp + fn else float("nan")
+        f1 = 2 * tp / (2 * tp + fp + fn) if (2 * tp + fp + fn) else float("nan")
+        rows.append({"code": str(code), "support": int(t.sum()), "precision": precision, "recall": recall, "f1": f1,
+                     "kappa": _kappa(t, p)})
+    per = pd.DataFrame(rows, columns=["code", "support", "precision", "recall", "f1", "kappa"])
+    macro = float(np.nan_to_num(per["f1"].to_numpy(float), nan=0.0).mean()) if len(per) else float("nan")
+    if multilabel:
+        kappa = float(np.nanmean(per["kappa"])) if per["kappa"].notna().any() else float("nan")
+    else:
+        kappa = _kappa(Yt.argmax(1), Yp.argmax(1))
+    return per, macro, kappa
+
+
+def _splitter(cv, groups, y_index, n):
+    from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+    if hasattr(cv, "split"):
+        return list(cv.split(np.zeros(n), y_index, groups))
+    if not (isinstance(cv, int) and cv >= 2):
+        raise SuggestError(f"cv must be an integer >= 2 or a scikit-learn splitter, got {cv!r}")
+    if groups is not None:
+        n_groups = len(np.unique(groups))
+        if n_groups < cv:
+            raise SuggestError(f"cv={cv} needs at least {cv} distinct groups (transcripts); got {n_groups}")
+        return list(GroupKFold(n_splits=cv).split(np.zeros(n), None, groups))
+    return list(StratifiedKFold(n_splits=cv, shuffle=True, random_state=0).split(np.zeros(n), y_index))
+
+
+def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress, thresholds):
+    import pandas as pd
+    from sklearn.base import clone
+
+    frame = as_turn_frame(X)
+    probe = CodeSuggester()
+    multilabel, classes, Y = probe._labels(labels, len(frame))
+    labels = list(labels.tolist() if hasattr(labels, "tolist") else labels)
+    if groups is not None:
+        groups = np.asarray(groups)
+        if len(groups) != len(frame):
+            raise SuggestError(f"got {len(frame)} texts but {len(groups)} groups")
+    estimator = CodeSuggester() if estimator is None else estimator
+    estimator = clone(estimator).set_params(target_precision=target_precision) if isinstance(
+        estimator, CodeSuggester) else clone(estimator)
+    splits = _splitter(cv, groups, Y.argmax(1) if not multilabel else None, len(frame))
+    K = len(classes)
+    proba = np.zeros((len(frame), K))
+    Yp = np.zeros((len(frame), K), dtype=bool)
+    selected = np.zeros((len(frame), K), dtype=bool)
+    fold_of = np.full(len(frame), -1)
+    iterator = splits
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(splits, desc="cross-validation", unit="fold")
+    wall, cpu = time.perf_counter(), time.process_time()
+    for f, (tr, te) in enumerate(iterator):
+        model = clone(estimator)
+        y_tr = [labels[i] for i in tr]
+        model.fit(frame.iloc[tr], y_tr, groups=None if groups is None else groups[tr])
+        col = [int(np.flatnonzero(model.classes_ == c)[0]) if c in set(model.classes_.tolist()) else -1
+               for c in classes]
+        p_model = model.predict_proba(frame.iloc[te])
+        pred = model.predict(frame.iloc[te])
+        for k, j in enumerate(col):
+            if j < 0:  # the code never occurred in this training fold: never predicted
+                continue
+            proba[te, k] = p_model[:, j]
+            thr = model.thresholds_[classes[k]].threshold
+            if thr is not None:
+                selected[te, k] = p_model[:, j] >= thr
+        index = {c: i for i, c in enumerate(classes)}
+        if multilabel:
+            for r, codes in zip(te, pred):
+                for c in codes:
+                    Yp[r, index[c]] = True
+        else:
+            Yp[te, [index[c] for c in pred]] = True
+        fold_of[te] = f
+    seconds, cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
+
+    per, macro, kappa = label_scores(Y, Yp, classes, multilabel)
+    n_sel = selected.sum(0)
+    tp_sel = (selected & Y).sum(0)
+    support = Y.sum(0)
+    per["precision_at_target"] = np.where(n_sel > 0, tp_sel / np.maximum(n_sel, 1), np.nan)
+    per["coverage_at_target"] = np.where(support > 0, tp_sel / np.maximum(support, 1), np.nan)
+    per["n_selected"] = n_sel
+    curve = coverage_curve(Y, proba, list(classes), thresholds)
+    if multilabel:
+        gold_col = [tuple(classes[Y[i]].tolist()) for i in range(len(frame))]
+        pred_col = [tuple(classes[Yp[i]].tolist()) for i in range(len(frame))]
+        conf = [float(proba[i, Yp[i]].max()) if Yp[i].any() else float(proba[i].max()) for i in range(len(frame))]
+    else:
+        gold_col = classes[Y.argmax(1)].tolist()
+        pred_col = classes[Yp.argmax(1)].tolist()
+        conf = proba[np.arange(len(frame)), Yp.argmax(1)].tolist()
+    oof = pd.DataFrame({"row": np.arange(len(frame)), "group": groups if groups is not None else None,
+                        "fold": fold_of, "gold": gold_col, "predicted": pred_col, "confidence": conf})
+    for k, c in enumerate(classes):
+        oof[f"proba_{c}"] = proba[:, k]
+    return EvaluationResult(tuple(str(c) for c in classes), multilabel, per, macro, kappa, curve,
+                            float(target_precision), oof, len(splits), seconds, cpu_seconds), Y, Yp
+
+
+def evaluate(data, labels=None, groups=None, cv=5, *, estimator=None, gold: str | None = None,
+             unit: str | None = None, target_precision: float = 0.9, progress: bool = False,
+             thresholds: Sequence[float] = _CURVE, overlap: str = "any") -> EvaluationResult:
+    """Grouped cross-validation of a code suggester, pooled out-of-fold.
+
+    Parameters
+    ----------
+    data : sequence of str, DataFrame (turn table) or Project
+        Texts, or a :class:`hrp_coding.project.Project` (then ``gold`` names the coder whose codings
+        are the truth, ``labels``/``groups`` are not given, and the units are ``unit`` segments of the
+        transcripts the gold coder coded).
+    labels : sequence
+        One code (single-label) or one list of codes (multi-label) per text.
+    groups : sequence, optional
+        The transcript of each text: folds never split a transcript. Without groups the folds are
+        stratified by code only (turns of one interview then appear on both sides: optimistic).
+    cv : int or splitter
+    estimator : CodeSuggester, optional
+        The (unfitted) model to evaluate; cloned for each fold. Default ``CodeSuggester()``.
+    target_precision : float
+        Target of the per-code thresholds chosen inside each training fold; their measured
+        precision and coverage on the held-out folds are in ``per_code``.
+    progress : bool
+        Show a tqdm progress bar over folds.
+
+    Returns
+    -------
+    EvaluationResult
+    """
+    if hasattr(data, "coded_segments") and hasattr(data, "segments"):
+        if gold is None:
+            raise SuggestError("evaluate(project, gold=CODER): name the coder whose codings are the gold standard")
+        if labels is not None or groups is not None:
+            raise SuggestError("evaluate(project, ...) takes no labels or groups: they come from the project")
+        from hrp_coding.suggest.project import evaluate_project
+
+        return evaluate_project(data, gold=gold, cv=cv, estimator=estimator, unit=unit,
+                                target_precision=target_precision, progress=progress, thresholds=thresholds,
+                                overlap=overlap)
+    if labels is None:
+        raise SuggestError("evaluate(texts, labels, groups): labels are required")
+    result, _, _ = _evaluate_texts(data, labels, groups, cv, estimator, target_precision, progress, thresholds)
+    return result

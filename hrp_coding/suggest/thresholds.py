@@ -1,0 +1,144 @@
+"""Per-code confidence thresholds that reach a target precision, and precision/coverage curves.
+
+A suggestion for code *k* is shown only when its confidence reaches the code's threshold; the
+threshold is the lowest confidence at which the suggestions made so far (on out-of-fold data) are
+at least ``target_precision`` correct. Where no threshold reaches the target with at least
+``min_selected`` suggestions, the code abstains (``threshold`` is ``None``).
+
+Words used below: for one code, *precision* is the share of its suggestions that the gold coder
+also applied; *coverage* is the share of the gold coder's uses of that code that the model
+suggests at that threshold (the recall of the selective suggester).
+
+Examples
+--------
+>>> import numpy as np
+>>> Y = np.array([[1], [1], [1], [0], [1], [0]])
+>>> p = np.array([[0.95], [0.9], [0.8], [0.7], [0.6], [0.1]])
+>>> t = precision_thresholds(Y, p, ["holding"], target_precision=0.9, min_selected=2)["holding"]
+>>> (t.threshold, t.precision, t.coverage)
+(0.8, 1.0, 0.75)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from hrp_coding.errors import SuggestError
+
+__all__ = ["CodeThreshold", "coverage_curve", "precision_thresholds"]
+
+
+@dataclass(frozen=True)
+class CodeThreshold:
+    """The threshold chosen for one code and what it achieved on the data it was chosen on.
+
+    ``threshold`` is ``None`` when the code abstains (no confidence reached the target precision);
+    ``precision`` is then NaN and ``coverage`` 0.
+    """
+
+    code: str
+    threshold: float | None
+    precision: float
+    coverage: float
+    n_selected: int
+    support: int
+    target_precision: float
+
+    def __str__(self) -> str:
+        if self.threshold is None:
+            return f"{self.code}: abstains (target precision {self.target_precision:.2f} not reached)"
+        return (f"{self.code}: confidence >= {self.threshold:.3f} gives precision {self.precision:.3f}, "
+                f"coverage {self.coverage:.3f} ({self.n_selected} suggestions, {self.support} gold)")
+
+
+def _check(Y, proba, classes):
+    Y = np.asarray(Y)
+    proba = np.asarray(proba, dtype=float)
+    if Y.shape != proba.shape or Y.ndim != 2 or Y.shape[1] != len(classes):
+        raise SuggestError(
+            f"labels {Y.shape} and confidences {proba.shape} must both be (n_units, n_codes={len(classes)})"
+        )
+    if np.isnan(proba).any():
+        raise SuggestError("confidences contain NaN")
+    return Y.astype(bool), proba
+
+
+def precision_thresholds(Y, proba, classes: Sequence[str], *, target_precision: float = 0.9,
+                         min_selected: int = 5) -> dict[str, CodeThreshold]:
+    """Choose, per code, the lowest confidence threshold whose suggestions reach ``target_precision``.
+
+    Parameters
+    ----------
+    Y : array (n_units, n_codes) of 0/1
+        Gold labels (indicator matrix), ideally out-of-fold with respect to ``proba``.
+    proba : array (n_units, n_codes)
+        Confidences (calibrated probabilities) of each code for each unit.
+    classes : sequence of str
+        Code ids, the columns of ``Y`` and ``proba``.
+    target_precision : float in (0, 1]
+    min_selected : int
+        A threshold must select at least this many units (a precision of 1/1 proves nothing).
+
+    Returns
+    -------
+    dict code -> CodeThreshold
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = precision_thresholds(np.array([[0], [0]]), np.array([[0.9], [0.2]]), ["x"], min_selected=1)
+    >>> t["x"].threshold is None
+    True
+    """
+    if not 0 < target_precision <= 1:
+        raise SuggestError(f"target_precision must be in (0, 1], got {target_precision!r}")
+    Y, proba = _check(Y, proba, classes)
+    out = {}
+    for k, code in enumerate(classes):
+        p, y = proba[:, k], Y[:, k]
+        support = int(y.sum())
+        order = np.argsort(-p, kind="stable")
+        ps, ys = p[order], y[order]
+        tp = np.cumsum(ys)
+        n = np.arange(1, len(ps) + 1)
+        # only cut between distinct confidences: all units at the threshold are selected together
+        last_of_tie = np.r_[ps[1:] != ps[:-1], True] if len(ps) else np.zeros(0, bool)
+        ok = last_of_tie & (tp / n >= target_precision) & (n >= min_selected)
+        if support == 0 or not ok.any():
+            out[code] = CodeThreshold(code, None, float("nan"), 0.0, 0, support, float(target_precision))
+            continue
+        i = int(np.flatnonzero(ok)[-1])
+        out[code] = CodeThreshold(code, float(ps[i]), float(tp[i] / n[i]), float(tp[i] / support), int(n[i]),
+                                  support, float(target_precision))
+    return out
+
+
+def coverage_curve(Y, proba, classes: Sequence[str], thresholds: Sequence[float] = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95)):
+    """Precision and coverage of each code's suggestions at each confidence threshold (a tidy DataFrame).
+
+    Columns: ``code, threshold, n_selected, precision, coverage, support``; precision is NaN where
+    nothing is selected.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> coverage_curve(np.array([[1], [0]]), np.array([[0.9], [0.4]]), ["x"], [0.5]).values.tolist()
+    [['x', 0.5, 1, 1.0, 1.0, 1]]
+    """
+    import pandas as pd
+
+    Y, proba = _check(Y, proba, classes)
+    rows = []
+    for k, code in enumerate(classes):
+        support = int(Y[:, k].sum())
+        for t in thresholds:
+            sel = proba[:, k] >= t
+            n = int(sel.sum())
+            tp = int((sel & Y[:, k]).sum())
+            rows.append({"code": code, "threshold": float(t), "n_selected": n,
+                         "precision": tp / n if n else float("nan"),
+                         "coverage": tp / support if support else float("nan"), "support": support})
+    return pd.DataFrame(rows, columns=["code", "threshold", "n_selected", "precision", "coverage", "support"])
