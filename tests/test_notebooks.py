@@ -26,8 +26,17 @@ NAMES = ["01_codebook_tour", "02_coding_in_jupyter", "03_interrater_reliability"
 CELL_TIMEOUT = 300
 
 
+# Written once hrp_coding.suggest offers, committed: suggest() on a project, the cold start, save/load without
+# pickle and accept_suggestion. Until then the notebook is absent and its tests say so (skipped, with the reason).
+AWAITING = {"04_assisted_coding": "04_assisted_coding.ipynb awaits the committed hrp_coding.suggest API (suggest, "
+                                  "ColdStartSuggester, next_to_code, save_model/load_model, accept_suggestion)"}
+
+
 def _read(name: str):
-    return nbformat.read(FOLDER / f"{name}.ipynb", as_version=4)
+    path = FOLDER / f"{name}.ipynb"
+    if name in AWAITING and not path.exists():
+        pytest.skip(AWAITING[name])
+    return nbformat.read(path, as_version=4)
 
 
 _RUNS: dict[str, tuple] = {}
@@ -66,14 +75,15 @@ def _outputs(nb, mime: str) -> int:
 
 def test_the_five_notebooks_are_there_and_tracked():
     found = sorted(p.stem for p in FOLDER.glob("*.ipynb"))
-    assert found == NAMES
+    expected = [n for n in NAMES if n not in AWAITING or (FOLDER / f"{n}.ipynb").exists()]
+    assert found == expected
     try:
         tracked = subprocess.run(["git", "ls-files", "notebooks"], cwd=ROOT, capture_output=True, text=True,
                                  check=True).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout")
     if tracked:  # an exported tree without git metadata has nothing to compare
-        assert sorted(Path(p).stem for p in tracked if p.endswith(".ipynb")) == NAMES
+        assert sorted(Path(p).stem for p in tracked if p.endswith(".ipynb")) == expected
 
 
 @pytest.mark.parametrize("name", NAMES)
