@@ -211,7 +211,7 @@ def test_set_distances():
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    datasets = pytest.importorskip("hrp_coding.datasets")
+    import hrp_coding.datasets as datasets
     try:
         project = datasets.sample_study(tmp_path_factory.mktemp("agr") / "study")
     except FileNotFoundError as err:  # pragma: no cover - data not shipped

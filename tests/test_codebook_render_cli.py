@@ -22,7 +22,7 @@ SAMPLES = Path("/work/shared/refi-qda/samples")
 
 @pytest.fixture(scope="module")
 def schema_validator():
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema as jsonschema
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
