@@ -26,17 +26,8 @@ NAMES = ["01_codebook_tour", "02_coding_in_jupyter", "03_interrater_reliability"
 CELL_TIMEOUT = 300
 
 
-# Written once hrp_coding.suggest offers, committed: suggest() on a project, the cold start, save/load without
-# pickle and accept_suggestion. Until then the notebook is absent and its tests say so (skipped, with the reason).
-AWAITING = {"04_assisted_coding": "04_assisted_coding.ipynb awaits the committed hrp_coding.suggest API (suggest, "
-                                  "ColdStartSuggester, next_to_code, save_model/load_model, accept_suggestion)"}
-
-
 def _read(name: str):
-    path = FOLDER / f"{name}.ipynb"
-    if name in AWAITING and not path.exists():
-        pytest.skip(AWAITING[name])
-    return nbformat.read(path, as_version=4)
+    return nbformat.read(FOLDER / f"{name}.ipynb", as_version=4)
 
 
 _RUNS: dict[str, tuple] = {}
@@ -75,15 +66,14 @@ def _outputs(nb, mime: str) -> int:
 
 def test_the_five_notebooks_are_there_and_tracked():
     found = sorted(p.stem for p in FOLDER.glob("*.ipynb"))
-    expected = [n for n in NAMES if n not in AWAITING or (FOLDER / f"{n}.ipynb").exists()]
-    assert found == expected
+    assert found == NAMES
     try:
         tracked = subprocess.run(["git", "ls-files", "notebooks"], cwd=ROOT, capture_output=True, text=True,
                                  check=True).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout")
     if tracked:  # an exported tree without git metadata has nothing to compare
-        assert sorted(Path(p).stem for p in tracked if p.endswith(".ipynb")) == expected
+        assert sorted(Path(p).stem for p in tracked if p.endswith(".ipynb")) == NAMES
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -160,6 +150,23 @@ def test_03_interrater_reliability(tmp_path_factory):
     assert 0.5 < s["u_alpha_ana_ben"] < 1
     assert 0 < s["maxqda_overall_percent"] < 100 and s["nvivo_codes"] == 19
     assert _outputs(nb, "image/png") >= 1  # the agreement chart
+    assert list(workdir.iterdir()) == []
+    assert seconds < 60
+
+
+@pytest.mark.slow
+def test_04_assisted_coding(tmp_path_factory):
+    nb, s, seconds, workdir = _execute("04_assisted_coding", tmp_path_factory)
+    assert (s["n_train_turns"], s["n_train_interviews"], s["n_codes"]) == (152, 8, 19)
+    assert s["n_splits"] == 4
+    assert 0.2 < s["macro_f1"] < 0.9
+    assert s["signaling_f1"] > 0.4
+    assert s["human_coders"] == ["ben", "caro"] and 0 < s["human_recall_signaling"] <= 1
+    assert s["n_suggestions"] >= 1
+    assert s["ben_sees"] == 0 and s["eli_sees"] == s["n_suggestions"]  # ben is blind to suggestions
+    assert (s["accepted_source"], s["accepted_model"]) == ("suggestion", "model:codesuggester")
+    assert s["same_after_load"] is True
+    assert _outputs(nb, "application/vnd.jupyter.widget-view+json") == 1
     assert list(workdir.iterdir()) == []
     assert seconds < 60
 
