@@ -17,19 +17,34 @@ Examples
 0.1
 """
 
+from hrp_coding.suggest.active import next_to_code, rank_for_coding, uncertainty
+from hrp_coding.suggest.coldstart import ColdStartSuggester
 from hrp_coding.suggest.estimator import CodeSuggester
 from hrp_coding.suggest.evaluate import EvaluationResult, evaluate
 from hrp_coding.suggest.features import TextFeaturizer, add_context, tokenize
+from hrp_coding.suggest.persist import load_model, save_model
+from hrp_coding.suggest.project import accept_suggestion, check_not_hidden, suggest, training_data, write_model_layer
 from hrp_coding.suggest.thresholds import CodeThreshold, coverage_curve, precision_thresholds
 
 __all__ = [
     "CodeSuggester",
     "CodeThreshold",
+    "ColdStartSuggester",
     "EvaluationResult",
     "TextFeaturizer",
+    "accept_suggestion",
     "add_context",
+    "check_not_hidden",
     "coverage_curve",
     "evaluate",
+    "load_model",
+    "next_to_code",
     "precision_thresholds",
+    "rank_for_coding",
+    "save_model",
+    "suggest",
     "tokenize",
+    "training_data",
+    "uncertainty",
+    "write_model_layer",
 ]

@@ -191,6 +191,8 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                     if not isinstance(c, str):
                         raise SuggestError(f"row {i}: codes must be strings, got {c!r}")
             classes = np.array(sorted({c for codes in y for c in codes}), dtype=object)
+            if len(classes) == 0:
+                raise SuggestError("no text carries any code: there is nothing to learn from")
             index = {c: i for i, c in enumerate(classes)}
             Y = np.zeros((n, len(classes)), dtype=bool)
             for i, codes in enumerate(y):
