@@ -129,7 +129,7 @@ def test_02_coding_in_jupyter(tmp_path_factory):
     assert s["deid_counts"] == {"DATE": 1, "EMAIL": 1, "PERSON": 2, "PHONE": 1, "PLACE": 1, "AGE": 1}
     assert s["maria_left"] is False and s["nickname_left"] is True
     assert _outputs(nb, "application/vnd.jupyter.widget-view+json") == 1
-    assert _outputs(nb, "image/png") >= 1  # the code timeline is drawn inline
+    assert _outputs(nb, "image/png") >= 2  # the co-occurrence heatmap and the code timeline, drawn inline
     assert list(workdir.iterdir()) == []
     assert seconds < 60
 
