@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "hrp_coding.cli.agreement",
     "hrp_coding.cli.refi",
     "hrp_coding.cli.report",
+    "hrp_coding.cli.suggest",
 ]
 
 

@@ -16,7 +16,7 @@ Examples
 >>> from hrp_coding.suggest import CodeSuggester
 >>> model = CodeSuggester(cv=2, char_ngrams=None).fit(["why?", "how?", "you feel sad", "you are tired"] * 3,
 ...                                                  ["q", "q", "r", "r"] * 3)
->>> table = suggest(model, ["why, how?"], top_k=1, use_thresholds=False)
+>>> table = suggest(model, ["why?"], top_k=1, use_thresholds=False)
 >>> table[["segment", "code"]].values.tolist()
 [[0, 'q']]
 """

@@ -1,0 +1,75 @@
+"""``hrp-coding suggest`` and ``hrp-coding evaluate``: offline code suggestions and their honest evaluation."""
+
+from __future__ import annotations
+
+from hrp_coding.cli import add_command
+
+
+def register(subparsers) -> None:
+    cmd = add_command(subparsers, "suggest",
+                      help="Suggest codes for a coder's segments (trained on the other coders' codings; "
+                           "from the codebook alone before anyone has coded).",
+                      example="hrp-coding suggest my-study --coder ben --transcript P05 --top-k 3", func=run_suggest)
+    cmd.add_argument("study", metavar="STUDY", help="project folder")
+    cmd.add_argument("--coder", required=True, help="who the suggestions are for")
+    cmd.add_argument("--transcript", action="append", help="restrict to this transcript (repeatable)")
+    cmd.add_argument("--top-k", type=int, default=3, help="at most this many codes per segment (default 3)")
+    cmd.add_argument("--unit", choices=["turn", "sentence", "paragraph"], default=None,
+                     help="segment unit (default: the project's)")
+    cmd.add_argument("--all", action="store_true",
+                     help="also show suggestions below the codes' precision thresholds")
+    cmd.add_argument("--output", help="write the suggestions to this CSV file instead of printing them")
+
+    cmd = add_command(subparsers, "evaluate",
+                      help="Cross-validate the code suggester against one coder's codings (grouped by transcript).",
+                      example="hrp-coding evaluate my-study --gold ana --cv 5", func=run_evaluate)
+    cmd.add_argument("study", metavar="STUDY", help="project folder")
+    cmd.add_argument("--gold", required=True, help="the coder whose codings are the truth")
+    cmd.add_argument("--cv", type=int, default=5, help="folds (at most the number of transcripts; default 5)")
+    cmd.add_argument("--unit", choices=["turn", "sentence", "paragraph"], default=None)
+    cmd.add_argument("--target-precision", type=float, default=0.9,
+                     help="precision the per-code thresholds aim at (default 0.9)")
+
+
+def run_suggest(args) -> int:
+    from tqdm.auto import tqdm
+
+    from hrp_coding.project import Project
+    from hrp_coding.suggest import check_not_hidden, suggest
+    from hrp_coding.suggest.project import fit_project_model
+
+    project = Project.open(args.study)
+    check_not_hidden(project, args.coder)  # before any training: blind coders see nothing
+    with tqdm(total=2, desc="suggest", unit="step") as bar:
+        bar.set_postfix_str("training")
+        model = fit_project_model(project, unit=args.unit)
+        bar.update()
+        bar.set_postfix_str("suggesting")
+        table = suggest(project, coder=args.coder, transcript=args.transcript, top_k=args.top_k, unit=args.unit,
+                        model=model, use_thresholds=not args.all)
+        bar.update()
+    if args.output:
+        out = table.copy()
+        for col in ("evidence", "nearest_examples"):
+            out[col] = out[col].map(lambda items: " | ".join(items))
+        out.to_csv(args.output, index=False)
+        print(f"{len(table)} suggestions written to {args.output}")
+        return 0
+    if table.empty:
+        print("No suggestion reaches its code's threshold (use --all to see weaker ones).")
+        return 0
+    for row in table.itertuples(index=False):
+        print(f"{row.segment}  {row.code}  {row.confidence:.2f}  [{', '.join(row.evidence[:3])}]")
+        print(f"    {row.text[:110]}")
+    return 0
+
+
+def run_evaluate(args) -> int:
+    from hrp_coding.project import Project
+    from hrp_coding.suggest import evaluate
+
+    project = Project.open(args.study)
+    result = evaluate(project, gold=args.gold, cv=args.cv, unit=args.unit, target_precision=args.target_precision,
+                      progress=True)
+    print(result)
+    return 0
