@@ -289,9 +289,10 @@ def as_turn_frame(X) -> Any:
     if bad:
         shown = ", ".join(f"row {i} ({type(frame['text'].iloc[i]).__name__})" for i in bad[:5])
         raise SuggestError(f"every text must be a string; not so at {shown}" + (" ..." if len(bad) > 5 else ""))
+    frame["text"] = [str(t) for t in frame["text"].tolist()]  # numpy.str_ -> str (spaCy wants str)
     for col in frame.columns:
         if col != "text" and (col.endswith("_text") or col.endswith("_role") or col == "role"):
-            frame[col] = frame[col].fillna("").astype(str)
+            frame[col] = [str(v) for v in frame[col].fillna("").tolist()]
     return frame
 
 

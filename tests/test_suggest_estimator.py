@@ -1,0 +1,214 @@
+"""CodeSuggester: scikit-learn contract, real quality on held-out data, multi-label, thresholds, evidence."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.metrics import f1_score
+from sklearn.utils import estimator_checks as checks
+
+from hrp_coding.errors import SuggestError
+from hrp_coding.suggest import CodeSuggester, add_context, evaluate, precision_thresholds, tokenize
+from tests._suggest_data import make_turns
+
+FAST = {"cv": 3, "char_ngrams": (2, 4)}
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_turns()
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    texts, labels, groups = data
+    train = [i for i, g in enumerate(groups) if g < "T18"]
+    model = CodeSuggester(**FAST).fit([texts[i] for i in train], [labels[i] for i in train],
+                                      groups=[groups[i] for i in train])
+    return model, train
+
+
+# The scikit-learn estimator checks that apply to a text classifier. The others feed numeric
+# matrices (make_blobs) as X, which a text model rightly rejects (it needs strings).
+APPLICABLE_CHECKS = [
+    "check_no_attributes_set_in_init",
+    "check_parameters_default_constructible",
+    "check_get_params_invariance",
+    "check_set_params",
+    "check_estimator_repr",
+    "check_estimator_cloneable",
+    "check_estimator_tags_renamed",
+    "check_valid_tag_types",
+    "check_mixin_order",
+    "check_do_not_raise_errors_in_init_or_set_params",
+]
+
+
+@pytest.mark.parametrize("check", APPLICABLE_CHECKS)
+def test_sklearn_estimator_checks(check):
+    getattr(checks, check)("CodeSuggester", CodeSuggester())
+
+
+def test_clone_keeps_params_and_drops_fit(fitted):
+    model, _ = fitted
+    copy = clone(model)
+    assert copy.get_params() == model.get_params()
+    assert not hasattr(copy, "coef_")
+    assert clone(CodeSuggester(C=0.3, context=2)).get_params()["C"] == 0.3
+
+
+def test_fit_returns_self_and_fitted_attributes(data):
+    texts, labels, groups = data
+    model = CodeSuggester(**FAST)
+    assert model.fit(texts[:200], labels[:200]) is model
+    assert model.classes_.tolist() == ["information", "question", "reflection"]
+    assert model.coef_.shape[0] == 3 and model.calibrated_ is True
+    assert set(model.thresholds_) == {"information", "question", "reflection"}
+
+
+def test_quality_on_held_out_transcripts(data, fitted):
+    texts, labels, groups = data
+    model, train = fitted
+    test = [i for i in range(len(texts)) if i not in set(train)]
+    pred = model.predict([texts[i] for i in test])
+    macro = f1_score([labels[i] for i in test], pred, average="macro")
+    # 10% of the labels are random: the best possible macro-F1 is about 0.93
+    assert macro > 0.8
+
+
+def test_predict_proba_is_calibrated(data, fitted):
+    texts, labels, groups = data
+    model, train = fitted
+    test = [i for i in range(len(texts)) if i not in set(train)]
+    proba = model.predict_proba([texts[i] for i in test])
+    assert proba.shape == (len(test), 3)
+    np.testing.assert_allclose(proba.sum(1), 1.0)
+    y = np.array([labels[i] for i in test])
+    top = proba.max(1)
+    correct = model.classes_[proba.argmax(1)] == y
+    # calibration: mean confidence close to accuracy (expected calibration error, one bin)
+    assert abs(top.mean() - correct.mean()) < 0.08
+    # confident predictions are more often right than unsure ones
+    assert correct[top >= np.median(top)].mean() > correct[top < np.median(top)].mean()
+
+
+def test_evaluate_grouped_cv_pooled(data):
+    texts, labels, groups = data
+    result = evaluate(texts, labels, groups, cv=4, estimator=CodeSuggester(**FAST))
+    assert result.n_splits == 4 and len(result.oof) == len(texts)
+    # no transcript split across folds
+    assert (result.oof.groupby("group")["fold"].nunique() == 1).all()
+    assert result.macro_f1 > 0.8
+    assert 0.6 < result.kappa < 1
+    per = result.per_code.set_index("code")
+    assert per.loc["question", "support"] == sum(lab == "question" for lab in labels)
+    expected = f1_score(labels, result.oof.predicted, average="macro")
+    assert result.macro_f1 == pytest.approx(expected)
+    assert "macro-F1" in str(result) and "<table" in result._repr_html_()
+
+
+def test_thresholds_reach_target_precision_out_of_fold(data):
+    texts, labels, groups = data
+    result = evaluate(texts, labels, groups, cv=4, estimator=CodeSuggester(**FAST), target_precision=0.9)
+    per = result.per_code.set_index("code")
+    for code in per.index:
+        if per.loc[code, "n_selected"] >= 20:  # chosen inside training folds, measured on held-out folds
+            assert per.loc[code, "precision_at_target"] >= 0.85, code
+    assert (per["n_selected"] > 0).all()
+
+
+def test_precision_thresholds_on_constructed_scores():
+    rng = np.random.default_rng(0)
+    y = rng.random(2000) < 0.3
+    p = np.clip(np.where(y, rng.normal(0.7, 0.15, 2000), rng.normal(0.35, 0.15, 2000)), 0, 1)
+    t = precision_thresholds(y[:, None], p[:, None], ["x"], target_precision=0.9)["x"]
+    sel = p >= t.threshold
+    assert y[sel].mean() >= 0.9 and t.precision >= 0.9
+    assert t.coverage == pytest.approx(y[sel].sum() / y.sum())
+    # a lower threshold would break the target: it is the lowest that reaches it
+    lower = p >= np.max(p[p < t.threshold])
+    assert y[lower].mean() < 0.9 or lower.sum() == sel.sum()
+    fresh = np.clip(np.where(y, rng.normal(0.7, 0.15, 2000), rng.normal(0.35, 0.15, 2000)), 0, 1)
+    assert y[fresh >= t.threshold].mean() > 0.85  # and holds on new data from the same process
+
+
+def test_multilabel_fit_predict(data):
+    texts, labels, groups = data
+    multi = [[lab] + (["mentions_clinic"] if "clinic" in t else []) for t, lab in zip(texts, labels)]
+    model = CodeSuggester(**FAST).fit(texts[:500], multi[:500])
+    assert model.multilabel_ and "mentions_clinic" in model.classes_.tolist()
+    pred = model.predict(texts[500:])
+    assert isinstance(pred, list) and all(isinstance(p, list) for p in pred)
+    truth = ["clinic" in t for t in texts[500:]]
+    got = ["mentions_clinic" in p for p in pred]
+    assert np.mean(np.array(truth) == np.array(got)) > 0.95
+    proba = model.predict_proba(texts[500:])
+    assert proba.shape == (len(texts) - 500, 4) and (proba <= 1).all()
+
+
+def test_evidence_and_nearest_examples(fitted):
+    model, _ = fitted
+    ev = model.evidence(["It sounds like you feel that work is hard."], codes=["reflection"])[0]
+    terms = [t for t, _ in ev]
+    assert any("sound" in t or "feel" in t for t in terms), terms
+    assert all(w > 0 for _, w in ev)
+    near = model.nearest_examples(["how often do you drink?"], code="question", k=2)[0]
+    assert len(near) == 2 and all(s > 0.3 for _, s in near)
+    with pytest.raises(SuggestError, match="unknown code"):
+        model.evidence(["x"], codes=["holding"])
+
+
+def test_context_features_help_when_label_depends_on_neighbour():
+    # the code of a reply depends only on the question before it (as change talk answers evocative questions)
+    rows = []
+    rng = np.random.default_rng(1)
+    for t in range(20):
+        for i in range(20):
+            evocative = rng.random() < 0.5
+            q = "What would be better if you cut down?" if evocative else "What time is it now?"
+            rows.append({"transcript": f"T{t}", "role": "interviewer", "text": q, "code": None})
+            rows.append({"transcript": f"T{t}", "role": "participant", "text": rng.choice(["Well, maybe.", "I guess so."]),
+                         "code": "change" if evocative else "neutral"})
+    frame = add_context(pd.DataFrame(rows), window=1)
+    part = frame[frame.role == "participant"]
+    y = part.code.tolist()
+    g = part.transcript.to_numpy()
+    plain = evaluate(part[["text"]], y, g, cv=4, estimator=CodeSuggester(cv=2, char_ngrams=None, use_shape=False))
+    ctx = evaluate(part, y, g, cv=4, estimator=CodeSuggester(cv=2, char_ngrams=None, context=1))
+    assert plain.macro_f1 < 0.7 and ctx.macro_f1 > 0.95
+
+
+def test_bad_input_is_named():
+    with pytest.raises(SuggestError, match="2 texts but 3 labels"):
+        CodeSuggester().fit(["a", "b"], ["x", "y", "z"])
+    with pytest.raises(SuggestError, match="at least two distinct codes"):
+        CodeSuggester().fit(["a", "b"], ["x", "x"])
+    with pytest.raises(SuggestError, match="row 1"):
+        CodeSuggester().fit(["a", 3], ["x", "y"])
+    with pytest.raises(SuggestError, match="mix single codes and code lists"):
+        CodeSuggester().fit(["a", "b"], ["x", ["y"]])
+    with pytest.raises(SuggestError, match="C must be a positive number"):
+        CodeSuggester(C=-1).fit(["a", "b"], ["x", "y"])
+    with pytest.raises(SuggestError, match="single string"):
+        CodeSuggester().fit("abc", ["x"])
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        CodeSuggester().predict(["a"])
+
+
+def test_lemmas_and_tokens():
+    assert tokenize(["She was drinking?"], lemmas=False) == [("she", "was", "drinking", "?")]
+    assert tokenize(["She was drinking?"], lemmas=True) == [("she", "be", "drink", "?")]
+
+
+def test_import_hrp_coding_stays_cheap():
+    code = ("import sys, hrp_coding, hrp_coding.errors, hrp_coding.cli; hrp_coding.cli.build_parser(); "
+            "bad = [m for m in ('spacy', 'sklearn', 'matplotlib') if m in sys.modules]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
