@@ -63,7 +63,7 @@ def test_clone_keeps_params_and_drops_fit(fitted):
 
 
 def test_fit_returns_self_and_fitted_attributes(data):
-    texts, labels, groups = data
+    texts, labels, _groups = data
     model = CodeSuggester(**FAST)
     assert model.fit(texts[:200], labels[:200]) is model
     assert model.classes_.tolist() == ["information", "question", "reflection"]
@@ -72,7 +72,7 @@ def test_fit_returns_self_and_fitted_attributes(data):
 
 
 def test_quality_on_held_out_transcripts(data, fitted):
-    texts, labels, groups = data
+    texts, labels, _groups = data
     model, train = fitted
     test = [i for i in range(len(texts)) if i not in set(train)]
     pred = model.predict([texts[i] for i in test])
@@ -82,7 +82,7 @@ def test_quality_on_held_out_transcripts(data, fitted):
 
 
 def test_predict_proba_is_calibrated(data, fitted):
-    texts, labels, groups = data
+    texts, labels, _groups = data
     model, train = fitted
     test = [i for i in range(len(texts)) if i not in set(train)]
     proba = model.predict_proba([texts[i] for i in test])
@@ -138,7 +138,7 @@ def test_precision_thresholds_on_constructed_scores():
 
 
 def test_multilabel_fit_predict(data):
-    texts, labels, groups = data
+    texts, labels, _groups = data
     multi = [[lab] + (["mentions_clinic"] if "clinic" in t else []) for t, lab in zip(texts, labels)]
     model = CodeSuggester(**FAST).fit(texts[:500], multi[:500])
     assert model.multilabel_ and "mentions_clinic" in model.classes_.tolist()
@@ -168,11 +168,12 @@ def test_context_features_help_when_label_depends_on_neighbour():
     rows = []
     rng = np.random.default_rng(1)
     for t in range(20):
-        for i in range(20):
+        for _i in range(20):
             evocative = rng.random() < 0.5
             q = "What would be better if you cut down?" if evocative else "What time is it now?"
             rows.append({"transcript": f"T{t}", "role": "interviewer", "text": q, "code": None})
-            rows.append({"transcript": f"T{t}", "role": "participant", "text": rng.choice(["Well, maybe.", "I guess so."]),
+            reply = rng.choice(["Well, maybe.", "I guess so."])
+            rows.append({"transcript": f"T{t}", "role": "participant", "text": reply,
                          "code": "change" if evocative else "neutral"})
     frame = add_context(pd.DataFrame(rows), window=1)
     part = frame[frame.role == "participant"]
