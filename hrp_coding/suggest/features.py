@@ -408,6 +408,8 @@ class TextFeaturizer:
 
     def _meta_docs(self, frame, col, tokens):
         if col == "__roles__":
+            if "role" not in frame.columns:  # roles unknown at prediction time: the block carries nothing
+                return [()] * len(frame)
             role_cols = ["role"] + [c for c in frame.columns if c.endswith("_role")]
             return [tuple(f"{c[:-5] if c != 'role' else 'self'}={v}" for c, v in zip(role_cols, row) if v)
                     for row in frame[role_cols].itertuples(index=False)]
