@@ -148,7 +148,7 @@ def test_codebook_version_mismatch_warns(model, tmp_path):
 
     m, _ = model
     path = save_model(m, tmp_path / "m.npz", codebook=("Demo", 1))
-    with pytest.warns(CodebookVersionWarning, match="version 1.*version 2"):
+    with pytest.warns(CodebookVersionWarning, match=r"version 1.*version 2"):
         load_model(path, codebook=("Demo", 2))
     cb = Codebook(name="Demo", version=1, codes=[Code("question", "Q"), Code("reflection", "R")])
     with pytest.warns(CodebookVersionWarning, match="information"):

@@ -67,7 +67,7 @@ def test_suggest_for_a_coder(study, model):
 def test_blind_coder_sees_nothing(study, model):
     study.update_settings(suggestions_hidden_from=["caro"])
     try:
-        with pytest.raises(SuggestError, match="hidden from coder 'caro'.*suggestions_hidden_from"):
+        with pytest.raises(SuggestError, match=r"hidden from coder 'caro'.*suggestions_hidden_from"):
             suggest(study, coder="caro", model=model)
         row = {"transcript": "P01", "start": 0, "end": 5, "code": "holding", "confidence": 0.9, "model": "x"}
         with pytest.raises(SuggestError, match="hidden from coder 'caro'"):
