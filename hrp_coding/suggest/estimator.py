@@ -222,7 +222,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                 coef = np.zeros((K, X.shape[1]))
                 intercept = np.where(np.arange(K) == present[0], 1.0, -1.0)
                 return coef, intercept
-            svm = LinearSVC(C=self.C, class_weight=self.class_weight).fit(X, yi)
+            svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0).fit(X, yi)
             coef = np.zeros((K, X.shape[1]))
             intercept = np.full(K, -1e3)
             if len(present) == 2:
@@ -238,7 +238,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
             if y.all() or not y.any():
                 intercept[k] = 1.0 if y.all() else -1.0
                 continue
-            svm = LinearSVC(C=self.C, class_weight=self.class_weight).fit(X, y)
+            svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0).fit(X, y)
             coef[k], intercept[k] = svm.coef_[0], svm.intercept_[0]
         return coef, intercept
 
