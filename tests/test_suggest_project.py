@@ -107,6 +107,13 @@ def test_model_layer_is_a_coder(study, model):
     assert n == len(layer) > 0
     assert set(layer["source"]) == {"model:tfidf"} and layer["confidence"].between(0, 1).all()
     assert "model:tfidf" in study.coders
+    # agreement.report compares the model layer with each human, beside human-versus-human
+    from hrp_coding import agreement as ag
+
+    pairs = ag.report(study, unit="turn").by_pair.reset_index()
+    with_model = pairs[(pairs.coder_a == "model:tfidf") | (pairs.coder_b == "model:tfidf")]
+    humans = pairs[(pairs.coder_a == "ana") & (pairs.coder_b == "ben")]
+    assert len(with_model) >= 3 and len(humans) == 1
     # rewriting replaces the layer instead of piling up
     assert write_model_layer(study, model, "tfidf", transcript=["P01"], use_thresholds=False) == len(
         study.codings(coders="model:tfidf"))
