@@ -164,6 +164,10 @@ def main(argv=None) -> int:
         line = f"CodeSuggester macro-F1 {result.macro_f1:.4f}  kappa {result.kappa:.4f}  " \
                f"5-fold fit+predict {result.seconds:.1f} s wall, {result.cpu_seconds:.1f} s CPU"
         print(line)
+        par = evaluate(rows, rows.code.tolist(), groups, cv=5, estimator=CodeSuggester(**MODEL_PARAMS[speaker]),
+                       n_jobs=2)
+        print(f"same 5 folds on 2 worker processes (n_jobs=2): {par.seconds:.1f} s wall, "
+              f"macro-F1 {par.macro_f1:.4f} (identical: {par.macro_f1 == result.macro_f1})")
         if not args.no_baseline:
             t = time.perf_counter()
             base = baseline_oof(rows.text, rows.code.to_numpy(), groups)

@@ -112,6 +112,14 @@ def test_evaluate_grouped_cv_pooled(data):
     assert "macro-F1" in str(result) and "<table" in result._repr_html_()
 
 
+def test_evaluate_parallel_folds_give_the_same_result(data):
+    texts, labels, groups = data
+    one = evaluate(texts[:360], labels[:360], groups[:360], cv=3, estimator=CodeSuggester(**FAST))
+    two = evaluate(texts[:360], labels[:360], groups[:360], cv=3, estimator=CodeSuggester(**FAST), n_jobs=2)
+    assert two.macro_f1 == one.macro_f1
+    np.testing.assert_allclose(two.oof.filter(like="proba_").to_numpy(), one.oof.filter(like="proba_").to_numpy())
+
+
 def test_thresholds_reach_target_precision_out_of_fold(data):
     texts, labels, groups = data
     result = evaluate(texts, labels, groups, cv=4, estimator=CodeSuggester(**FAST), target_precision=0.9)

@@ -162,7 +162,16 @@ def _splitter(cv, groups, y_index, n):
     return list(StratifiedKFold(n_splits=cv, shuffle=True, random_state=0).split(np.zeros(n), y_index))
 
 
-def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress, thresholds):
+def _fit_fold(estimator, frame, labels, groups, tr, te):
+    """Fit a fresh clone on the training rows, predict the held-out rows (runs in a worker with n_jobs)."""
+    from sklearn.base import clone
+
+    model = clone(estimator)
+    model.fit(frame.iloc[tr], [labels[i] for i in tr], groups=None if groups is None else groups[tr])
+    return model.classes_, model.thresholds_, model.predict_proba(frame.iloc[te]), model.predict(frame.iloc[te])
+
+
+def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress, thresholds, n_jobs=None):
     import pandas as pd
     from sklearn.base import clone
 
@@ -183,28 +192,30 @@ def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress
     Yp = np.zeros((len(frame), K), dtype=bool)
     selected = np.zeros((len(frame), K), dtype=bool)
     fold_of = np.full(len(frame), -1)
-    iterator = splits
-    if progress:
-        from tqdm.auto import tqdm
-
-        iterator = tqdm(splits, desc="cross-validation", unit="fold")
     wall, cpu = time.perf_counter(), time.process_time()
-    for f, (tr, te) in enumerate(iterator):
-        model = clone(estimator)
-        y_tr = [labels[i] for i in tr]
-        model.fit(frame.iloc[tr], y_tr, groups=None if groups is None else groups[tr])
-        col = [int(np.flatnonzero(model.classes_ == c)[0]) if c in set(model.classes_.tolist()) else -1
+    if n_jobs is not None and n_jobs != 1:
+        from joblib import Parallel, delayed
+
+        fitted = Parallel(n_jobs=n_jobs)(delayed(_fit_fold)(estimator, frame, labels, groups, tr, te)
+                                         for tr, te in splits)
+    else:
+        iterator = splits
+        if progress:
+            from tqdm.auto import tqdm
+
+            iterator = tqdm(splits, desc="cross-validation", unit="fold")
+        fitted = [_fit_fold(estimator, frame, labels, groups, tr, te) for tr, te in iterator]
+    index = {c: i for i, c in enumerate(classes)}
+    for f, ((_, te), (model_classes, thresholds_, p_model, pred)) in enumerate(zip(splits, fitted)):
+        col = [int(np.flatnonzero(model_classes == c)[0]) if c in set(model_classes.tolist()) else -1
                for c in classes]
-        p_model = model.predict_proba(frame.iloc[te])
-        pred = model.predict(frame.iloc[te])
         for k, j in enumerate(col):
             if j < 0:  # the code never occurred in this training fold: never predicted
                 continue
             proba[te, k] = p_model[:, j]
-            thr = model.thresholds_[classes[k]].threshold
+            thr = thresholds_[classes[k]].threshold
             if thr is not None:
                 selected[te, k] = p_model[:, j] >= thr
-        index = {c: i for i, c in enumerate(classes)}
         if multilabel:
             for r, codes in zip(te, pred):
                 for c in codes:
@@ -240,7 +251,7 @@ def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress
 
 def evaluate(data, labels=None, groups=None, cv=5, *, estimator=None, gold: str | None = None,
              unit: str | None = None, target_precision: float = 0.9, progress: bool = False,
-             thresholds: Sequence[float] = _CURVE, overlap: str = "any") -> EvaluationResult:
+             thresholds: Sequence[float] = _CURVE, overlap: str = "any", n_jobs: int | None = None) -> EvaluationResult:
     """Grouped cross-validation of a code suggester, pooled out-of-fold.
 
     Parameters
@@ -261,7 +272,9 @@ def evaluate(data, labels=None, groups=None, cv=5, *, estimator=None, gold: str 
         Target of the per-code thresholds chosen inside each training fold; their measured
         precision and coverage on the held-out folds are in ``per_code``.
     progress : bool
-        Show a tqdm progress bar over folds.
+        Show a tqdm progress bar over folds (sequential runs only).
+    n_jobs : int, optional
+        Fit the folds in parallel worker processes (joblib); ``cpu_seconds`` then counts this process only.
 
     Returns
     -------
@@ -279,5 +292,6 @@ def evaluate(data, labels=None, groups=None, cv=5, *, estimator=None, gold: str 
                                 overlap=overlap)
     if labels is None:
         raise SuggestError("evaluate(texts, labels, groups): labels are required")
-    result, _, _ = _evaluate_texts(data, labels, groups, cv, estimator, target_precision, progress, thresholds)
+    result, _, _ = _evaluate_texts(data, labels, groups, cv, estimator, target_precision, progress, thresholds,
+                                   n_jobs)
     return result
