@@ -13,6 +13,10 @@ def register(subparsers) -> None:
     report.add_argument("--unit", choices=["turn", "sentence", "paragraph"], default=None,
                         help="segmentation unit for agreement (default: the project's)")
     report.add_argument("--coders", default=None, help="comma-separated coders to compare (default: all humans)")
+    demo = add_command(subparsers, "demo", help="Run the tour on the fictional sample study and write its report.",
+                       example="hrp-coding demo --out hrp-demo", func=run_demo)
+    demo.add_argument("--out", default="hrp-demo", help="folder to create for the study and report "
+                      "(default: hrp-demo)")
 
 
 def run_report(args) -> None:
@@ -22,3 +26,9 @@ def run_report(args) -> None:
     coders = [c.strip() for c in args.coders.split(",")] if args.coders else None
     path = write_report(Project.open(args.study), args.out, unit=args.unit, coders=coders)
     print(f"report written to {path}")
+
+
+def run_demo(args) -> None:
+    from hrp_coding.demo import run_demo as tour
+
+    tour(args.out)

@@ -1,0 +1,28 @@
+"""The demo: the README's first command, on the sample study."""
+
+import pytest
+
+from hrp_coding.cli import main
+from hrp_coding.demo import run_demo
+from hrp_coding.errors import ProjectError
+
+
+def test_demo_runs_the_tour_and_writes_the_report(tmp_path):
+    lines = []
+    summary = run_demo(tmp_path / "demo", echo=lines.append)
+    assert (summary.n_transcripts, summary.n_codings, summary.coders) == (12, 842, ("ana", "ben", "caro"))
+    # the agreement figures are those of agreement.report on the sample study (deterministic)
+    assert summary.alpha_masi == pytest.approx(0.7927, abs=5e-4)
+    assert summary.pooled_kappa == pytest.approx(0.8322, abs=5e-4)
+    assert {code for code, _ in summary.weakest_codes} == {"signaling_the_limits", "staying_with", "holding"}
+    assert 0.0 < summary.suggester_macro_f1 < 1.0
+    assert summary.report.exists() and "<h2>Agreement (turn level)</h2>" in summary.report.read_text()
+    assert lines == list(summary.lines) and str(summary.report.resolve()) in lines[-2]
+    with pytest.raises(ProjectError, match="already exists"):
+        run_demo(tmp_path / "demo", echo=lambda line: None)
+
+
+def test_demo_command_refuses_to_overwrite(tmp_path, capsys):
+    (tmp_path / "taken" / "study").mkdir(parents=True)
+    assert main(["demo", "--out", str(tmp_path / "taken")]) == 1
+    assert "already exists" in capsys.readouterr().err
