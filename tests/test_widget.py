@@ -93,3 +93,20 @@ def test_reject_removes_suggestion_without_writing(project):
 def test_unknown_transcript_is_named(project):
     with pytest.raises(hc.ProjectError, match="P99"):
         CodingWidget(project, coder="ana", transcript="P99")
+
+
+def test_accept_records_model_and_confidence_in_the_journal(tmp_path):
+    from hrp_coding.suggest import suggest
+
+    study = hc.datasets.sample_study(tmp_path / "sample")
+    suggestions = suggest(study, coder="dana", transcript="R01", top_k=3, use_thresholds=False)
+    assert len(suggestions) > 0
+    widget = CodingWidget(study, coder="dana", transcript="R01", suggestions=suggestions)
+    first = suggestions.iloc[0]
+    _send(widget, action="accept", key="s0")
+    assert widget.status.startswith("accepted suggestion"), widget.status
+    row = hc.Project.open(study.path).codings(coders="dana").iloc[0]
+    assert (row["code"], row["start"], row["end"]) == (first["code"], first["start"], first["end"])
+    assert row["source"] == f"model:{first['model']}" and row["model"] == first["model"]
+    assert row["confidence"] == pytest.approx(first["confidence"])
+    assert len(widget.suggestions) == len(suggestions) - 1
