@@ -175,3 +175,36 @@ def test_distinctive_terms_positive_for_focus_words():
     z = terms.set_index("term")["z"]
     assert z["court"] > 0
     assert "grief" not in terms.head(1)["term"].tolist()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    import hrp_coding as hc
+
+    study = hc.datasets.sample_study(tmp_path_factory.mktemp("analysis") / "study")
+    study.import_codings(hc.datasets.replication_codings_path())
+    return study
+
+
+def test_on_the_sample_study_coverage_and_uncoded_passages(sample):
+    cover = analysis.coverage(sample, coders=["ana", "ben", "caro"], by_coder=True)
+    assert len(cover) == 8 * 3 and set(cover["coder"]) == {"ana", "ben", "caro"}
+    assert cover["share"].between(0.3, 0.8).all()  # coders code about half of participant talk
+    gaps = analysis.uncoded_passages(sample, min_chars=150, transcripts=["R01", "R02", "R03", "R04"])
+    assert len(gaps) > 0 and (gaps["role"] == "participant").all()
+    assert (gaps["chars"].diff().dropna() <= 0).all()  # longest first
+
+
+def test_on_the_sample_study_holding_attracts_enclosure(sample):
+    pairs = analysis.cooccurrence(sample, unit="turn", coders=["ana"]).set_index(["code_a", "code_b"])
+    row = pairs.loc[("enclosure_and_safety", "holding")]
+    assert row["n_both"] >= 5 and row["obs_exp"] > 1.5
+
+
+def test_on_the_sample_study_replication_flags_signaling_the_limits(sample):
+    result = analysis.compare_samples(sample, coders=["ana", "dana"])
+    flagged = result.flagged.set_index("code")
+    assert "signaling_the_limits" in flagged.index
+    assert flagged.loc["signaling_the_limits", "diff"] > 0  # more frequent in the court-referred/rural sample
+    by_setting = analysis.code_frequencies(sample, by="sample", coders=["ana", "dana"])
+    assert set(by_setting["sample"]) == {"original", "replication"}
