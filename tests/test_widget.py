@@ -110,3 +110,15 @@ def test_accept_records_model_and_confidence_in_the_journal(tmp_path):
     assert row["source"] == f"model:{first['model']}" and row["model"] == first["model"]
     assert row["confidence"] == pytest.approx(first["confidence"])
     assert len(widget.suggestions) == len(suggestions) - 1
+
+
+def test_failed_accept_keeps_the_suggestion(project):
+    """Accepting needs the suggestion's model (the audit trail); when it is missing nothing is written and the
+    suggestion stays in the panel, so the coder can still accept or reject it."""
+    suggestions = pd.DataFrame({"code": ["holding"], "start": [0], "end": [5], "confidence": [0.7]})
+    widget = CodingWidget(project, coder="ana", transcript="P01", suggestions=suggestions)
+    _send(widget, action="accept", key="s0")
+    assert widget.status.startswith("not saved:") and "model" in widget.status
+    assert [s["key"] for s in widget.suggestions] == ["s0"] and project.codings().empty
+    _send(widget, action="reject", key="s0")
+    assert widget.suggestions == [] and widget.status == "rejected suggestion holding"

@@ -60,7 +60,8 @@ class CodingWidget(anywidget.AnyWidget):
         The transcript id.
     suggestions : DataFrame, optional
         Rows with ``code``, ``start``, ``end``, ``confidence`` and optionally ``evidence`` and ``model``
-        (as :func:`hrp_coding.suggest.suggest` returns), shown in the suggestions panel.
+        (as :func:`hrp_coding.suggest.suggest` returns), shown in the suggestions panel. Accepting one
+        needs its ``model`` (recorded in the journal); without it the accept is refused and nothing is written.
     blind : bool, optional
         Override the project's blind-coding setting.
     """
@@ -154,10 +155,11 @@ class CodingWidget(anywidget.AnyWidget):
 
     def accept(self, key: str):
         """Accept a suggestion: it becomes this coder's coding, recording model and confidence."""
-        row = self._suggestion_rows.pop(key)
+        row = self._suggestion_rows[key]
         from hrp_coding.suggest import accept_suggestion
 
         coding = accept_suggestion(self._project, self.coder, {**row, "transcript": self.transcript})
+        del self._suggestion_rows[key]  # only once recorded: a failed accept keeps the suggestion
         self._push_suggestions()
         self.refresh()
         self.status = f"accepted suggestion {row['code']}"
