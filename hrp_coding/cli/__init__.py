@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hrp-coding",
         description="Qualitative coding and reliability for harm reduction psychotherapy research.",
-        epilog="Example:\n  hrp-coding codebook show codebook/making_room.yaml\n\n"
+        epilog="Example:\n  hrp-coding demo --out hrp-demo\n\n"
         "Run 'hrp-coding COMMAND --help' for each command's options and an example.",
         formatter_class=_HelpFormatter,
     )
