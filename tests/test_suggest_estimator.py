@@ -221,3 +221,19 @@ def test_import_hrp_coding_stays_cheap():
             "bad = [m for m in ('spacy', 'sklearn', 'matplotlib') if m in sys.modules]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_evidence_lists_words_before_shape_and_role_features():
+    from hrp_coding.suggest.estimator import _is_word_feature
+
+    assert _is_word_feature("w:stayed with") and _is_word_feature("p1:court")
+    assert not _is_word_feature("s:pos=1") and not _is_word_feature("r:next1=interviewer")
+    assert not _is_word_feature("w:?") and not _is_word_feature("c:ing ")
+    texts = ["I stayed with her all night", "we stayed with him through it", "I set a limit on that",
+             "the limit is clear to them", "stayed with them again", "that limit stays"] * 4
+    labels = ["staying_with", "staying_with", "signaling_the_limits", "signaling_the_limits",
+              "staying_with", "signaling_the_limits"] * 4
+    model = CodeSuggester(cv=2).fit(texts, labels)
+    evidence = model.evidence(["she stayed with me?"], ["staying_with"])[0]
+    assert evidence and all(_is_word_feature(name) for name, _ in evidence)
+    assert any("stay" in name for name, _ in evidence)  # lemma of "stayed" where lookups are installed

@@ -57,6 +57,13 @@ def fast_macro_f1(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> flo
     return float(f.mean())
 
 
+def _is_word_feature(name: str) -> bool:
+    """A word n-gram of the turn (``w:``) or of a neighbouring turn (``p1:``, ``n2:``...) with a letter in it."""
+    block, _, term = name.partition(":")
+    lexical = block == "w" or (len(block) > 1 and block[0] in "pn" and block[1:].isdigit())
+    return lexical and any(ch.isalpha() for ch in term)
+
+
 def _is_label_list(v) -> bool:
     return isinstance(v, (list, tuple, set, frozenset))
 
@@ -410,13 +417,17 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         return [self.classes_[row].tolist() for row in chosen]
 
     # -- explanations -------------------------------------------------------------------------------
-    def evidence(self, X, codes: Sequence[str] | None = None, top: int = 5) -> list[list[tuple[str, float]]]:
+    def evidence(self, X, codes: Sequence[str] | None = None, top: int = 5,
+                 words_first: bool = True) -> list[list[tuple[str, float]]]:
         """The terms that pushed each text towards a code: ``[(feature, contribution), ...]`` per text.
 
         ``codes`` gives the code to explain for each text (default: the predicted code, for multi-label
         the most probable code). Feature names carry their block: ``w:`` word n-gram of the turn,
-        ``c:`` character n-gram, ``p1:``/``n1:`` words of the previous/next turn, ``r:`` role.
-        Only positive contributions (feature value times weight) are listed, largest first.
+        ``c:`` character n-gram, ``p1:``/``n1:`` words of the previous/next turn, ``r:`` role,
+        ``s:`` shape. Only positive contributions (feature value times weight) are listed, largest first.
+        With ``words_first`` (the default) words of the turn and its neighbours are listed, since those
+        are what a coder can check against the text; other features appear only when no word pushed
+        the prediction.
         """
         Xm = self._transform(X)
         scores = np.asarray(Xm @ self.coef_.T + self.intercept_)
@@ -432,12 +443,15 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                 raise SuggestError(f"evidence: unknown code(s) {unknown}; the model knows {self.classes_.tolist()}")
             ks = [index[c] for c in codes]
         names = self.featurizer_.feature_names()
+        wordy = np.array([_is_word_feature(name) for name in names], dtype=bool)
         out = []
         for i, k in enumerate(ks):
             row = Xm.getrow(i)
             contrib = row.data * self.coef_[k, row.indices]
-            order = np.argsort(-contrib)[:top]
-            out.append([(names[row.indices[j]], float(contrib[j])) for j in order if contrib[j] > 0])
+            order = [j for j in np.argsort(-contrib) if contrib[j] > 0]
+            if words_first and any(wordy[row.indices[j]] for j in order):
+                order = [j for j in order if wordy[row.indices[j]]]
+            out.append([(names[row.indices[j]], float(contrib[j])) for j in order[:top]])
         return out
 
     def _examples(self):
