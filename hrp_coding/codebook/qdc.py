@@ -268,10 +268,11 @@ def _slug(name: str) -> str:
     return text
 
 
-def _unique(base: str, taken: set[str]) -> str:
+def _unique(base: str, taken: set[str], sep: str = "_") -> str:
+    """``base``, or ``base<sep>2``, ``base<sep>3``... whichever is not in ``taken`` yet; it is added to ``taken``."""
     candidate, n = base, 2
     while candidate in taken:
-        candidate = f"{base}_{n}"
+        candidate = f"{base}{sep}{n}"
         n += 1
     taken.add(candidate)
     return candidate

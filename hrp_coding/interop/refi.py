@@ -256,12 +256,7 @@ def _coder_slug(name: str, taken: set[str]) -> str:
     if base is None:
         text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
         base = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:56] or "user"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{n}"
-        n += 1
-    taken.add(candidate)
-    return candidate
+    return qdc._unique(base, taken, sep="-")
 
 
 def _transcript_slug(name: str, taken: set[str]) -> str:
