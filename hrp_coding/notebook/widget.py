@@ -119,11 +119,7 @@ class CodingWidget(anywidget.AnyWidget):
         missing = [c for c in ("code", "start", "end", "confidence") if c not in frame.columns]
         if missing:
             raise ValueError(f"suggestions lack column(s) {missing}; they have {list(frame.columns)}")
-        rows = {}
-        for i, row in enumerate(frame.to_dict("records")):
-            key = f"s{i}"
-            rows[key] = row
-        self._suggestion_rows = rows
+        self._suggestion_rows = {f"s{i}": row for i, row in enumerate(frame.to_dict("records"))}
         self._push_suggestions()
 
     def _push_suggestions(self) -> None:
