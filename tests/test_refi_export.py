@@ -68,7 +68,7 @@ def test_archive_layout_and_texts(study, exported):
     archive = zipfile.ZipFile(path)
     names = archive.namelist()
     assert names[0] == "project.qde" and len(names) == 13
-    assert all(re.fullmatch(r"sources/[0-9A-F-]{36}\.txt", n) for n in names[1:])  # lowercase sources/
+    assert all(re.fullmatch(r"sources/[0-9a-f-]{36}\.txt", n) for n in names[1:])  # lowercase sources/ and GUIDs
     root = ET.fromstring(archive.read("project.qde"))
     assert root.tag == "{urn:QDA-XML:project:1.0}Project" and root.get("name") == "Making Room (sample study)"
     for source in root.iterfind("q:Sources/q:TextSource", NS):

@@ -314,7 +314,8 @@ def test_crlf_counted_as_two_characters_is_detected(tmp_path):
         archive.writestr(f"sources/{S1}.txt", "A: x\r\nB: y\r\nC: zzzz")  # "zzzz": 15-19 raw, 13-17 with LF
     project, summary = _import(path, tmp_path / "study")
     assert project.codings()[["start", "end", "text"]].values.tolist() == [[13, 17, "zzzz"]]
-    assert any("count each as two characters" in w for w in summary.warnings)
+    assert any("each counted as two characters" in w for w in summary.warnings)
+    assert summary.reading.startswith("positions read as code points, CRLF as two characters (evidence")
 
 
 def test_encoding_fallback_and_utf16(tmp_path):

