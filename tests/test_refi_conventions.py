@@ -1,0 +1,198 @@
+"""Position conventions, memo placements and what no import may drop, on fixtures in other programs' layouts.
+
+The fixtures (tests/_refi_fixtures.py) reproduce NVivo for Windows (UTF-16 units, CRLF as two), NVivo for Mac
+(UTF-16 units with emoji), ATLAS.ti and MAXQDA (CRLF as one), QualCoder (BOM, Description memos, annotations)
+and a project without CodeBook. Every coding's text is asserted; then each import is exported, checked against
+the REFI-QDA schema, re-imported, and compared element by element; an independent reader (pyrefiqda) reads our
+export.
+"""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hrp_coding.errors import RefiWarning
+from hrp_coding.interop import refi
+from hrp_coding.interop.refi.positions import Reading, SourceText, convention_for, decide
+from tests._refi_fixtures import ALL, EMOJI, Fixture, atlas_ti, nvivo_windows
+
+XSD = Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "Project-mrt2019.xsd"
+if not XSD.is_file():
+    XSD = Path("/work/shared/refi-qda/Project-mrt2019.xsd")
+
+
+def _import(path: Path, study: Path, **kw):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RefiWarning)
+        project, summary = refi.import_qdpx_with_summary(path, study, **kw)
+    assert len([w for w in caught if issubclass(w.category, RefiWarning)]) == len(summary.warnings)
+    return project, summary
+
+
+def _codings(project) -> list[tuple[str, str, str]]:
+    cb = project.codebook
+    frame = project.codings()
+    return sorted((r.coder, cb.codes[r.code].name, r.text) for r in frame.itertuples())
+
+
+def _memos(project) -> list[tuple[str, str, str]]:
+    return sorted((r.target_kind, r.target_id, r.text) for r in project.memos().itertuples())
+
+
+@pytest.fixture(params=sorted(ALL))
+def fixture(request, tmp_path) -> Fixture:
+    return ALL[request.param](tmp_path)
+
+
+def test_every_coding_lands_on_its_words(fixture, tmp_path):
+    project, summary = _import(fixture.path, tmp_path / "study")
+    assert _codings(project) == fixture.codings
+    assert summary.codings == len(fixture.codings) and summary.skipped_codings == 0
+    assert fixture.reading in summary.reading and summary.reading in str(summary)
+    frame = project.codings()
+    memos = {r.text: r.memo for r in frame.itertuples() if isinstance(r.memo, str)}
+    assert memos == fixture.coding_memos
+    transcript_memos = project.memos("transcript")["text"].tolist()
+    for memo in fixture.transcript_memos:
+        assert memo in transcript_memos
+    for passage, memo in fixture.annotations:  # the annotation keeps its passage: offsets and quote
+        found = [m for m in transcript_memos if m.endswith(memo) and f"\u201c{passage}\u201d" in m]
+        assert len(found) == 1
+        start, end = (int(x) for x in found[0].split()[2].split("-"))
+        tid = project.transcript_ids[0]
+        assert project.transcript(tid).text[start:end] == passage
+    assert summary.annotations == len(fixture.annotations)
+    for fragment in fixture.warnings:
+        assert any(fragment in w for w in summary.warnings), (fragment, summary.warnings)
+
+
+def test_reading_follows_the_evidence_and_warns_when_it_disagrees(tmp_path):
+    project, summary = _import(atlas_ti(tmp_path, crlf_two=True).path, tmp_path / "study")
+    assert "code points, CRLF as two characters (evidence" in summary.reading
+    assert any("do not follow the ATLAS.ti convention (code points, CRLF as one character)" in w
+               for w in summary.warnings)
+    assert ("lea-brandt", "Food", "Bland") in _codings(project)
+
+
+def test_same_positions_read_three_ways():
+    raw = "A: ok " + EMOJI + "\r\nB: We sat with her.\r\n"
+    text = SourceText(raw)
+    for reading, start in [(Reading("code points", False), 11), (Reading("utf-16", False), 12),
+                           (Reading("code points", True), 12), (Reading("utf-16", True), 13)]:
+        assert text.canonical[text.map(start, reading):text.map(start + 15, reading)] == "We sat with her"
+    decision = decide([(text, [(13, 28)])], "NVivo for Windows 12.6")
+    # one selection fits two readings here (both ends on boundaries): the tie keeps NVivo's convention
+    assert decision.reading == Reading("utf-16", True) and decision.basis == "convention"
+    assert dict(decision.fits)[Reading("code points", False)] == dict(decision.fits)[Reading("utf-16", True)] == 2
+    assert convention_for("ATLAS.ti 23").reading == Reading("code points", False)
+    assert convention_for(None).producer == "unknown program"
+
+
+def test_duplicated_guid_names_both_codes(tmp_path):
+    from tests._refi_fixtures import maxqda
+
+    project, summary = _import(maxqda(tmp_path).path, tmp_path / "study")
+    line = next(w for w in summary.warnings if "have the same guid" in w)
+    assert "'Quiet'" in line and "'Calm'" in line and "attributed to 'Quiet'" in line
+    assert {"quiet", "calm"} <= set(project.codebook.codes)  # both codes imported
+
+
+def test_differing_users_rule(tmp_path):
+    project, summary = _import(nvivo_windows(tmp_path).path, tmp_path / "study")
+    line = next(w for w in summary.warnings if "creatingUser other than their selection's" in w)
+    assert "attributed to its Coding's creatingUser" in line
+    by_text = {r.text: r.coder for r in project.codings().itertuples()}
+    assert by_text["The nurses started to knock"] == "florin"  # the Coding's user, not the selection's (gabi)
+
+
+def _counts(project) -> dict:
+    side = refi.write.read_sidecar(project) or {}
+    return {"transcripts": len(project.transcript_ids), "codings": _codings(project), "memos": _memos(project),
+            "codes": len(project.codebook.codes), "code_sets": len(project.codebook.sets),
+            "cases": len(side.get("cases") or []), "variables": sorted(v["name"] for v in side.get("variables") or []),
+            "source_sets": [(s["name"], s["transcripts"]) for s in side.get("source_sets") or []],
+            "notes": sorted(n["text"] for n in side.get("notes") or []),
+            "annotations": sorted((a["transcript"], a["start"], a["end"], a["memo"])
+                                  for a in side.get("annotations") or []),
+            "attributes": {t: project.transcript(t).attributes for t in project.transcript_ids}}
+
+
+def test_round_trip_loses_nothing_the_first_import_kept(fixture, tmp_path):
+    first, first_summary = _import(fixture.path, tmp_path / "first")
+    out = tmp_path / "again.qdpx"
+    exported = refi.export_qdpx(first, out)
+    if XSD.is_file():
+        import xmlschema
+
+        xml = zipfile.ZipFile(out).read("project.qde").decode("utf-8")
+        assert list(xmlschema.XMLSchema(str(XSD)).iter_errors(xml)) == []
+    second, summary = _import(out, tmp_path / "second")
+    # our own export needs no leniency: what the second import says, the first said of the original already
+    # (an unnamed case, no codebook, notes kept aside)
+    assert set(summary.warnings) <= set(first_summary.warnings)
+    before, after = _counts(first), _counts(second)
+    assert after == before
+    assert exported.codings == len(fixture.codings)
+
+
+def test_first_import_keeps_cases_variables_sets_and_notes(tmp_path):
+    from tests._refi_fixtures import maxqda, qualcoder
+
+    project, _ = _import(maxqda(tmp_path).path, tmp_path / "m")
+    side = yaml.safe_load((project.path / refi.SIDECAR).read_text())
+    assert [(c["name"], c["transcripts"], c["attributes"]) for c in side["cases"]] == [
+        ("", ["Focus_group"], {"Ward": "Ward 4", "Visits per week": 3})]
+    assert [v["name"] for v in side["variables"]] == ["Ward", "Visits per week"]
+    assert side["source_sets"][0]["transcripts"] == ["Focus_group", "Focus_group_2"]
+    assert project.transcript("Focus_group").attributes == {"Ward": "Ward 4", "Visits per week": 3}
+    project, _ = _import(qualcoder(tmp_path).path, tmp_path / "q")
+    side = yaml.safe_load((project.path / refi.SIDECAR).read_text())
+    assert [n["text"] for n in side["notes"]] == ["Recruitment is slow."]
+
+
+def test_export_has_lowercase_guids_and_invents_nothing(tmp_path):
+    import re
+
+    first, _ = _import(ALL["nvivo_mac"](tmp_path).path, tmp_path / "first")
+    out = tmp_path / "out.qdpx"
+    refi.export_qdpx(first, out)
+    xml = zipfile.ZipFile(out).read("project.qde").decode("utf-8")
+    guids = re.findall(r'(?:guid|GUID|creatingUser)="([^"]+)"', xml)
+    assert guids and all(g == g.lower() for g in guids)
+    assert xml.count("color=") == 1 and 'color="#993366"' in xml  # only the colour the file had
+    assert "<Sets" not in xml  # no code sets, no sets of sources: no empty <Sets>
+
+
+def test_an_independent_reader_reads_our_codings_and_memos(tmp_path):
+    """pyrefiqda (PyPI, MIT; models generated by xsdata from the official schema) reads what we export.
+
+    It is declared in the ``test`` extra, so it is imported, not skipped: a missing reader fails this test.
+    """
+    from pyrefiqda.refiproject import RefiProject
+
+    first, _ = _import(ALL["qualcoder"](tmp_path).path, tmp_path / "first")
+    first.add_coding(coder="jo", transcript=first.transcript_ids[0], start=0, end=11, code="information",
+                     memo="Opening question.")
+    out = tmp_path / "out.qdpx"
+    refi.export_qdpx(first, out)
+    model = RefiProject.load(out, extract_dir=str(tmp_path / "extract"))
+    users = {u.guid: u.name for u in model.users.user}
+    codes = {c.guid: c.name for c in model.code_book.codes.code}
+    read, memos = [], {}
+    for source in model.sources.text_source:
+        text = RefiProject.resolve_source_path(source.plain_text_path, tmp_path / "extract").read_text("utf-8")
+        for sel in source.plain_text_selection:
+            for coding in sel.coding:
+                read.append((users[coding.creating_user], codes[coding.code_ref.target_guid],
+                             text[sel.start_position:sel.end_position]))
+            if sel.description:
+                memos[text[sel.start_position:sel.end_position]] = sel.description
+    assert sorted(read) == _codings(first) and len(read) == 3
+    ours = {r.text: r.memo for r in first.codings().itertuples() if isinstance(r.memo, str)}
+    assert {k: v for k, v in memos.items() if k in ours} == ours
+    assert memos["Rushed"] == "Said twice, with emphasis."  # the annotation travels as a selection Description
