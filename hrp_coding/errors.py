@@ -30,6 +30,7 @@ __all__ = [
     "CodebookError",
     "CodebookVersionWarning",
     "CodingsImportError",
+    "CodingsImportWarning",
     "DegenerateAgreementWarning",
     "ExperimentalWarning",
     "HrpCodingError",
@@ -174,6 +175,10 @@ class TranscriptWarning(HrpCodingWarning):
 
 class CodebookVersionWarning(HrpCodingWarning):
     """A model or coding was made with another codebook version than the one in use."""
+
+
+class CodingsImportWarning(HrpCodingWarning):
+    """Codings were imported, but something was matched loosely (a quote after normalising quotes and dashes)."""
 
 
 class RefiWarning(HrpCodingWarning):

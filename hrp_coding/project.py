@@ -65,7 +65,6 @@ UNITS = ("turn", "sentence", "paragraph")
 MEMO_KINDS = ("code", "transcript", "coding")
 CONSENSUS = "consensus"
 TRANSCRIPT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
 _GITIGNORE = "# written by hrp-coding: de-identification keys must never be committed\nprivate/\n"
 
 
@@ -344,7 +343,7 @@ class Project:
             raise ProjectError(f"cannot create a project in {path}: it exists and is not an empty folder")
         if default_unit not in UNITS:
             raise ProjectError(f"default_unit must be one of {', '.join(UNITS)}, got {default_unit!r}")
-        roster = sorted({_check_coder(c) for c in (coders or ())})
+        roster = sorted({_check_coder(c) for c in (coders or ())})  # a declared roster is closed
         cb = codebook if isinstance(codebook, Codebook) else Codebook.load(codebook)
         for sub in ("transcripts", "codings", "memos"):
             (path / sub).mkdir(parents=True, exist_ok=True)
@@ -352,6 +351,8 @@ class Project:
         atomic_write_text(path / ".gitignore", _GITIGNORE)
         meta = {"format_version": FORMAT_VERSION, "name": name or path.name, "created": now_iso(),
                 "coders": roster, "settings": ProjectSettings(default_unit=default_unit).to_dict()}
+        if roster:
+            meta["roster_closed"] = True
         atomic_write_text(path / PROJECT_FILE, _yaml(meta))
         return cls(path, _checked=True)
 
@@ -430,6 +431,26 @@ class Project:
         if folder.is_dir():
             roster.update(_coder_of(p.name) for p in folder.glob("*.jsonl"))
         return tuple(sorted(roster))
+
+    def add_coders(self, coders: str | Iterable[str]) -> tuple[str, ...]:
+        """Declare coders: the roster becomes closed, and a coder not in it is refused (with a did-you-mean)
+        by :meth:`add_coding`, :meth:`import_codings` and the coding widget. Returns the roster."""
+        names = [coders] if isinstance(coders, str) else list(coders)
+        for name in names:
+            _check_coder(name)
+        meta = self._meta()
+        meta["coders"] = sorted(set(meta.get("coders") or ()) | set(names))
+        meta["roster_closed"] = True
+        self._write_meta(meta)
+        return tuple(meta["coders"])
+
+    def _roster_problem(self, coder: str, new_coder: bool) -> str | None:
+        from hrp_coding.store.transcript_import import check_coder
+
+        if new_coder:
+            return None
+        meta = self._meta()
+        return check_coder(coder, meta.get("coders") or (), bool(meta.get("roster_closed")))
 
     def _register_coders(self, coders: Iterable[str]) -> None:
         meta = self._meta()
@@ -550,17 +571,22 @@ class Project:
         atomic_write_text(folder / f"{transcript.id}.txt", transcript.text)
         atomic_write_text(folder / f"{transcript.id}.yaml", _yaml(meta))
 
-    def add_transcript(self, path_or_text: str | os.PathLike, transcript_id: str | None = None,
-                       attributes: Mapping | None = None, deidentify: Any = None, encoding: str | None = None,
-                       speaker_roles: Mapping[str, str] | None = None) -> Transcript:
-        """Add a transcript from a file (.txt .md .docx .vtt .srt) or from text.
+    def add_transcript(self, path_or_text: str | os.PathLike | Transcript, transcript_id: str | None = None,
+                       attributes: Mapping | None = None, deidentify: Any = None, encoding: Any = None,
+                       speaker_roles: Mapping[str, str] | None = None, speaker_pattern: Any = None,
+                       layout: str | None = None) -> Transcript:
+        """Add a transcript from a file (.txt .md .docx .pdf .vtt .srt .csv .xlsx), a text or a Transcript.
+
+        The file's layout is detected (see :mod:`hrp_coding.transcripts.layout`); the returned
+        transcript's ``layout`` is the report (also kept in the sidecar). An empty transcript is
+        refused; nothing is written then.
 
         Parameters
         ----------
-        path_or_text : path or str
-            A file to read with :func:`hrp_coding.transcripts.read_transcript`, or the transcript's
+        path_or_text : path, str or Transcript
+            A file to read with :func:`hrp_coding.transcripts.read_transcript`, the transcript's
             text (a string that is not an existing file and contains a line break, or any string when
-            ``transcript_id`` is given and no such file exists).
+            ``transcript_id`` is given and no such file exists), or a Transcript already read.
         transcript_id : str, optional
             Default: the file name without its suffix. Letters, digits, ``.``, ``_``, ``-``.
         attributes : mapping, optional
@@ -570,44 +596,51 @@ class Project:
             :class:`~hrp_coding.transcripts.Deidentifier` or a names-list file. The key (pseudonym ->
             original) goes to ``private/deid-key.yaml`` (git-ignored); the sidecar keeps only a
             report without the originals.
-        encoding, speaker_roles :
-            Passed to the reader.
+        encoding, speaker_roles, speaker_pattern, layout :
+            Passed to the reader (``encoding`` may map extensions to encodings).
         """
-        from hrp_coding.transcripts import read_transcript, transcript_from_text
+        from hrp_coding.store.transcript_import import prepare
 
-        is_path = isinstance(path_or_text, os.PathLike)
-        if isinstance(path_or_text, str) and not is_path:
-            looks_like_file = "\n" not in path_or_text and len(path_or_text) < 4096
-            if looks_like_file and Path(path_or_text).is_file():
-                is_path = True
-            elif looks_like_file and transcript_id is None:
-                if path_or_text.lower().endswith(_TRANSCRIPT_SUFFIXES):
-                    raise FileNotFoundError(f"no such transcript file: {path_or_text}")
-                raise ProjectError("add_transcript: give transcript_id= when adding text (the string given is "
-                                   f"neither an existing file nor multi-line text: {path_or_text[:60]!r})")
-        elif not is_path:
-            raise TypeError(f"add_transcript expects a path or a text string, got {type(path_or_text).__name__}")
-        if is_path:
-            transcript = read_transcript(path_or_text, transcript_id=transcript_id, encoding=encoding,
-                                         speaker_roles=dict(speaker_roles) if speaker_roles else None)
-        else:
-            transcript = transcript_from_text(path_or_text, transcript_id,
-                                              speaker_roles=dict(speaker_roles) if speaker_roles else None)
-        tid = transcript.id
-        if not TRANSCRIPT_ID.match(tid):
-            raise ProjectError(f"transcript id {tid!r} is not usable as a file name: use letters, digits, '.', '_' "
-                               "or '-' (pass transcript_id=)")
-        if tid in self.transcript_ids:
-            raise ProjectError(f"transcript {tid!r} is already in project {self.path}; use update_transcript("
-                               f"{tid!r}, new_text) to change its text")
-        if attributes:
-            merged = {**transcript.attributes, **_plain(dict(attributes))}
-            transcript = dataclasses.replace(transcript, attributes=merged)
+        transcript = prepare(path_or_text, transcript_id, existing=self.transcript_ids, encoding=encoding,
+                             speaker_pattern=speaker_pattern, speaker_roles=speaker_roles, layout=layout,
+                             attributes=attributes, plain=_plain)
         extra = {}
         if deidentify is not None:
             transcript, extra = self._deidentify(transcript, deidentify)
         self._write_transcript(transcript, extra)
-        return self.transcript(tid)
+        return self.transcript(transcript.id)
+
+    def add_transcripts(self, files: Iterable[str | os.PathLike], *, attributes: Mapping[str, Mapping] | None = None,
+                        deidentify: Any = None, **overrides: Any) -> list[Transcript]:
+        """Add several transcript files, all or nothing: if one fails, the project is left as it was.
+
+        ``attributes`` maps transcript id -> attributes; ``overrides`` are those of
+        :meth:`add_transcript` (``encoding``, ``speaker_pattern``, ``speaker_roles``, ``layout``).
+        The error names the failing file.
+        """
+        from hrp_coding.store.transcript_import import add_batch
+
+        return add_batch(self, files, attributes=attributes, deidentify=deidentify, **overrides)
+
+    def remove_transcript(self, transcript_id: str) -> int:
+        """Remove a transcript; its live codings get ``remove`` events (the journals keep their history).
+
+        Returns the number of codings removed.
+        """
+        self._load_transcript(transcript_id)
+        live = [c for c in self._state().values() if c.transcript == transcript_id]
+        per_coder: dict[str, list[dict]] = {}
+        for c in live:
+            per_coder.setdefault(c.coder, []).append({"event": "remove", "coder": c.coder, "coding_id": c.id,
+                                                      "codebook_version": self.codebook.version,
+                                                      "reason": f"transcript {transcript_id} removed"})
+        for coder, events in per_coder.items():
+            self._journal(coder).append_many(events)
+        for suffix in (".yaml", ".txt"):
+            (self.path / "transcripts" / f"{transcript_id}{suffix}").unlink()
+        self._transcripts.pop(transcript_id, None)
+        self._segments = {k: v for k, v in self._segments.items() if k[0] != transcript_id}
+        return len(live)
 
     def _deidentify(self, transcript: Transcript, deidentify: Any) -> tuple[Transcript, dict]:
         from hrp_coding.store.deid import deidentify_transcript
@@ -686,17 +719,21 @@ class Project:
         return replay({coder: self._journal(coder).events() for coder in coders})
 
     def add_coding(self, coder: str, transcript: str, start: int, end: int, code: str, memo: str | None = None,
-                   source: str = "manual", confidence: float | None = None, model: str | None = None) -> Coding:
+                   source: str = "manual", confidence: float | None = None, model: str | None = None,
+                   new_coder: bool = False) -> Coding:
         """Record that ``coder`` applied ``code`` to ``transcript`` characters ``start`` to ``end`` (exclusive).
 
         Raises ProjectError listing every problem: unknown transcript or code (with a did-you-mean),
-        empty or out-of-range span, invalid coder name or confidence.
+        empty or out-of-range span, invalid coder name or confidence, a coder not in a closed roster
+        (with a did-you-mean; ``new_coder=True`` or :meth:`add_coders` adds them).
         """
         problems: list[str] = []
         with contextlib.suppress(ProjectError):
             _check_coder(coder)
         if not isinstance(coder, str) or not CODER_PATTERN.match(coder):
             problems.append(f"coder {coder!r} is not a lowercase slug (e.g. 'ana', 'model:tfidf')")
+        elif (roster := self._roster_problem(coder, new_coder)) is not None:
+            problems.append(roster + " (add the coder first: new_coder=True or add_coders)")
         text = sha = None
         try:
             t = self.transcript(transcript)
@@ -788,7 +825,7 @@ class Project:
                 .sort_values(["transcript", "coder"]).reset_index(drop=True))
 
     # -- import -----------------------------------------------------------------------------------
-    def import_codings(self, csv_path_or_df, *, coder: str | None = None) -> ImportReport:
+    def import_codings(self, csv_path_or_df, *, coder: str | None = None, new_coders: bool = False) -> ImportReport:
         """Import codings from a CSV file or DataFrame (see :mod:`hrp_coding.store.codings_import`).
 
         Every row is validated first; any problem raises one
@@ -798,7 +835,9 @@ class Project:
         """
         texts = self._texts()
         codes = {cid: code.status for cid, code in self.codebook.codes.items()}
-        planned = plan_import(csv_path_or_df, texts=texts, codes=codes, coder=coder)
+        meta = self._meta()
+        roster = None if new_coders else (meta.get("coders") or (), bool(meta.get("roster_closed")))
+        planned = plan_import(csv_path_or_df, texts=texts, codes=codes, coder=coder, roster=roster)
         existing = {(c.coder, c.transcript, c.start, c.end, c.code) for c in self._state().values()}
         shas = {tid: self.transcript(tid).sha256 for tid in {p["transcript"] for p in planned}}
         per_coder: dict[str, list[dict]] = {}

@@ -33,7 +33,7 @@ def make_codebook() -> Codebook:
 
 @pytest.fixture
 def study(tmp_path):
-    project = Project.init(tmp_path / "study", codebook=make_codebook(), coders=["ana"])
+    project = Project.init(tmp_path / "study", codebook=make_codebook(), coders=["ana", "ben"])
     project.add_transcript(TEXT, transcript_id="P01", attributes={"setting": "outpatient", "years": 14})
     return project
 
@@ -48,7 +48,7 @@ def test_init_writes_the_folder_layout(study):
     assert sorted(p.name for p in root.iterdir()) == [".gitignore", "codebook.yaml", "codings", "hrp-project.yaml",
                                                      "memos", "transcripts"]
     meta = yaml.safe_load((root / "hrp-project.yaml").read_text())
-    assert meta["format_version"] == 1 and meta["coders"] == ["ana"] and meta["name"] == "study"
+    assert meta["format_version"] == 1 and meta["coders"] == ["ana", "ben"] and meta["name"] == "study"
     assert meta["settings"] == {"blind_coding": False, "default_unit": "turn", "suggestions_hidden_from": []}
     assert "private/" in (root / ".gitignore").read_text()
     assert (root / "transcripts" / "P01.txt").read_text(encoding="utf-8") == TEXT
@@ -203,7 +203,8 @@ def test_segments_and_coded_segments_overlap_rules(study):
     s, e = span(TEXT, "I invite them in.")
     study.add_coding(coder="ben", transcript="P01", start=s, end=e, code="inviting")
     t3 = segs.iloc[2]
-    study.add_coding(coder="caro", transcript="P01", start=int(t2.end) - 30, end=int(t3.start) + 15, code="holding")
+    study.add_coding(coder="caro", transcript="P01", start=int(t2.end) - 30, end=int(t3.start) + 15, code="holding",
+                     new_coder=True)
     anyrule = study.coded_segments("turn")
     assert anyrule[["segment", "coder", "code"]].values.tolist() == [
         ["P01:t002", "ana", "inviting"], ["P01:t002", "ben", "inviting"], ["P01:t002", "caro", "holding"],
@@ -351,7 +352,7 @@ def test_cli_init_import_segments_excerpts(tmp_path, capsys):
     cb = tmp_path / "cb.yaml"
     make_codebook().save(cb)
     folder = tmp_path / "cli-study"
-    assert main(["init", str(folder), "--codebook", str(cb), "--coders", "ana"]) == 0
+    assert main(["init", str(folder), "--codebook", str(cb), "--coders", "ana", "ben"]) == 0
     files = []
     for tid in ("P01", "P02"):
         f = tmp_path / f"{tid}.txt"

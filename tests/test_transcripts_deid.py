@@ -101,9 +101,11 @@ def test_consistency_across_two_transcripts_and_remapped_turns():
 
 def test_apply_single_transcript_and_text_outside_turns():
     deid = only_list(names=["Ben"])
-    with pytest.warns(Warning):
-        t = transcript_from_text("Notes by Ben\nInterviewer: Hi Ben.\nBen: Hello.\n", "X")
+    t = transcript_from_text("Notes by Ben\nInterviewer: Hi Ben.\nBen: Hello.\n", "X")
+    assert t.attributes == {"title": "Notes by Ben"}  # a header line is an attribute ...
     new, report = deid.apply(t)
+    assert new.attributes == {"title": "Notes by [PERSON_1]"}  # ... de-identified too
+    assert "Ben" not in str(new.layout.to_dict())
     assert new.text == "Notes by [PERSON_1]\nInterviewer: Hi [PERSON_1].\n[PERSON_1]: Hello.\n"
     assert [(turn.speaker, new.turn_text(turn)) for turn in new.turns] == [("Interviewer", "Hi [PERSON_1]."),
                                                                            ("[PERSON_1]", "Hello.")]

@@ -33,15 +33,12 @@ def test_crlf_and_bom_file(tmp_path):
     assert t.source == str(path) and t.id == "P01"
 
 
-def test_cp1252_file_gives_clear_error_then_reads_with_encoding(tmp_path):
+def test_cp1252_file_is_detected_and_reads_with_encoding(tmp_path):
     path = tmp_path / "P02.txt"
     path.write_bytes("Interviewer: Hi.\nP02: The caf\u00e9 \u2013 it helped.\n".encode("cp1252"))
-    with pytest.raises(TranscriptError) as info:
-        read_transcript(path)
-    message = str(info.value)
-    assert str(path) in message
-    assert "byte 29 (line 2, column 13)" in message and "encoding='cp1252'" in message
-    assert info.value.problems[0].line == 2
+    t = read_transcript(path)
+    assert t.turn_text(t.turns[1]) == "The caf\u00e9 \u2013 it helped."
+    assert t.layout.encoding == "cp1252 (detected)"
     t = read_transcript(path, encoding="cp1252")
     assert t.turn_text(t.turns[1]) == "The caf\u00e9 \u2013 it helped."
 
@@ -119,18 +116,23 @@ def test_no_labels_gives_paragraph_turns_with_warning(tmp_path):
                         ("P05", "participant", "Then I moved.")]
 
 
-def test_text_before_first_label_warns_with_lines():
-    with pytest.warns(TranscriptWarning, match="lines 1-2 come before the first speaker label"):
+def test_title_before_first_label_is_an_attribute_other_lines_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         t = transcript_from_text("Interview 4, March\n\nInterviewer: Go.\n", "P04")
     assert spans(t) == [("Interviewer", "interviewer", "Go.")]
+    assert t.attributes == {"title": "Interview 4, March"}
+    with pytest.warns(TranscriptWarning, match="lines 2-3 come before the first speaker label"):
+        t = transcript_from_text("Interview 4, March\nsome note\n\nInterviewer: Go.\n", "P04")
 
 
 def test_empty_turn_and_unknown_extension(tmp_path):
     t = transcript_from_text("Interviewer:\nP01: Yes.", "P01")
-    assert t.turns[0].start == t.turns[0].end
-    path = tmp_path / "a.pdf"
-    path.write_bytes(b"%PDF")
-    with pytest.raises(TranscriptError, match=r"(?s)a\.pdf.*cannot read '\.pdf'"):
+    assert spans(t) == [("P01", "participant", "Yes.")]
+    assert t.layout.skipped == ("line 1: empty turn of 'Interviewer'",)
+    path = tmp_path / "a.doc"
+    path.write_bytes(b"\xd0\xcf")
+    with pytest.raises(TranscriptError, match=r"(?s)a\.doc.*cannot read '\.doc'"):
         read_transcript(path)
     with pytest.raises(TranscriptError, match="no such file"):
         read_transcript(tmp_path / "missing.txt")

@@ -23,8 +23,9 @@ TEXT = ("Interview with P01, spring.\n\n"
 
 @pytest.fixture(scope="module")
 def transcript():
-    with pytest.warns(Warning):  # the title line is in no turn
-        return transcript_from_text(TEXT, "P01")
+    t = transcript_from_text(TEXT, "P01")  # the title line is in no turn: an attribute
+    assert t.attributes == {"title": "Interview with P01, spring."}
+    return t
 
 
 def assert_exact(t, frame):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 
@@ -64,6 +65,33 @@ def add_command(subparsers, name: str, *, help: str, example: str, func) -> argp
     return command
 
 
+# Library hints name Python parameters; a CLI user needs the option instead (one place for the mapping).
+_CLI_HINTS = (
+    (re.compile(r"pass encoding='([^']+)'|encoding=\{?'([^']+)'\}?"),
+     lambda m: f"--encoding {m.group(1) or m.group(2)}"),
+    (re.compile(r"new_coder=True or add_coders|add the coder to the roster first"),
+     lambda m: "run 'hrp-coding add-coders STUDY NAME' first, or pass --new-coders"),
+    (re.compile(r"pass layout= / speaker_pattern="), lambda m: "pass --layout or --speaker-pattern"),
+    (re.compile(r"pass speaker_pattern="), lambda m: "pass --speaker-pattern"),
+    (re.compile(r"give another transcript id"), lambda m: "rename the file"),
+    (re.compile(r"leave encoding=None|leave the encoding out"), lambda m: "leave out --encoding"),
+    (re.compile(r"read it with read_utterance_table"), lambda m: "split it into one file per transcript"),
+)
+
+
+def cli_message(message: str) -> str:
+    """A library message with its Python hints turned into CLI options.
+
+    Examples
+    --------
+    >>> cli_message("not valid UTF-8 (pass encoding='cp1252')")
+    'not valid UTF-8 (--encoding cp1252)'
+    """
+    for pattern, replace in _CLI_HINTS:
+        message = pattern.sub(replace, message)
+    return message
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 success, 1 a reported error, 2 usage)."""
     parser = build_parser()
@@ -74,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = args.func(args)
     except (HrpCodingError, FileNotFoundError, IsADirectoryError, PermissionError) as err:
-        print(f"hrp-coding {args.command}: error: {err}", file=sys.stderr)
+        print(f"hrp-coding {args.command}: error: {cli_message(str(err))}", file=sys.stderr)
         return 1
     return 0 if result is None else int(result)
 

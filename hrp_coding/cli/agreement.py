@@ -43,7 +43,9 @@ def run(args) -> None:
                      overlap=args.overlap, gold=args.gold)
     table = rep.disagreements() if args.disagreements else rep.to_frame(_BY[args.by])
     if args.format == "csv":
-        table.to_csv(sys.stdout)
+        from hrp_coding.store.csv_export import write_csv
+
+        write_csv(table, sys.stdout, index=True)
     elif args.format == "json":
         frame = table.reset_index() if not args.disagreements else table
         print(json.dumps(json.loads(frame.to_json(orient="records")), indent=2))

@@ -16,15 +16,35 @@ def register(subparsers) -> None:
     cmd.add_argument("--unit", default="turn", choices=["turn", "sentence", "paragraph"], help="default unit")
     cmd.add_argument("--coders", nargs="*", default=(), metavar="CODER", help="coder roster (lowercase slugs)")
 
-    cmd = add_command(subparsers, "import", help="Add transcripts (.txt .md .docx .vtt .srt) to a project.",
-                      example="hrp-coding import my-study interviews/*.docx --attributes participants.csv "
-                              "--deidentify names.txt", func=run_import)
+    cmd = add_command(subparsers, "import", help="Add transcripts (.txt .md .docx .pdf .vtt .srt .csv .xlsx), all "
+                      "or none, and print what was recognised in each.",
+                      example="hrp-coding import my-study interviews/ --attributes participants.csv "
+                              "--roles 'Dr. Lee=interviewer' --deidentify names.txt", func=run_import)
     cmd.add_argument("study", metavar="STUDY", help="the project folder")
-    cmd.add_argument("files", nargs="+", metavar="FILES", help="transcript files; the id is the file name stem")
+    cmd.add_argument("files", nargs="+", metavar="FILES", help="transcript files or folders of them; the id is the "
+                                                              "file name stem")
     cmd.add_argument("--deidentify", metavar="NAMES.txt", help="names list: de-identify before storing")
     cmd.add_argument("--attributes", metavar="CSV", help="attributes table: a 'transcript' column (the id) and one "
                                                           "column per attribute")
-    cmd.add_argument("--encoding", help="text encoding of .txt/.md files when not UTF-8 (e.g. cp1252)")
+    cmd.add_argument("--encoding", help="text encoding when detection is not wanted: one for every text file "
+                                        "(cp1252) or per file type (.txt=cp1252,.srt=utf-8)")
+    cmd.add_argument("--speaker-pattern", metavar="REGEX", help="regular expression with a group (?P<speaker>...) "
+                                                                "matched at line start, e.g. '(?P<speaker>[A-Z]+):'")
+    cmd.add_argument("--roles", metavar="NAME=ROLE,...",
+                     help="speaker roles, e.g. 'Dr. Lee=interviewer,Sam=participant'")
+    from hrp_coding.transcripts.layout import LAYOUTS
+
+    cmd.add_argument("--layout", choices=sorted(LAYOUTS), help="force a layout instead of detecting it")
+
+    cmd = add_command(subparsers, "remove", help="Remove a transcript; its codings are removed with it (the journals "
+                      "keep their history).", example="hrp-coding remove my-study P07", func=run_remove)
+    cmd.add_argument("study", metavar="STUDY")
+    cmd.add_argument("transcripts", nargs="+", metavar="ID", help="transcript ids")
+
+    cmd = add_command(subparsers, "add-coders", help="Declare coders: afterwards only roster coders may code.",
+                      example="hrp-coding add-coders my-study ana ben", func=run_add_coders)
+    cmd.add_argument("study", metavar="STUDY")
+    cmd.add_argument("coders", nargs="+", metavar="CODER", help="lowercase slugs")
 
     cmd = add_command(subparsers, "import-codings", help="Import codings from a CSV (all rows valid, or nothing).",
                       example="hrp-coding import-codings my-study codings.csv", func=run_import_codings)
@@ -32,6 +52,7 @@ def register(subparsers) -> None:
     cmd.add_argument("csv", metavar="CSV", help="columns transcript, coder, code and start+end or quote; "
                                                 "optional memo")
     cmd.add_argument("--coder", help="coder of rows without a coder column")
+    cmd.add_argument("--new-coders", action="store_true", help="accept coders not in the roster (and add them)")
 
     cmd = add_command(subparsers, "segments", help="List the segments of every transcript.",
                       example="hrp-coding segments my-study --unit sentence --out segments.csv", func=run_segments)
@@ -73,10 +94,41 @@ def _attributes_table(path) -> dict[str, dict]:
     return table
 
 
-def run_import(args) -> None:
+def _mapping(value: str | None, what: str) -> dict[str, str] | None:
+    """'a=b,c=d' -> {'a': 'b', 'c': 'd'}."""
+    from hrp_coding.errors import ProjectError
+
+    if not value:
+        return None
+    out = {}
+    for item in value.split(","):
+        key, sep, val = item.partition("=")
+        if not sep or not key.strip() or not val.strip():
+            raise ProjectError(f"{what} expects NAME=VALUE pairs separated by commas, got {item!r}")
+        out[key.strip()] = val.strip()
+    return out
+
+
+def _expand(files) -> tuple[list, list]:
     from pathlib import Path
 
-    from tqdm.auto import tqdm
+    from hrp_coding.transcripts.readers import READERS
+
+    found, ignored = [], []
+    for name in files:
+        path = Path(name)
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.is_file() and not child.name.startswith("."):
+                    (found if child.suffix.lower() in READERS else ignored).append(child)
+        else:
+            found.append(path)
+    return found, ignored
+
+
+def run_import(args) -> None:
+    import warnings
+    from pathlib import Path
 
     from hrp_coding.project import Project
 
@@ -87,29 +139,66 @@ def run_import(args) -> None:
         deid = Path(args.deidentify)
         if not deid.is_file():
             raise FileNotFoundError(f"names list not found: {deid}")
-    added = []
-    for file in tqdm(args.files, desc="importing", unit="file", disable=len(args.files) < 3, file=sys.stderr):
-        tid = Path(file).stem
-        transcript = project.add_transcript(Path(file), transcript_id=tid, attributes=attributes.get(tid),
-                                            deidentify=deid, encoding=args.encoding)
-        added.append(transcript)
+    encoding = args.encoding
+    if encoding and "=" in encoding:
+        encoding = _mapping(encoding, "--encoding")
+    files, ignored = _expand(args.files)
+    for path in ignored:
+        print(f"ignored {path}: not a transcript file type", file=sys.stderr)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        added = project.add_transcripts(files, attributes=attributes, deidentify=deid, encoding=encoding,
+                                        speaker_pattern=args.speaker_pattern,
+                                        speaker_roles=_mapping(args.roles, "--roles"), layout=args.layout)
+    from hrp_coding.cli import cli_message
+
+    for w in caught:
+        print(f"warning: {cli_message(str(w.message))}", file=sys.stderr)
     for t in added:
         print(f"added {t.id}: {len(t.turns)} turns, {len(t.text.split())} words")
+        if t.layout is not None:
+            print(t.layout)
+
+
+def run_remove(args) -> None:
+    from hrp_coding.project import Project
+
+    project = Project.open(args.study)
+    for tid in args.transcripts:
+        n = project.remove_transcript(tid)
+        print(f"removed {tid} ({n} codings removed; the journals keep their history)")
+
+
+def run_add_coders(args) -> None:
+    from hrp_coding.project import Project
+
+    roster = Project.open(args.study).add_coders(args.coders)
+    print(f"roster: {', '.join(roster)}")
 
 
 def run_import_codings(args) -> None:
+    import warnings
+
     from hrp_coding.project import Project
 
-    report = Project.open(args.study).import_codings(args.csv, coder=args.coder)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = Project.open(args.study).import_codings(args.csv, coder=args.coder, new_coders=args.new_coders)
+    from hrp_coding.cli import cli_message
+
+    for w in caught:
+        print(f"warning: {cli_message(str(w.message))}", file=sys.stderr)
     print(report)
 
 
 def _emit(frame, out) -> None:
+    from hrp_coding.store.csv_export import write_csv
+
     if out:
-        frame.to_csv(out, index=False)
+        write_csv(frame, out)
         print(f"wrote {len(frame)} rows to {out}")
     else:
-        frame.to_csv(sys.stdout, index=False)
+        write_csv(frame, sys.stdout)
 
 
 def run_segments(args) -> None:

@@ -52,7 +52,9 @@ def run_suggest(args) -> int:
         out = table.copy()
         for col in ("evidence", "nearest_examples"):
             out[col] = out[col].map(lambda items: " | ".join(items))
-        out.to_csv(args.output, index=False)
+        from hrp_coding.store.csv_export import write_csv
+
+        write_csv(out, args.output)
         print(f"{len(table)} suggestions written to {args.output}")
         return 0
     if table.empty:

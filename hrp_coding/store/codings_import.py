@@ -3,8 +3,15 @@
 Columns: ``transcript``, ``coder`` (or the ``coder=`` argument), ``code`` and either ``start`` +
 ``end`` or ``quote``; optional ``memo``, ``source``, ``model``, ``confidence``. A quote is resolved
 to offsets: it must occur exactly once in the transcript's canonical text (when ``start``/``end``
-are given too, they must point at the quote). Every problem of every row is collected into one
-:class:`~hrp_coding.errors.CodingsImportError`, whose problems name the row (and the CSV line).
+are given too, they must point at the quote). A quote found only once curly quotes, dashes and runs
+of white space are normalised (Excel and Word change them) is placed on the original text, and a
+:class:`~hrp_coding.errors.CodingsImportWarning` names the row. Every problem of every row is
+collected into one :class:`~hrp_coding.errors.CodingsImportError`, whose problems name the row (and
+the CSV line).
+
+CSV files are decoded like transcripts (UTF-8 with or without a BOM, UTF-16, Windows-1252), the
+delimiter is detected (comma, semicolon as European Excel writes, tab), and parsing is strict: a
+quote left open is reported with the line it opens on, instead of swallowing the rows after it.
 
 Examples
 --------
@@ -19,16 +26,131 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import math
 import os
 import re
 import unicodedata
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
-from hrp_coding.errors import CodingsImportError, Problem
+from hrp_coding.errors import CodingsImportError, CodingsImportWarning, Problem
 
-__all__ = ["CODER_PATTERN", "plan_import", "read_table"]
+__all__ = ["CODER_PATTERN", "find_normalised", "normalise_quote", "plan_import", "read_table"]
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"',
+                         "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+                         "\u2015": "-", "\u2212": "-", "\u00a0": " ", "\u2026": "..."})
+
+
+def normalise_quote(text: str) -> tuple[str, list[int]]:
+    """``text`` with curly quotes straightened, dashes as ``-``, ``…`` as ``...`` and white space runs as one
+    space; and, per character of the result, the offset in ``text`` it comes from.
+
+    Examples
+    --------
+    >>> normalise_quote("It\u2019s  \u2013 fine")
+    ("It's - fine", [0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11])
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    previous_space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if previous_space:
+                continue
+            previous_space = True
+            out.append(" ")
+            origin.append(i)
+            continue
+        previous_space = False
+        for piece in ch.translate(_QUOTES):
+            out.append(piece)
+            origin.append(i)
+    return "".join(out), origin
+
+
+def find_normalised(quote: str, text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` (up to 5) matching ``quote`` once both are normalised (see :func:`normalise_quote`).
+
+    Examples
+    --------
+    >>> find_normalised("it's - ok", "Yes, it\u2019s \u2014 ok.")
+    [(5, 14)]
+    """
+    needle = normalise_quote(quote.strip())[0]
+    hay, origin = normalise_quote(text)
+    spans = []
+    pos = hay.find(needle) if needle else -1
+    while pos != -1 and len(spans) < 5:
+        spans.append((origin[pos], origin[pos + len(needle) - 1] + 1))
+        pos = hay.find(needle, pos + 1)
+    return spans
+
+
+def _sniff(text: str) -> str:
+    sample = "\n".join(text.split("\n")[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        header = text.split("\n", 1)[0]
+        return max(",;\t", key=header.count)
+
+
+def _read_csv(path: Path) -> tuple[list[tuple[str, int | None, dict]], list[str]]:
+    """Strict CSV parsing: an unterminated quote is reported with its line, never swallows later rows."""
+    from hrp_coding.errors import TranscriptError
+    from hrp_coding.transcripts.canonical import decode
+
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise CodingsImportError([Problem("file", f"cannot read: {err}")], source=str(path)) from err
+    try:
+        text = decode(data, source=str(path))
+    except TranscriptError as err:
+        raise CodingsImportError(err.problems, source=str(path)) from None
+    delimiter = _sniff(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[tuple[int, int, list[str]]] = []
+    start = 1
+    try:
+        for record in reader:
+            records.append((start, reader.line_num, record))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise CodingsImportError([Problem(f"line {start}", f"malformed CSV: {err}", file=str(path), line=start,
+                                          hint="a quote opened on this line is never closed (or a quote inside "
+                                               "a quoted cell is not doubled)")], source=str(path)) from None
+    if not records:
+        return [], []
+    columns = [c.strip() for c in records[0][2]]
+    problems = []
+    rows = []
+    for number, (first, last, record) in enumerate(records[1:], start=1):
+        if last > first:  # a quoted cell spans lines: does it swallow what look like rows?
+            for cell in record:
+                swallowed = [piece for piece in cell.split("\n")[1:] if piece.count(delimiter) >= len(columns) - 1 >= 1]
+                if swallowed:
+                    problems.append(Problem(f"line {first}", f"a quoted cell runs from line {first} to {last} and "
+                                            f"holds what looks like rows ({swallowed[0][:40]!r})", file=str(path),
+                                            line=first, hint="close the quote on its line, or double a quote "
+                                                             "inside the cell (\"\")"))
+                    break
+        if not any(cell.strip() for cell in record):
+            continue
+        values = {}
+        for i, cell in enumerate(record):
+            if i >= len(columns):
+                values["__extra__"] = cell
+            else:
+                values[columns[i]] = None if cell.strip() == "" else cell
+        rows.append((f"row {number}", first, values))
+    if problems:
+        raise CodingsImportError(problems, source=str(path))
+    return rows, columns
 
 CODER_PATTERN = re.compile(r"^(?:[a-z0-9][a-z0-9_-]{0,63}|model:[a-z0-9][a-z0-9_.-]{0,63})$")
 _KNOWN = {"transcript", "coder", "code", "start", "end", "quote", "memo", "source", "model", "confidence"}
@@ -42,34 +164,12 @@ def _did_you_mean(value: str, options) -> str | None:
 def read_table(table) -> tuple[list[tuple[str, int | None, dict]], list[str], str]:
     """Rows of a CSV path or DataFrame as ``(row label, csv line, {column: value})``, the columns, and a source name.
 
-    Empty cells become ``None``. CSV files are read as UTF-8 (a BOM is allowed); the line is the
-    line of the file where the row starts.
+    Empty cells become ``None``; the line is the line of the file where the row starts (see the
+    module docstring for decoding, delimiters and strict quoting).
     """
     if isinstance(table, (str, os.PathLike)):
-        path = Path(table)
-        try:
-            handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed below)
-        except OSError as err:
-            raise CodingsImportError([Problem("file", f"cannot read: {err}")], source=str(path)) from err
-        with handle:
-            try:
-                reader = csv.DictReader(handle)
-                columns = [c.strip() for c in (reader.fieldnames or [])]
-                rows = []
-                line = reader.line_num + 1
-                for number, raw in enumerate(reader, start=1):
-                    values = {}
-                    for k, v in raw.items():
-                        if k is None:
-                            values["__extra__"] = v
-                        else:
-                            values[k.strip()] = None if v is None or v.strip() == "" else v
-                    rows.append((f"row {number}", line, values))
-                    line = reader.line_num + 1
-            except (UnicodeDecodeError, csv.Error) as err:
-                raise CodingsImportError([Problem("file", f"cannot parse as UTF-8 CSV: {err}")],
-                                         source=str(path)) from err
-        return rows, columns, str(path)
+        rows, columns = _read_csv(Path(table))
+        return rows, columns, str(table)
     import pandas as pd
 
     if not isinstance(table, pd.DataFrame):
@@ -97,7 +197,7 @@ def _int(value, name: str, problems: list, where: str, line) -> int | None:
 
 
 def plan_import(table, *, texts: Mapping[str, str], codes: Mapping[str, str], coder: str | None = None,
-                source: str | None = None) -> list[dict]:
+                source: str | None = None, roster: tuple | None = None) -> list[dict]:
     """Validate every row and return the codings to add, or raise one CodingsImportError listing every problem.
 
     Parameters
@@ -112,6 +212,9 @@ def plan_import(table, *, texts: Mapping[str, str], codes: Mapping[str, str], co
         The coder of rows whose ``coder`` column is absent or empty.
     source : str, optional
         Name used in the error header (default: the file path).
+    roster : (coders, closed), optional
+        The project's roster: with a closed roster, a coder not in it is a problem of the row (with a
+        did-you-mean).
 
     Returns
     -------
@@ -138,6 +241,7 @@ def plan_import(table, *, texts: Mapping[str, str], codes: Mapping[str, str], co
     if coder is not None and not CODER_PATTERN.match(str(coder)):
         problems.append(Problem("coder", f"coder= {coder!r} is not a lowercase slug (e.g. 'ana', 'model:tfidf')"))
     planned = []
+    normalised: list[str] = []
     for where, line, row in rows:
         row_problems: list[Problem] = []
         if "__extra__" in row:
@@ -160,6 +264,12 @@ def plan_import(table, *, texts: Mapping[str, str], codes: Mapping[str, str], co
             row_problems.append(Problem(where, "coder is empty", line=line))
         elif not CODER_PATTERN.match(who):
             row_problems.append(Problem(where, f"coder {who!r} is not a lowercase slug (e.g. 'ana')", line=line))
+        elif roster is not None:
+            from hrp_coding.store.transcript_import import check_coder
+
+            problem = check_coder(who, roster[0], roster[1])
+            if problem:
+                row_problems.append(Problem(where, problem, line=line, hint="add the coder to the roster first"))
         if code is None:
             row_problems.append(Problem(where, "code is empty", line=line))
         elif code not in codes:
@@ -193,10 +303,15 @@ def plan_import(table, *, texts: Mapping[str, str], codes: Mapping[str, str], co
                 pos = text.find(quote, pos + 1)
             if not quote.strip():
                 row_problems.append(Problem(where, "quote is blank", line=line))
+            elif not hits and len(loose := find_normalised(quote, text)) == 1:
+                start, end = loose[0]
+                normalised.append(f"{where}" + (f" (line {line})" if line else ""))
             elif not hits:
+                hint = ("quotes must be exact (same spelling, punctuation and spacing as the canonical text)"
+                        if not loose else f"it occurs {len(loose)} times once quotes, dashes and spaces are "
+                                          "normalised: lengthen the quote or give start and end")
                 row_problems.append(Problem(where, f"quote not found in transcript {tid!r}: {quote[:50]!r}",
-                                            line=line, hint="quotes must be exact (same spelling, punctuation "
-                                                            "and spacing as the canonical text)"))
+                                            line=line, hint=hint))
             elif len(hits) > 1:
                 row_problems.append(Problem(where, f"quote is ambiguous: it occurs {len(hits)}"
                                                    f"{'+' if len(hits) == 5 else ''} times in {tid!r} (at "
@@ -224,4 +339,8 @@ def plan_import(table, *, texts: Mapping[str, str], codes: Mapping[str, str], co
                             "confidence": confidence, "row": where})
     if problems:
         raise CodingsImportError(problems, source=name)
+    if normalised:
+        warnings.warn(f"{name}: {len(normalised)} quote(s) matched the text only after normalising curly quotes, "
+                      f"dashes and spaces: {', '.join(normalised[:5])}{' ...' if len(normalised) > 5 else ''}; "
+                      "check those codings", CodingsImportWarning, stacklevel=3)
     return planned

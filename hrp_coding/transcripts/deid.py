@@ -429,8 +429,10 @@ class Deidentifier:
                            role=turn.role, time_start=turn.time_start, time_end=turn.time_end)
                       for turn in transcript.turns)
         roles = {replace_name(k): v for k, v in transcript.speaker_roles.items()}
-        new = Transcript(id=transcript.id, text=text, turns=turns, attributes=dict(transcript.attributes),
-                         source=transcript.source, speaker_roles=roles)
+        attributes = {k: replace_name(v) if isinstance(v, str) else v for k, v in transcript.attributes.items()}
+        layout = transcript.layout.map_names(replace_name) if transcript.layout is not None else None
+        new = Transcript(id=transcript.id, text=text, turns=turns, attributes=attributes,
+                         source=transcript.source, speaker_roles=roles, layout=layout)
         rows = [(transcript.id, hit.category, pseudonym, hit.rule, hit.start, hit.end, new_start, new_end)
                 for hit, pseudonym, new_start, new_end in records]
         return new, rows

@@ -112,6 +112,8 @@ class Transcript:
         The file the transcript was read from, when any.
     speaker_roles : dict
         Speaker -> role overrides used when reading.
+    layout : LayoutReport or None
+        What the reader recognised (see :mod:`hrp_coding.transcripts.layout`); not compared.
 
     Raises
     ------
@@ -125,6 +127,7 @@ class Transcript:
     attributes: dict = field(default_factory=dict)
     source: str | None = None
     speaker_roles: dict[str, str] = field(default_factory=dict)
+    layout: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Never keep a reference to the caller's mutable objects.
@@ -173,7 +176,7 @@ class Transcript:
     # --- the store's YAML sidecar -------------------------------------------------------------
     def to_meta(self) -> dict[str, Any]:
         """Everything but the text, as plain dicts and lists (for the ``transcripts/<id>.yaml`` sidecar)."""
-        return {
+        meta = {
             "id": self.id,
             "source": self.source,
             "sha256": self.sha256,
@@ -181,6 +184,9 @@ class Transcript:
             "attributes": dict(self.attributes),
             "turns": [turn.to_dict() for turn in self.turns],
         }
+        if self.layout is not None:
+            meta["layout"] = self.layout.to_dict()
+        return meta
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any], text: str, *, transcript_id: str | None = None,
@@ -211,8 +217,13 @@ class Transcript:
                 problems.append(Problem(f"turns[{i}]", f"malformed turn {raw!r}: {exc}"))
         if problems:
             raise TranscriptError(problems, source=source or tid)
+        layout = None
+        if isinstance(meta.get("layout"), Mapping):
+            from hrp_coding.transcripts.layout import LayoutReport
+
+            layout = LayoutReport.from_dict(meta["layout"], source=source or tid)
         return cls(id=tid, text=text, turns=tuple(turns), attributes=dict(meta.get("attributes") or {}),
-                   source=source, speaker_roles=dict(meta.get("speaker_roles") or {}))
+                   source=source, speaker_roles=dict(meta.get("speaker_roles") or {}), layout=layout)
 
     # --- display ------------------------------------------------------------------------------
     def __str__(self) -> str:

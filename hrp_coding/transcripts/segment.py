@@ -8,7 +8,8 @@ Units
 ``sentence``
     The sentences of each turn: ``P01:t012.s02`` (1-based within the turn), found by spaCy's
     rule-based ``sentencizer`` on a blank English pipeline (no trained model, nothing downloaded).
-    A sentence never crosses a blank line or a turn boundary.
+    A sentence never crosses a blank line or a turn boundary, and never cuts a de-identification
+    placeholder (``[PERSON_3]``) in half: a break the sentencizer puts inside one moves before it.
 ``paragraph``
     Blocks of a turn's content separated by blank lines: ``P01:p003`` (numbered through the
     transcript). A turn boundary also ends a paragraph, so a paragraph has one speaker.
@@ -47,6 +48,21 @@ UNITS = ("turn", "sentence", "paragraph")
 COLUMNS = ["transcript", "segment", "start", "end", "speaker", "role", "text"]
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_PLACEHOLDER = re.compile(r"\[[A-Z][A-Z0-9]*_\d+\]")
+
+
+def _sentence_bounds(text: str, doc) -> list[tuple[int, int]]:
+    """Sentence spans of ``doc`` (over ``text``), with breaks inside a placeholder moved before it."""
+    starts = [sent.start_char for sent in doc.sents]
+    if "[" in text and len(starts) > 1:
+        inside = [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)]
+        for i, b in enumerate(starts):
+            for a, e in inside:
+                if a < b < e:
+                    starts[i] = a
+        starts = sorted(set(starts))
+    ends = [*starts[1:], len(text)]
+    return list(zip(starts, ends))
 
 
 @functools.lru_cache(maxsize=1)
@@ -114,9 +130,9 @@ def segment_many(transcripts: Iterable[Transcript], unit: str = "turn", *, roles
         nlp = _sentencizer()
         counters: dict[tuple[str, int], int] = {}
         docs = nlp.pipe((t.text[a:b] for t, _, a, b in jobs), batch_size=256)
-        for (t, turn, a, _b), doc in zip(jobs, docs):
-            for sent in doc.sents:
-                start, end = _trim(t.text, a + sent.start_char, a + sent.end_char)
+        for (t, turn, a, b), doc in zip(jobs, docs):
+            for s0, s1 in _sentence_bounds(t.text[a:b], doc):
+                start, end = _trim(t.text, a + s0, a + s1)
                 if end <= start:
                     continue
                 key = (t.id, turn.index)

@@ -1,11 +1,17 @@
-"""Word (``.docx``) transcripts, read with python-docx.
+"""Word (``.docx``) transcripts, read with python-docx within bounds.
 
 The canonical text is the body's paragraphs joined with ``"\\n"`` (empty paragraphs kept as empty
-lines, line breaks inside a paragraph kept as ``"\\n"``); turns follow the ``.txt`` conventions of
-:mod:`hrp_coding.transcripts.readers.text` (speaker labels at paragraph start, continuation
-paragraphs, timestamps, ``speaker_pattern``). Tables are skipped with a
-:class:`~hrp_coding.errors.TranscriptWarning` naming each one; headers, footers, comments and text
-boxes are not read.
+lines, line breaks inside a paragraph kept as ``"\\n"``); turns follow the layouts of
+:mod:`hrp_coding.transcripts.readers.lines`, plus Word's own: a paragraph starting with a **bold**
+speaker name, and a **table** of the turns (``Speaker | Text`` or ``Timestamp | Speaker | Text``,
+columns recognised by their header or content; one line ``Speaker: text`` per row in the canonical
+text, the timestamp kept as the turn's time). Paragraphs before a turn table are the header; other
+tables are skipped with a :class:`~hrp_coding.errors.TranscriptWarning` naming each one. Headers,
+footers, comments and text boxes are not read.
+
+Before parsing, the archive is checked (:func:`check_docx`): the decompressed size of
+``word/document.xml`` and of the whole archive, the compression ratio and the number of paragraphs
+are bounded, so a hostile file is refused in bounded time and memory.
 
 Examples
 --------
@@ -18,8 +24,8 @@ Examples
 >>> t = read_docx(path)
 >>> t.text
 'Interviewer: Where do you work?\\n\\nP03: In a drop-in centre.'
->>> [turn.speaker for turn in t.turns]
-['Interviewer', 'P03']
+>>> [turn.speaker for turn in t.turns], t.layout.layout
+(['Interviewer', 'P03'], 'labels')
 """
 
 from __future__ import annotations
@@ -28,65 +34,239 @@ import re
 import warnings
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from hrp_coding.errors import Problem, TranscriptError, TranscriptWarning
 from hrp_coding.transcripts.canonical import canonicalize
 from hrp_coding.transcripts.model import Transcript
-from hrp_coding.transcripts.readers.text import parse_turns
+from hrp_coding.transcripts.readers.lines import TIME, Head, parse_timestamp, plausible_speaker, read_lines
 
-__all__ = ["read_docx"]
+__all__ = ["DOCX_LIMITS", "DocxLimits", "check_docx", "read_docx"]
+
+_TIME_CELL = re.compile(rf"^[\[(]?(?P<time>{TIME})[\])]?$")
+_SPEAKER_HEADERS = {"speaker", "name", "who", "person", "sprecher", "locuteur", "interlocutor"}
+_TEXT_HEADERS = {"text", "transcript", "utterance", "content", "dialogue", "said", "speech", "transcription"}
+_TIME_HEADERS = {"time", "timestamp", "start", "timecode", "start time", "zeit", "temps"}
+_CHUNK = 1 << 16
 
 
-def _body_blocks(document):
-    """Paragraph texts and table summaries in body order."""
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+@dataclass(frozen=True)
+class DocxLimits:
+    """Bounds for a ``.docx`` file (defaults fit interviews many hours long).
 
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            yield "p", Paragraph(child, document)
-        elif tag == "tbl":
-            yield "tbl", Table(child, document)
+    Parameters
+    ----------
+    max_document_bytes : int
+        Decompressed size of ``word/document.xml``.
+    max_total_bytes : int
+        Decompressed size of every member together.
+    max_ratio : float
+        Decompressed / compressed size of ``word/document.xml`` (for members over 1 MiB).
+    max_paragraphs : int
+        Paragraphs (``<w:p>``) in the document, table cells included.
+    """
+
+    max_document_bytes: int = 64 << 20
+    max_total_bytes: int = 256 << 20
+    max_ratio: float = 100.0
+    max_paragraphs: int = 100_000
+
+
+DOCX_LIMITS = DocxLimits()
+
+
+def check_docx(path, limits: DocxLimits = DOCX_LIMITS) -> None:
+    """Refuse a ``.docx`` whose size, compression ratio or paragraph count exceeds ``limits``.
+
+    The headers are checked first, then ``word/document.xml`` is streamed (so lying headers do not
+    help) while its paragraphs are counted; memory stays bounded by one chunk.
+
+    Raises
+    ------
+    TranscriptError
+        Naming the file, the limit and the value found.
+    """
+    source = str(path)
+
+    def refuse(message: str) -> TranscriptError:
+        return TranscriptError([Problem("file", message, hint="a Word transcript of a few hours is far below "
+                                        "this; the file is refused unread")], source=source)
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise TranscriptError([Problem("file", f"not a readable Word .docx document ({exc})",
+                                       hint="save it from Word as .docx (not .doc)")], source=source) from None
+    with archive:
+        infos = archive.infolist()
+        total = sum(info.file_size for info in infos)
+        if total > limits.max_total_bytes:
+            raise refuse(f"decompresses to {total:,} bytes (limit {limits.max_total_bytes:,})")
+        try:
+            info = archive.getinfo("word/document.xml")
+        except KeyError:
+            raise TranscriptError([Problem("file", "not a Word document: no word/document.xml",
+                                           hint="save it from Word as .docx (not .doc)")], source=source) from None
+        if info.file_size > limits.max_document_bytes:
+            raise refuse(f"word/document.xml decompresses to {info.file_size:,} bytes "
+                         f"(limit {limits.max_document_bytes:,})")
+        if info.file_size > 1 << 20 and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise refuse(f"word/document.xml is compressed {info.file_size / max(info.compress_size, 1):.0f}:1 "
+                         f"(limit {limits.max_ratio:.0f}:1): a zip bomb")
+        size = paragraphs = 0
+        tail = b""
+        try:
+            with archive.open(info) as stream:
+                while chunk := stream.read(_CHUNK):
+                    size += len(chunk)
+                    if size > limits.max_document_bytes:
+                        raise refuse(f"word/document.xml decompresses to more than {limits.max_document_bytes:,} "
+                                     "bytes")
+                    window = tail + chunk
+                    paragraphs += len(re.findall(rb"<w:p[ >/]", window)) - len(re.findall(rb"<w:p[ >/]", tail))
+                    if paragraphs > limits.max_paragraphs:
+                        raise refuse(f"word/document.xml has more than {limits.max_paragraphs:,} paragraphs")
+                    tail = chunk[-8:]
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
+            if isinstance(exc, TranscriptError):
+                raise
+            raise TranscriptError([Problem("file", f"word/document.xml cannot be decompressed ({exc})")],
+                                  source=source) from None
+
+
+def _paragraph_lines(paragraph) -> list[tuple[str, int]]:
+    """The canonical lines of a paragraph, with the length of the first line's leading bold run."""
+    text = canonicalize(paragraph.text)
+    bold = 0
+    for run in paragraph.runs:
+        piece = canonicalize(run.text)
+        if not piece:
+            continue
+        if run.bold:
+            bold += len(piece)
+        elif piece.strip() or bold == 0:
+            break
+        else:
+            bold += len(piece)
+    if bold and not text[:bold].strip():
+        bold = 0
+    lines = text.split("\n")
+    bold = min(bold, len(lines[0]))
+    return [(lines[0], bold)] + [(line, 0) for line in lines[1:]]
+
+
+def _cells(row) -> list[str]:
+    out, previous = [], None
+    for cell in row.cells:
+        if cell._tc is previous:  # a merged cell repeats
+            continue
+        previous = cell._tc
+        out.append(re.sub(r"[ \t]*\n[ \t]*", " ", canonicalize(cell.text)).strip())
+    return out
+
+
+def _turn_table(rows: list[list[str]]) -> tuple[int, int | None, int, int] | None:
+    """(speaker column, time column or None, text column, first data row) of a turn table, else None."""
+    width = max((len(r) for r in rows), default=0)
+    if width not in (2, 3) or len(rows) < 2:
+        return None
+    header = [c.casefold().strip(" :") for c in rows[0]] if len(rows[0]) == width else []
+    first = 0
+    speaker = text = time = None
+    if header and any(h in _SPEAKER_HEADERS for h in header) and any(h in _TEXT_HEADERS for h in header):
+        first = 1
+        for i, h in enumerate(header):
+            if h in _SPEAKER_HEADERS:
+                speaker = i
+            elif h in _TEXT_HEADERS:
+                text = i
+            elif h in _TIME_HEADERS:
+                time = i
+    else:
+        data = [r for r in rows if len(r) == width]
+        times = [sum(bool(_TIME_CELL.match(r[i])) for r in data) for i in range(width)]
+        if width == 3:
+            time = max(range(3), key=lambda i: times[i])
+            if times[time] < len(data) / 2:
+                return None
+        rest = [i for i in range(width) if i != time]
+        lengths = [sum(len(r[i]) for r in data) for i in rest]
+        speaker, text = (rest[0], rest[1]) if lengths[0] <= lengths[1] else (rest[1], rest[0])
+        names = {r[speaker] for r in data if r[speaker]}
+        if not names or len(names) > max(6, len(data) // 2) or not all(plausible_speaker(n) for n in names):
+            return None
+    if speaker is None or text is None or (width == 3 and time is None):
+        return None
+    return speaker, time, text, first
 
 
 def read_docx(path, *, transcript_id: str | None = None, speaker_pattern: str | re.Pattern | None = None,
-              speaker_roles: Mapping[str, str] | None = None, attributes: Mapping | None = None) -> Transcript:
+              speaker_roles: Mapping[str, str] | None = None, attributes: Mapping | None = None,
+              layout: str | None = None, limits: DocxLimits = DOCX_LIMITS) -> Transcript:
     """Read a ``.docx`` transcript (see the module docstring for the conventions).
 
     Raises
     ------
     TranscriptError
-        When the file is not a Word document (naming the file).
+        When the file is not a Word document, or exceeds ``limits`` (naming the file).
     """
     import docx
     from docx.opc.exceptions import OpcError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     path = Path(path)
+    check_docx(path, limits)
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError, OpcError) as exc:
         raise TranscriptError([Problem("file", f"not a readable Word .docx document ({exc})",
                                        hint="save it from Word as .docx (not .doc)")], source=str(path)) from None
     lines: list[str] = []
-    table_number = 0
-    for kind, block in _body_blocks(document):
-        if kind == "p":
-            lines.append(block.text)
-        else:
+    bold: list[int] = []
+    numbers: list[int] = []
+    heads: list[Head] = []
+    skipped: list[str] = []
+    table_number = paragraph_number = 0
+    widths = set()
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph_number += 1
+            for line, run in _paragraph_lines(Paragraph(child, document)):
+                lines.append(line)
+                bold.append(run)
+                numbers.append(paragraph_number)
+        elif tag == "tbl":
             table_number += 1
-            rows = len(block.rows)
-            first = ""
-            if rows and block.rows[0].cells:
-                first = block.rows[0].cells[0].text.strip()[:40]
-            warnings.warn(f"{path}: table {table_number} ({rows} rows, after paragraph {len(lines)}"
-                          + (f", starting {first!r}" if first else "") + ") was skipped: tables are not read "
-                          "as transcript text", TranscriptWarning, stacklevel=2)
-    text = canonicalize("\n".join(lines))
+            table = Table(child, document)
+            rows = [_cells(row) for row in table.rows]
+            shape = None if heads or speaker_pattern is not None else _turn_table(rows)
+            if shape is None or layout not in (None, "table"):
+                first = rows[0][0][:40] if rows and rows[0] else ""
+                message = (f"table {table_number} ({len(rows)} rows, after paragraph {paragraph_number}"
+                           + (f", starting {first!r}" if first else "") + ")")
+                skipped.append(message)
+                warnings.warn(f"{path}: {message} was skipped: it is not a table of turns", TranscriptWarning,
+                              stacklevel=2)
+                continue
+            speaker_col, time_col, text_col, first_row = shape
+            widths.add(len(rows[0]))
+            for row in rows[first_row:]:
+                if len(row) <= max(speaker_col, text_col) or not (row[speaker_col] or row[text_col]):
+                    continue
+                time = None
+                if time_col is not None and (m := _TIME_CELL.match(row[time_col])):
+                    time = parse_timestamp(m.group("time"))
+                who = row[speaker_col] or "Unknown"
+                label = f"{who}: "
+                heads.append(Head(len(lines), who, time, len(label)))
+                lines.append(label + row[text_col])
+                bold.append(0)
+                numbers.append(paragraph_number)
     tid = transcript_id or path.stem
-    turns = parse_turns(text, transcript_id=tid, speaker_pattern=speaker_pattern, speaker_roles=speaker_roles,
-                        source=str(path))
-    return Transcript(id=tid, text=text, turns=turns, attributes=dict(attributes or {}), source=str(path),
-                      speaker_roles=dict(speaker_roles or {}))
+    return read_lines(lines, transcript_id=tid, source=str(path), speaker_pattern=speaker_pattern,
+                      speaker_roles=speaker_roles, layout=layout, bold=bold if any(bold) else None,
+                      attributes=attributes, heads=heads or None, fixed_layout="table" if heads else None,
+                      skipped=skipped, line_numbers=numbers)

@@ -1,7 +1,9 @@
 """Subtitle transcripts: WebVTT (``.vtt``) and SubRip (``.srt``).
 
-Speakers come from WebVTT voice tags ``<v Name>`` (also ``<v.class Name>``) or from a ``Name:``
-prefix at the start of a cue line (both formats). A cue line without a speaker continues the
+Speakers come from WebVTT voice tags ``<v Name>`` (also ``<v.class Name>``, Microsoft Teams), from a
+``Name:`` / ``NAME:`` prefix at the start of a cue line (Zoom; both formats) or from a ``[Name]`` tag
+(``[inaudible]``, ``[crosstalk]``, ``[laughs]`` and the like are text, not speakers).
+A cue line without a speaker continues the
 previous speaker; consecutive cues of one speaker are merged into one turn whose ``time_start`` is
 the first cue's start and ``time_end`` the last cue's end. Styling tags (``<i>``, ``<b>``, ``<c.x>``,
 ``<font>``, karaoke timestamps, ``{\\an8}``) are stripped and HTML entities decoded.
@@ -45,7 +47,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hrp_coding.errors import Problem, TranscriptError, TranscriptWarning
-from hrp_coding.transcripts.canonical import canonicalize, read_text_file
+from hrp_coding.transcripts.canonical import canonicalize, read_text_with_encoding
+from hrp_coding.transcripts.layout import LayoutReport, assign_roles, summarise
 from hrp_coding.transcripts.model import Transcript, Turn, default_role
 from hrp_coding.transcripts.readers.text import _DEFAULT, _plausible_default_label
 
@@ -56,6 +59,11 @@ _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{1,3}>|\{\\[^}]*\}")
 _SPACE = re.compile(r"\s+")
+_BRACKET = re.compile(r"^\[(?P<speaker>[^\[\]]{1,40})\][ \t]*:?[ \t]*")
+#: Bracketed sounds and transcriber notes: text, never speakers.
+NOISE = frozenset({"inaudible", "crosstalk", "laughs", "laughter", "laughing", "music", "silence", "pause", "applause",
+                   "noise", "unintelligible", "overlapping", "overlap", "background noise", "coughs", "sighs", "cough",
+                   "sigh", "indistinct", "foreign", "unclear", "break", "end", "blank_audio", "no audio"})
 
 
 @dataclass
@@ -77,21 +85,28 @@ def _clean(text: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub("", text))).strip()
 
 
-def _split_speaker(line: str) -> tuple[str | None, str]:
-    """(speaker or None, the rest) of one cue line."""
+def _split_speaker(line: str) -> tuple[str | None, str, str | None]:
+    """(speaker or None, the rest, how the speaker was named) of one cue line."""
     voice = _VOICE.search(line)
     if voice and voice.group(1) and voice.group(1).strip():
-        return _clean(voice.group(1)), _clean(line[voice.end():])
+        return _clean(voice.group(1)), _clean(line[voice.end():]), "voice"
     cleaned = _clean(line)
+    bracket = _BRACKET.match(cleaned)
+    if bracket:
+        name = bracket.group("speaker").strip()
+        if (name.casefold() not in NOISE and not re.match(r"^\d", name) and _plausible_default_label(name)
+                and not name.casefold().startswith(tuple(NOISE))):
+            return name, cleaned[bracket.end():].strip(), "brackets"
     lead = cleaned[1:].lstrip() if cleaned.startswith(("-", "–")) else cleaned  # "- Name: text" dialogue dash
     m = _DEFAULT.match(lead)
     if m and m.group("speaker") and _plausible_default_label(m.group("speaker")):
-        return m.group("speaker").strip(), lead[m.end():].strip()
-    return None, cleaned
+        return m.group("speaker").strip(), lead[m.end():].strip(), "names"
+    return None, cleaned, None
 
 
 def parse_subtitles(content: str, *, transcript_id: str, kind: str, speaker_roles: Mapping[str, str] | None = None,
-                    source: str | None = None, attributes: Mapping | None = None) -> Transcript:
+                    source: str | None = None, attributes: Mapping | None = None,
+                    encoding: str | None = None) -> Transcript:
     """A transcript from the text of a ``.vtt`` (``kind="vtt"``) or ``.srt`` (``kind="srt"``) file.
 
     Raises
@@ -131,6 +146,7 @@ def parse_subtitles(content: str, *, transcript_id: str, kind: str, speaker_role
         blocks.append((start_line, current))
 
     pieces: list[_Piece] = []
+    how: dict[str, int] = {}
     cue = 0
     for start_line, block in blocks:
         head = block[0].strip()
@@ -154,7 +170,9 @@ def parse_subtitles(content: str, *, transcript_id: str, kind: str, speaker_role
             continue
         cue += 1
         for offset, raw in enumerate(block[timing_at + 1 :], start=timing_at + 1):
-            speaker, text = _split_speaker(raw)
+            speaker, text, named = _split_speaker(raw)
+            if named:
+                how[named] = how.get(named, 0) + 1
             if text or speaker:
                 pieces.append(_Piece(speaker, text, t0, t1, cue, start_line + offset))
     if problems:
@@ -196,14 +214,27 @@ def parse_subtitles(content: str, *, transcript_id: str, kind: str, speaker_role
         line = label + utterance
         parts.append(line)
         position += len(line)
-        role = default_role(speaker, speaker_roles)
-        if not any_speaker and not speaker_roles:
-            role = "participant"
-        turns.append(Turn(index=index, speaker=speaker, start=start, end=start + len(utterance), role=role,
+        turns.append(Turn(index=index, speaker=speaker, start=start, end=start + len(utterance), role="participant",
                           time_start=group[0].start, time_end=group[-1].end))
     text = "\n\n".join(parts)
+    if any_speaker:
+        roles = assign_roles([(t.speaker, text[t.start:t.end]) for t in turns],
+                             lambda s: default_role(s, speaker_roles), speaker_roles)
+    else:
+        role = default_role(transcript_id, speaker_roles) if speaker_roles else "participant"
+        roles = {transcript_id: (role, "given" if speaker_roles and transcript_id in speaker_roles else "default")}
+    turns = [Turn(t.index, t.speaker, t.start, t.end, roles[t.speaker][0], t.time_start, t.time_end) for t in turns]
+    named = max(how, key=how.get) if how else None
+    layout = ("subtitles" if named is None else "vtt-voice" if named == "voice"
+              else f"{kind}-{'brackets' if named == 'brackets' else 'names'}")
+    if layout == "vtt-brackets":
+        layout = "vtt-names"
+    notes = [f"speakers named by {k} in {n} cue lines" for k, n in how.items()] if len(how) > 1 else []
+    report = LayoutReport(source=name, layout=layout, confidence=1.0 if len(how) <= 1 else
+                          max(how.values()) / sum(how.values()), speakers=summarise(turns, roles), notes=tuple(notes),
+                          encoding=encoding)
     return Transcript(id=transcript_id, text=text, turns=tuple(turns), attributes=dict(attributes or {}),
-                      source=source, speaker_roles=dict(speaker_roles or {}))
+                      source=source, speaker_roles=dict(speaker_roles or {}), layout=report)
 
 
 def read_subtitles(path, *, transcript_id: str | None = None, encoding: str | None = None,
@@ -213,6 +244,6 @@ def read_subtitles(path, *, transcript_id: str | None = None, encoding: str | No
     kind = path.suffix.lower().lstrip(".")
     if kind not in ("vtt", "srt"):
         raise TranscriptError([Problem("extension", f"expected .vtt or .srt, got {path.suffix!r}")], source=str(path))
-    content = read_text_file(path, encoding=encoding)
+    content, used = read_text_with_encoding(path, encoding=encoding)
     return parse_subtitles(content, transcript_id=transcript_id or path.stem, kind=kind, speaker_roles=speaker_roles,
-                           source=str(path), attributes=attributes)
+                           source=str(path), attributes=attributes, encoding=used)

@@ -1,0 +1,198 @@
+"""Bringing transcripts into a project and taking them out: one file, a batch (all or nothing), removal.
+
+:func:`prepare` reads one source (a file, a text, or a :class:`~hrp_coding.transcripts.Transcript`)
+with the caller's overrides and refuses what must not be stored (an empty transcript, an id that is
+not a file name, an id already in the project); :func:`add_batch` prepares *every* file before the
+first write, and if anything fails while writing, puts back every file it touched byte for byte, so
+a failing batch leaves the project as it was and the error names the file. :func:`check_coder`
+enforces the coder roster (see :meth:`hrp_coding.project.Project.add_coders`).
+
+Examples
+--------
+>>> from hrp_coding.transcripts import transcript_from_text
+>>> t = prepare(transcript_from_text("I: Hi?\\nR: Hello.\\n", "P01"), existing=())
+>>> t.id, len(t.turns)
+('P01', 2)
+>>> prepare("I:\\n\\n", transcript_id="P02", existing=())
+Traceback (most recent call last):
+...
+hrp_coding.errors.TranscriptError: P02: 1 problem
+  text: the transcript is empty: no turn has any text (nothing was stored)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from hrp_coding.errors import Problem, ProjectError, TranscriptError
+
+__all__ = ["ROSTER_EXEMPT", "add_batch", "check_coder", "prepare", "restore", "snapshot"]
+
+TRANSCRIPT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt", ".pdf", ".csv", ".tsv", ".xlsx")
+#: Coder layers that are never in the roster: model layers and the consensus layer.
+ROSTER_EXEMPT = re.compile(r"^(?:model:.*|consensus)$")
+
+
+def prepare(source: Any, transcript_id: str | None = None, *, existing: Iterable[str], encoding=None,
+            speaker_pattern=None, speaker_roles: Mapping[str, str] | None = None, layout: str | None = None,
+            attributes: Mapping | None = None, plain=lambda v: v):
+    """One transcript read and checked, ready to store; nothing is written.
+
+    Parameters
+    ----------
+    source : path, str or Transcript
+        A transcript file, the transcript's text (a string with a line break, or any string with
+        ``transcript_id`` when no such file exists), or a Transcript.
+    transcript_id : str, optional
+        Default: the file name stem (or the Transcript's id).
+    existing : iterable of str
+        The ids already in the project.
+    encoding, speaker_pattern, speaker_roles, layout :
+        Reader overrides (see :func:`hrp_coding.transcripts.read_transcript`).
+    attributes : mapping, optional
+        Merged over the attributes the reader found (header fields).
+    plain : callable
+        Turns attribute values into plain YAML values.
+
+    Raises
+    ------
+    TranscriptError
+        Unreadable or empty transcript (naming the file).
+    ProjectError
+        Bad or duplicate id.
+    """
+    from hrp_coding.transcripts import Transcript, read_transcript, transcript_from_text
+
+    roles = dict(speaker_roles) if speaker_roles else None
+    if isinstance(source, Transcript):
+        transcript = source if transcript_id is None else dataclasses.replace(source, id=transcript_id)
+        if roles:
+            from hrp_coding.transcripts.model import Turn
+
+            turns = tuple(Turn(t.index, t.speaker, t.start, t.end, roles.get(t.speaker, t.role), t.time_start,
+                               t.time_end) for t in transcript.turns)
+            transcript = dataclasses.replace(transcript, turns=turns,
+                                             speaker_roles={**transcript.speaker_roles, **roles})
+    else:
+        is_path = isinstance(source, os.PathLike)
+        if isinstance(source, str) and not is_path:
+            looks_like_file = "\n" not in source and len(source) < 4096
+            if looks_like_file and Path(source).is_file():
+                is_path = True
+            elif looks_like_file and transcript_id is None:
+                if source.lower().endswith(_SUFFIXES):
+                    raise FileNotFoundError(f"no such transcript file: {source}")
+                raise ProjectError("add_transcript: give transcript_id= when adding text (the string given is "
+                                   f"neither an existing file nor multi-line text: {source[:60]!r})")
+        elif not is_path:
+            raise TypeError(f"add_transcript expects a path, a text string or a Transcript, got "
+                            f"{type(source).__name__}")
+        if is_path:
+            transcript = read_transcript(source, transcript_id=transcript_id, encoding=encoding,
+                                         speaker_pattern=speaker_pattern, speaker_roles=roles, layout=layout)
+        else:
+            transcript = transcript_from_text(source, transcript_id, speaker_pattern=speaker_pattern,
+                                              speaker_roles=roles, layout=layout)
+    name = transcript.source or transcript.id
+    if not any(t.end > t.start for t in transcript.turns) or not transcript.text.strip():
+        raise TranscriptError([Problem("text", "the transcript is empty: no turn has any text (nothing was stored)")],
+                              source=name)
+    tid = transcript.id
+    if not TRANSCRIPT_ID.match(tid):
+        raise ProjectError(f"{name}: transcript id {tid!r} is not usable as a file name: use letters, digits, '.', "
+                           "'_' or '-' (give another transcript id)")
+    if tid in set(existing):
+        raise ProjectError(f"{name}: transcript {tid!r} is already in project (remove it first, or update its "
+                           "text)")
+    if attributes:
+        transcript = dataclasses.replace(transcript, attributes={**transcript.attributes, **plain(dict(attributes))})
+    return transcript
+
+
+def snapshot(paths: Iterable[Path]) -> dict[Path, bytes | None]:
+    """The current bytes of each path (None: absent), for :func:`restore`."""
+    return {Path(p): (Path(p).read_bytes() if Path(p).is_file() else None) for p in paths}
+
+
+def restore(saved: Mapping[Path, bytes | None]) -> None:
+    """Put every path back as :func:`snapshot` found it (removing files that did not exist)."""
+    from hrp_coding._atomic import atomic_write_bytes
+
+    for path, data in saved.items():
+        if data is None:
+            if path.exists():
+                path.unlink()
+        elif not path.is_file() or path.read_bytes() != data:
+            atomic_write_bytes(path, data)
+
+
+def add_batch(project, files: Iterable[Any], *, transcript_ids: Mapping[str, str] | None = None,
+              attributes: Mapping[str, Mapping] | None = None, deidentify: Any = None, **overrides) -> list:
+    """Add several transcript files, all or nothing (see the module docstring).
+
+    Returns
+    -------
+    list of Transcript
+        As stored, in the order given (each with its ``layout`` report).
+    """
+    files = [Path(f) for f in files]
+    ids = dict(transcript_ids or {})
+    attrs = dict(attributes or {})
+    existing = set(project.transcript_ids)
+    prepared = []
+    for path in files:
+        tid = ids.get(str(path), path.stem)
+        t = prepare(path, tid, existing=existing, attributes=attrs.get(tid), **overrides)
+        existing.add(t.id)
+        prepared.append(t)
+    touched = [project.path / "transcripts" / f"{t.id}{suffix}" for t in prepared for suffix in (".txt", ".yaml")]
+    touched += [project.path / "private" / "deid-key.yaml", project.path / ".gitignore"]
+    saved = snapshot(touched)
+    private_existed = (project.path / "private").is_dir()
+    stored = []
+    current = None
+    try:
+        for path, t in zip(files, prepared):
+            current = path
+            stored.append(project.add_transcript(t, deidentify=deidentify))
+    except BaseException as exc:
+        restore(saved)
+        private = project.path / "private"
+        if not private_existed and private.is_dir() and not any(private.iterdir()):
+            private.rmdir()
+        project._transcripts.clear()
+        if isinstance(exc, (ProjectError, TranscriptError)) and str(current) not in str(exc):
+            raise ProjectError(f"{current}: {exc} (no transcript of this batch was stored)") from exc
+        raise
+    return stored
+
+
+def check_coder(coder: str, roster: Iterable[str], closed: bool, *, what: str = "coder") -> str | None:
+    """The problem with ``coder`` given the roster, or None.
+
+    A closed roster (declared with ``Project.init(coders=...)`` or ``add_coders``) refuses every
+    other name, with a did-you-mean (``anna`` vs ``ana``); an open one (coders registered as they
+    first code) accepts new names. Model layers and ``consensus`` are never refused.
+
+    Examples
+    --------
+    >>> check_coder("anna", ["ana", "ben"], closed=True)
+    "coder 'anna' is not in the roster (ana, ben); did you mean 'ana'?"
+    >>> check_coder("model:tfidf", ["ana"], closed=True) is None, check_coder("anna", ["ana"], closed=False) is None
+    (True, True)
+    """
+    roster = sorted(set(roster))
+    if ROSTER_EXEMPT.match(coder) or coder in roster:
+        return None
+    if not closed:
+        return None
+    close = difflib.get_close_matches(coder, roster, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"{what} {coder!r} is not in the roster ({', '.join(roster) or 'empty'}){hint}"
