@@ -574,7 +574,7 @@ class Project:
     def add_transcript(self, path_or_text: str | os.PathLike | Transcript, transcript_id: str | None = None,
                        attributes: Mapping | None = None, deidentify: Any = None, encoding: Any = None,
                        speaker_roles: Mapping[str, str] | None = None, speaker_pattern: Any = None,
-                       layout: str | None = None) -> Transcript:
+                       layout: str | None = None, allow_empty: bool = False) -> Transcript:
         """Add a transcript from a file (.txt .md .docx .pdf .vtt .srt .csv .xlsx), a text or a Transcript.
 
         The file's layout is detected (see :mod:`hrp_coding.transcripts.layout`); the returned
@@ -598,12 +598,14 @@ class Project:
             report without the originals.
         encoding, speaker_roles, speaker_pattern, layout :
             Passed to the reader (``encoding`` may map extensions to encodings).
+        allow_empty : bool
+            Store a transcript without text (a REFI-QDA source may be empty); refused by default.
         """
         from hrp_coding.store.transcript_import import prepare
 
         transcript = prepare(path_or_text, transcript_id, existing=self.transcript_ids, encoding=encoding,
                              speaker_pattern=speaker_pattern, speaker_roles=speaker_roles, layout=layout,
-                             attributes=attributes, plain=_plain)
+                             attributes=attributes, plain=_plain, allow_empty=allow_empty)
         extra = {}
         if deidentify is not None:
             transcript, extra = self._deidentify(transcript, deidentify)

@@ -42,7 +42,7 @@ ROSTER_EXEMPT = re.compile(r"^(?:model:.*|consensus)$")
 
 def prepare(source: Any, transcript_id: str | None = None, *, existing: Iterable[str], encoding=None,
             speaker_pattern=None, speaker_roles: Mapping[str, str] | None = None, layout: str | None = None,
-            attributes: Mapping | None = None, plain=lambda v: v):
+            attributes: Mapping | None = None, plain=lambda v: v, allow_empty: bool = False):
     """One transcript read and checked, ready to store; nothing is written.
 
     Parameters
@@ -60,6 +60,8 @@ def prepare(source: Any, transcript_id: str | None = None, *, existing: Iterable
         Merged over the attributes the reader found (header fields).
     plain : callable
         Turns attribute values into plain YAML values.
+    allow_empty : bool
+        Accept a transcript without text (refused by default).
 
     Raises
     ------
@@ -101,7 +103,7 @@ def prepare(source: Any, transcript_id: str | None = None, *, existing: Iterable
             transcript = transcript_from_text(source, transcript_id, speaker_pattern=speaker_pattern,
                                               speaker_roles=roles, layout=layout)
     name = transcript.source or transcript.id
-    if not any(t.end > t.start for t in transcript.turns) or not transcript.text.strip():
+    if not allow_empty and (not any(t.end > t.start for t in transcript.turns) or not transcript.text.strip()):
         raise TranscriptError([Problem("text", "the transcript is empty: no turn has any text (nothing was stored)")],
                               source=name)
     tid = transcript.id

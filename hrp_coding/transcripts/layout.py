@@ -79,7 +79,8 @@ def parse_header(lines: Sequence[str], first_line: int = 1) -> tuple[dict[str, s
 
     Understood: ``Key: value`` with a known key (title, date, duration, location...), ``Transcribed
     by ...``, Otter.ai's ``Tue, 3/7 2:15PM • 42:10`` (date and duration) and its ``SUMMARY KEYWORDS``
-    / ``SPEAKERS`` sections; the first other line is the title.
+    / ``SPEAKERS`` sections; the first other line is the title when it is short (8 words, 80
+    characters at most).
 
     Examples
     --------
@@ -112,7 +113,7 @@ def parse_header(lines: Sequence[str], first_line: int = 1) -> tuple[dict[str, s
         if m and is_header_key(m.group("key")) and m.group("value"):
             fields[m.group("key").strip().casefold().replace(" ", "_")] = m.group("value")
             continue
-        if "title" not in fields and not fields and not unknown:
+        if "title" not in fields and not fields and not unknown and len(stripped) <= 80 and len(stripped.split()) <= 8:
             fields["title"] = stripped.strip("*# ")
             continue
         unknown.append(number)

@@ -131,7 +131,7 @@ def _fill(parsed: ParsedProject, folder: Path, final: Path) -> ImportSummary:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", TranscriptWarning)
             project.add_transcript(src.text, transcript_id=src.tid, attributes=dict(src.attributes) or None,
-                                   speaker_roles=dict(src.speaker_roles) or None)
+                                   speaker_roles=dict(src.speaker_roles) or None, allow_empty=True)
         for w in caught:
             if issubclass(w.category, TranscriptWarning):
                 notes.append(f"transcript {src.tid}: {w.message}")
