@@ -76,7 +76,39 @@ def _codings(source, coders: Sequence[str] | None = None) -> pd.DataFrame:
         if unknown:
             raise ValueError(f"coders={unknown} have no codings; coders present: {sorted(set(frame['coder']))}")
         frame = frame[frame["coder"].isin(list(coders))]
-    return frame
+    return without_recoding(frame)
+
+
+def without_recoding(frame: pd.DataFrame) -> pd.DataFrame:
+    """The codings that do not wait for recoding; those of a split or retired code (``needs_recoding``) are left
+    out with a :class:`~hrp_coding.errors.CodebookVersionWarning` naming them (they keep a code id that no
+    longer applies, so counting them would count a dead code).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> df = pd.DataFrame({"transcript": ["P01", "P01"], "coder": "ana", "code": ["care", "old"],
+    ...                    "needs_recoding": [False, True]})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     kept = without_recoding(df)
+    >>> list(kept["code"]), "recode-queue" in str(caught[0].message)
+    (['care'], True)
+    """
+    if "needs_recoding" not in frame.columns:
+        return frame
+    flagged = frame["needs_recoding"].fillna(False).astype(bool).to_numpy()
+    if not flagged.any():
+        return frame
+    import warnings
+
+    from hrp_coding.errors import CodebookVersionWarning
+
+    codes = sorted(set(frame.loc[flagged, "code"]), key=str)
+    warnings.warn(f"{int(flagged.sum())} coding(s) of {', '.join(codes)} need recoding (split or retired code) "
+                  "and are left out; list them with `hrp-coding recode-queue STUDY`", CodebookVersionWarning,
+                  stacklevel=3)
+    return frame[~flagged]
 
 
 def transcript_attributes(project) -> pd.DataFrame:
@@ -278,6 +310,8 @@ class SaturationResult:
         run whose new information is at or under the threshold; None when no run qualifies.
     confirmed_by : tuple of str
         The transcripts of that run (the interviews that confirm saturation).
+    uncoded : tuple of str
+        Interviews in the order that nobody has coded yet: left out of the curve (they carry no information).
     """
 
     new_per_interview: pd.DataFrame
@@ -287,6 +321,7 @@ class SaturationResult:
     threshold: float
     saturation_at: int | None
     confirmed_by: tuple[str, ...] = field(default=())
+    uncoded: tuple[str, ...] = field(default=())
 
     @property
     def reached(self) -> bool:
@@ -298,11 +333,13 @@ class SaturationResult:
     def __str__(self) -> str:
         head = (f"Saturation (Guest, Namey & Chen 2020; base {self.base_size}, run {self.run_length}, "
                 f"threshold {self.threshold:.0%})")
+        tail = (f"; {len(self.uncoded)} uncoded interview(s) left out ({', '.join(self.uncoded)})"
+                if self.uncoded else "")
         if not self.reached:
             total = len(self.new_per_interview)
-            return f"{head}: not reached in {total} interviews"
+            return f"{head}: not reached in {total} interviews{tail}"
         return (f"{head}: reached at {self.saturation_at} interviews "
-                f"(confirmed by {', '.join(self.confirmed_by)})")
+                f"(confirmed by {', '.join(self.confirmed_by)}){tail}")
 
     def _repr_html_(self) -> str:
         return f"<p><b>{_escape(str(self))}</b></p>" + self.runs.to_html(index=False, float_format="{:.3f}".format)
@@ -325,8 +362,9 @@ def saturation(source, *, order: Sequence[str] | None = None, base_size: int = 4
     source : Project or DataFrame
         Codings (transcript, code); a code counts for an interview when any selected coder applied it.
     order : list of str, optional
-        Interview order (the order of data collection); default: sorted transcript ids. Interviews in the
-        order with no codings count as adding nothing.
+        Interview order (the order of data collection); default: sorted transcript ids. Only coded interviews
+        count: an interview nobody (of ``coders``) has coded yet adds no information, not "0 new codes", so it
+        is left out of the curve and listed in ``result.uncoded``.
     base_size, run_length : int
         Guest et al. suggest a base of 4 to 6 and runs of 2 or 3.
     threshold : float
@@ -363,6 +401,8 @@ def saturation(source, *, order: Sequence[str] | None = None, base_size: int = 4
         if len(set(order)) != len(order):
             raise ValueError("order lists a transcript twice")
     codes_of = frame.groupby("transcript")["code"].agg(lambda s: set(s)).to_dict()
+    uncoded = tuple(t for t in order if t not in codes_of)
+    order = [t for t in order if t in codes_of]
     seen: set = set()
     first_seen = {}
     rows = []
@@ -393,7 +433,8 @@ def saturation(source, *, order: Sequence[str] | None = None, base_size: int = 4
         confirmed = tuple(order[int(first["run_start"]) - 1:int(first["run_end"])])
     else:
         at, confirmed = None, ()
-    return SaturationResult(per_interview, runs_frame, base_size, run_length, float(threshold), at, confirmed)
+    return SaturationResult(per_interview, runs_frame, base_size, run_length, float(threshold), at, confirmed,
+                            uncoded)
 
 
 # --------------------------------------------------------------------------- coverage

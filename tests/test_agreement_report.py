@@ -258,3 +258,45 @@ def test_cli_agreement_on_the_sample_study(sample, capsys):
     assert "signaling_the_limits" in out
     assert main(["agreement", str(project.path), "--coders", "ana,zoe"]) == 1
     assert "'zoe'" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------- issue 16: units
+
+
+def test_sample_study_units_follow_the_codebook(sample):
+    # the codebook codes participant turns only (coded_roles default); interviewer turns are not units
+    project, rep = sample
+    assert project.codebook.coded_roles == ("participant",)
+    assert rep.roles == ("participant",) and rep.units_label == "participant turns"
+    assert rep.overall.loc["alpha_masi", "value"] == pytest.approx(0.7022, abs=5e-4)
+    assert rep.overall.loc["alpha_masi", "n_units"] == 152
+    assert any("units: participant turns, the codebook's coded_roles" in n for n in rep.notes)
+    assert "units participant turns" in str(rep)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        every = report(project, unit="turn", roles="all")
+        # segments= is honoured with a project: the units given, nothing else
+        segs = project.segments("turn")
+        mine = segs[(segs["transcript"] == "P01") & (segs["role"] == "participant")]
+        only = report(project, unit="turn", segments=mine)
+    assert every.roles is None and every.overall.loc["alpha_masi", "value"] == pytest.approx(0.7927, abs=5e-4)
+    assert list(only.by_transcript.index) == ["P01"] and only.by_transcript.loc["P01", "n_units"] == len(mine)
+    assert any(f"the {len(mine)} turns given in segments=" in n for n in only.notes)
+    bad = mine.assign(segment="P01:nope")
+    with pytest.raises(AgreementError, match="'P01:nope' of transcript 'P01' is not a turn of the project"):
+        report(project, unit="turn", segments=bad)
+    with pytest.raises(AgreementError, match=r"roles \['narrator'\] have no turn"):
+        report(project, unit="turn", roles=["narrator"])
+
+
+def test_dataframe_roles_filter_and_segments_refused_for_spans():
+    segs = _segments().assign(role=["participant", "interviewer"] * 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rep = report(_coded(), segments=segs, roles="participant")
+    assert rep.units_label == "participant turns"
+    assert set(rep.disagreements()["segment"]) <= set(segs.loc[segs["role"] == "participant", "segment"])
+    assert rep.by_transcript.loc["P01", "n_units"] == 3
+    spans = pd.DataFrame({"transcript": "P01", "coder": ["ana", "ben"], "code": H, "start": 0, "end": 5})
+    with pytest.raises(AgreementError, match="segments= applies to segment units"):
+        report(spans, unit="character", continuum={"P01": 10}, segments=segs)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from hrp_coding import analysis
+from hrp_coding.errors import CodebookVersionWarning
 
 
 class FakeProject:
@@ -208,3 +209,23 @@ def test_on_the_sample_study_replication_flags_signaling_the_limits(sample):
     assert flagged.loc["signaling_the_limits", "diff"] > 0  # more frequent in the court-referred/rural sample
     by_setting = analysis.code_frequencies(sample, by="sample", coders=["ana", "dana"])
     assert set(by_setting["sample"]) == {"original", "replication"}
+
+
+def test_saturation_counts_coded_interviews_only():
+    # issue 16: an interview nobody has coded yet is not "0 new codes"; it is left out of the curve
+    codings = _codings_from(SATURATION_STUDY)
+    order = ["I1", "I2", "X1", "I3", "I4", "X2", "I5", "I6", "I7", "I8"]
+    result = analysis.saturation(codings, base_size=4, run_length=2, threshold=0.05, order=order)
+    assert result.uncoded == ("X1", "X2")
+    assert list(result.new_per_interview["transcript"]) == ["I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8"]
+    plain = analysis.saturation(codings, base_size=4, run_length=2, threshold=0.05)
+    assert result.saturation_at == plain.saturation_at == 6
+    assert "2 uncoded interview(s) left out (X1, X2)" in str(result)
+
+
+def test_codings_waiting_for_recoding_are_left_out_with_a_note():
+    codings = _codings_from(SATURATION_STUDY).assign(needs_recoding=False)
+    codings.loc[codings.index[:3], "needs_recoding"] = True
+    with pytest.warns(CodebookVersionWarning, match="need recoding"):
+        freq = analysis.code_frequencies(codings, by=())
+    assert int(freq["n_codings"].sum()) == len(codings) - 3

@@ -60,40 +60,15 @@ import pandas as pd
 
 from hrp_coding.errors import AgreementError, HrpCodingWarning, PrevalenceWarning
 
+from .grid import SEGMENT_UNITS, character_grid, disagreements, is_project, load, segment_grid, select
+from .presence import pooled_kappa, presence_terms
+from .sets import SetAgreement, jaccard_distance, masi_distance
+
 __all__ = ["SEGMENT_UNITS", "UNITS", "AgreementReport", "jaccard_distance", "masi_distance", "report"]
 
-SEGMENT_UNITS = ("turn", "sentence", "paragraph")
 UNITS = (*SEGMENT_UNITS, "character", "unitized")
 HIGH_AGREEMENT = 0.85
 LOW_KAPPA = 0.40
-NOT_CODED = "(not coded)"
-
-
-def jaccard_distance(a: frozenset, b: frozenset) -> float:
-    """``1 - |a & b| / |a | b|``; two empty sets are identical (distance 0).
-
-    >>> jaccard_distance(frozenset("ab"), frozenset("bc"))
-    0.6666666666666667
-    """
-    union = len(a | b)
-    return 0.0 if union == 0 else 1.0 - len(a & b) / union
-
-
-def masi_distance(a: frozenset, b: frozenset) -> float:
-    """MASI distance (Passonneau 2006): ``1 - J * M`` with monotonicity ``M`` 1, 2/3, 1/3 or 0.
-
-    >>> masi_distance(frozenset("ab"), frozenset("a"))  # J = 1/2, subset: M = 2/3
-    0.6666666666666667
-    """
-    if a == b:
-        return 0.0
-    if a <= b or b <= a:
-        m = 2 / 3
-    elif a & b:
-        m = 1 / 3
-    else:
-        return 1.0
-    return 1.0 - (len(a & b) / len(a | b)) * m
 
 
 # --------------------------------------------------------------------------------------------------
@@ -138,6 +113,12 @@ class AgreementReport:
     flags: tuple = ()
     notes: tuple = ()
     _disagreements: pd.DataFrame = field(repr=False, default=None)
+    roles: tuple | None = None
+
+    @property
+    def units_label(self) -> str:
+        """What a unit is, for a caption: e.g. ``"participant turns"`` or ``"turns"``."""
+        return (f"{', '.join(self.roles)} " if self.roles else "") + f"{self.unit}s"
 
     def disagreements(self, code: str | None = None, transcript: str | None = None) -> pd.DataFrame:
         """Each contested segment (or character span): transcript, segment, start, end, text, each coder's
@@ -176,7 +157,7 @@ class AgreementReport:
     def __str__(self) -> str:
         with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format",
                                "{:.3f}".format):
-            parts = [f"Agreement report: unit={self.unit}, coders {', '.join(self.coders)}"
+            parts = [f"Agreement report: units {self.units_label}, coders {', '.join(self.coders)}"
                      + (f", gold {self.gold}" if self.gold else ""),
                      "", "Overall", self.overall.to_string(), "", "Per code", self.by_code.to_string(),
                      "", "Per transcript", self.by_transcript.to_string(), "", "Per coder pair",
@@ -193,7 +174,7 @@ class AgreementReport:
         def table(title, df):
             return f"<h4>{html.escape(title)}</h4>" + df.to_html(float_format=lambda x: f"{x:.3f}")
 
-        body = [f"<h3>Agreement report: unit={html.escape(self.unit)}, coders "
+        body = [f"<h3>Agreement report: units {html.escape(self.units_label)}, coders "
                 f"{html.escape(', '.join(self.coders))}</h3>",
                 table("Overall", self.overall), table("Per code", self.by_code),
                 table("Per transcript", self.by_transcript), table("Per coder pair", self.by_pair)]
@@ -204,160 +185,6 @@ class AgreementReport:
             body.append("<p><strong>prevalence paradox:</strong> " + html.escape(", ".join(self.flags)) + "</p>")
         body += [f"<p><em>note:</em> {html.escape(n)}</p>" for n in self.notes]
         return "<div class='hrp-agreement-report'>" + "".join(body) + "</div>"
-
-
-# --------------------------------------------------------------------------------------------------
-# input
-# --------------------------------------------------------------------------------------------------
-
-def _is_project(obj) -> bool:
-    return all(hasattr(obj, name) for name in ("segments", "coded_segments", "codings"))
-
-
-def _need(df: pd.DataFrame, cols, what: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise AgreementError(f"{what}: missing column(s) {missing}; got {list(df.columns)}")
-
-
-def _load(source, unit, overlap, segments, continuum, texts):
-    """-> (kind, frame, units_or_lengths, texts, coded_by, codebook_codes)."""
-    codebook_codes = None
-    if _is_project(source):
-        project = source
-        cb = getattr(project, "codebook", None)
-        if cb is not None and hasattr(cb, "codes"):
-            codebook_codes = list(cb.codes)
-        codings = project.codings()
-        _need(codings, ["transcript", "coder", "code", "start", "end"], "project.codings()")
-        coded_by = codings.groupby("transcript")["coder"].agg(set).to_dict()
-        if unit in SEGMENT_UNITS:
-            segs = project.segments(unit)
-            coded = project.coded_segments(unit, overlap=overlap)
-            return "segments", coded, segs, None, coded_by, codebook_codes
-        ids = sorted(set(codings["transcript"]), key=str)
-        tx = {t: project.transcript(t).text for t in ids}
-        return "spans", codings, {t: len(x) for t, x in tx.items()}, tx, coded_by, codebook_codes
-    if not isinstance(source, pd.DataFrame):
-        raise AgreementError(f"report() needs a Project or a DataFrame; got {type(source).__name__}")
-    df = source
-    if unit in SEGMENT_UNITS:
-        if "segment" not in df.columns:
-            raise AgreementError(f"unit={unit!r} with a DataFrame needs coded segments (columns transcript, "
-                                 "segment, coder, code) and segments=; for spans use unit='character' or "
-                                 "'unitized'")
-        _need(df, ["transcript", "segment", "coder", "code"], "coded segments")
-        if segments is None:
-            raise AgreementError("segments= (transcript, segment, start, end[, text]) is required with a "
-                                 "coded-segments DataFrame")
-        _need(segments, ["transcript", "segment"], "segments")
-        coded_by = df.groupby("transcript")["coder"].agg(set).to_dict()
-        return "segments", df, segments, None, coded_by, None
-    _need(df, ["transcript", "coder", "code", "start", "end"], "codings")
-    if texts is not None:
-        lengths = {t: len(x) for t, x in texts.items()}
-    elif continuum is not None:
-        lengths = dict(continuum)
-    else:
-        raise AgreementError(f"unit={unit!r} with a DataFrame needs continuum= (transcript -> length) or texts=")
-    unknown = sorted(set(df["transcript"]) - set(lengths), key=str)
-    if unknown:
-        raise AgreementError(f"transcripts {unknown} have codings but no length in continuum=/texts=")
-    coded_by = df.groupby("transcript")["coder"].agg(set).to_dict()
-    return "spans", df, lengths, texts, coded_by, None
-
-
-def _select(frame, coders, codes, gold, codebook_codes):
-    present = sorted(set(frame["coder"]), key=str)
-    if gold is not None and gold not in present:
-        raise AgreementError(f"gold coder {gold!r} has no codings; coders: {present}")
-    if coders is None:
-        coders = [c for c in present if c != gold]
-    else:
-        coders = list(coders)
-        unknown = [c for c in coders if c not in present]
-        if unknown:
-            raise AgreementError(f"coders {unknown} have no codings; coders with codings: {present}")
-        if gold in coders:
-            raise AgreementError(f"gold coder {gold!r} cannot also be one of the coders compared")
-    if len(coders) < 2:
-        raise AgreementError(f"an agreement report needs at least two coders; got {coders}")
-    used = sorted(set(frame.loc[frame["coder"].isin([*coders, *([gold] if gold else [])]), "code"]), key=str)
-    if codes is None:
-        codes = used
-    else:
-        codes = list(codes)
-        known = set(used) | set(codebook_codes or [])
-        unknown = [c for c in codes if c not in known]
-        if unknown:
-            raise AgreementError(f"codes {unknown} are neither used by coders {coders} nor in the codebook; "
-                                 f"codes used: {used}")
-    if not codes:
-        raise AgreementError(f"coders {coders} applied no code; nothing to compare")
-    return tuple(coders), tuple(codes)
-
-
-# --------------------------------------------------------------------------------------------------
-# the grid: coders x units x codes
-# --------------------------------------------------------------------------------------------------
-
-@dataclass
-class _Grid:
-    units: pd.DataFrame          # transcript, segment, start, end, text (one row per unit)
-    present: np.ndarray          # raters x units x codes, bool
-    rated: np.ndarray            # raters x units, bool
-    raters: tuple                # coders (+ gold last)
-
-
-def _segment_grid(coded, segs, coded_by, raters, codes) -> _Grid:
-    coded = coded[coded["coder"].isin(raters) & coded["code"].isin(codes)]
-    transcripts = [t for t in dict.fromkeys(segs["transcript"]) if coded_by.get(t, set()) & set(raters)]
-    units = segs[segs["transcript"].isin(transcripts)].reset_index(drop=True).copy()
-    for col in ("start", "end", "text"):
-        if col not in units.columns:
-            units[col] = None
-    key = pd.MultiIndex.from_frame(units[["transcript", "segment"]])
-    pos = key.get_indexer(pd.MultiIndex.from_frame(coded[["transcript", "segment"]]))
-    if (pos < 0).any():
-        bad = coded[pos < 0].iloc[0]
-        raise AgreementError(f"coded segment {bad['segment']!r} of transcript {bad['transcript']!r} (coder "
-                             f"{bad['coder']!r}, code {bad['code']!r}) is not in segments")
-    r_idx = {c: i for i, c in enumerate(raters)}
-    k_idx = {c: i for i, c in enumerate(codes)}
-    present = np.zeros((len(raters), len(units), len(codes)), bool)
-    present[coded["coder"].map(r_idx).to_numpy(), pos, coded["code"].map(k_idx).to_numpy()] = True
-    rated = np.zeros((len(raters), len(units)), bool)
-    tr = units["transcript"].to_numpy()
-    for c, i in r_idx.items():
-        rated[i] = np.isin(tr, [t for t in transcripts if c in coded_by.get(t, set())])
-    return _Grid(units[["transcript", "segment", "start", "end", "text"]], present, rated, raters)
-
-
-def _character_grid(spans, lengths, texts, coded_by, raters, codes) -> _Grid:
-    spans = spans[spans["coder"].isin(raters) & spans["code"].isin(codes)]
-    transcripts = [t for t in lengths if coded_by.get(t, set()) & set(raters)]
-    offsets = np.cumsum([0] + [lengths[t] for t in transcripts])
-    n = int(offsets[-1])
-    r_idx = {c: i for i, c in enumerate(raters)}
-    k_idx = {c: i for i, c in enumerate(codes)}
-    diff = np.zeros((len(raters), n + 1, len(codes)), np.int32)
-    t_off = dict(zip(transcripts, offsets[:-1]))
-    for row in spans.itertuples(index=False):
-        if row.transcript not in t_off:
-            continue
-        s, e = int(row.start) + t_off[row.transcript], int(row.end) + t_off[row.transcript]
-        diff[r_idx[row.coder], s, k_idx[row.code]] += 1
-        diff[r_idx[row.coder], e, k_idx[row.code]] -= 1
-    present = np.cumsum(diff, axis=1)[:, :n, :] > 0
-    rated = np.zeros((len(raters), n), bool)
-    for t, o in t_off.items():
-        for c in coded_by.get(t, set()):
-            if c in r_idx:
-                rated[r_idx[c], o:o + lengths[t]] = True
-    tr = np.repeat(np.array(transcripts, dtype=object), [lengths[t] for t in transcripts])
-    pos = np.arange(n) - np.repeat(offsets[:-1], [lengths[t] for t in transcripts])
-    units = pd.DataFrame({"transcript": tr, "segment": None, "start": pos, "end": pos + 1, "text": None})
-    return _Grid(units, present, rated, raters)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -406,27 +233,9 @@ def _pooled_kappa(results) -> float:
         return float("nan")
     po = float(np.mean([r.observed for r in results]))
     pe = float(np.mean([r.expected for r in results]))
-    return 1.0 if pe == 1.0 and po == 1.0 else (po - pe) / (1 - pe)
-
-
-def _set_alpha(grid: _Grid, rater_idx, unit_mask, distance) -> tuple[float, int, list]:
-    """Krippendorff's alpha over each rater's code set per unit, with a set distance."""
-    from .coefficients import krippendorff_alpha
-
-    pres = grid.present[rater_idx][:, unit_mask, :]
-    rated = grid.rated[rater_idx][:, unit_mask]
-    if pres.shape[1] == 0:
-        return float("nan"), 0, ["no unit"]
-    packed = np.packbits(pres, axis=2)
-    flat = packed.reshape(-1, packed.shape[2])
-    keys, inv = np.unique(flat, axis=0, return_inverse=True)
-    inv = inv.reshape(pres.shape[:2]).astype(float)
-    inv[~rated] = np.nan
-    sets = [frozenset(np.flatnonzero(np.unpackbits(k)[:pres.shape[2]])) for k in keys]
-    dist = np.array([[distance(a, b) for b in sets] for a in sets])
-    n_pairable = int(((~np.isnan(inv)).sum(axis=0) >= 2).sum())
-    res, notes = _run(krippendorff_alpha, inv, categories=[float(i) for i in range(len(sets))], level=dist)
-    return _value(res), n_pairable, notes
+    if pe >= 1.0:
+        return 1.0 if po >= 1.0 else float("nan")
+    return (po - pe) / (1 - pe)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -434,7 +243,7 @@ def _set_alpha(grid: _Grid, rater_idx, unit_mask, distance) -> tuple[float, int,
 # --------------------------------------------------------------------------------------------------
 
 def report(project_or_codings, *, unit: str = "turn", coders=None, codes=None, overlap="any", gold=None,
-           segments: pd.DataFrame | None = None, continuum=None, texts=None) -> AgreementReport:
+           segments: pd.DataFrame | None = None, continuum=None, texts=None, roles="codebook") -> AgreementReport:
     """Study-level agreement: per code, overall, per transcript, per coder pair, contested segments.
 
     Parameters
@@ -452,7 +261,12 @@ def report(project_or_codings, *, unit: str = "turn", coders=None, codes=None, o
         A reference layer (``"consensus"``, or a coder): adds ``vs_gold`` and a gold column in
         :meth:`AgreementReport.disagreements`; it is not one of the coders compared.
     segments : DataFrame, optional
-        Segments for a coded-segments DataFrame (segment units).
+        Segments for a coded-segments DataFrame (segment units). With a project: the units to use (each must be
+        one of the project's ``unit`` segments; an unknown one is an error), instead of the coded roles' units.
+    roles : "codebook", "all", str or list of str
+        Speaker roles whose segments are the units. ``"codebook"`` (default): with a project, the codebook's
+        ``coded_roles`` (participant turns unless it says otherwise); with DataFrames, every segment given.
+        ``"all"``: every segment. The report's notes say which units were used.
     continuum, texts : mapping, optional
         Transcript lengths (or texts, which also fill the ``text`` column of disagreements) for span input.
 
@@ -465,15 +279,17 @@ def report(project_or_codings, *, unit: str = "turn", coders=None, codes=None, o
     """
     if unit not in UNITS:
         raise AgreementError(f"unit={unit!r} is not allowed; use one of {list(UNITS)}")
-    kind, frame, extent, tx, coded_by, cb_codes = _load(project_or_codings, unit, overlap, segments, continuum,
-                                                        texts)
-    coders, codes = _select(frame, coders, codes, gold, cb_codes)
-    raters = (*coders, gold) if gold else coders
     notes: list[str] = []
+    kind, frame, extent, tx, coded_by, cb_codes, roles = load(project_or_codings, unit, overlap, segments,
+                                                               continuum, texts, roles, notes)
+    if kind == "spans" and roles is not None and is_project(project_or_codings):
+        notes.append(f"unit={unit!r} covers every character of the transcripts (coded_roles apply to segment units)")
+    coders, codes = select(frame, coders, codes, gold, cb_codes)
+    raters = (*coders, gold) if gold else coders
     if kind == "segments":
-        grid = _segment_grid(frame, extent, coded_by, raters, codes)
+        grid = segment_grid(frame, extent, coded_by, raters, codes)
     else:
-        grid = _character_grid(frame, extent, tx, coded_by, raters, codes)
+        grid = character_grid(frame, extent, tx, coded_by, raters, codes)
     if grid.present.shape[1] == 0:
         raise AgreementError(f"no transcript was coded by coders {list(coders)}")
     not_all = [t for t in dict.fromkeys(grid.units["transcript"])
@@ -484,16 +300,16 @@ def report(project_or_codings, *, unit: str = "turn", coders=None, codes=None, o
                                  for t in not_all))
     m = len(coders)
     ci = list(range(m))
-    everything = np.ones(grid.present.shape[1], bool)
 
     if unit == "unitized":
         by_code, overall, by_transcript, by_pair = _unitized_tables(frame, extent, coders, codes, notes)
         flags: list[str] = []
     else:
         by_code, flags, kappa_results = _by_code(grid, ci, codes, m)
-        overall = _overall(grid, ci, everything, kappa_results)
-        by_transcript = _by_transcript(grid, ci, codes, m)
-        by_pair = _by_pair(grid, coders, codes)
+        sets = SetAgreement(grid.present, grid.rated)
+        overall = _overall(grid, ci, sets, kappa_results)
+        by_transcript = _by_transcript(grid, ci, sets)
+        by_pair = _by_pair(grid, coders, sets)
     if flags:
         warnings.warn(f"high agreement but low kappa (prevalence paradox) for codes {flags}: read AC1 and "
                       "prevalence beside kappa", PrevalenceWarning, stacklevel=2)
@@ -501,10 +317,10 @@ def report(project_or_codings, *, unit: str = "turn", coders=None, codes=None, o
         {c: [int((grid.present[i, :, k] & grid.rated[i]).sum()) for k in range(len(codes))]
          for i, c in enumerate(raters)}, index=pd.Index(codes, name="code"))
     vs_gold = _vs_gold(grid, coders, codes, gold) if gold else None
-    dis = _disagreements(grid, raters, codes, gold, kind, tx)
+    dis = disagreements(grid, raters, codes, gold, kind, tx)
     by_transcript["n_contested"] = dis.groupby("transcript").size().reindex(by_transcript.index).fillna(0).astype(int)
     return AgreementReport(unit, coders, codes, gold, by_code, overall, by_transcript, by_pair, by_coder,
-                           vs_gold, tuple(flags), tuple(notes), dis)
+                           vs_gold, tuple(flags), tuple(notes), dis, tuple(roles) if roles else None)
 
 
 def _by_code(grid, ci, codes, m):
@@ -527,58 +343,58 @@ def _by_code(grid, ci, codes, m):
     return pd.DataFrame(rows).set_index("code"), flags, kappas
 
 
-def _overall(grid, ci, mask, kappa_results):
+def _overall(grid, ci, sets, kappa_results):
     rows = []
-    for name, dist in (("alpha_masi", masi_distance), ("alpha_jaccard", jaccard_distance)):
-        v, n, notes = _set_alpha(grid, ci, mask, dist)
-        rows.append({"statistic": name, "value": v, "n_units": n, "note": "; ".join(notes)})
+    for name in ("masi", "jaccard"):
+        res = sets.alpha(name, raters=ci)
+        rows.append({"statistic": f"alpha_{name}", "value": res.value, "n_units": res.n_pairable,
+                     "note": "; ".join(res.notes)})
     used = [r for r in kappa_results if r is not None]
-    rows.append({"statistic": "pooled_kappa", "value": _pooled_kappa(used), "n_units": rows[0]["n_units"],
-                 "note": f"De Vries et al. 2008 over {len(used)} code(s) applied"})
+    pooled = _pooled_kappa(used)
+    rows.append({"statistic": "pooled_kappa", "value": pooled, "n_units": rows[0]["n_units"],
+                 "note": f"De Vries et al. 2008 over {len(used)} code(s) applied"
+                 + ("" if used else ": no code was applied, so there is no kappa to pool")})
     return pd.DataFrame(rows).set_index("statistic")
 
 
-def _kappas_within(grid, rater_idx, mask, codes):
-    from .coefficients import cohen_kappa, fleiss_kappa
-
-    func = cohen_kappa if len(rater_idx) == 2 else fleiss_kappa
-    out = []
-    for k in range(len(codes)):
-        pres = grid.present[rater_idx][:, mask, k]
-        rated = grid.rated[rater_idx][:, mask]
-        if not pres[rated].any():
-            continue
-        res, _ = _run(func, np.where(rated, pres.astype(float), np.nan), categories=[0.0, 1.0])
-        out.append(res)
-    return out
-
-
-def _by_transcript(grid, ci, codes, m):
+def _by_transcript(grid, ci, sets):
     rows = []
     tr = grid.units["transcript"].to_numpy()
-    for t in dict.fromkeys(tr):
-        mask = tr == t
+    ids, groups = np.unique(tr.astype(str), return_inverse=True) if len(tr) else (np.array([]), np.zeros(0, int))
+    order = list(dict.fromkeys(tr))
+    pos = {t: i for i, t in enumerate(ids)}
+    alphas = sets.by_group(groups, "masi", raters=ci)
+    po, pe, used = presence_terms(grid.present[ci], grid.rated[ci], groups, len(ids))
+    pooled = pooled_kappa(po, pe, used)
+    for t in order:
+        g = pos[str(t)]
+        mask = groups == g
         who = [grid.raters[i] for i in ci if grid.rated[i, mask].any()]
         row = {"transcript": t, "n_units": int(mask.sum()), "coders": ", ".join(who)}
         if len(who) >= 2:
-            row["alpha_masi"], _, _ = _set_alpha(grid, ci, mask, masi_distance)
-            row["pooled_kappa"] = _pooled_kappa(_kappas_within(grid, ci, mask, codes))
+            row["alpha_masi"] = alphas[g].value
+            row["pooled_kappa"] = float(pooled[g])
+            row["note"] = "; ".join(alphas[g].notes)
         else:
             row["alpha_masi"] = row["pooled_kappa"] = float("nan")
+            row["note"] = f"coded by {len(who)} coder(s): nothing to compare"
         rows.append(row)
     return pd.DataFrame(rows).set_index("transcript")
 
 
-def _by_pair(grid, coders, codes):
+def _by_pair(grid, coders, sets):
     rows = []
     for a, b in itertools.combinations(range(len(coders)), 2):
         both = grid.rated[a] & grid.rated[b]
         same = (grid.present[a][both] == grid.present[b][both]).all(axis=1)
-        alpha, _n, _ = _set_alpha(grid, [a, b], both, masi_distance)
+        res = sets.alpha("masi", raters=[a, b], units=both)
+        po, pe, used = presence_terms(grid.present[[a, b]][:, both], grid.rated[[a, b]][:, both],
+                                      np.zeros(int(both.sum()), int), 1)
+        note = "; ".join(res.notes) if both.any() else "no unit coded by both coders"
         rows.append({"coder_a": coders[a], "coder_b": coders[b], "n_units": int(both.sum()),
                      "exact_agreement": float(same.mean()) if both.any() else float("nan"),
-                     "alpha_masi": alpha,
-                     "pooled_kappa": _pooled_kappa(_kappas_within(grid, [a, b], both, codes))})
+                     "alpha_masi": res.value, "pooled_kappa": float(pooled_kappa(po, pe, used)[0]),
+                     "note": note})
     return pd.DataFrame(rows).set_index(["coder_a", "coder_b"])
 
 
@@ -598,50 +414,6 @@ def _vs_gold(grid, coders, codes, gold):
                          "sensitivity": tp / y.sum() if y.sum() else float("nan"),
                          "precision": tp / x.sum() if x.sum() else float("nan"), "note": "; ".join(notes)})
     return pd.DataFrame(rows).set_index(["coder", "code"])
-
-
-def _disagreements(grid, raters, codes, gold, kind, tx) -> pd.DataFrame:
-    n_cmp = len(raters) - (1 if gold else 0)
-    pres, rated = grid.present[:n_cmp], grid.rated[:n_cmp]
-    pairable = rated.sum(axis=0) >= 2
-    applied = (pres & rated[:, :, None]).sum(axis=0)          # units x codes
-    raters_n = rated.sum(axis=0)[:, None]
-    contested = (applied > 0) & (applied < raters_n) & pairable[:, None]
-    units = grid.units
-    if kind == "spans":
-        # merge runs of consecutive characters with the same ratings into one span
-        sig = np.concatenate([pres.transpose(1, 0, 2).reshape(len(units), -1), rated.T], axis=1)
-        keep = contested.any(axis=1)
-        tr = units["transcript"].to_numpy()
-        change = np.ones(len(units), bool)
-        change[1:] = (sig[1:] != sig[:-1]).any(axis=1) | (tr[1:] != tr[:-1])
-        starts = np.flatnonzero(change)
-        ends = np.concatenate([starts[1:], [len(units)]])
-        sel = [r for r in range(len(starts)) if keep[starts[r]]]
-        idx = starts[sel]
-        span_end = units["end"].to_numpy()[ends[sel] - 1]
-    else:
-        idx = np.flatnonzero(contested.any(axis=1))
-        span_end = units["end"].to_numpy()[idx]
-    out = units.iloc[idx][["transcript", "segment", "start"]].copy()
-    out["end"] = span_end
-    if kind == "spans":
-        out["segment"] = [f"{t}:{s}-{e}" for t, s, e in zip(out["transcript"], out["start"], out["end"])]
-        out["text"] = [tx[t][s:e] if tx else None for t, s, e in zip(out["transcript"], out["start"], out["end"])]
-    else:
-        out["text"] = units["text"].to_numpy()[idx]
-
-    def label(i, u):
-        if not grid.rated[i, u]:
-            return NOT_CODED
-        return "; ".join(codes[k] for k in np.flatnonzero(grid.present[i, u]))
-
-    for i, r in enumerate(raters):
-        out[r if r != gold else f"gold:{r}"] = [label(i, u) for u in idx]
-    out["contested"] = ["; ".join(codes[k] for k in np.flatnonzero(contested[u])) for u in idx]
-    out["agreed"] = ["; ".join(codes[k] for k in np.flatnonzero((applied[u] == raters_n[u]) & (applied[u] > 0)))
-                     for u in idx]
-    return out.reset_index(drop=True)
 
 
 def _unitized_tables(frame, lengths, coders, codes, notes):

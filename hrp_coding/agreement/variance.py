@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -29,6 +30,7 @@ import numpy as np
 __all__ = ["bootstrap_se", "krippendorff_bootstrap", "linearised_se", "normal_ci", "t_ci"]
 
 
+@functools.lru_cache(maxsize=1024)
 def _t_quantile(p: float, df: int) -> float:
     from scipy import stats  # scipy ships with scikit-learn; imported only when an SE is computed
 

@@ -22,12 +22,19 @@ def register(subparsers) -> None:
     cmd.add_argument("--codes", default=None, help="comma-separated codes (default: all used)")
     cmd.add_argument("--gold", default=None, help="a reference layer, e.g. consensus")
     cmd.add_argument("--overlap", default="any", help="how a coding must overlap a segment (default: any)")
+    cmd.add_argument("--roles", default="codebook",
+                     help="speaker roles whose segments are the units, comma-separated, or 'all' (default: the "
+                          "codebook's coded_roles, i.e. participant turns unless it says otherwise)")
     cmd.add_argument("--disagreements", action="store_true",
                      help="print the contested segments instead of a table")
 
 
 def _split(value):
     return None if value is None else [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _roles(value: str):
+    return value if value in ("codebook", "all") else _split(value)
 
 
 def run(args) -> None:
@@ -40,7 +47,7 @@ def run(args) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rep = report(project, unit=args.unit, coders=_split(args.coders), codes=_split(args.codes),
-                     overlap=args.overlap, gold=args.gold)
+                     overlap=args.overlap, gold=args.gold, roles=_roles(args.roles))
     table = rep.disagreements() if args.disagreements else rep.to_frame(_BY[args.by])
     if args.format == "csv":
         from hrp_coding.store.csv_export import write_csv
@@ -62,3 +69,5 @@ def run(args) -> None:
             print(f"warning: {w.message}", file=sys.stderr)
         for note in rep.notes:
             print(f"note: {note}", file=sys.stderr)
+    if args.format != "table":
+        print(f"units: {rep.units_label}", file=sys.stderr)

@@ -13,6 +13,9 @@ def register(subparsers) -> None:
     report.add_argument("--unit", choices=["turn", "sentence", "paragraph"], default=None,
                         help="segmentation unit for agreement (default: the project's)")
     report.add_argument("--coders", default=None, help="comma-separated coders to compare (default: all humans)")
+    report.add_argument("--roles", default="codebook",
+                        help="speaker roles whose segments are the agreement units, comma-separated, or 'all' "
+                             "(default: the codebook's coded_roles)")
     demo = add_command(subparsers, "demo", help="Run the tour on the fictional sample study and write its report.",
                        example="hrp-coding demo --out hrp-demo", func=run_demo)
     demo.add_argument("--out", default="hrp-demo", help="folder to create for the study and report "
@@ -24,7 +27,8 @@ def run_report(args) -> None:
     from hrp_coding.project import Project
 
     coders = [c.strip() for c in args.coders.split(",")] if args.coders else None
-    path = write_report(Project.open(args.study), args.out, unit=args.unit, coders=coders)
+    roles = args.roles if args.roles in ("codebook", "all") else [r.strip() for r in args.roles.split(",") if r.strip()]
+    path = write_report(Project.open(args.study), args.out, unit=args.unit, coders=coders, roles=roles)
     print(f"report written to {path}")
 
 

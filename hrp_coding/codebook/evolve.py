@@ -109,7 +109,8 @@ def _bump(cb: Codebook, codes: Iterable[Code], entry: dict[str, Any], sets: Iter
     change = ChangeEntry(version=cb.version + 1, **entry)
     return Codebook(name=cb.name, version=cb.version + 1, codes=list(codes), changelog=(*cb.changelog, change),
                     citation=cb.citation, description=cb.description,
-                    sets=tuple(cb.sets if sets is None else sets), comment=cb.comment)
+                    sets=tuple(cb.sets if sets is None else sets), comment=cb.comment,
+                    coded_roles=cb.coded_roles)
 
 
 def _replace_members(sets: Iterable[CodeSet], mapping: dict[str, tuple[str, ...]]) -> tuple[CodeSet, ...]:

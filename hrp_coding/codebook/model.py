@@ -40,6 +40,8 @@ __all__ = [
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-f]{6}$")
 STATUSES = ("active", "retired")
+#: Speaker roles coded when a codebook does not say (interviewer turns are not coded).
+DEFAULT_CODED_ROLES = ("participant",)
 # C0/C1 control characters (tab, line feed and carriage return included): never in a code's name.
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 OPERATIONS = ("create", "add", "rename", "merge", "split", "move", "retire", "edit")
@@ -333,6 +335,9 @@ class Codebook:
     citation, description : str
     sets : tuple of CodeSet
         Code groups across the hierarchy.
+    coded_roles : tuple of str
+        The speaker roles whose turns are coded (default ``("participant",)``: in practitioner interviews the
+        interviewer's questions are not coded). Agreement, saturation and frequencies use these units by default.
     comment : str
         The leading ``#`` comment block of the YAML file (kept when saving; not compared).
 
@@ -354,6 +359,7 @@ class Codebook:
     description: str = ""
     sets: tuple[CodeSet, ...] = ()
     comment: str = field(default="", compare=False, repr=False)
+    coded_roles: tuple[str, ...] = DEFAULT_CODED_ROLES
 
     def __post_init__(self):
         codes = self.codes
@@ -373,6 +379,10 @@ class Codebook:
         object.__setattr__(self, "codes", types.MappingProxyType(as_dict))
         object.__setattr__(self, "changelog", tuple(self.changelog))
         object.__setattr__(self, "sets", tuple(self.sets))
+        object.__setattr__(self, "coded_roles", tuple(self.coded_roles))
+        if not self.coded_roles or not all(isinstance(r, str) and r.strip() for r in self.coded_roles):
+            problems.append(Problem("coded_roles", f"expected a non-empty list of speaker roles, got "
+                                    f"{list(self.coded_roles)!r}"))
         object.__setattr__(self, "citation", _text(self.citation))
         object.__setattr__(self, "description", _text(self.description))
         problems += _check_codebook(self)
@@ -386,8 +396,9 @@ class Codebook:
         if not isinstance(other, Codebook):
             return NotImplemented
         return (self.name, self.version, list(self.codes.items()), self.changelog, self.citation,
-                self.description, self.sets) == (other.name, other.version, list(other.codes.items()),
-                                                 other.changelog, other.citation, other.description, other.sets)
+                self.description, self.sets, self.coded_roles) == (
+                    other.name, other.version, list(other.codes.items()), other.changelog, other.citation,
+                    other.description, other.sets, other.coded_roles)
 
     def __repr__(self) -> str:
         active = sum(code.is_active for code in self.codes.values())
@@ -473,6 +484,8 @@ class Codebook:
         }
         if self.sets:
             data["sets"] = [s.to_dict() for s in self.sets]
+        if self.coded_roles != DEFAULT_CODED_ROLES:
+            data["coded_roles"] = list(self.coded_roles)
         return data
 
     @classmethod

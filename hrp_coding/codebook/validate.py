@@ -33,6 +33,7 @@ from hrp_coding.codebook.model import (
     CODE_FIELDS,
     COLOR_PATTERN,
     CONTROL_CHARS,
+    DEFAULT_CODED_ROLES,
     ID_PATTERN,
     OPERATIONS,
     STATUSES,
@@ -46,7 +47,7 @@ from hrp_coding.errors import CodebookError, Problem
 
 __all__ = ["codebook_from_data", "dump_yaml", "load_codebook", "validate_data"]
 
-TOP_KEYS = ("name", "version", "description", "citation", "changelog", "codes", "sets")
+TOP_KEYS = ("name", "version", "description", "citation", "changelog", "codes", "sets", "coded_roles")
 TOP_REQUIRED = ("name", "version", "codes")
 CODE_REQUIRED = ("id", "name")
 CHANGE_KEYS = ("version", "op", "what", "who", "when", "why", "old_ids", "new_ids")
@@ -152,6 +153,11 @@ def validate_data(data: Any, *, source: str | None = None,
     for key in ("description", "citation"):
         if key in data:
             _check_text(col, (key,), data[key])
+    if "coded_roles" in data:
+        roles = data["coded_roles"]
+        if not isinstance(roles, list) or not roles or not all(isinstance(r, str) and r.strip() for r in roles):
+            col.add(("coded_roles",), f"expected a non-empty list of speaker roles, got {roles!r}",
+                    hint="e.g. coded_roles: [participant]")
     codes = data.get("codes")
     ids: dict[str, int] = {}
     parents: dict[str, Any] = {}
@@ -293,7 +299,8 @@ def codebook_from_data(data: Any, *, source: str | None = None,
     try:
         return Codebook(name=data["name"], version=data["version"], codes=codes, changelog=tuple(changelog),
                         citation=data.get("citation") or "", description=data.get("description") or "",
-                        sets=tuple(sets), comment=comment)
+                        sets=tuple(sets), comment=comment,
+                        coded_roles=tuple(data.get("coded_roles") or DEFAULT_CODED_ROLES))
     except CodebookError as err:  # an invariant the data checks above do not cover
         raise CodebookError(err.problems, source=source) from None
 

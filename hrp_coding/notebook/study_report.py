@@ -36,6 +36,8 @@ th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-al
 th { background: #f2f4f8; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .meta { color: #555; } .flag { background: #fff3cd; } img { max-width: 100%; }
 .note { color: #555; font-size: 13px; } nav li { display: inline; margin-right: 1em; }
+table.disagreements { table-layout: auto; width: 100%; } table.disagreements td.text { min-width: 28em; }
+table.disagreements td { word-break: normal; overflow-wrap: anywhere; } details { margin: 0.3em 0; }
 @media print { nav { display: none; } h2 { page-break-before: always; } }
 """
 
@@ -56,12 +58,32 @@ def _table(frame: pd.DataFrame, *, index: bool = True, digits: int = 3, max_rows
     return out
 
 
+def _pages(frame: pd.DataFrame, *, text_column: str = "text", page_size: int = 50) -> str:
+    """A long table as pages of ``page_size`` rows (each a ``<details>`` block: no script needed), every column
+    kept and the text column wide enough to read."""
+    if frame.empty:
+        return '<p class="note">None.</p>'
+    columns = list(frame.columns)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    pages = []
+    for start in range(0, len(frame), page_size):
+        part = frame.iloc[start:start + page_size]
+        body = "".join(
+            "<tr>" + "".join(f'<td class="{"text" if c == text_column else ""}">'
+                             f'{html.escape("" if pd.isna(v) else str(v))}</td>' for c, v in zip(columns, row))
+            + "</tr>" for row in part.itertuples(index=False))
+        label = f"rows {start + 1} to {start + len(part)} of {len(frame)}"
+        pages.append(f"<details{' open' if start == 0 else ''}><summary>{label}</summary>"
+                     f'<table class="disagreements"><tr>{head}</tr>{body}</table></details>')
+    return "".join(pages)
+
+
 def _section(anchor: str, title: str, *parts: str) -> str:
     return f'<section id="{anchor}"><h2>{html.escape(title)}</h2>' + "".join(parts) + "</section>"
 
 
 def render_report(project, *, unit: str | None = None, coders: Sequence[str] | None = None,
-                  max_disagreements: int = 150) -> str:
+                  roles="codebook") -> str:
     """The report as an HTML string (see :func:`write_report`)."""
     from hrp_coding import agreement, analysis
     from hrp_coding.notebook import plots
@@ -109,23 +131,25 @@ def render_report(project, *, unit: str | None = None, coders: Sequence[str] | N
 
     # ---- agreement
     if len(coders) >= 2:
-        rep = agreement.report(project, unit=unit, coders=coders)
+        rep = agreement.report(project, unit=unit, coders=coders, roles=roles)
         by_code = rep.by_code.reset_index()
         chart = plots.agreement_chart(by_code.dropna(subset=["alpha"]), value="alpha", low="alpha_ci_low",
                                       high="alpha_ci_high")
         flags = ("<p class='flag'>Prevalence paradox (high raw agreement, low kappa): "
                  + html.escape(", ".join(rep.flags)) + "</p>") if rep.flags else ""
-        add("agreement", f"Agreement ({unit} level)",
-            f"<p>Coders {html.escape(', '.join(coders))}. Presence/absence of each code per {html.escape(unit)}; "
-            "alpha intervals are Gwet's linearised 95% intervals.</p>", flags,
+        levels = sorted({f"{100 * c:g}%" for c in rep.by_code.get("alpha_ci_level", pd.Series([0.95])).dropna()})
+        add("agreement", f"Agreement ({rep.units_label})",
+            f"<p>Coders {html.escape(', '.join(coders))}. Presence/absence of each code per unit; the units are "
+            f"<b>{html.escape(rep.units_label)}</b>"
+            + (" (the codebook's <code>coded_roles</code>)" if roles == "codebook" and rep.roles else "")
+            + f"; alpha intervals are Gwet's linearised {' / '.join(levels) or '95%'} intervals.</p>", flags,
             "<h3>Overall</h3>", _table(rep.overall), "<h3>Per code</h3>", _figure_png(chart), _table(rep.by_code),
             "<h3>Per coder pair</h3>", _table(rep.by_pair), "<h3>Per transcript</h3>", _table(rep.by_transcript),
             *(f'<p class="note">{html.escape(n)}</p>' for n in rep.notes))
         contested = rep.disagreements()
         add("disagreements", "Disagreements for the consensus meeting",
-            f"<p>{len(contested)} contested {html.escape(unit)}s: each coder's codes beside the text.</p>",
-            _table(contested.drop(columns=[c for c in ("start", "end") if c in contested.columns]), index=False,
-                   max_rows=max_disagreements))
+            f"<p>{len(contested)} contested {html.escape(rep.units_label)}: each coder's codes beside the text.</p>",
+            _pages(contested.drop(columns=[c for c in ("start", "end") if c in contested.columns])))
 
     # ---- saturation and co-occurrence
     if len(codings):
@@ -135,7 +159,9 @@ def render_report(project, *, unit: str | None = None, coders: Sequence[str] | N
             order = original + attributes.loc[attributes["sample"] == "replication", "transcript"].tolist()
         saturation = analysis.saturation(codings[codings["coder"].isin(coders or human)], order=order)
         add("saturation", "Saturation",
-            f"<p>{html.escape(str(saturation))}.</p>", _figure_png(plots.saturation_curve(saturation)),
+            f"<p>{html.escape(str(saturation))}.</p>",
+            '<p class="note">Over coded interviews only: an interview nobody has coded yet adds no information '
+            "and is left out of the curve.</p>", _figure_png(plots.saturation_curve(saturation)),
             _table(saturation.runs, index=False))
         pairs = analysis.cooccurrence(project, unit=unit, coders=coders or None)
         if len(pairs):
@@ -157,7 +183,7 @@ def render_report(project, *, unit: str | None = None, coders: Sequence[str] | N
 
 
 def write_report(project, path: str | os.PathLike, *, unit: str | None = None,
-                 coders: Sequence[str] | None = None) -> Path:
+                 coders: Sequence[str] | None = None, roles="codebook") -> Path:
     """Write the study report to ``path`` (atomically) and return the path.
 
     Parameters
@@ -166,7 +192,9 @@ def write_report(project, path: str | os.PathLike, *, unit: str | None = None,
     path : path of the .html file to write
     unit : segmentation unit for agreement and co-occurrence (default: the project's default unit)
     coders : coders to compare (default: every human coder; model layers and consensus are left out)
+    roles : speaker roles whose segments are the agreement units (default: the codebook's ``coded_roles``;
+        ``"all"`` for every segment); see :func:`hrp_coding.agreement.report`
     """
     path = Path(path)
-    atomic_write_text(path, render_report(project, unit=unit, coders=coders))
+    atomic_write_text(path, render_report(project, unit=unit, coders=coders, roles=roles))
     return path

@@ -1,0 +1,287 @@
+"""What the agreement report compares: the project or DataFrames read into units, the coders x units x codes
+grid, and the contested units listed for the consensus meeting (see :func:`hrp_coding.agreement.report`).
+
+Examples
+--------
+>>> import pandas as pd
+>>> segs = pd.DataFrame({"transcript": "P01", "segment": ["t1", "t2"], "role": ["interviewer", "participant"]})
+>>> notes = []
+>>> list(pick_units(segs, ["participant"], "turn", notes)["segment"]), notes
+(['t2'], ['units: participant turns (1); left out: 1 interviewer turns'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from hrp_coding.errors import AgreementError
+
+__all__ = ["NOT_CODED", "SEGMENT_UNITS", "Grid", "character_grid", "disagreements", "load", "pick_units",
+           "segment_grid", "select"]
+
+SEGMENT_UNITS = ("turn", "sentence", "paragraph")
+NOT_CODED = "(not coded)"
+
+# --------------------------------------------------------------------------------------------------
+# input
+# --------------------------------------------------------------------------------------------------
+
+def is_project(obj) -> bool:
+    return all(hasattr(obj, name) for name in ("segments", "coded_segments", "codings"))
+
+
+def _need(df: pd.DataFrame, cols, what: str) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise AgreementError(f"{what}: missing column(s) {missing}; got {list(df.columns)}")
+
+
+def recoding_codes(codings: pd.DataFrame) -> list:
+    """Codes whose codings wait for recoding (a split or retired code): left out, with a note."""
+    if "needs_recoding" not in codings.columns:
+        return []
+    flagged = codings["needs_recoding"].fillna(False).astype(bool)
+    return sorted(set(codings.loc[flagged, "code"]), key=str)
+
+
+def pick_units(segs: pd.DataFrame, roles, unit: str, notes: list, why: str = "") -> pd.DataFrame:
+    """Keep the segments of the coded speaker roles (``roles=None``: every segment given)."""
+    if roles is None:
+        return segs
+    roles = [roles] if isinstance(roles, str) else list(roles)
+    if "role" not in segs.columns:
+        raise AgreementError(f"roles={roles!r} needs a 'role' column in the segments; got {list(segs.columns)}")
+    known = sorted(set(segs["role"].dropna()), key=str)
+    unknown = [r for r in roles if r not in known]
+    if unknown and len(segs):
+        raise AgreementError(f"roles {unknown} have no {unit}; roles in the transcripts: {known}")
+    keep = segs["role"].isin(roles).to_numpy()
+    left = segs.loc[~keep, "role"].value_counts()
+    notes.append(f"units: {', '.join(roles)} {unit}s{why} ({int(keep.sum())})"
+                 + (f"; left out: {', '.join(f'{n} {r} {unit}s' for r, n in left.items())}" if len(left) else ""))
+    return segs[keep].reset_index(drop=True)
+
+
+def load(source, unit, overlap, segments, continuum, texts, roles, notes):
+    """-> (kind, frame, units_or_lengths, texts, coded_by, codebook_codes, roles used)."""
+    if isinstance(roles, str) and roles not in ("codebook", "all"):
+        roles = (roles,)
+    codebook_codes = None
+    if is_project(source):
+        project = source
+        cb = getattr(project, "codebook", None)
+        if cb is not None and hasattr(cb, "codes"):
+            codebook_codes = list(cb.codes)
+        codings = project.codings()
+        _need(codings, ["transcript", "coder", "code", "start", "end"], "project.codings()")
+        waiting = recoding_codes(codings)
+        if waiting:
+            n = int(codings["code"].isin(waiting).sum())
+            notes.append(f"{n} coding(s) of {', '.join(waiting)} need recoding (split or retired code) and are "
+                         "left out; see `hrp-coding recode-queue`")
+            codings = codings[~codings["code"].isin(waiting)]
+        coded_by = codings.groupby("transcript")["coder"].agg(set).to_dict()
+        if unit in SEGMENT_UNITS:
+            segs = project.segments(unit)
+            coded = project.coded_segments(unit, overlap=overlap)
+            coded = coded[~coded["code"].isin(waiting)]
+            if segments is not None:
+                _need(segments, ["transcript", "segment"], "segments")
+                key = pd.MultiIndex.from_frame(segs[["transcript", "segment"]])
+                pos = key.get_indexer(pd.MultiIndex.from_frame(segments[["transcript", "segment"]]))
+                if (pos < 0).any():
+                    bad = segments[pos < 0].iloc[0]
+                    raise AgreementError(f"segments=: segment {bad['segment']!r} of transcript "
+                                         f"{bad['transcript']!r} is not a {unit} of the project")
+                segs = segs.iloc[pos].reset_index(drop=True)
+                notes.append(f"units: the {len(segs)} {unit}s given in segments=")
+                roles = None if roles == "codebook" else roles
+            why = ""
+            if roles == "codebook":
+                roles = tuple(getattr(cb, "coded_roles", None) or ()) or None
+                why = ", the codebook's coded_roles"
+            if roles == "all":
+                roles = None
+            segs = pick_units(segs, roles, unit, notes, why)
+            keep = pd.MultiIndex.from_frame(coded[["transcript", "segment"]]).isin(
+                pd.MultiIndex.from_frame(segs[["transcript", "segment"]]))
+            return "segments", coded[keep], segs, None, coded_by, codebook_codes, roles
+        ids = sorted(set(codings["transcript"]), key=str)
+        tx = {t: project.transcript(t).text for t in ids}
+        return "spans", codings, {t: len(x) for t, x in tx.items()}, tx, coded_by, codebook_codes, None
+    if not isinstance(source, pd.DataFrame):
+        raise AgreementError(f"report() needs a Project or a DataFrame; got {type(source).__name__}")
+    df = source
+    roles = None if roles in ("codebook", "all") else roles
+    if unit in SEGMENT_UNITS:
+        if "segment" not in df.columns:
+            raise AgreementError(f"unit={unit!r} with a DataFrame needs coded segments (columns transcript, "
+                                 "segment, coder, code) and segments=; for spans use unit='character' or "
+                                 "'unitized'")
+        _need(df, ["transcript", "segment", "coder", "code"], "coded segments")
+        if segments is None:
+            raise AgreementError("segments= (transcript, segment, start, end[, text]) is required with a "
+                                 "coded-segments DataFrame")
+        _need(segments, ["transcript", "segment"], "segments")
+        coded_by = df.groupby("transcript")["coder"].agg(set).to_dict()
+        segs = pick_units(segments, roles, unit, notes)
+        if roles is not None:
+            keep = pd.MultiIndex.from_frame(df[["transcript", "segment"]]).isin(
+                pd.MultiIndex.from_frame(segs[["transcript", "segment"]]))
+            df = df[keep]
+        return "segments", df, segs, None, coded_by, None, roles
+    if segments is not None:
+        raise AgreementError(f"segments= applies to segment units {list(SEGMENT_UNITS)}, not unit={unit!r}")
+    _need(df, ["transcript", "coder", "code", "start", "end"], "codings")
+    if texts is not None:
+        lengths = {t: len(x) for t, x in texts.items()}
+    elif continuum is not None:
+        lengths = dict(continuum)
+    else:
+        raise AgreementError(f"unit={unit!r} with a DataFrame needs continuum= (transcript -> length) or texts=")
+    unknown = sorted(set(df["transcript"]) - set(lengths), key=str)
+    if unknown:
+        raise AgreementError(f"transcripts {unknown} have codings but no length in continuum=/texts=")
+    coded_by = df.groupby("transcript")["coder"].agg(set).to_dict()
+    return "spans", df, lengths, texts, coded_by, None, None
+
+
+def select(frame, coders, codes, gold, codebook_codes):
+    present = sorted(set(frame["coder"]), key=str)
+    if gold is not None and gold not in present:
+        raise AgreementError(f"gold coder {gold!r} has no codings; coders: {present}")
+    if coders is None:
+        coders = [c for c in present if c != gold]
+    else:
+        coders = list(coders)
+        unknown = [c for c in coders if c not in present]
+        if unknown:
+            raise AgreementError(f"coders {unknown} have no codings; coders with codings: {present}")
+        if gold in coders:
+            raise AgreementError(f"gold coder {gold!r} cannot also be one of the coders compared")
+    if len(coders) < 2:
+        raise AgreementError(f"an agreement report needs at least two coders; got {coders}")
+    used = sorted(set(frame.loc[frame["coder"].isin([*coders, *([gold] if gold else [])]), "code"]), key=str)
+    if codes is None:
+        codes = used
+    else:
+        codes = list(codes)
+        known = set(used) | set(codebook_codes or [])
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise AgreementError(f"codes {unknown} are neither used by coders {coders} nor in the codebook; "
+                                 f"codes used: {used}")
+    if not codes:
+        raise AgreementError(f"coders {coders} applied no code; nothing to compare")
+    return tuple(coders), tuple(codes)
+
+
+# --------------------------------------------------------------------------------------------------
+# the grid: coders x units x codes
+# --------------------------------------------------------------------------------------------------
+
+@dataclass
+class Grid:
+    units: pd.DataFrame          # transcript, segment, start, end, text (one row per unit)
+    present: np.ndarray          # raters x units x codes, bool
+    rated: np.ndarray            # raters x units, bool
+    raters: tuple                # coders (+ gold last)
+
+
+def segment_grid(coded, segs, coded_by, raters, codes) -> Grid:
+    coded = coded[coded["coder"].isin(raters) & coded["code"].isin(codes)]
+    transcripts = [t for t in dict.fromkeys(segs["transcript"]) if coded_by.get(t, set()) & set(raters)]
+    units = segs[segs["transcript"].isin(transcripts)].reset_index(drop=True).copy()
+    for col in ("start", "end", "text"):
+        if col not in units.columns:
+            units[col] = None
+    key = pd.MultiIndex.from_frame(units[["transcript", "segment"]])
+    pos = key.get_indexer(pd.MultiIndex.from_frame(coded[["transcript", "segment"]]))
+    if (pos < 0).any():
+        bad = coded[pos < 0].iloc[0]
+        raise AgreementError(f"coded segment {bad['segment']!r} of transcript {bad['transcript']!r} (coder "
+                             f"{bad['coder']!r}, code {bad['code']!r}) is not in segments")
+    r_idx = {c: i for i, c in enumerate(raters)}
+    k_idx = {c: i for i, c in enumerate(codes)}
+    present = np.zeros((len(raters), len(units), len(codes)), bool)
+    present[coded["coder"].map(r_idx).to_numpy(), pos, coded["code"].map(k_idx).to_numpy()] = True
+    rated = np.zeros((len(raters), len(units)), bool)
+    tr = units["transcript"].to_numpy()
+    for c, i in r_idx.items():
+        rated[i] = np.isin(tr, [t for t in transcripts if c in coded_by.get(t, set())])
+    return Grid(units[["transcript", "segment", "start", "end", "text"]], present, rated, raters)
+
+
+def character_grid(spans, lengths, texts, coded_by, raters, codes) -> Grid:
+    spans = spans[spans["coder"].isin(raters) & spans["code"].isin(codes)]
+    transcripts = [t for t in lengths if coded_by.get(t, set()) & set(raters)]
+    offsets = np.cumsum([0] + [lengths[t] for t in transcripts])
+    n = int(offsets[-1])
+    r_idx = {c: i for i, c in enumerate(raters)}
+    k_idx = {c: i for i, c in enumerate(codes)}
+    diff = np.zeros((len(raters), n + 1, len(codes)), np.int32)
+    t_off = dict(zip(transcripts, offsets[:-1]))
+    for row in spans.itertuples(index=False):
+        if row.transcript not in t_off:
+            continue
+        s, e = int(row.start) + t_off[row.transcript], int(row.end) + t_off[row.transcript]
+        diff[r_idx[row.coder], s, k_idx[row.code]] += 1
+        diff[r_idx[row.coder], e, k_idx[row.code]] -= 1
+    present = np.cumsum(diff, axis=1)[:, :n, :] > 0
+    rated = np.zeros((len(raters), n), bool)
+    for t, o in t_off.items():
+        for c in coded_by.get(t, set()):
+            if c in r_idx:
+                rated[r_idx[c], o:o + lengths[t]] = True
+    tr = np.repeat(np.array(transcripts, dtype=object), [lengths[t] for t in transcripts])
+    pos = np.arange(n) - np.repeat(offsets[:-1], [lengths[t] for t in transcripts])
+    units = pd.DataFrame({"transcript": tr, "segment": None, "start": pos, "end": pos + 1, "text": None})
+    return Grid(units, present, rated, raters)
+
+
+
+def disagreements(grid, raters, codes, gold, kind, tx) -> pd.DataFrame:
+    n_cmp = len(raters) - (1 if gold else 0)
+    pres, rated = grid.present[:n_cmp], grid.rated[:n_cmp]
+    pairable = rated.sum(axis=0) >= 2
+    applied = (pres & rated[:, :, None]).sum(axis=0)          # units x codes
+    raters_n = rated.sum(axis=0)[:, None]
+    contested = (applied > 0) & (applied < raters_n) & pairable[:, None]
+    units = grid.units
+    if kind == "spans":
+        # merge runs of consecutive characters with the same ratings into one span
+        sig = np.concatenate([pres.transpose(1, 0, 2).reshape(len(units), -1), rated.T], axis=1)
+        keep = contested.any(axis=1)
+        tr = units["transcript"].to_numpy()
+        change = np.ones(len(units), bool)
+        change[1:] = (sig[1:] != sig[:-1]).any(axis=1) | (tr[1:] != tr[:-1])
+        starts = np.flatnonzero(change)
+        ends = np.concatenate([starts[1:], [len(units)]])
+        sel = [r for r in range(len(starts)) if keep[starts[r]]]
+        idx = starts[sel]
+        span_end = units["end"].to_numpy()[ends[sel] - 1]
+    else:
+        idx = np.flatnonzero(contested.any(axis=1))
+        span_end = units["end"].to_numpy()[idx]
+    out = units.iloc[idx][["transcript", "segment", "start"]].copy()
+    out["end"] = span_end
+    if kind == "spans":
+        out["segment"] = [f"{t}:{s}-{e}" for t, s, e in zip(out["transcript"], out["start"], out["end"])]
+        out["text"] = [tx[t][s:e] if tx else None for t, s, e in zip(out["transcript"], out["start"], out["end"])]
+    else:
+        out["text"] = units["text"].to_numpy()[idx]
+
+    def label(i, u):
+        if not grid.rated[i, u]:
+            return NOT_CODED
+        return "; ".join(codes[k] for k in np.flatnonzero(grid.present[i, u]))
+
+    for i, r in enumerate(raters):
+        out[r if r != gold else f"gold:{r}"] = [label(i, u) for u in idx]
+    out["contested"] = ["; ".join(codes[k] for k in np.flatnonzero(contested[u])) for u in idx]
+    out["agreed"] = ["; ".join(codes[k] for k in np.flatnonzero((applied[u] == raters_n[u]) & (applied[u] > 0)))
+                     for u in idx]
+    return out.reset_index(drop=True)
