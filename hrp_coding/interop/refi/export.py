@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from hrp_coding._atomic import atomic_write_bytes
 from hrp_coding.codebook import qdc
-from hrp_coding.codebook.qdaxml import PROJECT_NS, children, pack, to_xml_bytes, xml_safe
+from hrp_coding.codebook.qdaxml import PROJECT_NS, children, normalise_guid, pack, to_xml_bytes, xml_safe
 from hrp_coding.interop.refi.parse import PROJECT_MARKER, TRANSCRIPT_MARKER
 from hrp_coding.interop.refi.summary import ExportSummary
 from hrp_coding.interop.refi.write import read_sidecar
@@ -133,7 +133,7 @@ class _Writer:
         kinds = {k: _variable_type([t.attributes[k] for t in transcripts.values() if t.attributes.get(k) is not None])
                  for k in names}
         all_names = sorted(set(names) | set(kept_vars))
-        var_guid = {k: kept_vars[k]["guid"] if k in kept_vars and kept_vars[k].get("guid") else self.guid("variable", k)
+        var_guid = {k: normalise_guid((kept_vars.get(k) or {}).get("guid")) or self.guid("variable", k)
                     for k in all_names}
         if not all_names:
             return 0, 0
@@ -150,7 +150,8 @@ class _Writer:
             if len(members) == 1:  # a case of one transcript follows the transcript's current attributes
                 current = transcripts[members[0]].attributes
                 values = {k: current[k] for k in values if current.get(k) is not None}
-            el = ET.SubElement(cases_el, _q("Case"), {"guid": case.get("guid") or self.guid("case", case.get("name")),
+            el = ET.SubElement(cases_el, _q("Case"), {"guid": normalise_guid(case.get("guid"))
+                                                      or self.guid("case", case.get("name")),
                                                       **({"name": case["name"]} if case.get("name") else {})})
             if case.get("description"):
                 ET.SubElement(el, _q("Description")).text = xml_safe(case["description"])
@@ -227,6 +228,9 @@ def export_qdpx(project: Project, path: str | os.PathLike, *, origin: str | None
     n_selections = n_codings = 0
     rows = sorted(codings.to_dict("records"), key=lambda r: (r["transcript"], int(r["start"]), int(r["end"]),
                                                              r["coder"], r["code"]))
+    by_tid: dict[str, list[dict]] = {}
+    for r in rows:
+        by_tid.setdefault(r["transcript"], []).append(r)
     memo_rows = memos.to_dict("records")
     if transcripts:
         sources = ET.SubElement(root, _q("Sources"))
@@ -240,7 +244,7 @@ def export_qdpx(project: Project, path: str | os.PathLike, *, origin: str | None
             ET.SubElement(el, _q("Description")).text = pack(f"Transcript {tid} (hrp-coding)", TRANSCRIPT_MARKER, data)
             files.append((f"sources/{source_guid}.txt", t.text.encode("utf-8")))
             seen: dict[tuple, int] = {}
-            for row in (r for r in rows if r["transcript"] == tid):
+            for row in by_tid.get(tid, ()):
                 start, end, coder = int(row["start"]), int(row["end"]), row["coder"]
                 key = (tid, coder, start, end, row["code"])
                 seen[key] = seen.get(key, 0) + 1
@@ -267,7 +271,7 @@ def export_qdpx(project: Project, path: str | os.PathLike, *, origin: str | None
                 n_codings += 1
             for a in (a for a in annotations if a["transcript"] == tid):
                 start, end = int(a["start"]), int(a["end"])
-                attrs = {"guid": a.get("guid") or guid("annotation", tid, start, end),
+                attrs = {"guid": normalise_guid(a.get("guid")) or guid("annotation", tid, start, end),
                          "name": xml_safe(_short(t.text[start:end])), "startPosition": str(start),
                          "endPosition": str(end)}
                 if a.get("coder") in w.user_guid:
@@ -283,10 +287,10 @@ def export_qdpx(project: Project, path: str | os.PathLike, *, origin: str | None
                                                                        m["text"])})
     project_refs = []
     for n in w.kept.get("notes") or []:
-        if isinstance(n, dict) and n.get("guid") and isinstance(n.get("text"), str):
-            w.note(n["guid"], n.get("name") or "", None, n.get("at"), n["text"])
+        if isinstance(n, dict) and normalise_guid(n.get("guid")) and isinstance(n.get("text"), str):
+            note_guid = w.note(normalise_guid(n["guid"]), n.get("name") or "", None, n.get("at"), n["text"])
             if n.get("project_level"):
-                project_refs.append(n["guid"])
+                project_refs.append(note_guid)
     if w.notes:
         ET.SubElement(root, _q("Notes")).extend(w.notes)
     set_els = qdc.sets_to_elements(cb, namespace=PROJECT_NS, metadata_set=False)
@@ -294,7 +298,8 @@ def export_qdpx(project: Project, path: str | os.PathLike, *, origin: str | None
         members = [tid for tid in s.get("transcripts") or [] if tid in transcripts]
         if not members:
             continue
-        el = ET.Element(_q("Set"), {"guid": s.get("guid") or guid("set", s.get("name")), "name": s.get("name") or ""})
+        el = ET.Element(_q("Set"), {"guid": normalise_guid(s.get("guid")) or guid("set", s.get("name")),
+                                    "name": s.get("name") or ""})
         if s.get("description"):
             ET.SubElement(el, _q("Description")).text = xml_safe(s["description"])
         for tid in members:
