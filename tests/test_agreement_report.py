@@ -210,15 +210,10 @@ def test_set_distances():
 # ---- the bundled sample study (skips cleanly when the store or the data are absent) -------------------------
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    import hrp_coding.datasets as datasets
-    try:
-        project = datasets.sample_study(tmp_path_factory.mktemp("agr") / "study")
-    except FileNotFoundError as err:  # pragma: no cover - data not shipped
-        pytest.skip(f"sample study not available: {err}")
+def sample(sample_study):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return project, report(project, unit="turn")
+        return sample_study, report(sample_study, unit="turn")
 
 
 def test_sample_study_per_code_table_is_actionable(sample):

@@ -179,10 +179,10 @@ def test_distinctive_terms_positive_for_focus_words():
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
+def sample(sample_study_copy):
     import hrp_coding as hc
 
-    study = hc.datasets.sample_study(tmp_path_factory.mktemp("analysis") / "study")
+    study = sample_study_copy()
     study.import_codings(hc.datasets.replication_codings_path())
     return study
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -20,10 +19,9 @@ from hrp_coding.codebook.qdc import (
     to_xml_bytes,
 )
 from hrp_coding.errors import RefiError, RefiWarning
+from tests._paths import shared_path
 
-REFI = Path(__file__).resolve().parents[1].parent / "shared" / "refi-qda"
-if not REFI.is_dir():
-    REFI = Path("/work/shared/refi-qda")
+REFI = shared_path("refi-qda")
 SAMPLES = REFI / "samples"
 needs_refi = pytest.mark.skipif(not (REFI / "Codebook.xsd").is_file(), reason="REFI-QDA reference files absent")
 

@@ -6,7 +6,6 @@ import copy
 import json
 import warnings
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 import yaml
@@ -15,9 +14,10 @@ from hrp_coding.cli import main
 from hrp_coding.codebook import Code, Codebook, shipped_path
 from hrp_coding.codebook.render import text_color
 from hrp_coding.codebook.validate import validate_data
+from tests._paths import shared_path
 
 SCHEMA_PATH = shipped_path("making_room").parent / "schema.json"
-SAMPLES = Path("/work/shared/refi-qda/samples")
+SAMPLES = shared_path("refi-qda", "samples")
 
 
 @pytest.fixture(scope="module")

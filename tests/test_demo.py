@@ -7,6 +7,7 @@ from hrp_coding.demo import run_demo
 from hrp_coding.errors import ProjectError
 
 
+@pytest.mark.slow
 def test_demo_runs_the_tour_and_writes_the_report(tmp_path):
     lines = []
     summary = run_demo(tmp_path / "demo", echo=lines.append)

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import nbclient
@@ -34,7 +33,7 @@ _RUNS: dict[str, tuple] = {}
 
 
 def _execute(name: str, tmp_path_factory) -> tuple:
-    """Run a notebook once per session; returns (executed notebook, check summary, seconds, working dir)."""
+    """Run a notebook once per session; returns (executed notebook, check summary, working dir)."""
     if name not in _RUNS:
         nb = _read(name)
         workdir = tmp_path_factory.mktemp(f"nb-{name}")
@@ -42,10 +41,8 @@ def _execute(name: str, tmp_path_factory) -> tuple:
                                          resources={"metadata": {"path": str(workdir)}})
         # the kernel imports hrp_coding from this checkout, whatever is pip-installed
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-        start = time.perf_counter()
         client.execute(env=env)
-        seconds = time.perf_counter() - start
-        _RUNS[name] = (nb, _summary(nb, name), seconds, workdir)
+        _RUNS[name] = (nb, _summary(nb, name), workdir)
     return _RUNS[name]
 
 
@@ -102,7 +99,7 @@ def test_notebook_loads_data_through_hrp_coding(name):
 
 @pytest.mark.slow
 def test_01_codebook_tour(tmp_path_factory):
-    nb, s, seconds, workdir = _execute("01_codebook_tour", tmp_path_factory)
+    nb, s, workdir = _execute("01_codebook_tour", tmp_path_factory)
     assert (s["n_codes"], s["n_processes"], s["hrit_codes"]) == (19, 8, 12)
     assert s["final_version"] == 5
     assert s["door_goes_to"] == "inviting"
@@ -115,12 +112,11 @@ def test_01_codebook_tour(tmp_path_factory):
     assert s["qdc_round_trip"] is True and s["saved_equal"] is True
     assert _outputs(nb, "text/html") >= 3  # the codebook and the code card render as HTML
     assert list(workdir.iterdir()) == []
-    assert seconds < 60
 
 
 @pytest.mark.slow
 def test_02_coding_in_jupyter(tmp_path_factory):
-    nb, s, seconds, workdir = _execute("02_coding_in_jupyter", tmp_path_factory)
+    nb, s, workdir = _execute("02_coding_in_jupyter", tmp_path_factory)
     assert s["n_transcripts"] == 12 and s["n_original"] == 8
     assert s["coders"] == ["ana", "ben", "caro"]
     assert s["n_turns"] > 300
@@ -133,12 +129,11 @@ def test_02_coding_in_jupyter(tmp_path_factory):
     assert _outputs(nb, "application/vnd.jupyter.widget-view+json") == 1
     assert _outputs(nb, "image/png") >= 2  # the co-occurrence heatmap and the code timeline, drawn inline
     assert list(workdir.iterdir()) == []
-    assert seconds < 60
 
 
 @pytest.mark.slow
 def test_03_interrater_reliability(tmp_path_factory):
-    nb, s, seconds, workdir = _execute("03_interrater_reliability", tmp_path_factory)
+    nb, s, workdir = _execute("03_interrater_reliability", tmp_path_factory)
     assert s["coders"] == ["ana", "ben", "caro"] and s["n_codes"] == 19
     # Krippendorff (2011), sections C-F: .743 nominal, .815 ordinal, .849 interval, .797 ratio
     assert s["k2011"] == {"nominal": 0.743, "ordinal": 0.815, "interval": 0.849, "ratio": 0.797}
@@ -153,12 +148,11 @@ def test_03_interrater_reliability(tmp_path_factory):
     assert 0 < s["maxqda_overall_percent"] < 100 and s["nvivo_codes"] == 19
     assert _outputs(nb, "image/png") >= 1  # the agreement chart
     assert list(workdir.iterdir()) == []
-    assert seconds < 60
 
 
 @pytest.mark.slow
 def test_04_assisted_coding(tmp_path_factory):
-    nb, s, seconds, workdir = _execute("04_assisted_coding", tmp_path_factory)
+    nb, s, workdir = _execute("04_assisted_coding", tmp_path_factory)
     # cold start from the codebook alone: R01, then top-1/top-3 hit rates against ana's 133 coded turns
     assert s["cold_r01"] == 16 and s["cold_coded_turns"] == 133
     assert s["cold_top1"] == pytest.approx(0.5038, abs=1e-4) and s["cold_top3"] == pytest.approx(0.8120, abs=1e-4)
@@ -183,12 +177,11 @@ def test_04_assisted_coding(tmp_path_factory):
     assert s["same_after_load"] is True
     assert _outputs(nb, "application/vnd.jupyter.widget-view+json") == 1
     assert list(workdir.iterdir()) == []
-    assert seconds < 60
 
 
 @pytest.mark.slow
 def test_05_replication_study(tmp_path_factory):
-    nb, s, seconds, workdir = _execute("05_replication_study", tmp_path_factory)
+    nb, s, workdir = _execute("05_replication_study", tmp_path_factory)
     assert (s["n_original"], s["n_replication"]) == (8, 4)
     # suggestions for dana before she codes: the model abstains on almost every turn of the new settings
     assert s["n_suggestions"] == 3 and {code for _, code in s["suggested"]} == {"holding"}
@@ -208,4 +201,3 @@ def test_05_replication_study(tmp_path_factory):
     assert s["runs_over_threshold_after"] == [8, 9, 10]
     assert _outputs(nb, "image/png") >= 1  # the saturation curve
     assert list(workdir.iterdir()) == []
-    assert seconds < 60

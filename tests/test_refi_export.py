@@ -14,18 +14,17 @@ from hrp_coding.cli import main
 from hrp_coding.errors import RefiWarning
 from hrp_coding.interop import refi
 from hrp_coding.project import Project
+from tests._paths import shared_path
 
-XSD = Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "Project-mrt2019.xsd"
+XSD = shared_path("refi-qda", "Project-mrt2019.xsd")
 NS = {"q": "urn:QDA-XML:project:1.0"}
 KEY = ["transcript", "coder", "code", "start", "end", "memo"]
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory):
-    from hrp_coding.datasets import sample_study
-
-    folder = tmp_path_factory.mktemp("refi") / "sample"
-    project = sample_study(folder)
+def study(sample_study_copy):
+    project = sample_study_copy()
+    folder = project.path
     project.add_memo("transcript", "P01", "Long pauses; re-listen to the recording.", coder="ana")
     project.add_memo("code", "holding", "Holding vs staying_with: discuss at the next meeting.", coder="ben")
     coding = project.codings(coders="caro").iloc[0]

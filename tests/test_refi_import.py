@@ -13,8 +13,9 @@ import yaml
 
 from hrp_coding.errors import ProjectError, RefiError, RefiWarning
 from hrp_coding.interop import refi
+from tests._paths import shared_path
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "samples"
+SAMPLES = shared_path("refi-qda", "samples")
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/refi-qda/samples is not available")
 NS = {"q": "urn:QDA-XML:project:1.0"}
 

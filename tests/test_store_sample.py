@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
 import pytest
 
@@ -15,8 +13,8 @@ pytestmark = pytest.mark.skipif(not (datasets._PACKAGE.parent / "sample_data" / 
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory):
-    return datasets.sample_study(tmp_path_factory.mktemp("sample") / "study")
+def study(sample_study):
+    return sample_study
 
 
 def test_sample_study_has_eight_coded_interviews_and_the_replication_set(study):
@@ -46,14 +44,10 @@ def test_sample_codings_match_the_csv(study):
     assert datasets.replication_codings_path().is_file()
 
 
-def test_whole_study_segments_fast(study):
-    fresh = Project.open(study.path)
-    started = time.perf_counter()
-    turns = fresh.segments("turn")
-    elapsed = time.perf_counter() - started
+def test_whole_study_segments(study):
+    turns = Project.open(study.path).segments("turn")
     assert set(turns["transcript"]) == set(study.transcript_ids)
     assert (turns["end"] > turns["start"]).all()
-    print(f"turn segmentation of the whole study: {elapsed:.3f} s ({len(turns)} turns)")
 
 
 def test_data_path_errors():

@@ -4,14 +4,13 @@ import re
 
 import pytest
 
-import hrp_coding as hc
 from hrp_coding.cli import main
 from hrp_coding.notebook.study_report import write_report
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory):
-    return hc.datasets.sample_study(tmp_path_factory.mktemp("report") / "study")
+def study(sample_study):
+    return sample_study
 
 
 def test_report_is_self_contained_and_complete(study, tmp_path):

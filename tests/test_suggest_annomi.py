@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from tests._paths import shared_path
+
 REPO = Path(__file__).resolve().parents[1]
-ANNOMI = Path(os.environ.get("HRP_ANNOMI_DIR", REPO.parent / "shared" / "benchmarks" / "annomi"))
+ANNOMI = Path(os.environ.get("HRP_ANNOMI_DIR", shared_path("benchmarks", "annomi")))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (ANNOMI / "AnnoMI-simple.csv").is_file(), reason="AnnoMI not available")
 def test_therapist_behaviour_on_a_third_of_annomi():
     sys.path.insert(0, str(REPO / "benchmarks"))

@@ -112,6 +112,7 @@ def test_evaluate_grouped_cv_pooled(data):
     assert "macro-F1" in str(result) and "<table" in result._repr_html_()
 
 
+@pytest.mark.slow
 def test_evaluate_parallel_folds_give_the_same_result(data):
     texts, labels, groups = data
     one = evaluate(texts[:360], labels[:360], groups[:360], cv=3, estimator=CodeSuggester(**FAST))

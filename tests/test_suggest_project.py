@@ -3,8 +3,6 @@ evaluate(project, gold=), cold start measured on the sample study, and the CLI."
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 
@@ -22,12 +20,8 @@ from hrp_coding.suggest import (
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory):
-    from hrp_coding.datasets import sample_study
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return sample_study(tmp_path_factory.mktemp("s") / "study", replication=False)
+def study(sample_study_copy):
+    return sample_study_copy(replication=False)  # this module writes: codings, model layers, settings
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +95,7 @@ def test_accept_records_audit_trail(study, model):
         accept_suggestion(study, "dana", {"transcript": "P03"})
 
 
+@pytest.mark.slow
 def test_model_layer_is_a_coder(study, model):
     n = write_model_layer(study, model, "tfidf", transcript=["P01", "P02"], use_thresholds=False)
     layer = study.codings(coders="model:tfidf")
@@ -129,6 +124,7 @@ def test_next_to_code_orders_uncoded_segments(study, model):
     assert len(cold) == 3
 
 
+@pytest.mark.slow
 def test_evaluate_project_with_human_ceiling(study):
     result = evaluate(study, gold="ana", cv=4, estimator=CodeSuggester(cv=2, context=1))
     assert result.n_splits == 4 and result.multilabel
@@ -188,6 +184,7 @@ def test_suggest_argument_errors(study, model):
         suggest(model)
 
 
+@pytest.mark.slow
 def test_cli_suggest_and_evaluate(study, capsys, tmp_path):
     from hrp_coding.cli import main
 

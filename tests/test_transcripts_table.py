@@ -9,8 +9,9 @@ import pytest
 
 from hrp_coding.errors import TranscriptError, TranscriptWarning
 from hrp_coding.transcripts import annomi_columns, read_annomi, read_utterance_table
+from tests._paths import shared_path
 
-ANNOMI = Path("/work/shared/benchmarks/annomi")
+ANNOMI = shared_path("benchmarks", "annomi")
 
 
 def write(path: Path, text: str) -> Path:

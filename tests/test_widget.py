@@ -95,10 +95,11 @@ def test_unknown_transcript_is_named(project):
         CodingWidget(project, coder="ana", transcript="P99")
 
 
-def test_accept_records_model_and_confidence_in_the_journal(tmp_path):
+@pytest.mark.slow
+def test_accept_records_model_and_confidence_in_the_journal(sample_study_copy):
     from hrp_coding.suggest import suggest
 
-    study = hc.datasets.sample_study(tmp_path / "sample")
+    study = sample_study_copy()
     suggestions = suggest(study, coder="dana", transcript="R01", top_k=3, use_thresholds=False)
     assert len(suggestions) > 0
     widget = CodingWidget(study, coder="dana", transcript="R01", suggestions=suggestions)

@@ -1,0 +1,97 @@
+"""Shared fixtures: the sample study is built once per session and copied for every test that writes.
+
+Fixtures
+--------
+``sample_study``
+    The sample study (12 transcripts, 842 codings) opened read-only: built once per session. A test that
+    writes to it (codings, memos, settings) must use ``sample_study_copy`` instead; the session checks at
+    the end that nobody changed the shared copy.
+``sample_study_copy``
+    A function ``sample_study_copy(dest=None, *, replication=True) -> Project`` that copies the built study
+    into ``dest`` (a fresh temporary folder by default) and opens it there. Works in fixtures of any scope.
+
+Markers
+-------
+``slow`` (more than a few seconds: notebooks, the demo, the wheel, cross-validated models) and ``browser``
+(JupyterLab driven by Chromium). ``pytest -m "not slow and not browser"`` is the quick loop; plain ``pytest``
+(the README's command, ``.ci/run``) runs everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import warnings
+from pathlib import Path
+
+import pytest
+
+# the project's own files; anything else (locks, caches) may change when a study is only read
+_CONTENT = ("hrp-project.yaml", "codebook.yaml", "transcripts", "codings", "memos")
+
+
+def _digest(folder: Path) -> str:
+    sha = hashlib.sha256()
+    for name in _CONTENT:
+        top = folder / name
+        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        for path in files:
+            sha.update(str(path.relative_to(folder)).encode())
+            sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
+class _SampleStudies:
+    """Builds each variant of the sample study once, on first use, and hands out copies."""
+
+    def __init__(self, factory: pytest.TempPathFactory):
+        self._factory = factory
+        self._built: dict[bool, tuple[Path, str]] = {}
+
+    def master(self, replication: bool = True) -> Path:
+        if replication not in self._built:
+            from hrp_coding import datasets
+
+            folder = self._factory.mktemp("sample-master") / "study"
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    datasets.sample_study(folder, replication=replication)
+            except FileNotFoundError as err:  # pragma: no cover - data not shipped with this tree
+                pytest.skip(f"sample study not available: {err}")
+            self._built[replication] = (folder, _digest(folder))
+        return self._built[replication][0]
+
+    def copy(self, dest: str | Path | None = None, *, replication: bool = True):
+        from hrp_coding.project import Project
+
+        source = self.master(replication)
+        target = Path(dest) if dest is not None else self._factory.mktemp("sample-copy") / "study"
+        shutil.copytree(source, target)
+        return Project.open(target)
+
+    def changed(self) -> list[Path]:
+        return [folder for folder, digest in self._built.values() if _digest(folder) != digest]
+
+
+@pytest.fixture(scope="session")
+def _sample_studies(tmp_path_factory):
+    studies = _SampleStudies(tmp_path_factory)
+    yield studies
+    changed = studies.changed()
+    if changed:
+        pytest.fail(f"a test wrote into the shared sample study {changed}; use the sample_study_copy fixture")
+
+
+@pytest.fixture(scope="session")
+def sample_study(_sample_studies):
+    """The sample study with the replication interviews, shared by every test that only reads it."""
+    from hrp_coding.project import Project
+
+    return Project.open(_sample_studies.master(replication=True))
+
+
+@pytest.fixture(scope="session")
+def sample_study_copy(_sample_studies):
+    """``sample_study_copy(dest=None, *, replication=True)``: a private, writable copy of the sample study."""
+    return _sample_studies.copy
