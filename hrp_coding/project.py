@@ -444,6 +444,14 @@ class Project:
         self._write_meta(meta)
         return tuple(meta["coders"])
 
+    def check_coder(self, coder: str) -> None:
+        """Raise ProjectError when ``coder`` may not code in this project (invalid name, or not in a closed
+        roster: with a did-you-mean)."""
+        _check_coder(coder)
+        problem = self._roster_problem(coder, False)
+        if problem:
+            raise ProjectError(f"{problem} (add the coder first: new_coder=True or add_coders)")
+
     def _roster_problem(self, coder: str, new_coder: bool) -> str | None:
         from hrp_coding.store.transcript_import import check_coder
 

@@ -85,6 +85,8 @@ class CodingWidget(anywidget.AnyWidget):
         if blind is None:
             blind = bool(settings.blind_coding) or hidden
         text = project.transcript(transcript).text  # raises a ProjectError naming an unknown transcript
+        if hasattr(project, "check_coder"):
+            project.check_coder(coder)  # a coder outside a closed roster is refused, with a did-you-mean
         super().__init__(transcript=transcript, coder=coder, text=text, blind=blind, **kwargs)
         self._project = project
         self._suggestion_rows: dict[str, dict] = {}
