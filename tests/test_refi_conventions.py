@@ -216,3 +216,27 @@ def test_independent_reader_sees_memos_we_add(tmp_path):
     read, memos = _read_with_pyrefiqda(out, tmp_path / "extract")
     assert ("jo", "Information", "Interviewer") in read and len(read) == 3
     assert memos["Interviewer"] == "Opening question."
+
+
+def test_a_position_inside_a_character_is_reported(tmp_path):
+    from tests._refi_fixtures import _zip
+
+    raw = "Ana: ok " + EMOJI + " we sat with her\n"
+    mid = len("Ana: ok ") + 1  # between the two UTF-16 units of the emoji
+    qde = f"""<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="NVivo for Mac 15.0.0">
+      <Users><User guid="11111111-1111-1111-1111-111111111111" name="ana"/></Users>
+      <CodeBook><Codes><Code guid="22222222-2222-2222-2222-222222222222" name="Holding" isCodable="true"/></Codes>
+      </CodeBook><Sources><TextSource guid="33333333-3333-3333-3333-333333333333" name="T"
+        plainTextPath="internal://t.txt">
+        <PlainTextSelection guid="44444444-4444-4444-4444-444444444444" startPosition="{mid}" endPosition="26">
+          <Coding guid="55555555-5555-5555-5555-555555555555" creatingUser="11111111-1111-1111-1111-111111111111">
+          <CodeRef targetGUID="22222222-2222-2222-2222-222222222222"/></Coding></PlainTextSelection>
+        <PlainTextSelection guid="44444444-4444-4444-4444-444444444445" startPosition="14" endPosition="17">
+          <Coding guid="55555555-5555-5555-5555-555555555556" creatingUser="11111111-1111-1111-1111-111111111111">
+          <CodeRef targetGUID="22222222-2222-2222-2222-222222222222"/></Coding></PlainTextSelection>
+      </TextSource></Sources></Project>"""
+    path = _zip(tmp_path / "mid.qdpx", {"project.qde": qde.encode(), "sources/t.txt": raw.encode()})
+    project, summary = _import(path, tmp_path / "study")
+    assert sorted(project.codings()["text"]) == [" we sat with her", "sat"]
+    assert any("1 selection(s) start or end inside a CRLF or a character outside the BMP" in w
+               for w in summary.warnings)

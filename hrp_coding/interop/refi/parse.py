@@ -82,6 +82,7 @@ class _Parser:
         self.annotations: list[ParsedAnnotation] = []
         self.memos: list[ParsedMemo] = []
         self.differing: list[str] = []
+        self.splits: list[str] = []
 
     def warn(self, message: str) -> None:
         self.notes.append(message)
@@ -185,6 +186,9 @@ class _Parser:
             if bad:
                 self.warn(f"{where}: {len(bad)} selection(s) with positions that do not fit its text of "
                           f"{text.length(reading)} characters were skipped: {listing(bad)}")
+        if self.splits:
+            self.warn(f"{len(self.splits)} selection(s) start or end inside a CRLF or a character outside the BMP "
+                      f"when read as {reading} ({listing(self.splits)}); moved to the next character boundary")
         if self.differing:
             self.warn(f"{len(self.differing)} coding(s) have a creatingUser other than their selection's "
                       f"({listing(self.differing)}); each is attributed to its Coding's creatingUser, who applied "
@@ -198,6 +202,8 @@ class _Parser:
         n = text.length(reading)
         if not (0 <= start < end <= n):
             return f"{start}-{end} ({'empty or reversed' if start >= end else f'outside the text (0-{n})'})"
+        if text.to_collapsed(start, reading)[1] or text.to_collapsed(end, reading)[1]:
+            self.splits.append(f"{start}-{end}")
         cstart, cend = text.map(start, reading), text.map(end, reading)
         if cstart >= cend:
             return f"{start}-{end} (empty after normalisation)"
