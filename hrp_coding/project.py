@@ -44,7 +44,7 @@ import yaml
 
 from hrp_coding._atomic import atomic_write_text
 from hrp_coding.errors import AnchorWarning, ProjectError
-from hrp_coding.store.anchors import DEFAULT_THRESHOLD, OffsetMapper, make_anchor, place
+from hrp_coding.store.anchors import DEFAULT_THRESHOLD, make_anchor, reanchor
 from hrp_coding.store.codings_import import CODER_PATTERN, plan_import
 from hrp_coding.store.journal import Journal, new_id, now_iso
 from hrp_coding.store.state import Coding, replay
@@ -183,7 +183,11 @@ class Memo:
 
 @dataclass(frozen=True)
 class ReanchoredCoding:
-    """One coding whose place changed (or could not be found) after a transcript edit."""
+    """One coding whose place changed (or could not be found) after a transcript edit.
+
+    ``outcome`` is its category (see :mod:`hrp_coding.store.anchors`); ``candidates``: (start, end)
+    places in the new text worth a look, for codings that need review or were orphaned.
+    """
 
     coding_id: str
     coder: str
@@ -195,22 +199,32 @@ class ReanchoredCoding:
     method: str | None
     score: float
     quote: str
+    outcome: str = "moved"
+    candidates: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
 class ReanchorReport:
-    """What :meth:`Project.update_transcript` did to the codings of one transcript.
+    """What :meth:`Project.update_transcript` did to the codings of one transcript (each coding in exactly one group).
 
-    ``unchanged``: ids of codings still at the same offsets; ``moved``: found exactly elsewhere;
-    ``fuzzy``: placed on the most similar passage (``score`` = similarity); ``unplaced``: not found,
-    kept with status ``orphaned`` (see ``Project.codings(include_orphaned=True)``).
+    ``unchanged``: ids of codings still on their words at the same offsets; ``moved``: on their
+    words exactly, elsewhere; ``fuzzy``: on the edited version of their words (``score`` =
+    similarity); ``needs_review``: more than one place fits, kept off the text with status
+    ``needs_review`` and their ``candidates``; ``orphaned``: their words were deleted, kept with
+    status ``orphaned`` (see ``Project.codings(include_orphaned=True)``).
     """
 
     transcript: str
     unchanged: tuple[str, ...]
     moved: tuple[ReanchoredCoding, ...]
     fuzzy: tuple[ReanchoredCoding, ...]
-    unplaced: tuple[ReanchoredCoding, ...]
+    needs_review: tuple[ReanchoredCoding, ...] = ()
+    orphaned: tuple[ReanchoredCoding, ...] = ()
+
+    @property
+    def unplaced(self) -> tuple[ReanchoredCoding, ...]:
+        """The codings not on the new text: needing review, then orphaned."""
+        return self.needs_review + self.orphaned
 
     @property
     def ok(self) -> bool:
@@ -220,18 +234,22 @@ class ReanchorReport:
     def to_frame(self) -> pd.DataFrame:
         import pandas as pd
 
-        rows = [dataclasses.asdict(r) | {"outcome": outcome} for outcome, group in
-                (("moved", self.moved), ("fuzzy", self.fuzzy), ("unplaced", self.unplaced)) for r in group]
-        columns = ["outcome", *[f.name for f in dataclasses.fields(ReanchoredCoding)]]
+        rows = [dataclasses.asdict(r) for group in (self.moved, self.fuzzy, self.needs_review, self.orphaned)
+                for r in group]
+        columns = ["outcome", *[f.name for f in dataclasses.fields(ReanchoredCoding) if f.name != "outcome"]]
         return pd.DataFrame(rows, columns=columns)
 
     def __str__(self) -> str:
         lines = [f"Transcript {self.transcript}: {len(self.unchanged)} codings unchanged, {len(self.moved)} moved, "
-                 f"{len(self.fuzzy)} placed approximately, {len(self.unplaced)} could not be placed"]
+                 f"{len(self.fuzzy)} placed approximately, {len(self.needs_review)} need review, "
+                 f"{len(self.orphaned)} orphaned ({len(self.unplaced)} could not be placed)"]
         for r in self.fuzzy:
             lines.append(f"  fuzzy ({r.score:.2f}): {r.coder}/{r.code} {r.coding_id} -> {r.start}-{r.end}")
-        for r in self.unplaced:
-            lines.append(f"  unplaced (kept as orphaned): {r.coder}/{r.code} {r.coding_id} {r.quote[:60]!r}")
+        for r in self.needs_review:
+            lines.append(f"  needs review ({len(r.candidates)} candidate places): {r.coder}/{r.code} {r.coding_id} "
+                         f"{r.quote[:60]!r}")
+        for r in self.orphaned:
+            lines.append(f"  orphaned (words deleted): {r.coder}/{r.code} {r.coding_id} {r.quote[:60]!r}")
         return "\n".join(lines)
 
 
@@ -662,10 +680,12 @@ class Project:
                           threshold: float = DEFAULT_THRESHOLD) -> ReanchorReport:
         """Replace a transcript's text and re-anchor every coding on it.
 
-        Each coding is looked for by its quote: at the same place, then near its old place, then
-        anywhere if unique, then approximately (``threshold``: minimum similarity, see
-        :mod:`hrp_coding.store.anchors`). Codings that cannot be placed are kept with status
-        ``orphaned`` and listed in the report; an :class:`~hrp_coding.errors.AnchorWarning` says how many.
+        Each coding follows its words through an alignment of old and new text, or its quote with its
+        context when the passage moved; it is never moved to another occurrence of its quote (see
+        :func:`hrp_coding.store.anchors.reanchor`; ``threshold``: minimum similarity of an edited
+        quote). Codings that cannot be placed are kept off the text with status ``needs_review`` (more
+        than one place fits) or ``orphaned`` (words deleted) and listed in the report; an
+        :class:`~hrp_coding.errors.AnchorWarning` says how many.
         Turns are re-read from the new text (speaker-labelled lines); attributes and source are kept.
         """
         from hrp_coding.transcripts import transcript_from_text
@@ -676,31 +696,30 @@ class Project:
         fresh = transcript_from_text(new_text, transcript_id, speaker_roles=old.speaker_roles or None)
         fresh = dataclasses.replace(fresh, attributes=old.attributes, source=old.source)
         affected = [c for c in self._state().values() if c.transcript == transcript_id]
-        mapper = OffsetMapper(old.text, fresh.text)
-        unchanged, moved, fuzzy, unplaced = [], [], [], []
+        by_id = {c.id: c for c in affected}
+        groups: dict[str, list] = {"unchanged": [], "moved": [], "fuzzy": [], "needs_review": [], "orphaned": []}
         per_coder: dict[str, list[dict]] = {}
-        for c in affected:
-            if c.status == "orphaned":  # its offsets refer to an older text: look for the quote anew
-                p = place(c.anchor, c.start, c.end, fresh.text, threshold=threshold)
-            else:
-                p = place(c.anchor, c.start, c.end, fresh.text, mapper=mapper, threshold=threshold)
-            if p.method == "unchanged" and c.status == "active":
-                unchanged.append(c.id)
+        sha, version = fresh.sha256, self.codebook.version
+        for p in reanchor(old.text, fresh.text, affected, threshold=threshold).placements:
+            c = by_id[p.coding_id]
+            if p.category == "unchanged" and c.status == "active":
+                groups["unchanged"].append(c.id)
                 continue
-            record = ReanchoredCoding(coding_id=c.id, coder=c.coder, code=c.code, old_start=c.start, old_end=c.end,
-                                      start=p.start, end=p.end, method=p.method, score=p.score, quote=c.anchor.quote)
-            if p.method is None:
-                unplaced.append(record)
-                if c.status == "orphaned":
-                    continue  # already orphaned: nothing new to record
-                event = {"start": c.start, "end": c.end, "status": "orphaned", "anchor": c.anchor.to_dict()}
+            groups[p.category].append(ReanchoredCoding(
+                coding_id=c.id, coder=c.coder, code=c.code, old_start=c.start, old_end=c.end, start=p.start,
+                end=p.end, method=p.method, score=p.score, quote=p.quote, outcome=p.category,
+                candidates=p.candidates))
+            if p.start is None:
+                if c.status == p.category:
+                    continue  # already off the text for the same reason: nothing new to record
+                event = {"start": c.start, "end": c.end, "status": p.category, "anchor": c.anchor.to_dict(),
+                         "candidates": [list(x) for x in p.candidates]}
             else:
-                (fuzzy if p.method == "fuzzy" else moved).append(record)
-                anchor = make_anchor(fresh.text, p.start, p.end, sha256=fresh.sha256)
+                anchor = make_anchor(fresh.text, p.start, p.end, sha256=sha)
                 event = {"start": p.start, "end": p.end, "status": "active", "anchor": anchor.to_dict()}
             per_coder.setdefault(c.coder, []).append({
-                "event": "reanchor", "coder": c.coder, "codebook_version": self.codebook.version, "coding_id": c.id,
-                "method": p.method, "score": p.score, "transcript_sha256": fresh.sha256, **event})
+                "event": "reanchor", "coder": c.coder, "codebook_version": version, "coding_id": c.id,
+                "method": p.method, "score": p.score, "transcript_sha256": sha, **event})
         history = [*(meta.get("previous_sha256") or []), old.sha256]
         extra = {k: v for k, v in meta.items() if k not in fresh.to_meta()}
         extra["previous_sha256"] = history
@@ -708,12 +727,12 @@ class Project:
         self._segments = {k: v for k, v in self._segments.items() if k[0] != transcript_id}
         for coder, events in per_coder.items():
             self._journal(coder).append_many(events)
-        report = ReanchorReport(transcript=transcript_id, unchanged=tuple(unchanged), moved=tuple(moved),
-                                fuzzy=tuple(fuzzy), unplaced=tuple(unplaced))
-        if unplaced:
-            warnings.warn(f"transcript {transcript_id}: {len(unplaced)} coding(s) could not be re-anchored; they are "
-                          "kept with status 'orphaned' (see the report, or codings(include_orphaned=True))",
-                          AnchorWarning, stacklevel=2)
+        report = ReanchorReport(transcript=transcript_id, **{k: tuple(v) for k, v in groups.items()})
+        if report.unplaced:
+            warnings.warn(f"transcript {transcript_id}: {len(report.unplaced)} coding(s) could not be re-anchored "
+                          f"({len(report.needs_review)} need review, {len(report.orphaned)} orphaned); they are kept "
+                          "off the text (see the report, or codings(include_orphaned=True))", AnchorWarning,
+                          stacklevel=2)
         return report
 
     # -- journals and codings -------------------------------------------------------------------

@@ -1,18 +1,28 @@
-"""Anchors: how a coding finds its text again after the transcript was edited.
+"""Anchors: how a coding finds its words again after the transcript was edited, without ever guessing silently.
 
-A coding stores its offsets and an :class:`Anchor`: the exact quote, a little text before
-(prefix) and after (suffix), and the sha256 of the text it was made on. When the text changes,
-:func:`place` looks for the quote, in this order:
+A coding stores its offsets and an :class:`Anchor`: the exact quote, up to 32 characters before
+(prefix) and after (suffix), and the sha256 of the text it was made on. :func:`reanchor` is a pure
+function of (old text, new text, codings) that puts every coding in exactly one category:
 
-1. **unchanged**: the quote is still at the same offsets;
-2. **exact near**: the quote occurs near where the old offsets map to in the new text (old and new
-   texts are aligned line by line with :class:`difflib.SequenceMatcher`); among several nearby
-   occurrences the one whose prefix and suffix match best, then the closest, wins;
-3. **exact unique**: the quote occurs exactly once anywhere (or one occurrence has clearly the best
-   prefix/suffix match);
-4. **fuzzy**: the most similar passage (``SequenceMatcher.ratio`` of at least ``threshold``), first
-   near the old place, then anywhere;
-5. otherwise the coding cannot be placed (the caller keeps it as *orphaned*).
+``unchanged``
+    the edit kept the quote and its context at the same offsets;
+``moved``
+    the quote is placed exactly (``new_text[start:end] == quote``) elsewhere: either the alignment
+    of old and new text (:class:`~hrp_coding.store.align.Alignment`) kept its words together with
+    their context, or the passage moved and the quote with its context is unique in both texts;
+``fuzzy``
+    the edit changed words inside the quote; it is placed on the image of its kept characters,
+    whose similarity (:func:`rapidfuzz.fuzz.ratio`) is at least ``threshold``;
+``needs_review``
+    not placed, because more than one place fits: the words occur again with the same context
+    (a duplicated passage, an identical passage edited elsewhere); ``candidates`` lists them;
+``orphaned``
+    not placed: its words were deleted (``candidates`` lists other occurrences of the bare quote,
+    for information only; none of them is the coding's).
+
+A placement is only *confident* when no occurrence of the quote-with-kept-context was created or
+destroyed by the edit (:meth:`~hrp_coding.store.align.Alignment.destroyed`): that is what tells
+apart two answers that both start "Yeah.", or a deleted "No." from an earlier one.
 
 Examples
 --------
@@ -21,29 +31,41 @@ Examples
 >>> anchor.quote
 'We just sat with her'
 >>> new = "I: So how did it all start?\\nP01: We just sat with her.\\n"
->>> p = place(anchor, 26, 46, new, old_text=old)
->>> p.method, new[p.start:p.end]
-('exact_near', 'We just sat with her')
+>>> result = reanchor(old, new, [Target("c1", 26, 46, anchor)])
+>>> p = result.placements[0]
+>>> p.category, new[p.start:p.end]
+('moved', 'We just sat with her')
+>>> gone = reanchor(old, "I: How did it start?\\n", [Target("c1", 26, 46, anchor)])
+>>> gone.placements[0].category, gone.counts()["orphaned"]
+('orphaned', 1)
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
-from dataclasses import dataclass
-from difflib import SequenceMatcher
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
-__all__ = ["DEFAULT_THRESHOLD", "Anchor", "OffsetMapper", "Placement", "make_anchor", "place", "text_sha256"]
+from hrp_coding.store.align import Alignment
 
-#: minimum similarity for a fuzzy placement
-DEFAULT_THRESHOLD = 0.8
-#: characters of context stored before and after a quote
-CONTEXT_CHARS = 32
+__all__ = ["CATEGORIES", "CONTEXT_CHARS", "DEFAULT_THRESHOLD", "Anchor", "Placement", "Reanchoring", "Target",
+           "make_anchor", "reanchor", "text_sha256"]
+
+#: every category of :func:`reanchor`, in report order
+CATEGORIES = ("unchanged", "moved", "fuzzy", "needs_review", "orphaned")
 
 
 def text_sha256(text: str) -> str:
     """The sha256 hex digest of ``text`` encoded as UTF-8 (as ``Transcript.sha256``)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: minimum similarity for a fuzzy placement
+DEFAULT_THRESHOLD = 0.8
+#: characters of context stored before and after a quote
+CONTEXT_CHARS = 32
 
 
 @dataclass(frozen=True)
@@ -70,204 +92,192 @@ def make_anchor(text: str, start: int, end: int, *, context: int = CONTEXT_CHARS
                   text_sha256=sha256 if sha256 is not None else text_sha256(text))
 
 
+class Target(NamedTuple):
+    """A coding to re-anchor: its id, offsets in the old text and anchor (a :class:`~hrp_coding.store.state.Coding`
+    has the same attributes and can be passed as it is)."""
+
+    id: str
+    start: int
+    end: int
+    anchor: Anchor
+    status: str = "active"
+
+
 @dataclass(frozen=True)
 class Placement:
-    """Where an anchor landed in a new text.
+    """Where one coding goes in the new text.
 
-    ``method`` is ``"unchanged"``, ``"exact_near"``, ``"exact_unique"``, ``"fuzzy"`` or ``None``
-    (not placed: ``start``/``end`` are then ``None``); ``score`` is 1.0 for exact placements and the
-    similarity ratio for fuzzy ones.
+    ``category`` is one of :data:`CATEGORIES`; ``start``/``end`` are None unless it is unchanged,
+    moved or fuzzy; ``method`` says what decided (``diff``: the alignment kept the words and their
+    context; ``context``: the quote with its context is unique in both texts; ``kept``: image of the
+    kept characters; ``ambiguous``; ``deleted``); ``score`` is 1.0 for exact placements;
+    ``candidates`` lists (start, end) places worth a look, best first.
     """
 
+    coding_id: str
+    category: str
+    old_start: int
+    old_end: int
     start: int | None
     end: int | None
-    method: str | None
+    method: str
     score: float
+    quote: str
+    candidates: tuple[tuple[int, int], ...] = ()
 
 
-class OffsetMapper:
-    """Maps offsets of an old text to the corresponding offsets of a new text (line-level alignment).
+@dataclass(frozen=True)
+class Reanchoring:
+    """Every coding's :class:`Placement`, in input order."""
 
-    Examples
-    --------
-    >>> m = OffsetMapper("a\\nb\\nc\\n", "a\\nNEW\\nb\\nc\\n")
-    >>> m.map(2), m.map(4)
-    (6, 8)
-    """
+    placements: tuple[Placement, ...]
+    by_category: dict[str, tuple[Placement, ...]] = field(init=False, repr=False, compare=False)
 
-    def __init__(self, old_text: str, new_text: str):
-        old_lines = old_text.splitlines(keepends=True)
-        new_lines = new_text.splitlines(keepends=True)
-        self._old_starts = _line_starts(old_lines)
-        self._new_starts = _line_starts(new_lines)
-        matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-        self._ops = matcher.get_opcodes()
-        self._op_starts = [op[1] for op in self._ops]
-        self._new_len = len(new_text)
-        self._new_text = new_text
-        self._matcher: SequenceMatcher | None = None
+    def __post_init__(self):
+        groups: dict[str, list[Placement]] = {c: [] for c in CATEGORIES}
+        for p in self.placements:
+            groups[p.category].append(p)
+        object.__setattr__(self, "by_category", {c: tuple(g) for c, g in groups.items()})
 
-    def matcher(self, new_text: str) -> SequenceMatcher:
-        """A SequenceMatcher whose second sequence is ``new_text`` (built once, reused for each quote)."""
-        if new_text is not self._new_text and new_text != self._new_text:
-            return SequenceMatcher(None, "", new_text)
-        if self._matcher is None:
-            self._matcher = SequenceMatcher(None, "", new_text)
-        return self._matcher
-
-    def map(self, offset: int) -> int:
-        """The new offset of old ``offset`` (start of the replacing region for edited lines)."""
-        line = max(0, bisect.bisect_right(self._old_starts, offset) - 1)
-        index = max(0, bisect.bisect_right(self._op_starts, line) - 1)
-        if not self._ops:
-            return min(offset, self._new_len)
-        tag, i1, _i2, j1, _j2 = self._ops[index]
-        if tag == "equal":
-            new_line = j1 + (line - i1)
-            within = offset - self._old_starts[line]
-            return min(self._new_starts[new_line] + within, self._new_len)
-        return min(self._new_starts[j1] if j1 < len(self._new_starts) else self._new_len, self._new_len)
+    def counts(self) -> dict[str, int]:
+        """How many codings are in each category."""
+        return {c: len(g) for c, g in self.by_category.items()}
 
 
-def _line_starts(lines: list[str]) -> list[int]:
-    starts, pos = [], 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line)
-    starts.append(pos)
-    return starts
+_MAX_CANDIDATES = 10
+_SHORT_CONTEXT = 16
+_LONG_QUOTE = 16
 
 
-def _occurrences(text: str, quote: str) -> list[int]:
-    found, pos = [], text.find(quote)
-    while pos != -1:
-        found.append(pos)
-        pos = text.find(quote, pos + 1)
-    return found
-
-
-def _context_score(anchor: Anchor, text: str, start: int, end: int) -> int:
-    """How many characters of prefix (backwards) and suffix (forwards) agree at this occurrence."""
-    score = 0
-    before = text[max(0, start - len(anchor.prefix)):start]
-    for a, b in zip(reversed(anchor.prefix), reversed(before)):
-        if a != b:
-            break
-        score += 1
-    after = text[end:end + len(anchor.suffix)]
-    for a, b in zip(anchor.suffix, after):
-        if a != b:
-            break
-        score += 1
-    return score
-
-
-def place(anchor: Anchor, old_start: int, old_end: int, new_text: str, *, old_text: str | None = None,
-          mapper: OffsetMapper | None = None, threshold: float = DEFAULT_THRESHOLD,
-          near: int | None = None) -> Placement:
-    """Find ``anchor`` in ``new_text`` (see the module docstring for the order of attempts).
+def reanchor(old_text: str, new_text: str, codings: Iterable, *, threshold: float = DEFAULT_THRESHOLD,
+             alignment: Alignment | None = None) -> Reanchoring:
+    """Place every coding of ``old_text`` in ``new_text``, or say why not (see the module docstring).
 
     Parameters
     ----------
-    anchor : Anchor
-        The coding's anchor (its quote must be non-empty).
-    old_start, old_end : int
-        The coding's offsets in the old text.
-    new_text : str
-        The edited text.
-    old_text : str, optional
-        The old text; used to map the old place into the new text. ``mapper`` (built once per
-        transcript) does the same faster for many codings.
+    old_text, new_text : str
+        The transcript before and after the edit.
+    codings : iterable
+        Objects with ``id``, ``start``, ``end``, ``anchor`` and optionally ``status``
+        (:class:`Target`, or the project's codings). A coding whose status is not ``active`` (off the
+        text since an earlier edit) or whose quote is not at its offsets in ``old_text`` is looked
+        for by its quote and context only.
     threshold : float
-        Minimum ``SequenceMatcher`` ratio for a fuzzy placement (0 < threshold <= 1).
-    near : int, optional
-        How far (characters) from the mapped old place an occurrence still counts as near;
-        default ``max(200, 2 * len(quote))``.
+        Minimum similarity (0 < threshold <= 1) of a fuzzy placement.
+    alignment : Alignment, optional
+        A precomputed alignment of the two texts.
+
+    Returns
+    -------
+    Reanchoring
+        One :class:`Placement` per coding, each in exactly one category.
+
+    Examples
+    --------
+    >>> old = "P: No.\\nI: And then?\\nP: No.\\nI: Thanks.\\n"
+    >>> second = Target("c2", 23, 26, make_anchor(old, 23, 26))
+    >>> reanchor(old, "P: No.\\nI: Thanks.\\n", [second]).placements[0].category
+    'orphaned'
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
-    quote = anchor.quote
+    al = alignment if alignment is not None else Alignment(old_text, new_text)
+    counts: dict[tuple[str, str], int] = {}
+
+    def count(side: str, window: str) -> int:
+        key = (side, window)
+        if key not in counts:
+            counts[key] = (old_text if side == "old" else new_text).count(window)
+        return counts[key]
+
+    out = []
+    for c in codings:
+        out.append(_place(c, old_text, new_text, al, count, threshold))
+    return Reanchoring(tuple(out))
+
+
+def _occurrences(text: str, needle: str, limit: int = _MAX_CANDIDATES) -> list[int]:
+    found, pos = [], text.find(needle)
+    while pos != -1 and len(found) < limit:
+        found.append(pos)
+        pos = text.find(needle, pos + 1)
+    return found
+
+
+def _place(c, old: str, new: str, al: Alignment, count, threshold: float) -> Placement:
+    anchor: Anchor = c.anchor
+    quote, s, e = anchor.quote, int(c.start), int(c.end)
+
+    def result(category, start=None, end=None, method="", score=1.0, candidates=()):
+        return Placement(str(c.id), category, s, e, start, end, method, score, quote, tuple(candidates))
+
     if not quote:
-        return Placement(None, None, None, 0.0)
-    if new_text[old_start:old_end] == quote:
-        return Placement(old_start, old_end, "unchanged", 1.0)
-    if mapper is None and old_text is not None:
-        mapper = OffsetMapper(old_text, new_text)
-    expected = mapper.map(old_start) if mapper is not None else min(old_start, len(new_text))
-    window = near if near is not None else max(200, 2 * len(quote))
-    hits = _occurrences(new_text, quote)
-    if hits:
-        nearby = [h for h in hits if abs(h - expected) <= window]
-        if nearby:
-            best = max(nearby, key=lambda h: (_context_score(anchor, new_text, h, h + len(quote)), -abs(h - expected)))
-            return Placement(best, best + len(quote), "exact_near", 1.0)
-        if len(hits) == 1:
-            return Placement(hits[0], hits[0] + len(quote), "exact_unique", 1.0)
-        scored = sorted(((_context_score(anchor, new_text, h, h + len(quote)), -abs(h - expected), h) for h in hits),
-                        reverse=True)
-        if scored[0][0] > scored[1][0]:
-            h = scored[0][2]
-            return Placement(h, h + len(quote), "exact_unique", 1.0)
-        # several equally good occurrences far from the old place: fall through to the fuzzy search near it
-    found = _fuzzy(quote, new_text, expected - window, expected + len(quote) + window)
-    if found is None or found[2] < threshold:
-        matcher = mapper.matcher(new_text) if mapper is not None else SequenceMatcher(None, "", new_text)
-        matcher.set_seq1(quote)  # the index of new_text (b2j) is built once per mapper
-        match = matcher.find_longest_match(0, len(quote), 0, len(new_text))
-        if match.size:
-            centre = match.b - match.a
-            candidate = _fuzzy(quote, new_text, centre - len(quote) // 2, centre + len(quote) + len(quote) // 2)
-            if candidate is not None and (found is None or candidate[2] > found[2]):
-                found = candidate
-    if found is not None and found[2] >= threshold:
-        return Placement(found[0], found[1], "fuzzy", found[2])
-    return Placement(None, None, None, found[2] if found is not None else 0.0)
+        return result("orphaned", method="deleted", score=0.0)
+    fresh = getattr(c, "status", "active") == "active" and old[s:e] == quote
+    if fresh:
+        mapped = al.map_span(s, e)
+        if mapped is not None:
+            before, after = al.kept_run(s, e)
+            pre, suf = min(len(anchor.prefix), before), min(len(anchor.suffix), after)
+            window = old[s - pre:e + suf]
+            if not al.destroyed(window, "old") and not al.destroyed(window, "new"):
+                return result("unchanged" if mapped == (s, e) else "moved", *mapped, method="diff")
+            places = [(h + pre, h + pre + len(quote)) for h in _occurrences(new, window)]
+            return result("needs_review", method="ambiguous", candidates=places or [mapped])
+    # the words are not where the edit put the rest: look for the quote with its context
+    prefix, suffix = anchor.prefix, anchor.suffix
+    windows = [(prefix, suffix), (prefix, ""), ("", suffix), (prefix[-_SHORT_CONTEXT:], suffix[:_SHORT_CONTEXT]),
+               (prefix[-_SHORT_CONTEXT:], ""), ("", suffix[:_SHORT_CONTEXT])]
+    if len(quote) >= _LONG_QUOTE:
+        windows.append(("", ""))
+    seen = set()
+    for p, q in windows:
+        if (p, q) in seen or (not p and not q and len(quote) < _LONG_QUOTE):
+            continue
+        seen.add((p, q))
+        window = p + quote + q
+        if not count("new", window):
+            continue
+        places = [(h + len(p), h + len(p) + len(quote)) for h in _occurrences(new, window, limit=1000)]
+        if fresh:  # words the edit kept belong to another occurrence: only moved or copied text can be ours
+            places = [(a, b) for a, b in places if not al.overlaps_kept(a, b, "new")]
+            if not places:
+                continue
+        if len(places) == 1 and (not fresh or count("old", window) == 1):
+            return result("moved", *places[0], method="context")
+        return result("needs_review", method="ambiguous", candidates=places[:_MAX_CANDIDATES])
+    if fresh:
+        fuzzy = _fuzzy(quote, s, e, new, al, threshold)
+        if fuzzy is not None:
+            return result("fuzzy", fuzzy[0], fuzzy[1], method="kept", score=fuzzy[2])
+    near = al.map_point(s) if fresh else 0
+    others = sorted(_occurrences(new, quote, limit=1000), key=lambda h: abs(h - near))[:_MAX_CANDIDATES]
+    return result("orphaned", method="deleted", score=0.0, candidates=[(h, h + len(quote)) for h in others])
 
 
-def _fuzzy(quote: str, text: str, lo: int, hi: int) -> tuple[int, int, float] | None:
-    """Best approximate occurrence of ``quote`` inside ``text[lo:hi]`` as (start, end, ratio)."""
-    lo, hi = max(0, lo), min(len(text), hi)
-    if hi <= lo:
+def _fuzzy(quote: str, s: int, e: int, new: str, al: Alignment, threshold: float) -> tuple[int, int, float] | None:
+    """The image of the quote's kept characters, snapped to word edges, if similar enough."""
+    from rapidfuzz import fuzz
+
+    first = last = None
+    for a, b, n in al.runs[max(0, _first_run(al, s)):]:
+        if a >= e:
+            break
+        lo, hi = max(a, s), min(a + n, e)
+        if lo < hi:
+            if first is None:
+                first = b + lo - a
+            last = b + hi - a
+    if first is None or last is None or last <= first:
         return None
-    region = text[lo:hi]
-    matcher = SequenceMatcher(None, quote, region, autojunk=False)
-    blocks = [b for b in matcher.get_matching_blocks() if b.size >= 3]
-    if not blocks:
-        return None
-    main = max(blocks, key=lambda b: b.size)
-    origin = main.b - main.a  # where the quote would start if aligned on the longest block
-    slack = len(quote) // 2
-    kept = [b for b in blocks if origin - slack <= b.b - b.a <= origin + slack]
-    first, last = kept[0], kept[-1]
-    start = lo + max(0, first.b - first.a)
-    end = lo + min(len(region), last.b + last.size + (len(quote) - last.a - last.size))
-    start, end = _snap(text, start, end)
-    if end <= start:
-        return None
-    ratio = SequenceMatcher(None, quote, text[start:end], autojunk=False).ratio()
-    # Try trimming or widening the edges by up to a few characters to improve the fit.
-    best = (start, end, ratio)
-    for ds in (-3, -2, -1, 1, 2, 3):
-        s = best[0] + ds
-        if 0 <= s < best[1]:
-            r = SequenceMatcher(None, quote, text[s:best[1]], autojunk=False).ratio()
-            if r > best[2]:
-                best = (s, best[1], r)
-    for de in (-3, -2, -1, 1, 2, 3):
-        e = best[1] + de
-        if best[0] < e <= len(text):
-            r = SequenceMatcher(None, quote, text[best[0]:e], autojunk=False).ratio()
-            if r > best[2]:
-                best = (best[0], e, r)
-    return best
+    start, end = first, last
+    while start > 0 and new[start - 1].isalnum() and new[start].isalnum():
+        start -= 1
+    while end < len(new) and new[end - 1].isalnum() and new[end].isalnum():
+        end += 1
+    score = fuzz.ratio(quote, new[start:end]) / 100
+    return (start, end, score) if score >= threshold else None
 
 
-def _snap(text: str, start: int, end: int) -> tuple[int, int]:
-    # Do not let a placement start or end inside a word when a boundary is one or two characters away.
-    for _ in range(2):
-        if 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
-            start -= 1
-    for _ in range(2):
-        if 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
-            end += 1
-    return start, end
+def _first_run(al: Alignment, offset: int) -> int:
+    return bisect.bisect_right(al.old_starts, offset) - 1

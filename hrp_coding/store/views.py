@@ -38,11 +38,11 @@ def codings_frame(codings: Iterable[Coding], texts: Mapping[str, str]) -> pd.Dat
     """One row per coding (columns :data:`CODING_COLUMNS`), sorted by transcript, start, end, coder, code.
 
     ``text`` is the coded passage of the current transcript text, or the stored quote for an
-    orphaned coding (its passage no longer exists).
+    coding off the text (orphaned or needing review after an edit).
     """
     rows = []
     for c in codings:
-        text = c.anchor.quote if c.status == "orphaned" else texts[c.transcript][c.start:c.end]
+        text = c.anchor.quote if c.status != "active" else texts[c.transcript][c.start:c.end]
         rows.append((c.id, c.transcript, c.coder, c.code, c.start, c.end, text, c.memo, c.source, c.model,
                      c.confidence, c.codebook_version, c.at, c.status, c.needs_recoding, ";".join(c.candidates),
                      c.original_code))
