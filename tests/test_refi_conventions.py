@@ -111,7 +111,9 @@ def test_differing_users_rule(tmp_path):
 
 
 def _counts(project) -> dict:
-    side = refi.write.read_sidecar(project) or {}
+    from hrp_coding.interop.refi.write import read_sidecar
+
+    side = read_sidecar(project) or {}
     return {"transcripts": len(project.transcript_ids), "codings": _codings(project), "memos": _memos(project),
             "codes": len(project.codebook.codes), "code_sets": len(project.codebook.sets),
             "cases": len(side.get("cases") or []), "variables": sorted(v["name"] for v in side.get("variables") or []),
@@ -240,3 +242,24 @@ def test_a_position_inside_a_character_is_reported(tmp_path):
     assert sorted(project.codings()["text"]) == [" we sat with her", "sat"]
     assert any("1 selection(s) start or end inside a CRLF or a character outside the BMP" in w
                for w in summary.warnings)
+
+
+def test_a_failed_write_leaves_no_project_and_no_temporary_folder(tmp_path, monkeypatch):
+    from hrp_coding.interop.refi.parse import parse_qdpx
+    from hrp_coding.interop.refi.write import write_project
+    from hrp_coding.project import Project
+
+    fixture = ALL["qualcoder"](tmp_path)
+    parsed = parse_qdpx(fixture.path)
+    target = tmp_path / "out" / "study"
+
+    def broken(self, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Project, "add_memo", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_project(parsed, target)
+    assert not target.exists() and list((tmp_path / "out").iterdir()) == []
+    monkeypatch.undo()
+    project, _summary = _import(fixture.path, target)
+    assert project.transcript_ids == ("sam",)
