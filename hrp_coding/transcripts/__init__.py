@@ -1,8 +1,10 @@
 """Transcripts: readers into one canonical :class:`Transcript`, segmentation, de-identification.
 
 Canonical text is UTF-8, NFC, LF line endings, no BOM; every offset counts code points and ends
-are exclusive. Readers: ``.txt``/``.md`` (speaker-labelled lines), ``.docx``, ``.vtt``/``.srt``
-(:func:`read_transcript`) and utterance tables such as AnnoMI (:func:`read_utterance_table`).
+are exclusive. :func:`read_transcript` reads ``.txt .md .docx .pdf .vtt .srt .csv .tsv .xlsx``,
+detecting the export layout (Otter.ai, Rev, Temi/Trint/Descript, Zoom/Teams VTT, Word bold names or
+tables...) and attaching a :class:`LayoutReport` (see ``docs/transcripts.md``); utterance tables of
+many transcripts such as AnnoMI go through :func:`read_utterance_table`.
 :func:`segment` cuts a transcript into turns, sentences or paragraphs with stable ids, and
 :class:`Deidentifier` replaces names, places and patterns with consistent pseudonyms.
 
@@ -25,6 +27,7 @@ from hrp_coding.transcripts.readers.text import transcript_from_text
 __all__ = [
     "DeidReport",
     "Deidentifier",
+    "LayoutReport",
     "Transcript",
     "Turn",
     "UtteranceTable",
@@ -44,6 +47,7 @@ _LAZY = {
     "segment_many": "hrp_coding.transcripts.segment",
     "Deidentifier": "hrp_coding.transcripts.deid",
     "DeidReport": "hrp_coding.transcripts.deid",
+    "LayoutReport": "hrp_coding.transcripts.layout",
     "UtteranceTable": "hrp_coding.transcripts.readers.table",
     "read_utterance_table": "hrp_coding.transcripts.readers.table",
     "annomi_columns": "hrp_coding.transcripts.readers.table",
