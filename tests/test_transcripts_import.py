@@ -289,3 +289,21 @@ def test_read_transcript_layout_report_round_trips(layouts):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert str(again).count("\n") >= 2
+
+
+def test_cli_attributes_table_in_excel_csv(tmp_path, layouts, capsys):
+    study = tmp_path / "cli"
+    assert main(["init", str(study), "--codebook", str(_codebook_file(tmp_path))]) == 0
+    table = tmp_path / "participants.csv"
+    table.write_bytes("transcript;setting;site\r\notter;outpatient;Caf\u00e9 Nord\r\n".encode("cp1252"))
+    assert main(["import", str(study), str(layouts["otter.txt"]), "--attributes", str(table)]) == 0
+    assert Project.open(study).transcript("otter").attributes == {"setting": "outpatient", "site": "Caf\u00e9 Nord",
+                                                                  "transcribed_by": "https://otter.ai"}
+
+
+def test_placeholder_speakers_in_subtitles_keep_brackets():
+    from hrp_coding.transcripts.readers.subtitles import parse_subtitles
+
+    t = parse_subtitles("1\n00:00:01,000 --> 00:00:02,000\n[PERSON_3] Hi.\n\n2\n00:00:02,000 --> 00:00:03,000\n"
+                        "[inaudible] yes\n", transcript_id="S1", kind="srt")
+    assert [(x.speaker, t.turn_text(x)) for x in t.turns] == [("[PERSON_3]", "Hi. [inaudible] yes")]

@@ -79,11 +79,15 @@ def run_init(args) -> None:
 
 def _attributes_table(path) -> dict[str, dict]:
     import csv
+    import io
 
     from hrp_coding.errors import ProjectError
+    from hrp_coding.transcripts.canonical import read_text_file
+    from hrp_coding.transcripts.readers.utterances import sniff_delimiter
 
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
+    text = read_text_file(path)  # UTF-8 with or without BOM, UTF-16, Windows-1252
+    with io.StringIO(text, newline="") as handle:
+        reader = csv.DictReader(handle, delimiter=sniff_delimiter(text))
         if "transcript" not in (reader.fieldnames or []):
             raise ProjectError(f"{path}: the attributes table needs a 'transcript' column, has {reader.fieldnames}")
         table = {}

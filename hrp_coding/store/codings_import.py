@@ -90,19 +90,11 @@ def find_normalised(quote: str, text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _sniff(text: str) -> str:
-    sample = "\n".join(text.split("\n")[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        header = text.split("\n", 1)[0]
-        return max(",;\t", key=header.count)
-
-
 def _read_csv(path: Path) -> tuple[list[tuple[str, int | None, dict]], list[str]]:
     """Strict CSV parsing: an unterminated quote is reported with its line, never swallows later rows."""
     from hrp_coding.errors import TranscriptError
     from hrp_coding.transcripts.canonical import decode
+    from hrp_coding.transcripts.readers.utterances import sniff_delimiter
 
     try:
         data = path.read_bytes()
@@ -112,7 +104,7 @@ def _read_csv(path: Path) -> tuple[list[tuple[str, int | None, dict]], list[str]
         text = decode(data, source=str(path))
     except TranscriptError as err:
         raise CodingsImportError(err.problems, source=str(path)) from None
-    delimiter = _sniff(text)
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[tuple[int, int, list[str]]] = []
     start = 1

@@ -96,6 +96,8 @@ def _split_speaker(line: str) -> tuple[str | None, str, str | None]:
         name = bracket.group("speaker").strip()
         if (name.casefold() not in NOISE and not re.match(r"^\d", name) and _plausible_default_label(name)
                 and not name.casefold().startswith(tuple(NOISE))):
+            if re.fullmatch(r"[A-Z][A-Z0-9]*_\d+", name):  # a de-identification placeholder keeps its brackets
+                name = f"[{name}]"
             return name, cleaned[bracket.end():].strip(), "brackets"
     lead = cleaned[1:].lstrip() if cleaned.startswith(("-", "–")) else cleaned  # "- Name: text" dialogue dash
     m = _DEFAULT.match(lead)
