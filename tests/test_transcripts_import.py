@@ -307,3 +307,16 @@ def test_placeholder_speakers_in_subtitles_keep_brackets():
     t = parse_subtitles("1\n00:00:01,000 --> 00:00:02,000\n[PERSON_3] Hi.\n\n2\n00:00:02,000 --> 00:00:03,000\n"
                         "[inaudible] yes\n", transcript_id="S1", kind="srt")
     assert [(x.speaker, t.turn_text(x)) for x in t.turns] == [("[PERSON_3]", "Hi. [inaudible] yes")]
+
+
+def test_cli_errors_name_the_file_and_speak_cli(tmp_path, capsys):
+    study = tmp_path / "cli"
+    assert main(["init", str(study), "--codebook", str(_codebook_file(tmp_path))]) == 0
+    path = tmp_path / "a.txt"
+    path.write_text("I: hi\n\nR: yo\n", encoding="utf-8")
+    assert main(["import", str(study), str(path), "--speaker-pattern", "x:"]) == 1
+    err = capsys.readouterr().err
+    assert "a.txt" in err and "--speaker-pattern" in err and "speaker_pattern" not in err and "r'" not in err
+    assert main(["import", str(study), str(path), "--layout", "rev"]) == 0
+    out = capsys.readouterr().out
+    assert "layout 'paragraphs'" in out and "header" not in out  # nothing taken for a header

@@ -206,7 +206,10 @@ def read_lines(lines: Sequence[str], *, transcript_id: str, source: str | None =
     """
     name = source or transcript_id
     number_of = (lambda i: line_numbers[i]) if line_numbers else (lambda i: i + 1)
-    pattern = compile_pattern(speaker_pattern) if speaker_pattern is not None else None
+    try:
+        pattern = compile_pattern(speaker_pattern) if speaker_pattern is not None else None
+    except TranscriptError as err:
+        raise TranscriptError(err.problems, source=name) from None
     notes: list[str] = []
     if layout is not None and layout not in (*LINE_LAYOUTS, "paragraphs"):
         if heads is not None and layout == fixed_layout:
@@ -246,7 +249,7 @@ def read_lines(lines: Sequence[str], *, transcript_id: str, source: str | None =
     starts = _line_starts(lines)
     text = "\n".join(lines)
     first = found[0].line if found else len(lines)
-    header, unknown = parse_header(lines[:first])
+    header, unknown = parse_header(lines[:first]) if found else ({}, [])
     if found and unknown:
         skipped = [*skipped, f"lines {number_of(unknown[0] - 1)}-{number_of(first - 1)} before the first turn "
                              "(in no turn)"]
