@@ -316,7 +316,7 @@ def test_cli_errors_name_the_file_and_speak_cli(tmp_path, capsys):
     path.write_text("I: hi\n\nR: yo\n", encoding="utf-8")
     assert main(["import", str(study), str(path), "--speaker-pattern", "x:"]) == 1
     err = capsys.readouterr().err
-    assert "a.txt" in err and "--speaker-pattern" in err and "speaker_pattern" not in err and "r'" not in err
+    assert "a.txt" in err and "--speaker-pattern" in err and "speaker_pattern" not in err and "like r'" not in err
     assert main(["import", str(study), str(path), "--layout", "rev"]) == 0
     out = capsys.readouterr().out
     assert "layout 'paragraphs'" in out and "header" not in out  # nothing taken for a header
