@@ -32,6 +32,7 @@ __all__ = [
     "CodingsImportError",
     "CodingsImportWarning",
     "DegenerateAgreementWarning",
+    "EventError",
     "ExperimentalWarning",
     "HrpCodingError",
     "HrpCodingWarning",
@@ -41,6 +42,7 @@ __all__ = [
     "PrevalenceWarning",
     "Problem",
     "ProjectError",
+    "RecoveryWarning",
     "RefiError",
     "RefiWarning",
     "SuggestError",
@@ -121,6 +123,10 @@ class JournalError(HrpCodingError, OSError):
     """A coder journal cannot be read or appended to (not for a torn last line: that is a warning)."""
 
 
+class EventError(HrpCodingError, ValueError):
+    """A journal event is malformed: a missing or mistyped field, an unknown kind or a newer format version."""
+
+
 class AgreementError(HrpCodingError, ValueError):
     """Ratings given to a reliability coefficient are malformed (shape, labels, weights...)."""
 
@@ -167,6 +173,10 @@ class JournalWarning(HrpCodingWarning):
 
 class AnchorWarning(HrpCodingWarning):
     """Some codings could not be re-anchored after a transcript changed; they are kept and listed."""
+
+
+class RecoveryWarning(HrpCodingWarning):
+    """Opening a project finished or rolled back a change that a crash had interrupted (says which, and what)."""
 
 
 class TranscriptWarning(HrpCodingWarning):

@@ -7,13 +7,13 @@ and replaying the events in order gives the current state.
 
 Durability rules:
 
-* each append takes an exclusive lock on the file (``fcntl.flock`` on POSIX, ``msvcrt.locking``
-  on Windows), writes the whole line(s) with one ``os.write`` on a file opened in append mode,
-  then fsyncs before unlocking;
+* each append takes an exclusive lock (:func:`file_lock`, the :mod:`filelock` library, on a lock
+  file beside the journal or in the project's ``.hrp/locks/``), writes the whole line(s) with one
+  ``os.write`` on a file opened in append mode, then fsyncs before unlocking;
 * if the file does not end with a newline (an earlier writer was killed or the power failed in
   mid-line), the append first writes a newline, so the torn fragment stays on its own line and
   every later event is kept;
-* reading takes a shared lock (POSIX), so a reader never sees another writer's half-written line;
+* reading new bytes takes the same lock, so a reader never sees another writer's half-written line;
 * an unreadable line (torn fragment, invalid JSON, not an event) is reported with a
   :class:`~hrp_coding.errors.JournalWarning` naming the file and line, and skipped. A last line
   that lacks its newline but is a complete, valid event is kept (only the newline was lost).
@@ -39,12 +39,12 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from hrp_coding.errors import JournalError, JournalWarning
+from hrp_coding.store.events import EVENT_KINDS
 
-__all__ = ["EVENT_KINDS", "Journal", "new_id", "now_iso"]
-
-#: every event kind a journal may hold
-EVENT_KINDS = ("add", "remove", "memo", "migrate", "reanchor", "decision")
+__all__ = ["EVENT_KINDS", "Journal", "file_lock", "new_id", "now_iso"]
 
 
 def new_id() -> str:
@@ -57,34 +57,24 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
-if os.name == "posix":  # pragma: no branch
-    import fcntl
+def file_lock(path: str | os.PathLike, *, timeout: float = 120.0) -> FileLock:
+    """An exclusive inter-process lock on ``path`` (a lock file, created on first use; see :mod:`filelock`).
 
-    def _lock(fd: int, *, shared: bool = False) -> None:
-        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+    Re-entrant within a process. The operating system releases it when its holder dies (SIGKILL,
+    power cut), so a crashed coder never blocks the others. Waiting longer than ``timeout`` seconds
+    raises :class:`~hrp_coding.errors.JournalError` naming the lock file.
+    """
+    return _NamedLock(str(Path(path).absolute()), timeout=timeout, is_singleton=True)
 
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
 
-else:  # pragma: no cover - exercised on Windows only
-    import msvcrt
-
-    def _lock(fd: int, *, shared: bool = False) -> None:
-        # msvcrt locks byte ranges and has no shared mode; lock the first byte (beyond EOF is allowed).
-        # LK_LOCK retries for about 10 s, then raises OSError; keep retrying so writers queue up.
-        if shared:
-            return
-        while True:
-            os.lseek(fd, 0, os.SEEK_SET)
-            try:
-                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-                return
-            except OSError:
-                continue
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+class _NamedLock(FileLock):
+    def acquire(self, *args, **kwargs):
+        Path(self.lock_file).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return super().acquire(*args, **kwargs)
+        except Timeout as err:
+            raise JournalError(f"could not take the lock {self.lock_file}: another process has held it for "
+                               f"{self.timeout:.0f} s") from err
 
 
 class Journal:
@@ -101,8 +91,9 @@ class Journal:
     and warns once per unreadable line.
     """
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, lock_path: str | os.PathLike | None = None):
         self.path = Path(path)
+        self._lock = file_lock(lock_path or self.path.with_name(f".{self.path.name}.lock"))
         self._events: list[dict] = []
         self._offset = 0  # bytes parsed so far (always at a line boundary)
         self._line = 0  # lines parsed so far
@@ -137,16 +128,15 @@ class Journal:
         except OSError as err:
             raise JournalError(f"cannot open journal {self.path} for appending: {err}") from err
         try:
-            _lock(fd)
-            try:
+            with self._lock:
                 if self._needs_newline():
                     data = b"\n" + data
                 written = 0
                 while written < len(data):  # one write for regular files; loop only if the OS splits it
                     written += os.write(fd, data[written:])
                 os.fsync(fd)
-            finally:
-                _unlock(fd)
+        except JournalError:
+            raise
         except OSError as err:
             raise JournalError(f"cannot append to journal {self.path}: {err}") from err
         finally:
@@ -168,32 +158,66 @@ class Journal:
     # -- reading -------------------------------------------------------------------------------
     def events(self) -> list[dict]:
         """Every readable event in file order (a new list; unreadable lines are warned about and skipped)."""
+        restarted, fresh = self.read_new()
+        if restarted:
+            self._events = []
+        self._events.extend(event for _line, event in fresh)
+        return list(self._events)
+
+    def read_new(self) -> tuple[bool, list[tuple[int, dict]]]:
+        """The events appended since the last call, as ``(restarted, [(line number, event), ...])``.
+
+        Reads only the new bytes (the file is append-only). ``restarted`` is True when the file was
+        replaced, shortened or removed since the last call: the events are then read from the start,
+        and the caller must forget what it had from this journal.
+        """
+        restarted = False
         try:
             stat = self.path.stat()
         except FileNotFoundError:
+            restarted = self._inode is not None
             self._reset()
-            return []
+            return restarted, []
         inode = (stat.st_dev, stat.st_ino)
         if inode != self._inode or stat.st_size < self._offset:
+            restarted = self._inode is not None
             self._reset()
             self._inode = inode
-        if stat.st_size > self._offset:
-            self._read_more()
-        return list(self._events)
+        return restarted, (self._read_more() if stat.st_size > self._offset else [])
+
+    @property
+    def position(self) -> tuple[tuple[int, int] | None, int, int, bool]:
+        """Where reading stands: (device and inode, byte offset, lines read, last event lacked its newline)."""
+        return self._inode, self._offset, self._line, self._pending_newline
+
+    def seek(self, inode: tuple[int, int], offset: int, line: int, pending_newline: bool) -> None:
+        """Continue reading from a :attr:`position` saved earlier (by a cache of the folded state)."""
+        self._inode, self._offset, self._line, self._pending_newline = tuple(inode), offset, line, pending_newline
+        self._events = []
+        self._warned = set()
 
     def _reset(self) -> None:
         self._events, self._offset, self._line, self._inode = [], 0, 0, None
         self._pending_newline = False
 
-    def _read_more(self) -> None:
+    def _read_more(self) -> list[tuple[int, dict]]:
         try:
             with open(self.path, "rb") as handle:
-                if os.name == "posix":
-                    _lock(handle.fileno(), shared=True)
-                handle.seek(self._offset)
-                data = handle.read()
+                try:
+                    self._lock.acquire()
+                except (OSError, JournalError):  # a read-only project folder: read without the lock
+                    locked = False
+                else:
+                    locked = True
+                try:
+                    handle.seek(self._offset)
+                    data = handle.read()
+                finally:
+                    if locked:
+                        self._lock.release()
         except OSError as err:
             raise JournalError(f"cannot read journal {self.path}: {err}") from err
+        out: list[tuple[int, dict]] = []
         if self._pending_newline and data.startswith(b"\n"):
             # the newline a later append wrote after a complete but unterminated event
             data = data[1:]
@@ -204,7 +228,7 @@ class Journal:
         for raw in lines:
             self._line += 1
             self._offset += len(raw) + 1
-            self._parse(raw, self._line)
+            self._parse(raw, self._line, out)
         if tail:
             # Unterminated last line: keep it if it is a complete event, else report it as torn.
             # Do not advance past it: a later append puts a newline after it and it is read again.
@@ -212,20 +236,21 @@ class Journal:
             if event is not None:
                 self._line += 1
                 self._offset += len(tail)
-                self._events.append(event)
+                out.append((self._line, event))
                 # Its newline comes with the next append; the next read then starts with an empty line.
                 self._pending_newline = True
             else:
                 self._warn(self._line + 1, "torn last line (no newline, incomplete JSON): skipped", tail)
+        return out
 
-    def _parse(self, raw: bytes, line: int) -> None:
+    def _parse(self, raw: bytes, line: int, out: list) -> None:
         if not raw.strip():
             return
         event = self._decode(raw)
         if event is None:
             self._warn(line, "unreadable line (invalid JSON or not an event): skipped", raw)
         else:
-            self._events.append(event)
+            out.append((line, event))
 
     @staticmethod
     def _decode(raw: bytes) -> dict | None:

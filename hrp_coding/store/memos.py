@@ -23,14 +23,13 @@ Examples
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 from hrp_coding._atomic import atomic_write_text
-from hrp_coding.store.journal import _lock, _unlock
+from hrp_coding.store.journal import file_lock
 
-__all__ = ["append_memo", "read_memos"]
+__all__ = ["append_memo", "memos_frame", "read_memos"]
 
 _HEADING = re.compile(r"^## (\S+) · (\S+)\s*$")
 
@@ -38,19 +37,11 @@ _HEADING = re.compile(r"^## (\S+) · (\S+)\s*$")
 def append_memo(file: Path, kind: str, target_id: str, coder: str, text: str, at: str) -> None:
     """Append one memo section to ``file`` (created with a title when new)."""
     file.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = file.parent.parent / ".lock"
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        _lock(fd)
-        try:
-            old = file.read_text(encoding="utf-8") if file.exists() else f"# Memos on {kind} `{target_id}`\n"
-            body = "\n".join("\\" + line if line.startswith("## ") or line.startswith("\\## ") else line
-                             for line in text.strip("\n").replace("\r\n", "\n").split("\n"))
-            atomic_write_text(file, f"{old.rstrip(chr(10))}\n\n## {at} · {coder}\n\n{body}\n")
-        finally:
-            _unlock(fd)
-    finally:
-        os.close(fd)
+    with file_lock(file.parent.parent / ".lock"):
+        old = file.read_text(encoding="utf-8") if file.exists() else f"# Memos on {kind} `{target_id}`\n"
+        body = "\n".join("\\" + line if line.startswith("## ") or line.startswith("\\## ") else line
+                         for line in text.strip("\n").replace("\r\n", "\n").split("\n"))
+        atomic_write_text(file, f"{old.rstrip(chr(10))}\n\n## {at} · {coder}\n\n{body}\n")
 
 
 def read_memos(file: Path) -> list[tuple[str, str, str]]:
@@ -72,3 +63,24 @@ def read_memos(file: Path) -> list[tuple[str, str, str]]:
             lines.append(line[1:] if line.startswith("\\## ") or line.startswith("\\\\## ") else line)
     flush()
     return memos
+
+
+def memos_frame(folder: Path, coding_memos: list[tuple], *, target_kind: str | None = None,
+                target_id: str | None = None):
+    """Every memo under ``folder`` (``codes/``, ``transcripts/``) plus ``coding_memos`` (target_kind,
+    target_id, coder, text, at) as a frame: target_kind, target_id, coder, at, text, sorted by target then time."""
+    import pandas as pd
+
+    rows = []
+    for kind, sub in (("code", "codes"), ("transcript", "transcripts")):
+        where = folder / sub
+        for file in sorted(where.glob("*.md")) if where.is_dir() else []:
+            rows.extend((kind, file.stem, *m) for m in read_memos(file))
+    rows.extend(coding_memos)
+    frame = pd.DataFrame(rows, columns=["target_kind", "target_id", "coder", "text", "at"])
+    if target_kind is not None:
+        frame = frame[frame["target_kind"] == target_kind]
+    if target_id is not None:
+        frame = frame[frame["target_id"] == target_id]
+    frame = frame[["target_kind", "target_id", "coder", "at", "text"]]
+    return frame.sort_values(["target_kind", "target_id", "at"], kind="stable").reset_index(drop=True)

@@ -1,20 +1,13 @@
-"""Replaying coder journals into the current state: one :class:`Coding` per live coding.
+"""The state folded from journal events: one row per live coding, plus memos, decisions and rejections.
 
-Event kinds and their fields (every event also has ``id``, ``at``, ``coder``, ``codebook_version``):
+:class:`LedgerState` is what :meth:`hrp_coding.store.events.Event.apply` changes. It keeps each live
+coding as a plain tuple (fields :data:`ROW_FIELDS`), so that a study of 100,000 codings folds, caches
+and turns into a DataFrame quickly; :meth:`LedgerState.coding` gives the :class:`Coding` record.
 
-``add``
-    ``coding_id, transcript, start, end, code, memo, source, model, confidence, anchor`` (``quote,
-    prefix, suffix, text_sha256``); consensus codings also ``who, why, segment, decision_id``.
-``remove``
-    ``coding_id`` (and an optional ``reason``).
-``memo``
-    ``coding_id, text``: a memo on a coding, written to the journal of whoever wrote the memo.
-``migrate``
-    ``coding_id, from_code, to_code`` (None for a split code), ``needs_recoding, candidates, reason``.
-``reanchor``
-    ``coding_id, start, end, status`` (``active`` or ``orphaned``), ``method, score, anchor``.
-``decision``
-    ``decision_id, transcript, start, end, codes, who, why, segment`` (consensus journal only).
+Memos on codings may arrive in any order (they sit in the journal of whoever wrote them): they are
+kept per coding and joined in time order when read. A memo on a removed coding is history, not a
+problem; a memo or change about a coding that never existed is reported with a
+:class:`~hrp_coding.errors.JournalWarning`.
 
 Examples
 --------
@@ -29,15 +22,21 @@ Examples
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from hrp_coding.errors import JournalWarning
+from hrp_coding.errors import EventError, JournalWarning
 from hrp_coding.store.anchors import Anchor
 
-__all__ = ["Coding", "replay"]
+__all__ = ["ROW_FIELDS", "Coding", "LedgerState", "replay"]
+
+#: the fields of one state row (a tuple), in order
+ROW_FIELDS = ("id", "coder", "transcript", "start", "end", "code", "quote", "prefix", "suffix", "text_sha256", "memo",
+              "source", "model", "confidence", "codebook_version", "at", "status", "needs_recoding", "candidates",
+              "original_code", "who", "why", "segment", "decision_id")
+_I = {name: i for i, name in enumerate(ROW_FIELDS)}
+_START, _END, _CODE, _STATUS = _I["start"], _I["end"], _I["code"], _I["status"]
 
 
 @dataclass(frozen=True)
@@ -77,77 +76,133 @@ class Coding:
         """The text the coding was last anchored on."""
         return self.anchor.quote
 
+    @classmethod
+    def from_row(cls, row: tuple, memo: str | None = None) -> Coding:
+        """The record of a :class:`LedgerState` row (``memo``: the joined memo text, default the row's)."""
+        (cid, coder, transcript, start, end, code, quote, prefix, suffix, sha, row_memo, source, model, confidence,
+         version, at, status, needs, candidates, original, who, why, segment, decision) = row
+        return cls(cid, coder, transcript, start, end, code, Anchor(quote, prefix, suffix, sha),
+                   row_memo if memo is None else memo, source, model, confidence, version, at, status, needs,
+                   tuple(candidates), original, tuple(who), why, segment, decision)
+
 
 def _join_memo(old: str | None, new: str) -> str:
     return new if not old else f"{old}\n\n{new}"
 
 
+def _anchor_fields(anchor: Mapping) -> tuple[str, str, str, str]:
+    return (anchor.get("quote", ""), anchor.get("prefix", ""), anchor.get("suffix", ""),
+            anchor.get("text_sha256", ""))
+
+
+@dataclass
+class LedgerState:
+    """Live codings (``rows``: coding id -> row tuple, in order of creation) and what else events recorded.
+
+    ``where`` names the journal line being applied, for warnings.
+    """
+
+    rows: dict[str, tuple] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+    memos: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)  # cid -> (at, coder, text, id)
+    decisions: list = field(default_factory=list)
+    rejections: list = field(default_factory=list)
+    history: list = field(default_factory=list)
+    where: str = ""
+    _warned: set[str] = field(default_factory=set)
+
+    # -- applying events (called by Event.apply) ------------------------------------------------------
+    def _unknown(self, event) -> None:
+        warnings.warn(f"{self.where}: {event.kind} event {event.id} refers to unknown coding {event.coding_id!r}; "
+                      "skipped", JournalWarning, stacklevel=4)
+
+    def add(self, e) -> None:
+        self.rows[e.coding_id] = (
+            e.coding_id, e.coder, e.transcript, e.start, e.end, e.code, *_anchor_fields(e.anchor), e.memo,
+            e.source or "manual", e.model, e.confidence, e.codebook_version, e.at, "active", False, (), None,
+            e.who or (), e.why, e.segment, e.decision_id)
+        self.removed.discard(e.coding_id)
+
+    def remove(self, e) -> None:
+        if self.rows.pop(e.coding_id, None) is None:
+            self._unknown(e)
+        else:
+            self.removed.add(e.coding_id)
+
+    def memo(self, e) -> None:
+        self.memos.setdefault(e.coding_id, []).append((e.at, e.coder, e.text, e.id))
+
+    def migrate(self, e) -> None:
+        row = self.rows.get(e.coding_id)
+        if row is None:
+            return self._unknown(e)
+        new = list(row)
+        new[_CODE] = e.to_code or row[_CODE]
+        new[_I["needs_recoding"]] = bool(e.needs_recoding)
+        new[_I["candidates"]] = tuple(e.candidates)
+        new[_I["original_code"]] = row[_I["original_code"]] or row[_CODE]
+        if e.codebook_version is not None:
+            new[_I["codebook_version"]] = e.codebook_version
+        self.rows[e.coding_id] = tuple(new)
+
+    def reanchor(self, e) -> None:
+        row = self.rows.get(e.coding_id)
+        if row is None:
+            return self._unknown(e)
+        new = list(row)
+        new[_START] = row[_START] if e.start is None else e.start
+        new[_END] = row[_END] if e.end is None else e.end
+        new[_STATUS] = e.status
+        if e.anchor:
+            new[_I["quote"]:_I["text_sha256"] + 1] = _anchor_fields(e.anchor)
+        self.rows[e.coding_id] = tuple(new)
+
+    # -- reading ------------------------------------------------------------------------------------
+    def memo_text(self, cid: str) -> str | None:
+        """The memo column of a live coding: its own memo, then memos by others in time order."""
+        row = self.rows[cid]
+        text = row[_I["memo"]]
+        for _at, coder, note, _id in sorted(self.memos.get(cid, ())):
+            text = _join_memo(text, f"[{coder}] {note}" if coder and coder != row[1] else note)
+        return text
+
+    def coding(self, cid: str) -> Coding | None:
+        """The :class:`Coding` of a live coding id, or None."""
+        row = self.rows.get(cid)
+        if row is None:
+            return None
+        return Coding.from_row(row, self.memo_text(cid) if cid in self.memos else None)
+
+    def warn_dangling_memos(self) -> None:
+        """Report (once each) memos on codings that never existed (call after every journal was read)."""
+        for cid, notes in self.memos.items():
+            if cid in self.rows or cid in self.removed:
+                continue
+            for _at, coder, _text, eid in notes:
+                if eid not in self._warned:
+                    self._warned.add(eid)
+                    warnings.warn(f"memo event {eid} by {coder!r} refers to unknown coding {cid!r}; skipped",
+                                  JournalWarning, stacklevel=3)
+
+
 def replay(journals: Mapping[str, Iterable[dict]]) -> dict[str, Coding]:
     """Replay every coder's events into ``{coding_id: Coding}`` (live codings only, in order of creation).
 
-    ``journals`` maps a coder to their events in file order. Memo events may refer to another
-    coder's coding; they are applied after every journal is replayed, in time order. An event
-    about an unknown coding is reported with a :class:`~hrp_coding.errors.JournalWarning`.
+    ``journals`` maps a coder to their events (JSON objects) in file order. An event about an
+    unknown coding, or one that does not validate, is reported with a
+    :class:`~hrp_coding.errors.JournalWarning` and skipped.
     """
-    state: dict[str, Coding] = {}
-    removed: set[str] = set()  # a memo on a coding removed later is history, not a problem
-    memos: list[dict] = []
+    from hrp_coding.store.events import decode
+
+    state = LedgerState()
     for coder, events in journals.items():
-        for event in events:
-            kind = event.get("event")
-            cid = event.get("coding_id")
-            if kind == "add":
-                try:
-                    coding = Coding(
-                        id=str(cid), coder=str(event.get("coder", coder)), transcript=str(event["transcript"]),
-                        start=int(event["start"]), end=int(event["end"]), code=str(event["code"]),
-                        anchor=Anchor.from_dict(event.get("anchor") or {}), memo=event.get("memo"),
-                        source=event.get("source") or "manual", model=event.get("model"),
-                        confidence=event.get("confidence"), codebook_version=event.get("codebook_version"),
-                        at=event.get("at"), who=tuple(event.get("who") or ()), why=event.get("why"),
-                        segment=event.get("segment"), decision_id=event.get("decision_id"),
-                    )
-                except (KeyError, TypeError, ValueError) as err:
-                    warnings.warn(f"journal of {coder!r}: malformed add event {event.get('id')}: {err}; skipped",
-                                  JournalWarning, stacklevel=2)
-                    continue
-                state[coding.id] = coding
-            elif kind == "memo":
-                memos.append(event)
-            elif kind == "decision":
+        state.where = f"journal of {coder!r}"
+        for raw in events:
+            try:
+                event = decode(raw, coder=coder)
+            except EventError as err:
+                warnings.warn(f"journal of {coder!r}: {err}; skipped", JournalWarning, stacklevel=2)
                 continue
-            elif cid not in state:
-                warnings.warn(f"journal of {coder!r}: {kind} event {event.get('id')} refers to unknown coding "
-                              f"{cid!r}; skipped", JournalWarning, stacklevel=2)
-            elif kind == "remove":
-                del state[cid]
-                removed.add(cid)
-            elif kind == "migrate":
-                old = state[cid]
-                to_code = event.get("to_code")
-                state[cid] = dataclasses.replace(
-                    old, code=to_code if to_code else old.code,
-                    needs_recoding=bool(event.get("needs_recoding")),
-                    candidates=tuple(event.get("candidates") or ()),
-                    original_code=old.original_code or old.code,
-                    codebook_version=event.get("codebook_version", old.codebook_version))
-            elif kind == "reanchor":
-                old = state[cid]
-                anchor = Anchor.from_dict(event["anchor"]) if event.get("anchor") else old.anchor
-                state[cid] = dataclasses.replace(
-                    old, start=int(event.get("start", old.start)), end=int(event.get("end", old.end)),
-                    status=event.get("status", "active"), anchor=anchor)
-    for event in sorted(memos, key=lambda e: str(e.get("at"))):
-        cid = event.get("coding_id")
-        if cid in removed:
-            continue
-        if cid not in state:
-            warnings.warn(f"memo event {event.get('id')} by {event.get('coder')!r} refers to unknown coding "
-                          f"{cid!r}; skipped", JournalWarning, stacklevel=2)
-            continue
-        old = state[cid]
-        text = str(event.get("text", ""))
-        if event.get("coder") and event.get("coder") != old.coder:
-            text = f"[{event['coder']}] {text}"
-        state[cid] = dataclasses.replace(old, memo=_join_memo(old.memo, text))
-    return state
+            event.apply(state)
+    state.warn_dangling_memos()
+    return {cid: state.coding(cid) for cid in state.rows}

@@ -18,15 +18,16 @@ Examples
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from hrp_coding.store.state import Coding
+from hrp_coding.store.state import ROW_FIELDS, Coding, LedgerState
 
 __all__ = ["CODED_SEGMENT_COLUMNS", "CODING_COLUMNS", "OVERLAP_RULES", "coded_segments_frame", "codings_frame",
-           "excerpts_frame"]
+           "excerpts_frame", "state_frame"]
 
 CODING_COLUMNS = ["coding_id", "transcript", "coder", "code", "start", "end", "text", "memo", "source", "model",
                   "confidence", "codebook_version", "at", "status", "needs_recoding", "candidates", "original_code"]
@@ -52,6 +53,47 @@ def codings_frame(codings: Iterable[Coding], texts: Mapping[str, str]) -> pd.Dat
     frame["codebook_version"] = frame["codebook_version"].astype("Int64")
     frame = frame.sort_values(["transcript", "start", "end", "coder", "code", "at", "coding_id"], kind="stable")
     return frame.reset_index(drop=True)
+
+
+_R = {name: i for i, name in enumerate(ROW_FIELDS)}
+_SORT = operator.itemgetter(*(_R[k] for k in ("transcript", "start", "end", "coder", "code", "at", "id")))
+
+
+def state_frame(state: LedgerState, texts: Mapping[str, str], *, coders: set[str] | None = None,
+                include_orphaned: bool = False) -> pd.DataFrame:
+    """The frame of :func:`codings_frame` straight from a ledger state's rows (fast: no record per coding).
+
+    Codings of transcripts not in ``texts`` are left out; those off the text (orphaned or needing review)
+    unless ``include_orphaned``.
+    """
+    coder_i, tid_i, status_i = _R["coder"], _R["transcript"], _R["status"]
+    rows = [r for r in state.rows.values()
+            if r[tid_i] in texts and (coders is None or r[coder_i] in coders)
+            and (include_orphaned or r[status_i] == "active")]
+    rows.sort(key=_SORT)
+    if not rows:
+        return codings_frame([], texts)
+    cols = dict(zip(ROW_FIELDS, zip(*rows)))
+    s_i, e_i, q_i = _R["start"], _R["end"], _R["quote"]
+    text = [r[q_i] if r[status_i] != "active" else texts[r[tid_i]][r[s_i]:r[e_i]] for r in rows]
+    memo = list(cols["memo"])
+    if state.memos:
+        for i, cid in enumerate(cols["id"]):
+            if cid in state.memos:
+                memo[i] = state.memo_text(cid)
+    n = len(rows)
+    confidence = cols["confidence"]
+    data = {"coding_id": cols["id"], "transcript": cols["transcript"], "coder": cols["coder"], "code": cols["code"],
+            "start": np.fromiter(cols["start"], np.int64, n), "end": np.fromiter(cols["end"], np.int64, n),
+            "text": text, "memo": memo, "source": cols["source"], "model": cols["model"],
+            "confidence": np.array([np.nan if v is None else v for v in confidence], dtype="float64")
+            if any(v is not None for v in confidence) else np.full(n, np.nan),
+            "codebook_version": pd.array(cols["codebook_version"], dtype="Int64"), "at": cols["at"],
+            "status": cols["status"], "needs_recoding": np.fromiter(cols["needs_recoding"], bool, n),
+            "candidates": [";".join(c) if c else "" for c in cols["candidates"]],
+            "original_code": cols["original_code"]}
+    return pd.DataFrame({k: v if isinstance(v, (np.ndarray, pd.api.extensions.ExtensionArray)) else list(v)
+                         for k, v in data.items()}, columns=CODING_COLUMNS)
 
 
 def coded_segments_frame(segments: pd.DataFrame, codings: pd.DataFrame, *, overlap: str = "any",

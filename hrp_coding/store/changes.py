@@ -1,0 +1,92 @@
+"""Pure functions over (codings, old and new text or codebook): what a change does to the codings.
+
+Each returns the events to append and the report, and writes nothing; :class:`~hrp_coding.project.Project`
+writes the events together with the changed files as one intent (see :mod:`hrp_coding.store.intents`).
+
+* :func:`plan_reanchor`: a transcript's text changed; place every coding anew from its anchor;
+* :func:`plan_migration`: the codebook evolved; renamed and merged codes follow, split codes are flagged.
+
+Examples
+--------
+>>> from hrp_coding.store.anchors import make_anchor
+>>> from hrp_coding.store.state import Coding
+>>> old, new = "I: Hi\\nP: We sat with her.\\n", "I: Hello there\\nP: We sat with her.\\n"
+>>> coding = Coding("c1", "ana", "P01", 9, 24, "holding", make_anchor(old, 9, 24))
+>>> report, events = plan_reanchor("P01", [coding], old, new, new_sha256="sha", codebook_version=1)
+>>> [(r.outcome, new[r.start:r.end]) for r in report.moved]
+[('moved', 'We sat with her')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from hrp_coding.store.anchors import DEFAULT_THRESHOLD, make_anchor, reanchor
+from hrp_coding.store.events import MigrateCoding, Reanchor
+from hrp_coding.store.journal import new_id, now_iso
+from hrp_coding.store.reports import MigrationReport, ReanchoredCoding, ReanchorReport
+from hrp_coding.store.state import Coding
+
+__all__ = ["plan_migration", "plan_reanchor"]
+
+
+def plan_reanchor(transcript_id: str, codings: Iterable[Coding], old_text: str, new_text: str, *, new_sha256: str,
+                  codebook_version: int | None, threshold: float = DEFAULT_THRESHOLD
+                  ) -> tuple[ReanchorReport, dict[str, list[Reanchor]]]:
+    """Re-anchor ``codings`` (of one transcript) from ``old_text`` to ``new_text`` (see
+    :func:`hrp_coding.store.anchors.reanchor`).
+
+    Returns the report and, per coder, the ``reanchor`` events to append. A coding that cannot be
+    placed is kept off the text (``needs_review`` or ``orphaned``, one event the first time) and listed.
+    """
+    codings = list(codings)
+    by_id = {c.id: c for c in codings}
+    groups: dict[str, list] = {"unchanged": [], "moved": [], "fuzzy": [], "needs_review": [], "orphaned": []}
+    per_coder: dict[str, list[Reanchor]] = {}
+    at = now_iso()
+    for p in reanchor(old_text, new_text, codings, threshold=threshold).placements:
+        c = by_id[p.coding_id]
+        if p.category == "unchanged" and c.status == "active":
+            groups["unchanged"].append(c.id)
+            continue
+        groups[p.category].append(ReanchoredCoding(
+            coding_id=c.id, coder=c.coder, code=c.code, old_start=c.start, old_end=c.end, start=p.start, end=p.end,
+            method=p.method, score=p.score, quote=p.quote, outcome=p.category, candidates=p.candidates))
+        if p.start is None:
+            if c.status == p.category:
+                continue  # already off the text for the same reason: nothing new to record
+            fields = {"start": c.start, "end": c.end, "status": p.category, "anchor": c.anchor.to_dict(),
+                      "candidates": tuple(tuple(x) for x in p.candidates)}
+        else:
+            anchor = make_anchor(new_text, p.start, p.end, sha256=new_sha256)
+            fields = {"start": p.start, "end": p.end, "status": "active", "anchor": anchor.to_dict()}
+        per_coder.setdefault(c.coder, []).append(Reanchor(
+            id=new_id(), at=at, coder=c.coder, codebook_version=codebook_version, coding_id=c.id, method=p.method,
+            score=p.score, transcript_sha256=new_sha256, **fields))
+    report = ReanchorReport(transcript=transcript_id, **{k: tuple(v) for k, v in groups.items()})
+    return report, per_coder
+
+
+def plan_migration(codings: Iterable[Coding], migration: Mapping, *, from_version: int, to_version: int
+                   ) -> tuple[MigrationReport, dict[str, list[MigrateCoding]]]:
+    """The ``migrate`` events that move ``codings`` to a new codebook (``migration``: ``Codebook.migration()``)."""
+    per_coder: dict[str, list[MigrateCoding]] = {}
+    moved, flagged = [], []
+    at = now_iso()
+    for coding in codings:
+        step = migration.get(coding.code)
+        if step is None or (step.new_id == coding.code and not step.needs_recoding):
+            continue
+        if step.needs_recoding and coding.needs_recoding and tuple(step.candidates) == coding.candidates:
+            continue  # already flagged by an earlier migration
+        per_coder.setdefault(coding.coder, []).append(MigrateCoding(
+            id=new_id(), at=at, coder=coding.coder, codebook_version=to_version, coding_id=coding.id,
+            from_code=coding.code, to_code=step.new_id, needs_recoding=bool(step.needs_recoding),
+            candidates=tuple(step.candidates), reason=step.reason))
+        if step.needs_recoding or step.new_id is None:
+            flagged.append((coding.id, coding.coder, coding.code, tuple(step.candidates)))
+        else:
+            moved.append((coding.id, coding.coder, coding.code, step.new_id))
+    report = MigrationReport(from_version=from_version, to_version=to_version, moved=tuple(moved),
+                             flagged=tuple(flagged))
+    return report, per_coder

@@ -1,0 +1,203 @@
+"""The ledger: every coder journal of a project, folded incrementally into one :class:`LedgerState`.
+
+The journals (``codings/<coder>.jsonl``) are the single source of truth. The ledger reads each one by
+file offset: on every :meth:`Ledger.refresh` it stats the journals and reads only the bytes appended
+since (by this process or any other), decodes them into typed events
+(:mod:`hrp_coding.store.events`) and applies them. Nothing replays every journal per call.
+
+A derived cache (``.hrp/cache/ledger.json``, git-ignored) holds the folded state and, per journal,
+where it was read up to (device, inode, offset, and the sha256 of the bytes just before). Opening a
+project loads it and reads only what was appended since; when a journal was replaced, shortened or
+changed under it, or the cache is missing or unreadable, the state is rebuilt from the journals.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from hrp_coding.store.events import RemoveCoding
+>>> ledger = Ledger(pathlib.Path(tempfile.mkdtemp()))
+>>> _ = ledger.append("ana", [ledger.add_event(coder="ana", transcript="P01", start=0, end=5, code="holding",
+...                                             anchor={"quote": "Hello"})])
+>>> cid = next(iter(ledger.refresh().rows))
+>>> ledger.state.coding(cid).code
+'holding'
+>>> _ = ledger.append("ana", [RemoveCoding(id="e9", at="t", coder="ana", coding_id=cid)])
+>>> ledger.refresh().rows
+{}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import warnings
+from pathlib import Path
+
+from hrp_coding._atomic import atomic_write_bytes
+from hrp_coding.errors import EventError, JournalWarning
+from hrp_coding.store.events import AddCoding, Event, decode
+from hrp_coding.store.journal import Journal, new_id, now_iso
+from hrp_coding.store.state import ROW_FIELDS, LedgerState
+
+__all__ = ["CACHE_EVERY", "Ledger", "coder_of", "journal_name"]
+
+#: rewrite the derived cache once this many events were folded beyond it
+CACHE_EVERY = 2000
+_CACHE_FORMAT = 1
+_TAIL = 4096  # bytes before the saved offset whose sha256 proves the journal is the one cached
+
+
+def journal_name(coder: str) -> str:
+    """The journal file of a coder: ``model:tfidf`` -> ``model@tfidf.jsonl`` (':' is not allowed on Windows)."""
+    return coder.replace(":", "@") + ".jsonl"
+
+
+def coder_of(filename: str) -> str:
+    """The coder of a journal file name (inverse of :func:`journal_name`)."""
+    return filename[: -len(".jsonl")].replace("@", ":")
+
+
+class Ledger:
+    """The coder journals of the project at ``root``, and the state folded from them.
+
+    Parameters
+    ----------
+    root : Path
+        The project folder (journals in ``codings/``, locks and cache in ``.hrp/``).
+    cache : bool
+        Load and write the derived cache (default True; it is skipped silently when the folder is read-only).
+    """
+
+    def __init__(self, root: Path, *, cache: bool = True):
+        self.root = Path(root)
+        self.folder = self.root / "codings"
+        self.cache_file = self.root / ".hrp" / "cache" / "ledger.json"
+        self.use_cache = cache
+        self.journals: dict[str, Journal] = {}
+        self.state = LedgerState()
+        self._started = False
+        self._since_cache = 0
+
+    def journal(self, coder: str) -> Journal:
+        """The journal of ``coder`` (created on first append)."""
+        journal = self.journals.get(coder)
+        if journal is None:
+            name = journal_name(coder)
+            journal = self.journals[coder] = Journal(self.folder / name, self.root / ".hrp" / "locks" / f"{name}.lock")
+        return journal
+
+    def coders(self) -> list[str]:
+        """Every coder with a journal file, sorted."""
+        try:
+            names = [e.name for e in os.scandir(self.folder) if e.name.endswith(".jsonl") and e.is_file()]
+        except FileNotFoundError:
+            return []
+        return sorted(coder_of(n) for n in names)
+
+    # -- writing -------------------------------------------------------------------------------------
+    def add_event(self, **fields) -> AddCoding:
+        """A new :class:`~hrp_coding.store.events.AddCoding` with a fresh coding id, event id and time."""
+        return AddCoding(id=new_id(), at=now_iso(), coding_id=new_id(), **fields)
+
+    def append(self, coder: str, events: list[Event]) -> list[Event]:
+        """Append typed events to ``coder``'s journal (one locked write, one fsync) and fold them in."""
+        if events:
+            self.journal(coder).append_many([e.to_json() for e in events])
+            self.refresh()
+        return events
+
+    # -- folding -------------------------------------------------------------------------------------
+    def refresh(self) -> LedgerState:
+        """Fold in everything appended to any journal since the last call; returns the state."""
+        if not self._started:
+            self._started = True
+            if self.use_cache:
+                self._load_cache()
+        restart = False
+        batches = []
+        coders = self.coders()
+        for coder in coders:
+            restarted, fresh = self.journal(coder).read_new()
+            restart = restart or restarted
+            batches.append((coder, fresh))
+        gone = set(self.journals) - set(coders)
+        if restart or any(self.journals[c].position[0] is not None for c in gone):
+            return self.rebuild()
+        n = 0
+        for coder, fresh in batches:
+            n += self._apply(coder, fresh)
+        if n:
+            self.state.warn_dangling_memos()
+            self._since_cache += n
+            if self.use_cache and self._since_cache >= CACHE_EVERY:
+                self._save_cache()
+        return self.state
+
+    def rebuild(self) -> LedgerState:
+        """Forget the folded state and read every journal from its start."""
+        self.state = LedgerState()
+        self.journals = {}
+        self._since_cache = CACHE_EVERY  # write a fresh cache
+        return self.refresh()
+
+    def _apply(self, coder: str, fresh: list[tuple[int, dict]]) -> int:
+        path = self.journals[coder].path
+        state = self.state
+        for line, raw in fresh:
+            state.where = f"{path}, line {line}"
+            try:
+                event = decode(raw, coder=coder)
+            except EventError as err:
+                warnings.warn(f"{path}, line {line}: {err}; skipped", JournalWarning, stacklevel=3)
+                continue
+            event.apply(state)
+        return len(fresh)
+
+    # -- the derived cache -----------------------------------------------------------------------------
+    def _tail_sha(self, path: Path, offset: int) -> str:
+        with open(path, "rb") as handle:
+            handle.seek(max(0, offset - _TAIL))
+            return hashlib.sha256(handle.read(min(offset, _TAIL))).hexdigest()
+
+    def _load_cache(self) -> None:
+        try:
+            data = json.loads(self.cache_file.read_bytes())
+            if data.get("format") != _CACHE_FORMAT or data.get("fields") != list(ROW_FIELDS):
+                return
+            positions = data["journals"]
+            for coder, (inode, offset, _line, _pending, tail) in positions.items():
+                path = self.journal(coder).path
+                stat = path.stat()
+                if [stat.st_dev, stat.st_ino] != inode or stat.st_size < offset or self._tail_sha(path, offset) != tail:
+                    raise ValueError(f"journal {path} changed under the cache")
+            columns = data["rows"]
+            state = LedgerState(rows=dict(zip(columns[0], zip(*columns))) if columns else {},
+                                removed=set(data["removed"]),
+                                memos={cid: [tuple(m) for m in notes] for cid, notes in data["memos"].items()})
+            for raw in data["others"]:
+                decode(raw).apply(state)
+        except (OSError, ValueError, KeyError, TypeError, EventError):
+            self.state, self.journals = LedgerState(), {}
+            return
+        for coder, (inode, offset, line, pending, _tail) in positions.items():
+            self.journal(coder).seek(inode, offset, line, pending)
+        self.state = state
+        self._since_cache = 0
+
+    def _save_cache(self) -> None:
+        state = self.state
+        positions = {}
+        for coder, journal in self.journals.items():
+            inode, offset, line, pending = journal.position
+            if inode is None:
+                continue
+            positions[coder] = [list(inode), offset, line, pending, self._tail_sha(journal.path, offset)]
+        columns = [list(c) for c in zip(*state.rows.values())] if state.rows else []
+        others = [e.to_json() for e in (*state.decisions, *state.rejections, *state.history)]
+        data = {"format": _CACHE_FORMAT, "fields": list(ROW_FIELDS), "journals": positions, "rows": columns,
+                "removed": sorted(state.removed), "memos": state.memos, "others": others}
+        with contextlib.suppress(OSError):  # a read-only folder: no cache, nothing lost
+            atomic_write_bytes(self.cache_file, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                               .encode("utf-8"))
+            self._since_cache = 0

@@ -1,0 +1,104 @@
+"""One validator for the names that become file names: transcript ids, coder names and code ids.
+
+Each of them names a file in the project folder (``transcripts/<id>.txt``, ``codings/<coder>.jsonl``,
+``memos/codes/<id>.md``), so the same rules hold for all three: no path separator, no ``..``, no
+control character, no leading or trailing whitespace (a name ending in a newline is refused), no
+name Windows reserves (``CON``, ``NUL``, ``COM1``...), and no two names that differ only in case
+(they would be one file on macOS and Windows).
+
+========== =================================================================================
+kind       allowed
+========== =================================================================================
+transcript letters, digits, ``.``, ``_``, ``-``; starts with a letter or digit; at most 64
+coder      a lowercase slug (letters, digits, ``-``, ``_``), ``model:<name>`` or ``consensus``
+code       a lowercase identifier (as the codebook's: letter first, then letters, digits, ``_``)
+========== =================================================================================
+
+Examples
+--------
+>>> check_name("P01", "transcript")
+'P01'
+>>> check_name("../../../outside/X", "transcript")
+Traceback (most recent call last):
+...
+hrp_coding.errors.ProjectError: transcript id '../../../outside/X' is not usable as a file name: it contains a path separator ...
+>>> check_name("ana\\n", "coder")
+Traceback (most recent call last):
+...
+hrp_coding.errors.ProjectError: coder name 'ana\\n' is not usable as a file name: it contains a control character ...
+>>> check_name("p01", "transcript", existing=["P01"])
+Traceback (most recent call last):
+...
+hrp_coding.errors.ProjectError: transcript id 'p01' is not usable as a file name: it differs only in case from 'P01' ...
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from hrp_coding.errors import ProjectError
+
+__all__ = ["CODER_PATTERN", "CODE_PATTERN", "TRANSCRIPT_PATTERN", "check_coder", "check_name", "did_you_mean",
+           "name_problem"]
+
+TRANSCRIPT_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+CODER_PATTERN = re.compile(r"(?:[a-z0-9][a-z0-9_-]{0,63}|model:[a-z0-9][a-z0-9_.-]{0,63})")
+CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
+_PATTERNS = {"transcript": (TRANSCRIPT_PATTERN, "transcript id", "letters, digits, '.', '_' or '-', starting with a "
+                            "letter or digit, at most 64 characters"),
+             "coder": (CODER_PATTERN, "coder name", "a lowercase slug such as 'ana' (letters, digits, '-', '_'), "
+                       "'model:<name>' for a model layer, or 'consensus'"),
+             "code": (CODE_PATTERN, "code id", "a lowercase identifier such as 'holding' (a letter, then letters, "
+                      "digits or '_')")}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?")
+
+
+def did_you_mean(value: Any, options: Iterable[str]) -> str:
+    """``" (did you mean 'x'?)"`` for the closest of ``options``, or ``""``."""
+    close = difflib.get_close_matches(str(value), list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def name_problem(value: Any, kind: str, existing: Iterable[str] = ()) -> str | None:
+    """What is wrong with ``value`` as a ``kind`` name (``transcript``, ``coder``, ``code``), or None."""
+    pattern, _label, _allowed = _PATTERNS[kind]
+    if not isinstance(value, str):
+        return f"it is a {type(value).__name__}, not a string"
+    if "/" in value or "\\" in value:
+        return "it contains a path separator"
+    if ".." in value:
+        return "it contains '..'"
+    if _CONTROL.search(value):
+        return "it contains a control character"
+    if value != value.strip():
+        return "it starts or ends with whitespace"
+    if _RESERVED.fullmatch(value.split(":")[-1]):
+        return "Windows reserves that file name"
+    if not pattern.fullmatch(value):
+        return "it has characters that are not allowed"
+    folded = value.casefold()
+    for other in existing:
+        if other != value and other.casefold() == folded:
+            return f"it differs only in case from {other!r}"
+    return None
+
+
+def check_name(value: Any, kind: str, *, existing: Iterable[str] = ()) -> str:
+    """Return ``value`` when it is a valid ``kind`` name (see the module), else raise ProjectError saying why."""
+    problem = name_problem(value, kind, existing)
+    if problem is not None:
+        _pattern, label, allowed = _PATTERNS[kind]
+        raise ProjectError(f"{label} {value!r} is not usable as a file name: {problem} (use {allowed})")
+    return value
+
+
+def check_coder(coder: Any, what: str = "coder") -> str:
+    """A valid coder name (see :func:`check_name`); ``what`` names the parameter in the error."""
+    problem = name_problem(coder, "coder")
+    if problem is not None:
+        raise ProjectError(f"{what} {coder!r} is not a valid coder name: {problem} (use {_PATTERNS['coder'][2]})")
+    return coder

@@ -1,0 +1,142 @@
+"""The transcripts of a project folder: ``transcripts/<id>.txt`` (canonical text) and ``<id>.yaml`` (sidecar).
+
+:class:`TranscriptStore` caches what it read by each file's size, mtime and inode, so a file changed
+by another process is read again and nothing else is. The list of ids is cached by the folder's
+mtime, so adding a transcript costs the same with 10 or 10,000 in the folder. :meth:`text` reads only
+the text (what codings need), never the sidecar.
+
+New files are staged in an :class:`~hrp_coding.store.intents.Intent`: the text and its sidecar are
+renamed into place together with the journal events of the same change.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from hrp_coding.store.intents import Intent
+>>> from hrp_coding.transcripts import transcript_from_text
+>>> root = pathlib.Path(tempfile.mkdtemp())
+>>> store = TranscriptStore(root)
+>>> with Intent(root, "transcript", "add P01") as intent:
+...     store.stage(intent, transcript_from_text("I: Hi\\nP: Hello\\n", "P01"))
+>>> store.ids(), store.text("P01")
+(('P01',), 'I: Hi\\nP: Hello\\n')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hrp_coding.errors import ProjectError
+from hrp_coding.store.names import did_you_mean
+from hrp_coding.store.yamlio import Flow, dump_yaml, load_yaml, plain
+
+if TYPE_CHECKING:  # pragma: no cover
+    from hrp_coding.store.intents import Intent
+    from hrp_coding.transcripts import Transcript
+
+__all__ = ["TranscriptStore"]
+
+
+def _key(stat: os.stat_result) -> tuple:
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+class TranscriptStore:
+    """The ``transcripts/`` folder of the project at ``root``."""
+
+    def __init__(self, root: Path):
+        self.folder = Path(root) / "transcripts"
+        self._ids: tuple[tuple, tuple[str, ...], dict[str, str]] | None = None
+        self._texts: dict[str, tuple[tuple, str]] = {}
+        self._full: dict[str, tuple[tuple, Transcript, dict]] = {}
+
+    # -- ids --------------------------------------------------------------------------------------------
+    def ids(self) -> tuple[str, ...]:
+        """The ids of the transcripts (text and sidecar both present), sorted."""
+        return self._index()[1]
+
+    def _index(self) -> tuple[tuple, tuple[str, ...], dict[str, str]]:
+        try:
+            key = _key(self.folder.stat())
+        except FileNotFoundError:
+            return ((), (), {})
+        if self._ids is None or self._ids[0] != key:
+            names = {e.name for e in os.scandir(self.folder)}
+            ids = tuple(sorted(n[:-5] for n in names if n.endswith(".yaml") and f"{n[:-5]}.txt" in names))
+            self._ids = (key, ids, {i.casefold(): i for i in ids})
+        return self._ids
+
+    def case_twin(self, transcript_id: str) -> str | None:
+        """The existing id equal to ``transcript_id`` but for case (or the id itself), or None."""
+        return self._index()[2].get(transcript_id.casefold())
+
+    def exists(self, transcript_id: str) -> bool:
+        return (isinstance(transcript_id, str) and (self.folder / f"{transcript_id}.txt").is_file()
+                and (self.folder / f"{transcript_id}.yaml").is_file())
+
+    def unknown(self, transcript_id) -> str:
+        """The error message for an unknown id (with a did-you-mean and the first ids)."""
+        ids = self.ids()
+        return (f"unknown transcript {transcript_id!r}{did_you_mean(transcript_id, ids)}; the project has "
+                f"{len(ids)} transcript(s)" + (f": {', '.join(ids[:12])}{' ...' if len(ids) > 12 else ''}"
+                                               if ids else ""))
+
+    # -- reading ------------------------------------------------------------------------------------------
+    def text(self, transcript_id: str) -> str:
+        """The canonical text (offsets count code points into it); reads only the ``.txt`` file."""
+        file = self.folder / f"{transcript_id}.txt"
+        try:
+            key = _key(file.stat())
+        except (FileNotFoundError, TypeError, ValueError) as err:
+            raise ProjectError(self.unknown(transcript_id)) from err
+        cached = self._texts.get(transcript_id)
+        if cached is None or cached[0] != key:
+            with open(file, encoding="utf-8", newline="") as handle:
+                cached = self._texts[transcript_id] = (key, handle.read())
+        return cached[1]
+
+    def load(self, transcript_id: str) -> tuple[Transcript, dict]:
+        """The transcript and its sidecar mapping."""
+        from hrp_coding.transcripts import Transcript
+
+        if not self.exists(transcript_id):
+            raise ProjectError(self.unknown(transcript_id))
+        text_file = self.folder / f"{transcript_id}.txt"
+        meta_file = self.folder / f"{transcript_id}.yaml"
+        key = (*_key(text_file.stat()), *_key(meta_file.stat()))
+        cached = self._full.get(transcript_id)
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        text = self.text(transcript_id)
+        meta = load_yaml(meta_file.read_text(encoding="utf-8")) or {}
+        transcript = Transcript.from_meta(meta, text, transcript_id=transcript_id)
+        self._full[transcript_id] = (key, transcript, meta)
+        return transcript, meta
+
+    # -- writing ------------------------------------------------------------------------------------------
+    def stage(self, intent: Intent, transcript: Transcript, extra: Mapping | None = None) -> None:
+        """Stage the text and sidecar of ``transcript`` (``extra``: more sidecar keys) in ``intent``."""
+        meta = transcript.to_meta()
+        meta["attributes"] = plain(meta.get("attributes") or {})
+        meta["turns"] = [Flow(turn) for turn in meta.get("turns") or []]
+        meta.update(extra or {})
+        deid = meta.get("deidentification")
+        if isinstance(deid, dict) and deid.get("replacements"):
+            meta["deidentification"] = {**deid, "replacements": [Flow(r) for r in deid["replacements"]]}
+        intent.write(self.folder / f"{transcript.id}.txt", transcript.text)
+        intent.write(self.folder / f"{transcript.id}.yaml", dump_yaml(meta))
+
+    def clear(self) -> None:
+        """Forget everything cached (after files changed behind the store's back)."""
+        self._ids, self._texts, self._full = None, {}, {}
+
+    def written(self, transcript_id: str) -> None:
+        """Note that ``transcript_id`` was just written under the project lock (keeps the id list current)."""
+        self._texts.pop(transcript_id, None)
+        self._full.pop(transcript_id, None)
+        if self._ids is not None and transcript_id not in self._ids[2].values():
+            key = _key(self.folder.stat())
+            ids = tuple(sorted((*self._ids[1], transcript_id)))
+            self._ids = (key, ids, {**self._ids[2], transcript_id.casefold(): transcript_id})
