@@ -242,14 +242,6 @@ class Project:
         if problem:
             raise ProjectError(f"{problem} (add the coder first: new_coder=True or add_coders)")
 
-    def check_coder(self, coder: str) -> None:
-        """Raise ProjectError when ``coder`` may not code in this project (invalid name, or not in a closed
-        roster: with a did-you-mean)."""
-        _check_coder(coder)
-        problem = self._roster_problem(coder, False)
-        if problem:
-            raise ProjectError(f"{problem} (add the coder first: new_coder=True or add_coders)")
-
     def _roster_problem(self, coder: str, new_coder: bool) -> str | None:
         from hrp_coding.store.transcript_import import check_coder as roster_check
 
@@ -380,10 +372,14 @@ class Project:
                 transcript, extra = deidentify_transcript(transcript, deidentify,
                                                           key_file=self.path / "private" / "deid-key.yaml",
                                                           gitignore=self.path / ".gitignore")
-            with intents.Intent(self.path, "transcript", f"add_transcript({tid!r})") as intent:
-                self._transcripts.stage(intent, transcript, extra)
-            self._transcripts.written(tid)
+            self._write_transcript(transcript, extra)
         return self.transcript(tid)
+
+    def _write_transcript(self, transcript: Transcript, extra: Mapping | None = None) -> None:
+        # one intent: the text and its sidecar appear together (the caller holds the project lock)
+        with intents.Intent(self.path, "transcript", f"add_transcript({transcript.id!r})") as intent:
+            self._transcripts.stage(intent, transcript, extra)
+        self._transcripts.written(transcript.id)
 
     def add_transcripts(self, files: Iterable[str | os.PathLike], *, attributes: Mapping[str, Mapping] | None = None,
                         deidentify: Any = None, **overrides: Any) -> list[Transcript]:

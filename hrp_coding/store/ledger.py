@@ -138,7 +138,6 @@ class Ledger:
         """Forget the folded state and read every journal from its start."""
         self.state = LedgerState()
         self.journals = {}
-        self._since_cache = CACHE_EVERY  # write a fresh cache
         return self.refresh()
 
     def _apply(self, coder: str, fresh: list[tuple[int, dict]]) -> int:
