@@ -40,8 +40,9 @@ from hrp_coding.transcripts import transcript_from_text
 
 CODES = [f"code_{i:02d}" for i in range(20)]
 CODERS = ["ana", "ben", "cleo"]
-WORDS = ("we sat with her for an hour and talked about what she needed the staff were kind but busy "
-         "sometimes it felt like nobody listened then a nurse came and stayed with us yeah no maybe").split()
+_VOCABULARY = ("we sat with her for an hour and talked about what she needed the staff were kind but busy "
+               "sometimes it felt like nobody listened then a nurse came and stayed with us yeah no maybe")
+WORDS = _VOCABULARY.split()
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 

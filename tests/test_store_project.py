@@ -45,8 +45,8 @@ def span(text: str, quote: str) -> tuple[int, int]:
 
 def test_init_writes_the_folder_layout(study):
     root = study.path
-    assert sorted(p.name for p in root.iterdir()) == [".gitignore", ".hrp", "codebook.yaml", "codings", "hrp-project.yaml",
-                                                     "memos", "transcripts"]
+    assert sorted(p.name for p in root.iterdir()) == [".gitignore", ".hrp", "codebook.yaml", "codings",
+                                                     "hrp-project.yaml", "memos", "transcripts"]
     meta = yaml.safe_load((root / "hrp-project.yaml").read_text())
     assert meta["format_version"] == 1 and meta["coders"] == ["ana", "ben"] and meta["name"] == "study"
     assert meta["settings"] == {"blind_coding": False, "default_unit": "turn", "suggestions_hidden_from": []}

@@ -51,9 +51,9 @@ from hrp_coding.errors import EventError
 if TYPE_CHECKING:  # pragma: no cover
     from hrp_coding.store.state import LedgerState
 
-__all__ = ["EVENT_KINDS", "EVENT_VERSION", "STATUSES", "AddCoding", "CodebookChanged", "CodingMemo", "Decision", "Event",
-           "MigrateCoding", "Reanchor", "RejectSuggestion", "RemoveCoding", "SettingsChanged", "TranscriptRevised",
-           "decode"]
+__all__ = ["EVENT_KINDS", "EVENT_VERSION", "STATUSES", "AddCoding", "CodebookChanged", "CodingMemo", "Decision",
+           "Event", "MigrateCoding", "Reanchor", "RejectSuggestion", "RemoveCoding", "SettingsChanged",
+           "TranscriptRevised", "decode"]
 
 #: the statuses of a coding: on its text, or off it after an edit (more than one place fits / words deleted)
 STATUSES = ("active", "needs_review", "orphaned")
