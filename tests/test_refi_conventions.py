@@ -114,7 +114,9 @@ def _counts(project) -> dict:
     from hrp_coding.interop.refi.write import read_sidecar
 
     side = read_sidecar(project) or {}
+    coding_memos = sorted((r.text, r.memo) for r in project.codings().itertuples() if isinstance(r.memo, str))
     return {"transcripts": len(project.transcript_ids), "codings": _codings(project), "memos": _memos(project),
+            "coding_memos": coding_memos,
             "codes": len(project.codebook.codes), "code_sets": len(project.codebook.sets),
             "cases": len(side.get("cases") or []), "variables": sorted(v["name"] for v in side.get("variables") or []),
             "source_sets": [(s["name"], s["transcripts"]) for s in side.get("source_sets") or []],
