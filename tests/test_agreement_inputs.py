@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from hrp_coding import agreement as ag
-from hrp_coding.agreement import coefficients as coef
+from hrp_coding.agreement import engine as coef
 from hrp_coding.errors import AgreementError, DegenerateAgreementWarning
 
 ALL = [ag.percent_agreement, ag.cohen_kappa, ag.scott_pi, ag.fleiss_kappa, ag.conger_kappa, ag.gwet_ac1,
@@ -376,7 +376,7 @@ def test_no_variation_is_regular_for_ac1_and_bp(func):
 
 def test_expected_one_with_imperfect_agreement_is_an_error():
     with pytest.raises(AgreementError, match=r"expected agreement is 1 but observed agreement is 0\.5"):
-        coef._degenerate("fleiss_kappa", 0.5, 1.0, [], {})
+        coef._degenerate("fleiss_kappa", coef._Estimate(0.5, 1.0, 1.0, True, {}, []))
 
 
 def test_single_pairable_unit_has_no_se():

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hrp_coding import agreement as ag
-from hrp_coding.agreement import coefficients as coef
+from hrp_coding.agreement import engine as coef
 from hrp_coding.errors import AgreementError, DegenerateAgreementWarning
 
 MULTI = [ag.percent_agreement, ag.fleiss_kappa, ag.conger_kappa, ag.gwet_ac1, ag.brennan_prediger,

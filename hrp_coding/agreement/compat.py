@@ -226,8 +226,10 @@ def maxqda_agreement(codings: pd.DataFrame, *, threshold: float = 0.9, coders=No
 def dedoose_kappa(excerpts: pd.DataFrame, *, excerpt_ids=None, coders=None, codes=None) -> CompatResult:
     """Dedoose's Training Center kappa: Cohen's kappa per code over excerpts, and the pooled kappa.
 
-    ``excerpts`` has one row per (``excerpt``, ``coder``, ``code``) applied; ``excerpt_ids`` lists every
-    excerpt in the test (default: those seen), so an excerpt with no code from a coder counts as absent.
+    ``excerpts`` has one row per (``excerpt``, ``coder``, ``code``) applied, and may list an excerpt with an
+    empty ``code`` (as Dedoose's export lists an excerpt nobody coded); ``excerpt_ids`` lists every excerpt in
+    the test (default: every excerpt seen, coded or not). An excerpt nobody coded is kept: it counts as
+    "absent" for every code, as in Dedoose, never dropped.
 
     Examples
     --------
@@ -245,9 +247,11 @@ def dedoose_kappa(excerpts: pd.DataFrame, *, excerpt_ids=None, coders=None, code
     need = [c for c in ("excerpt", "coder", "code") if c not in excerpts.columns]
     if need:
         raise AgreementError(f"dedoose_kappa: missing column(s) {need}; got {list(excerpts.columns)}")
-    a, b = _two_coders(excerpts, coders, "dedoose_kappa")
-    codes = _codes(excerpts[excerpts["coder"].isin([a, b])], codes, "dedoose_kappa")
+    coded = excerpts["code"].notna() & (excerpts["code"].astype(str).str.strip() != "")
+    a, b = _two_coders(excerpts[coded], coders, "dedoose_kappa")
+    codes = _codes(excerpts[coded & excerpts["coder"].isin([a, b])], codes, "dedoose_kappa")
     ids = list(dict.fromkeys(excerpts["excerpt"])) if excerpt_ids is None else list(excerpt_ids)
+    uncoded = sorted(set(ids) - set(excerpts.loc[coded & excerpts["coder"].isin([a, b]), "excerpt"]), key=str)
     unknown = sorted(set(excerpts["excerpt"]) - set(ids), key=str)
     if unknown:
         raise AgreementError(f"dedoose_kappa: excerpts {unknown} are coded but not in excerpt_ids")
@@ -266,7 +270,11 @@ def dedoose_kappa(excerpts: pd.DataFrame, *, excerpt_ids=None, coders=None, code
     summary = pd.DataFrame(rows).set_index("code")
     summary.loc["(pooled)"] = {"kappa": _pooled_kappa(results), "p_o": float(summary["p_o"].mean()),
                                "p_e": float(summary["p_e"].mean()), "note": "De Vries et al. 2008"}
-    return CompatResult("Dedoose", summary, None, (f"coder A = {a}, coder B = {b}; {len(ids)} excerpts",))
+    notes = [f"coder A = {a}, coder B = {b}; {len(ids)} excerpts"]
+    if uncoded:
+        notes.append(f"{len(uncoded)} excerpt(s) coded by neither coder count as absent for every code: "
+                     + ", ".join(map(str, uncoded[:10])) + (" ..." if len(uncoded) > 10 else ""))
+    return CompatResult("Dedoose", summary, None, tuple(notes))
 
 
 @dataclass(frozen=True)

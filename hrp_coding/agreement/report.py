@@ -210,7 +210,7 @@ def _presence_stats(ratings: np.ndarray, n_coders: int):
     out, notes = {}, []
     for name, func in (("percent_agreement", percent_agreement), ("alpha", krippendorff_alpha),
                        ("kappa", kappa_func), ("ac1", gwet_ac1)):
-        res, n = _run(func, ratings, **kw)
+        res, n = _run(func, ratings, **kw, se="auto" if name == "alpha" else None)  # only alpha's CI is shown
         out[name] = res
         notes += [f"{name}: {x}" for x in n]
     return out, notes
@@ -273,8 +273,10 @@ def report(project_or_codings, *, unit: str = "turn", coders=None, codes=None, o
     Returns
     -------
     AgreementReport
-        ``by_code`` columns: ``n`` (pairable units), ``prevalence``, ``percent_agreement``, ``alpha``,
-        ``kappa``, ``kappa_method``, ``ac1``, ``flag``, ``note`` (``u_alpha``, ``observed_disagreement``,
+        ``by_code`` columns: ``n`` (pairable units), ``prevalence``, ``percent_agreement``, ``alpha`` (with
+        its interval), ``kappa``, ``kappa_method``, ``ac1``, ``pabak`` (``2 p_o - 1``), ``prevalence_index``
+        and ``bias_index`` (Byrt, Bishop & Carlin 1993; mean over coder pairs with more than two coders),
+        ``flag``, ``note`` (why a cell has no value) (``u_alpha``, ``observed_disagreement``,
         ``expected_disagreement``, ``n_units``, ``coverage`` for ``unit="unitized"``).
     """
     if unit not in UNITS:
@@ -336,11 +338,29 @@ def _by_code(grid, ci, codes, m):
         if flag:
             flags.append(code)
         kappas.append(stats["kappa"] if grid.present[ci][:, :, k][cells].any() else None)
+        pi, bi = _prevalence_bias(grid.present[ci][:, :, k], cells)
         rows.append({"code": code, "n": n, "prevalence": prevalence, "percent_agreement": pa,
                      "alpha": _value(stats["alpha"]), **_ci(stats["alpha"], "alpha"), "kappa": kappa,
                      "kappa_method": "cohen" if m == 2 else "fleiss", "ac1": _value(stats["ac1"]),
+                     "pabak": 2 * pa - 1, "prevalence_index": pi, "bias_index": bi,
                      "flag": "prevalence" if flag else "", "note": "; ".join(dict.fromkeys(notes))})
     return pd.DataFrame(rows).set_index("code"), flags, kappas
+
+
+def _prevalence_bias(present: np.ndarray, rated: np.ndarray) -> tuple[float, float]:
+    """Byrt, Bishop & Carlin (1993): prevalence index ``|a - d| / n`` and bias index ``|b - c| / n`` of the
+    2 x 2 table of a coder pair (a both applied the code, d neither, b and c one of them) over the units both
+    rated; with more than two coders, the mean over the pairs. NaN when no pair rated a unit in common."""
+    pis, bis = [], []
+    for g, h in itertools.combinations(range(present.shape[0]), 2):
+        both = rated[g] & rated[h]
+        n = int(both.sum())
+        if not n:
+            continue
+        x, y = present[g, both], present[h, both]
+        pis.append(abs(int((x & y).sum()) - int((~x & ~y).sum())) / n)
+        bis.append(abs(int((x & ~y).sum()) - int((~x & y).sum())) / n)
+    return (float(np.mean(pis)), float(np.mean(bis))) if pis else (float("nan"), float("nan"))
 
 
 def _overall(grid, ci, sets, kappa_results):

@@ -45,7 +45,7 @@ class AgreementResult:
     se : float or None
         Standard error (``None`` when not computed or not defined).
     ci : tuple of float or None
-        95% confidence interval.
+        Confidence interval at level ``confidence``.
     n_units : int
         Units with at least one rating.
     n_coders : int
@@ -63,6 +63,8 @@ class AgreementResult:
         ``"krippendorff-bootstrap"``) or ``None``.
     notes : tuple of str
         Anything the reader must know (degenerate cases, dropped units...).
+    confidence : float
+        The level of ``ci`` (0.95 unless asked otherwise); printed as it is (``80% CI``).
     """
 
     coefficient: str
@@ -78,6 +80,12 @@ class AgreementResult:
     weights: str = "identity"
     se_method: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    confidence: float = 0.95
+
+    @property
+    def ci_label(self) -> str:
+        """``"95% CI"``, ``"80% CI"``: the interval's real level."""
+        return f"{100 * self.confidence:g}% CI"
 
     @property
     def level(self) -> str:
@@ -102,6 +110,7 @@ class AgreementResult:
             "se": self.se,
             "ci_low": lo,
             "ci_high": hi,
+            "ci_level": self.confidence,
             "n_units": self.n_units,
             "n_coders": self.n_coders,
             "n_pairable": self.n_pairable,
@@ -131,7 +140,7 @@ class AgreementResult:
         if self.se is not None:
             text += f" (SE {_fmt(self.se)}"
             if self.ci is not None:
-                text += f", 95% CI {_fmt(self.ci[0])} to {_fmt(self.ci[1])}"
+                text += f", {self.ci_label} {_fmt(self.ci[0])} to {_fmt(self.ci[1])}"
             text += ")"
         text += f"; observed {_fmt(self.observed)}, expected {_fmt(self.expected)}"
         text += f"; {self.n_units} units, {self.n_coders} coders"
@@ -147,7 +156,7 @@ class AgreementResult:
             ("observed agreement", _fmt(self.observed)),
             ("expected agreement", _fmt(self.expected)),
             ("standard error", _fmt(self.se) + (f" ({self.se_method})" if self.se_method else "")),
-            ("95% CI", "n/a" if self.ci is None else f"{_fmt(self.ci[0])} to {_fmt(self.ci[1])}"),
+            (self.ci_label, "n/a" if self.ci is None else f"{_fmt(self.ci[0])} to {_fmt(self.ci[1])}"),
             ("units / pairable / coders", f"{self.n_units} / {self.n_pairable} / {self.n_coders}"),
             ("categories", str(len(self.categories))),
             ("weights / level", self.weights),

@@ -50,9 +50,9 @@ def t_ci(value: float, se: float, df: int, confidence: float = 0.95) -> tuple[fl
 
 
 def normal_ci(value: float, se: float, confidence: float = 0.95) -> tuple[float, float]:
-    """``value +/- z * se``, upper end capped at 1."""
+    """``value +/- z * se``, not capped (SAS ``PROC FREQ`` and statsmodels ``cohens_kappa`` report it so)."""
     z = _z_quantile(1 - (1 - confidence) / 2)
-    return (value - z * se, min(1.0, value + z * se))
+    return (value - z * se, value + z * se)
 
 
 def linearised_se(terms: np.ndarray, center: float, weights: np.ndarray | None = None) -> float | None:
@@ -85,7 +85,8 @@ def bootstrap_se(func: Callable, ratings, *, n_boot: int = 1000, seed=None, conf
     Parameters
     ----------
     func : callable
-        A coefficient function of this package (``cohen_kappa``, ``krippendorff_alpha``, ...).
+        A coefficient function of this package (``cohen_kappa``, ``krippendorff_alpha``, ...: resampled inside
+        the engine) or any function ``func(ratings, se=None, **kwargs)`` returning a number or a result.
     ratings : anything the coefficient accepts
         Resampled by unit (columns of the coders x units ratings; rows of a count table).
     n_boot : int
@@ -119,11 +120,18 @@ def bootstrap_se(func: Callable, ratings, *, n_boot: int = 1000, seed=None, conf
 
     if not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
         raise AgreementError(f"n_boot must be an integer >= 2, got {n_boot!r}")
+    spec = getattr(func, "spec", None)
+    if spec is not None:  # one of ours: the engine resamples and recomputes its own point estimate
+        from .engine import _bootstrap, encode
+
+        data, from_table = encode(ratings, kwargs.pop("categories", None))
+        weights = kwargs.pop("level", None) if spec.chance == "coincidence" else kwargs.pop("weights", None)
+        return _bootstrap(spec, data, from_table, weights, n_boot, seed, confidence)
     data = as_ratings(ratings, categories=kwargs.pop("categories", None))
     if isinstance(data, Contingency):
-        from .coefficients import _expand_contingency
+        from .engine import expand_contingency
 
-        data = _expand_contingency(data)
+        data = expand_contingency(data)
     rng = np.random.default_rng(seed)
     n = data.n_units
     reps = np.full(int(n_boot), np.nan)
@@ -151,12 +159,16 @@ def bootstrap_se(func: Callable, ratings, *, n_boot: int = 1000, seed=None, conf
 
 
 def krippendorff_bootstrap(coincidence: np.ndarray, delta: np.ndarray, n_coders: int, *, n_boot: int = 1000,
-                           seed=None, confidence: float = 0.95) -> tuple[float, tuple[float, float], np.ndarray]:
+                           seed=None, confidence: float = 0.95,
+                           n_pairs: float | None = None) -> tuple[float, tuple[float, float], np.ndarray]:
     """Krippendorff's bootstrap of alpha ("Algorithm for bootstrapping a distribution of alpha",
     Krippendorff, as distributed with Hayes' KALPHA macro; Hayes & Krippendorff 2007).
 
-    The expected disagreement ``D_e`` is held fixed. Each replicate draws ``M = min(25 * q_nz,
-    (m - 1) * n.. / 2)`` pairs of values from the coincidence distribution (``p_cc = o_cc / n..``,
+    The expected disagreement ``D_e`` is held fixed. Each replicate draws ``M = min(25 * q_nz, N)`` pairs of
+    values from the coincidence distribution, ``N`` the number of pairs of values the data actually have,
+    ``sum_u m_u (m_u - 1) / 2`` (``n_pairs``; Hayes & Krippendorff 2007: 239 on their Table 1 data, where the
+    complete-data count ``(m - 1) * n.. / 2`` would be 318 and is used only when ``n_pairs`` is not given)
+    (``p_cc = o_cc / n..``,
     ``p_ck = 2 o_ck / n..`` for ``c < k``; ``q_nz`` = non-zero cells of the coincidence matrix, ``m`` the
     number of coders) and sets ``alpha* = 1 - sum(delta of the drawn pairs) / (M * D_e)``, truncated at -1.
     As in the algorithm, up to ``round(n_boot * sum_c (o_cc / n..)^M)`` replicates equal to 1 (samples
@@ -171,6 +183,8 @@ def krippendorff_bootstrap(coincidence: np.ndarray, delta: np.ndarray, n_coders:
         Squared metric differences.
     n_coders : int
         Number of coders ``m``.
+    n_pairs : float, optional
+        Pairs of values within units, ``sum_u m_u (m_u - 1) / 2``.
 
     Examples
     --------
@@ -190,7 +204,8 @@ def krippendorff_bootstrap(coincidence: np.ndarray, delta: np.ndarray, n_coders:
     expected = (np.outer(nc, nc) - np.diag(nc)) / (n_dot - 1)
     de = float((expected * delta).sum()) / n_dot
     q_nz = int(np.count_nonzero(o))
-    m_pairs = int(min(25 * q_nz, (n_coders - 1) * n_dot / 2))
+    available = (n_coders - 1) * n_dot / 2 if n_pairs is None else n_pairs
+    m_pairs = int(min(25 * q_nz, available))
     m_pairs = max(m_pairs, 1)
     iu = np.triu_indices(o.shape[0])
     p = np.where(iu[0] == iu[1], o[iu], 2 * o[iu]) / n_dot

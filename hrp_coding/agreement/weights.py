@@ -122,8 +122,12 @@ def weight_matrix(weights, categories: Sequence) -> np.ndarray:
         return 1 - np.abs(diff) / span
     if weights == "quadratic":
         return 1 - (diff / span) ** 2
-    # ratio
-    if np.any(x <= 0) and np.any(x >= 0) and (x.max() + x.min()) == 0:
+    # ratio: defined on a ratio scale (a true zero, no negative values); with negative categories x and -x
+    # would have (x - (-x)) / (x + (-x)) undefined and used to come out as full agreement
+    if np.any(x < 0):
+        raise AgreementError(f"ratio weights are undefined for negative categories (a ratio scale has a true zero), "
+                             f"got {list(categories)!r}; use 'linear' or 'quadratic' weights for such scales")
+    if x.max() + x.min() == 0:
         raise AgreementError(f"ratio weights are undefined for categories {list(categories)!r} "
                              "(x_max + x_min = 0)")
     total = x[:, None] + x[None, :]
