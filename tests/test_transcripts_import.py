@@ -320,3 +320,23 @@ def test_cli_errors_name_the_file_and_speak_cli(tmp_path, capsys):
     assert main(["import", str(study), str(path), "--layout", "rev"]) == 0
     out = capsys.readouterr().out
     assert "layout 'paragraphs'" in out and "header" not in out  # nothing taken for a header
+
+
+def test_two_files_with_one_id_in_a_batch_are_named(study, tmp_path, layouts):
+    before = tree(study.path)
+    with pytest.raises(ProjectError, match=r"otter\.docx: transcript id 'otter' is also the id of .*otter\.txt"):
+        study.add_transcripts([layouts["otter.txt"], layouts["otter.docx"]])
+    assert tree(study.path) == before
+
+
+def test_word_doubts_name_the_paragraph(tmp_path):
+    import docx
+
+    document = docx.Document()
+    for line in ["Interviewer: Hi?", "P01: Hello.", "Interviewer: And?", "P01: Well.", "Speaker 3 (00:01:02): Late.",
+                 "P01: Yes."]:
+        document.add_paragraph(line)
+    path = tmp_path / "doubt.docx"
+    document.save(path)
+    with pytest.warns(Warning, match=r"doubt\.docx, paragraph 5: layout 'labels'"):
+        read_transcript(path)

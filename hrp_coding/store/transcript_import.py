@@ -148,6 +148,13 @@ def add_batch(project, files: Iterable[Any], *, transcript_ids: Mapping[str, str
     ids = dict(transcript_ids or {})
     attrs = dict(attributes or {})
     existing = set(project.transcript_ids)
+    seen: dict[str, Path] = {}
+    for path in files:
+        tid = ids.get(str(path), path.stem)
+        if tid in seen:
+            raise ProjectError(f"{path}: transcript id {tid!r} is also the id of {seen[tid]} in this batch (rename one "
+                               "of the files; nothing was stored)")
+        seen[tid] = path
     prepared = []
     for path in files:
         tid = ids.get(str(path), path.stem)
@@ -161,9 +168,13 @@ def add_batch(project, files: Iterable[Any], *, transcript_ids: Mapping[str, str
     stored = []
     current = None
     try:
-        for path, t in zip(files, prepared):
+        for path, t in zip(files, prepared):  # checked above: written directly, no per-file listing of the folder
             current = path
-            stored.append(project.add_transcript(t, deidentify=deidentify))
+            extra = {}
+            if deidentify is not None:
+                t, extra = project._deidentify(t, deidentify)
+            project._write_transcript(t, extra)
+            stored.append(project.transcript(t.id))
     except BaseException as exc:
         restore(saved)
         private = project.path / "private"

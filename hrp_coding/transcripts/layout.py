@@ -262,10 +262,10 @@ def summarise(turns, roles: Mapping[str, tuple[str, str]]) -> tuple[SpeakerSumma
     return tuple(SpeakerSummary(s, n, *roles.get(s, ("participant", "default"))) for s, n in counts.items())
 
 
-def warn_low_confidence(report: LayoutReport, line: int | None, stacklevel: int = 3) -> None:
-    """A TranscriptWarning naming the file and line when the detection is unsure."""
+def warn_low_confidence(report: LayoutReport, line: int | None, stacklevel: int = 3, unit: str = "line") -> None:
+    """A TranscriptWarning naming the file and line (``unit``: paragraph for Word, page for PDF) when unsure."""
     if report.low_confidence:
-        where = f"{report.source}" + (f", line {line}" if line else "")
+        where = f"{report.source}" + (f", {unit} {line}" if line else "")
         warnings.warn(f"{where}: layout {report.layout!r} detected with low confidence {report.confidence:.2f}"
                       + (f" ({report.notes[0]})" if report.notes else "")
                       + "; check the layout report, or pass layout= / speaker_pattern=",

@@ -269,4 +269,4 @@ def read_docx(path, *, transcript_id: str | None = None, speaker_pattern: str | 
     return read_lines(lines, transcript_id=tid, source=str(path), speaker_pattern=speaker_pattern,
                       speaker_roles=speaker_roles, layout=layout, bold=bold if any(bold) else None,
                       attributes=attributes, heads=heads or None, fixed_layout="table" if heads else None,
-                      skipped=skipped, line_numbers=numbers)
+                      skipped=skipped, line_numbers=numbers, unit="paragraph")

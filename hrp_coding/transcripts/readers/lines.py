@@ -171,7 +171,8 @@ def read_lines(lines: Sequence[str], *, transcript_id: str, source: str | None =
                speaker_roles: Mapping[str, str] | None = None, layout: str | None = None,
                bold: Sequence[int] | None = None, attributes: Mapping | None = None, encoding: str | None = None,
                heads: Sequence[Head] | None = None, fixed_layout: str | None = None,
-               skipped: Sequence[str] = (), line_numbers: Sequence[int] | None = None) -> Transcript:
+               skipped: Sequence[str] = (), line_numbers: Sequence[int] | None = None,
+               unit: str = "line") -> Transcript:
     """A transcript from canonical lines (no ``"\\n"`` inside a line); see the module docstring.
 
     Parameters
@@ -198,6 +199,8 @@ def read_lines(lines: Sequence[str], *, transcript_id: str, source: str | None =
         What the reader left out, for the report.
     line_numbers : sequence of int, optional
         The file line (or paragraph) number of each line, for messages (default: position + 1).
+    unit : str
+        What ``line_numbers`` count, in messages: ``"line"``, ``"paragraph"`` (Word), ``"page"`` (PDF).
 
     Raises
     ------
@@ -251,9 +254,9 @@ def read_lines(lines: Sequence[str], *, transcript_id: str, source: str | None =
     first = found[0].line if found else len(lines)
     header, unknown = parse_header(lines[:first]) if found else ({}, [])
     if found and unknown:
-        skipped = [*skipped, f"lines {number_of(unknown[0] - 1)}-{number_of(first - 1)} before the first turn "
+        skipped = [*skipped, f"{unit}s {number_of(unknown[0] - 1)}-{number_of(first - 1)} before the first turn "
                              "(in no turn)"]
-        warnings.warn(f"{name}: lines {number_of(unknown[0] - 1)}-{number_of(first - 1)} come before the first "
+        warnings.warn(f"{name}: {unit}s {number_of(unknown[0] - 1)}-{number_of(first - 1)} come before the first "
                       "speaker label and belong to no turn", TranscriptWarning, stacklevel=3)
     # a trailing "Transcribed by ..." line
     limit_all = len(text)
@@ -275,11 +278,11 @@ def read_lines(lines: Sequence[str], *, transcript_id: str, source: str | None =
                 conflicts.append((head.line, candidate))
     conflicts.sort()
     for line, candidate in conflicts[:3]:
-        notes.append(f"line {number_of(line)} looks like a {candidate!r} label: {lines[line].strip()[:50]!r}")
+        notes.append(f"{unit} {number_of(line)} looks like a {candidate!r} label: {lines[line].strip()[:50]!r}")
     recurring = sum(1 for n in counts.values() if n >= 2)
     singles = [h for h in found if counts[h.speaker] == 1] if recurring >= 2 and len(found) >= 6 else []
     for head in singles[:3]:
-        notes.append(f"line {number_of(head.line)}: speaker {head.speaker!r} appears only once")
+        notes.append(f"{unit} {number_of(head.line)}: speaker {head.speaker!r} appears only once")
     explained = len(found)
     # a line another layout reads as a label may hide a turn: it weighs twice
     confidence = 1.0 if not found else explained / (explained + 2 * len(conflicts) + len(singles))
@@ -310,7 +313,7 @@ def read_lines(lines: Sequence[str], *, transcript_id: str, source: str | None =
             while end > start and text[end - 1].isspace():
                 end -= 1
             if end <= start:
-                skipped = [*skipped, f"line {number_of(head.line)}: empty turn of {head.speaker!r}"]
+                skipped = [*skipped, f"{unit} {number_of(head.line)}: empty turn of {head.speaker!r}"]
                 continue
             spans.append((head, start, end))
             pieces.append((head.speaker, text[start:end]))
@@ -323,7 +326,7 @@ def read_lines(lines: Sequence[str], *, transcript_id: str, source: str | None =
                           speakers=summarise(turns, roles), header=header, skipped=tuple(skipped), notes=tuple(notes),
                           encoding=encoding)
     warn_low_confidence(report, number_of(conflicts[0][0]) if conflicts else
-                        (number_of(singles[0].line) if singles else None), stacklevel=4)
+                        (number_of(singles[0].line) if singles else None), stacklevel=4, unit=unit)
     merged = {**header, **dict(attributes or {})}
     return Transcript(id=transcript_id, text=text, turns=tuple(turns), attributes=merged, source=source,
                       speaker_roles=dict(speaker_roles or {}), layout=report)

@@ -91,7 +91,7 @@ def read_pdf(path, *, transcript_id: str | None = None, speaker_pattern=None,
     merged = {"pages": len(pages), "page_starts": starts, **dict(attributes or {})}
     return read_lines(lines, transcript_id=transcript_id or path.stem, source=source, speaker_pattern=speaker_pattern,
                       speaker_roles=speaker_roles, layout=layout, attributes=merged, skipped=skipped,
-                      line_numbers=numbers)
+                      line_numbers=numbers, unit="page")
 
 
 def _pdf_escape(text: str) -> str:
