@@ -168,13 +168,9 @@ def add_batch(project, files: Iterable[Any], *, transcript_ids: Mapping[str, str
     stored = []
     current = None
     try:
-        for path, t in zip(files, prepared):  # checked above: written directly, no per-file listing of the folder
+        for path, t in zip(files, prepared):
             current = path
-            extra = {}
-            if deidentify is not None:
-                t, extra = project._deidentify(t, deidentify)
-            project._write_transcript(t, extra)
-            stored.append(project.transcript(t.id))
+            stored.append(project.add_transcript(t, deidentify=deidentify))
     except BaseException as exc:
         restore(saved)
         private = project.path / "private"
