@@ -78,14 +78,14 @@ def test_docx_zip_bomb_is_refused_from_its_size(tmp_path):
 
 def test_limits_are_checked_from_headers_and_while_streaming(tmp_path):
     from hrp_coding.errors import TranscriptError
-    from hrp_coding.transcripts.readers.docx import DocxLimits, check_docx
+    from hrp_coding.transcripts.readers.bounds import DOCX, ArchiveLimits, check_archive
 
     path = tmp_path / "small.docx"
     _docx(path, [b"<w:p><w:r><w:t>I: hi</w:t></w:r></w:p>" * 50])
     with pytest.raises(TranscriptError, match=r"decompresses to 2,0\d\d bytes \(limit 1,000\)"):
-        check_docx(path, DocxLimits(max_document_bytes=1_000, max_total_bytes=10**9))
+        check_archive(path, DOCX, ArchiveLimits(max_member_bytes=1_000, max_total_bytes=10**9))
     with pytest.raises(TranscriptError, match="more than 10 paragraphs"):
-        check_docx(path, DocxLimits(max_paragraphs=10))
+        check_archive(path, DOCX, ArchiveLimits(max_elements=10))
 
 
 def test_a_normal_docx_reads_under_the_same_limits(tmp_path):
@@ -93,3 +93,16 @@ def test_a_normal_docx_reads_under_the_same_limits(tmp_path):
 
     files = build(tmp_path / "ok")
     assert _run(files["bold.docx"], tmp_path) == {"ok": 4}
+
+
+def test_xlsx_bomb_is_refused(tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z, \
+            z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as stream:
+        stream.write(b"<worksheet><sheetData>")
+        for _ in range(300):
+            stream.write(b"<row r='1'><c><v>1</v></c></row>" * 1_000)
+        stream.write(b"</sheetData></worksheet>")
+    result = _run(path, tmp_path)
+    assert "bomb.xlsx" in result["error"] and ("zip bomb" in result["error"] or "more than 200,000 rows"
+                                                 in result["error"])

@@ -9,7 +9,8 @@ text, the timestamp kept as the turn's time). Paragraphs before a turn table are
 tables are skipped with a :class:`~hrp_coding.errors.TranscriptWarning` naming each one. Headers,
 footers, comments and text boxes are not read.
 
-Before parsing, the archive is checked (:func:`check_docx`): the decompressed size of
+Before parsing, the archive is checked (:func:`~hrp_coding.transcripts.readers.bounds.check_archive`): the
+decompressed size of
 ``word/document.xml`` and of the whole archive, the compression ratio and the number of paragraphs
 are bounded, so a hostile file is refused in bounded time and memory.
 
@@ -34,105 +35,24 @@ import re
 import warnings
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from hrp_coding.errors import Problem, TranscriptError, TranscriptWarning
 from hrp_coding.transcripts.canonical import canonicalize
 from hrp_coding.transcripts.model import Transcript
+from hrp_coding.transcripts.readers.bounds import DOCX, ArchiveLimits, check_archive
 from hrp_coding.transcripts.readers.lines import TIME, Head, parse_timestamp, plausible_speaker, read_lines
 
-__all__ = ["DOCX_LIMITS", "DocxLimits", "check_docx", "read_docx"]
+__all__ = ["DOCX_LIMITS", "read_docx"]
 
 _TIME_CELL = re.compile(rf"^[\[(]?(?P<time>{TIME})[\])]?$")
 _SPEAKER_HEADERS = {"speaker", "name", "who", "person", "sprecher", "locuteur", "interlocutor"}
 _TEXT_HEADERS = {"text", "transcript", "utterance", "content", "dialogue", "said", "speech", "transcription"}
 _TIME_HEADERS = {"time", "timestamp", "start", "timecode", "start time", "zeit", "temps"}
-_CHUNK = 1 << 16
 
 
-@dataclass(frozen=True)
-class DocxLimits:
-    """Bounds for a ``.docx`` file (defaults fit interviews many hours long).
-
-    Parameters
-    ----------
-    max_document_bytes : int
-        Decompressed size of ``word/document.xml``.
-    max_total_bytes : int
-        Decompressed size of every member together.
-    max_ratio : float
-        Decompressed / compressed size of ``word/document.xml`` (for members over 1 MiB).
-    max_paragraphs : int
-        Paragraphs (``<w:p>``) in the document, table cells included.
-    """
-
-    max_document_bytes: int = 64 << 20
-    max_total_bytes: int = 256 << 20
-    max_ratio: float = 100.0
-    max_paragraphs: int = 100_000
-
-
-DOCX_LIMITS = DocxLimits()
-
-
-def check_docx(path, limits: DocxLimits = DOCX_LIMITS) -> None:
-    """Refuse a ``.docx`` whose size, compression ratio or paragraph count exceeds ``limits``.
-
-    The headers are checked first, then ``word/document.xml`` is streamed (so lying headers do not
-    help) while its paragraphs are counted; memory stays bounded by one chunk.
-
-    Raises
-    ------
-    TranscriptError
-        Naming the file, the limit and the value found.
-    """
-    source = str(path)
-
-    def refuse(message: str) -> TranscriptError:
-        return TranscriptError([Problem("file", message, hint="a Word transcript of a few hours is far below "
-                                        "this; the file is refused unread")], source=source)
-
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise TranscriptError([Problem("file", f"not a readable Word .docx document ({exc})",
-                                       hint="save it from Word as .docx (not .doc)")], source=source) from None
-    with archive:
-        infos = archive.infolist()
-        total = sum(info.file_size for info in infos)
-        if total > limits.max_total_bytes:
-            raise refuse(f"decompresses to {total:,} bytes (limit {limits.max_total_bytes:,})")
-        try:
-            info = archive.getinfo("word/document.xml")
-        except KeyError:
-            raise TranscriptError([Problem("file", "not a Word document: no word/document.xml",
-                                           hint="save it from Word as .docx (not .doc)")], source=source) from None
-        if info.file_size > limits.max_document_bytes:
-            raise refuse(f"word/document.xml decompresses to {info.file_size:,} bytes "
-                         f"(limit {limits.max_document_bytes:,})")
-        if info.file_size > 1 << 20 and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise refuse(f"word/document.xml is compressed {info.file_size / max(info.compress_size, 1):.0f}:1 "
-                         f"(limit {limits.max_ratio:.0f}:1): a zip bomb")
-        size = paragraphs = 0
-        tail = b""
-        try:
-            with archive.open(info) as stream:
-                while chunk := stream.read(_CHUNK):
-                    size += len(chunk)
-                    if size > limits.max_document_bytes:
-                        raise refuse(f"word/document.xml decompresses to more than {limits.max_document_bytes:,} "
-                                     "bytes")
-                    window = tail + chunk
-                    paragraphs += len(re.findall(rb"<w:p[ >/]", window)) - len(re.findall(rb"<w:p[ >/]", tail))
-                    if paragraphs > limits.max_paragraphs:
-                        raise refuse(f"word/document.xml has more than {limits.max_paragraphs:,} paragraphs")
-                    tail = chunk[-8:]
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
-            if isinstance(exc, TranscriptError):
-                raise
-            raise TranscriptError([Problem("file", f"word/document.xml cannot be decompressed ({exc})")],
-                                  source=source) from None
+#: The bounds of a ``.docx`` (see :mod:`hrp_coding.transcripts.readers.bounds`).
+DOCX_LIMITS = ArchiveLimits(max_elements=100_000)
 
 
 def _paragraph_lines(paragraph) -> list[tuple[str, int]]:
@@ -203,7 +123,7 @@ def _turn_table(rows: list[list[str]]) -> tuple[int, int | None, int, int] | Non
 
 def read_docx(path, *, transcript_id: str | None = None, speaker_pattern: str | re.Pattern | None = None,
               speaker_roles: Mapping[str, str] | None = None, attributes: Mapping | None = None,
-              layout: str | None = None, limits: DocxLimits = DOCX_LIMITS) -> Transcript:
+              layout: str | None = None, limits: ArchiveLimits = DOCX_LIMITS) -> Transcript:
     """Read a ``.docx`` transcript (see the module docstring for the conventions).
 
     Raises
@@ -217,7 +137,7 @@ def read_docx(path, *, transcript_id: str | None = None, speaker_pattern: str | 
     from docx.text.paragraph import Paragraph
 
     path = Path(path)
-    check_docx(path, limits)
+    check_archive(path, DOCX, limits)
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError, OpcError) as exc:

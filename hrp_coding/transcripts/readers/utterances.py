@@ -33,6 +33,7 @@ from hrp_coding.errors import Problem, TranscriptError
 from hrp_coding.transcripts.canonical import read_text_with_encoding
 from hrp_coding.transcripts.layout import LayoutReport, assign_roles, summarise
 from hrp_coding.transcripts.model import Transcript, Turn, default_role
+from hrp_coding.transcripts.readers.bounds import XLSX, ArchiveLimits, check_archive
 
 __all__ = ["read_table_transcript", "sniff_delimiter"]
 
@@ -42,7 +43,8 @@ _TEXT = {"text", "utterance", "utterance_text", "transcript", "content", "dialog
 _TIME = {"time", "timestamp", "start", "start_time", "start time", "begin", "timecode", "time_start"}
 _ID = {"transcript_id", "session", "interview", "interview_id", "file", "conversation", "transcript id"}
 _TIME_VALUE = re.compile(r"^[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?$")
-MAX_XLSX_BYTES = 256 << 20
+#: The bounds of an ``.xlsx`` (see :mod:`hrp_coding.transcripts.readers.bounds`).
+XLSX_LIMITS = ArchiveLimits(max_elements=200_000)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -67,15 +69,7 @@ def _frame(path: Path, encoding: str | None):
 
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                total = sum(info.file_size for info in archive.infolist())
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise TranscriptError([Problem("file", f"not a readable .xlsx workbook ({exc})")],
-                                  source=str(path)) from None
-        if total > MAX_XLSX_BYTES:
-            raise TranscriptError([Problem("file", f"decompresses to {total:,} bytes (limit {MAX_XLSX_BYTES:,})")],
-                                  source=str(path))
+        check_archive(path, XLSX, XLSX_LIMITS)
         try:
             frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
