@@ -642,17 +642,21 @@ class Project:
                             coding_ids=tuple(ids))
 
     # -- memos ------------------------------------------------------------------------------------
-    def add_memo(self, target_kind: str, target_id: str, text: str, coder: str) -> Memo:
+    def add_memo(self, target_kind: str, target_id: str, text: str, coder: str, *, replace: bool = False) -> Memo:
         """Write a memo on a code, a transcript or a coding.
 
         Code and transcript memos are appended to ``memos/codes/<id>.md`` and
         ``memos/transcripts/<id>.md`` (Markdown, one section per memo); memos on codings are
         ``memo`` events in the writer's journal and show in the ``memo`` column of :meth:`codings`.
+        ``replace=True`` (codings only) makes ``text`` this coder's whole memo on the coding instead of adding
+        to it; an empty ``text`` then clears it (the earlier memo events stay in the journal).
         """
         if target_kind not in MEMO_KINDS:
             raise ProjectError(f"add_memo: target_kind must be one of {', '.join(MEMO_KINDS)}, got {target_kind!r}")
         check_coder(coder)
-        if not isinstance(text, str) or not text.strip():
+        if replace and target_kind != "coding":
+            raise ProjectError(f"add_memo: replace=True is for memos on codings, not on a {target_kind}")
+        if not isinstance(text, str) or not (text.strip() or replace):
             raise ProjectError(f"add_memo: the memo text on {target_kind} {target_id!r} is empty")
         at = now_iso()
         if target_kind == "coding":
@@ -660,7 +664,8 @@ class Project:
                 self.get_coding(target_id)
                 self._store.register([coder])
                 self._ledger.append(coder, [CodingMemo(id=new_id(), at=at, coder=coder, coding_id=target_id, text=text,
-                                                       codebook_version=self.codebook.version)])
+                                                       codebook_version=self.codebook.version,
+                                                       replace=True if replace else None)])
             return Memo(target_kind, target_id, coder, text, at)
         if target_kind == "code":
             problems: list[str] = []

@@ -5,6 +5,7 @@ import pytest
 
 import hrp_coding as hc
 from hrp_coding import datasets
+from hrp_coding.notebook.coding_view import Utf16Offsets
 from hrp_coding.notebook.widget import CodingWidget, shortcut_keys
 
 TEXT = ("Interviewer: What happens when someone arrives high?\n\n"
@@ -19,7 +20,15 @@ def project(tmp_path):
 
 
 def _send(widget, **content):
-    widget._on_message(widget, content, [])
+    """A message as the browser sends it: with the transcript shown and the sha256 of its text."""
+    widget._on_message(widget, {"transcript": widget.transcript, "sha": widget.text_sha, **content}, [])
+
+
+def _add(widget, start, end, code, **extra):
+    """The browser's add: UTF-16 offsets and the quote it saw selected."""
+    units = Utf16Offsets(widget.text)
+    _send(widget, action="add", s=units.to_utf16(start), e=units.to_utf16(end), quote=widget.text[start:end],
+          code=code, **extra)
 
 
 def test_palette_has_every_active_code_with_definition_and_shortcut(project):
@@ -35,7 +44,7 @@ def test_palette_has_every_active_code_with_definition_and_shortcut(project):
 def test_add_message_is_written_to_the_journal_at_once(project, tmp_path):
     widget = CodingWidget(project, coder="ana", transcript="P01")
     start = TEXT.index("stayed with her")
-    _send(widget, action="add", start=start, end=start + len("stayed with her"), code="staying_with")
+    _add(widget, start, start + len("stayed with her"), "staying_with")
     reopened = hc.Project.open(tmp_path / "study").codings()
     assert reopened[["coder", "code", "text"]].values.tolist() == [["ana", "staying_with", "stayed with her"]]
     assert widget.spans[0]["mine"] and widget.spans[0]["code"] == "staying_with"
@@ -44,9 +53,9 @@ def test_add_message_is_written_to_the_journal_at_once(project, tmp_path):
 
 def test_bad_action_reports_in_the_widget_and_writes_nothing(project, tmp_path):
     widget = CodingWidget(project, coder="ana", transcript="P01")
-    _send(widget, action="add", start=10, end=20, code="holdng")
+    _add(widget, 10, 20, "holdng")
     assert widget.status.startswith("not saved:") and "holding" in widget.status  # did-you-mean
-    _send(widget, action="add", start=50, end=10_000, code="holding")
+    _send(widget, action="add", s=50, e=10_000, quote="x", code="holding")
     assert widget.status.startswith("not saved:")
     assert hc.Project.open(tmp_path / "study").codings().empty
 
@@ -54,7 +63,7 @@ def test_bad_action_reports_in_the_widget_and_writes_nothing(project, tmp_path):
 def test_remove_and_memo_messages(project, tmp_path):
     widget = CodingWidget(project, coder="ana", transcript="P01")
     start = TEXT.index("I told her")
-    _send(widget, action="add", start=start, end=len(TEXT) - 1, code="signaling_the_limits")
+    _add(widget, start, len(TEXT) - 1, "signaling_the_limits")
     coding_id = widget.spans[0]["id"]
     _send(widget, action="memo", coding_id=coding_id, text="limits named kindly")
     assert widget.spans[0]["memo"].endswith("limits named kindly")
@@ -123,3 +132,134 @@ def test_failed_accept_keeps_the_suggestion(project):
     assert [s["key"] for s in widget.suggestions] == ["s0"] and project.codings().empty
     _send(widget, action="reject", key="s0")
     assert widget.suggestions == [] and widget.status == "rejected suggestion holding"
+
+
+EMOJI_TEXT = "Interviewer: Hello \U0001F642 there.\n\nP01: I just stayed with her.\n"
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Every message the kernel sends to the browser."""
+    messages = []
+    monkeypatch.setattr(CodingWidget, "send", lambda self, content, buffers=None: messages.append(content))
+    return messages
+
+
+def test_utf16_offsets_from_the_browser_are_converted_after_an_emoji(tmp_path, sent):
+    study = hc.Project.init(tmp_path / "e", codebook=datasets.codebook_path("making_room"))
+    study.add_transcript(EMOJI_TEXT, transcript_id="P01")
+    widget = CodingWidget(study, coder="ana", transcript="P01")
+    start = EMOJI_TEXT.index("stayed with her")
+    browser_start = len(EMOJI_TEXT[:start].encode("utf-16-le")) // 2  # what JavaScript's indexOf says
+    units = Utf16Offsets(EMOJI_TEXT)
+    assert units.to_utf16(start) == browser_start == start + 1 and units.to_code_point(browser_start) == start
+    _add(widget, start, start + 15, "holding")
+    assert hc.Project.open(study.path).codings()["text"].tolist() == ["stayed with her"]
+    assert sent[0]["kind"] == "snapshot" and sent[-1]["kind"] == "delta"
+    assert sent[-1]["put"][0]["s"] == start + 1  # the browser gets UTF-16 units back
+
+
+def test_a_message_with_another_hash_is_refused_and_the_view_resynced(project, sent):
+    widget = CodingWidget(project, coder="ana", transcript="P01")
+    start = TEXT.index("stayed")
+    units = Utf16Offsets(TEXT)
+    widget._on_message(widget, {"action": "add", "transcript": "P01", "sha": "0" * 64, "s": units.to_utf16(start),
+                                "e": units.to_utf16(start + 6), "quote": "stayed", "code": "holding"}, [])
+    assert widget.status.startswith("not saved:") and "re-synced" in widget.status
+    assert sent[-1]["kind"] == "snapshot" and project.codings().empty
+
+
+def test_a_transcript_changed_on_disk_is_refused_then_coded_on_the_new_text(project, tmp_path, sent):
+    widget = CodingWidget(project, coder="ana", transcript="P01")
+    old_sha = widget.text_sha
+    start = TEXT.index("stayed with her")
+    hc.Project.open(project.path).update_transcript("P01", "Interviewer: A note first.\n\n" + TEXT)
+    _send(widget, action="add", s=start, e=start + 15, quote="stayed with her", code="holding", sha=old_sha)
+    assert "changed on disk" in widget.status and project.codings().empty
+    assert widget.text_sha != old_sha and widget.text.startswith("Interviewer: A note first.")
+    new_start = widget.text.index("stayed with her")
+    _add(widget, new_start, new_start + 15, "holding")
+    assert hc.Project.open(project.path).codings()["text"].tolist() == ["stayed with her"]
+
+
+def test_a_quote_that_differs_from_the_text_is_refused(project):
+    widget = CodingWidget(project, coder="ana", transcript="P01")
+    _send(widget, action="add", s=0, e=5, quote="Other", code="holding")
+    assert widget.status.startswith("not saved:") and "in the browser" in widget.status
+    assert project.codings().empty
+
+
+def test_duplicate_is_refused(project):
+    widget = CodingWidget(project, coder="ana", transcript="P01")
+    start = TEXT.index("stayed with her")
+    _add(widget, start, start + 15, "holding")
+    _add(widget, start, start + 15, "holding")
+    assert "duplicate" in widget.status and len(project.codings()) == 1
+    _add(widget, start, start + 15, "staying_with")  # another code on the same words is fine
+    assert len(project.codings()) == 2
+
+
+def test_memo_can_be_replaced_and_cleared(project):
+    widget = CodingWidget(project, coder="ana", transcript="P01")
+    start = TEXT.index("stayed with her")
+    _add(widget, start, start + 15, "holding")
+    cid = widget.spans[0]["id"]
+    _send(widget, action="memo", coding_id=cid, text="first")
+    _send(widget, action="memo", coding_id=cid, text="second")
+    assert hc.Project.open(project.path).codings()["memo"].tolist() == ["second"]
+    _send(widget, action="memo", coding_id=cid, text="")
+    assert widget.status.startswith("memo cleared")
+    assert hc.Project.open(project.path).codings()["memo"].isna().all()
+    widget.undo()
+    assert hc.Project.open(project.path).codings()["memo"].tolist() == ["second"]
+
+
+def test_undo_and_redo_are_journal_events(project, tmp_path):
+    widget = CodingWidget(project, coder="ana", transcript="P01")
+    start = TEXT.index("stayed with her")
+    _add(widget, start, start + 15, "holding")
+    _send(widget, action="undo")
+    assert project.codings().empty and widget.can_redo and not widget.can_undo
+    _send(widget, action="redo")
+    assert project.codings()["text"].tolist() == ["stayed with her"]
+    widget.remove(widget.spans[0]["id"])  # remove needs no confirmation: undo brings it back
+    widget.undo()
+    assert project.codings()["text"].tolist() == ["stayed with her"]
+    kinds = [line.split('"event":"')[1].split('"')[0]
+             for line in (tmp_path / "study" / "codings" / "ana.jsonl").read_text().splitlines()]
+    assert kinds == ["add", "remove", "add", "remove", "add"]  # never erased
+
+
+def test_setting_transcript_and_blind_redraws(project, sent):
+    project.add_transcript("Interviewer: Other text.\n\nP02: Mine.\n", transcript_id="P02")
+    start = TEXT.index("stayed with her")
+    project.add_coding("ben", "P01", start, start + 15, "holding")
+    widget = CodingWidget(project, coder="ana", transcript="P01")
+    assert [s["coder"] for s in widget.spans] == ["ben"]
+    widget.blind = True
+    assert widget.spans == [] and sent[-1]["kind"] == "snapshot" and sent[-1]["spans"] == []
+    widget.transcript = "P02"
+    assert sent[-1]["transcript"] == "P02" and sent[-1]["text"] == widget.text == project.transcript("P02").text
+    widget.transcript = "P99"
+    assert widget.transcript == "P02" and "P99" in widget.status
+
+
+def test_progress_counts_turns_this_coder_coded(project):
+    widget = CodingWidget(project, coder="ana", transcript="P01")
+    assert widget.transcripts == [{"id": "P01", "coded": 0, "total": 2}]
+    start = TEXT.index("stayed with her")
+    _add(widget, start, start + 15, "holding")
+    assert widget.transcripts == [{"id": "P01", "coded": 1, "total": 2}]
+
+
+def test_in_vivo_code_from_a_selection(project):
+    widget = CodingWidget(project, coder="ana", transcript="P01")
+    start = TEXT.index("I don't send them away")
+    units = Utf16Offsets(TEXT)
+    _send(widget, action="in_vivo", s=units.to_utf16(start), e=units.to_utf16(start + 22),
+          quote="I don't send them away", name="Not sending away")
+    reopened = hc.Project.open(project.path)
+    code = reopened.codebook.codes["not_sending_away"]
+    assert code.in_vivo_quote == "I don't send them away" and reopened.codebook.changelog[-1].who == "ana"
+    assert reopened.codings()[["code", "text"]].values.tolist() == [["not_sending_away", "I don't send them away"]]
+    assert any(c["id"] == "not_sending_away" for c in widget.codes)

@@ -1,16 +1,26 @@
-"""``CodingWidget``: code a transcript in Jupyter with the mouse and the keyboard.
+"""``CodingWidget``: code transcripts in Jupyter with the mouse and the keyboard.
 
-Select a passage, then click a code in the palette (its definition shows on hover) or press its
-shortcut key; remove a coding or give it a memo in the "My codings" list; accept or reject model
-suggestions. Every action is written to the coder's journal at once (``Project.add_coding`` and
-friends append, flush and fsync), so closing the notebook never loses work.
+Select a passage, then click a code in the palette or press its shortcut key; ``j`` / ``k`` select the next /
+previous turn (then a shortcut codes the whole turn); ``/`` searches; Ctrl+Z / Ctrl+Shift+Z undo and redo. The
+margin shows one stripe per coding with its code name (yours filled, other coders' outlined); the list beside the
+text filters by code and coder and jumps to a coding on click; the panel above it shows the focused code's
+definition, when to use it, when not, and examples. Every action is written to the coder's journal at once.
+
+What the coder sees is what is recorded:
+
+* every message from the browser carries the sha256 of the text the view shows, its transcript id and the quote
+  selected; the kernel refuses a message that does not match the transcript on disk, re-draws the view and says
+  so in the status line (nothing is written then);
+* the browser counts UTF-16 units, the project code points: offsets are converted at this border
+  (:class:`~hrp_coding.notebook.coding_view.Utf16Offsets`) and the quote is compared with ``text[start:end]``;
+* only the selection visible inside the text box is coded; a view whose kernel died shows "disconnected"
+  and takes no input.
 
 Blind coding: when the project's settings say ``blind_coding: true``, or this coder is listed in
-``suggestions_hidden_from``, the widget hides other coders' spans and every suggestion.
+``suggestions_hidden_from``, or ``blind=True`` is set (also later), the widget hides other coders' spans and
+every suggestion.
 
-The browser side is ``widget.js`` (an anywidget ES module). It sends one message per action; the
-methods :meth:`CodingWidget.apply`, :meth:`remove`, :meth:`set_memo`, :meth:`accept` and
-:meth:`reject` do the work and can be called from Python too.
+After the first snapshot the kernel sends deltas (the codings added or removed), never the whole list.
 
 In a notebook::
 
@@ -30,26 +40,55 @@ import anywidget
 import pandas as pd
 import traitlets
 
-from hrp_coding.errors import HrpCodingError
+from hrp_coding.errors import HrpCodingError, ProjectError
+from hrp_coding.notebook.coding_view import (
+    UndoStack,
+    Utf16Offsets,
+    WidgetAction,
+    index_spans,
+    span_record,
+    turn_progress,
+)
 
-__all__ = ["CodingWidget", "shortcut_keys"]
+__all__ = ["NAVIGATION_KEYS", "CodingWidget", "shortcut_keys"]
 
-_SHORTCUTS = list("1234567890") + list(string.ascii_lowercase)
+#: keys the widget keeps for navigation: next / previous turn, next search match
+NAVIGATION_KEYS = ("j", "k", "n")
+_SHORTCUTS = list("1234567890") + [c for c in string.ascii_lowercase if c not in NAVIGATION_KEYS]
 
 
 def shortcut_keys(n: int) -> list[str]:
-    """Keyboard shortcuts for the first ``n`` codes: digits first, then letters.
+    """Keyboard shortcuts for the first ``n`` codes: digits first, then letters (not the navigation keys).
 
     Examples
     --------
     >>> shortcut_keys(12)[-3:]
     ['0', 'a', 'b']
+    >>> "j" in shortcut_keys(30)
+    False
     """
     return [_SHORTCUTS[i] if i < len(_SHORTCUTS) else "" for i in range(n)]
 
 
+def label_color(color: str) -> str:
+    """Black or white, whichever reads better on ``color`` (``#rrggbb``), by WCAG relative luminance.
+
+    Examples
+    --------
+    >>> label_color("#f38400"), label_color("#1f3a93")
+    ('#000000', '#ffffff')
+    """
+    try:
+        rgb = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    except (ValueError, TypeError):
+        return "#000000"
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    luminance = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+
+
 class CodingWidget(anywidget.AnyWidget):
-    """Interactive coding of one transcript by one coder.
+    """Interactive coding of a project's transcripts by one coder.
 
     Parameters
     ----------
@@ -57,136 +96,404 @@ class CodingWidget(anywidget.AnyWidget):
     coder : str
         Whose journal the actions go to.
     transcript : str
-        The transcript id.
+        The transcript shown first; set ``widget.transcript`` (or use the switcher) to change it.
     suggestions : DataFrame, optional
-        Rows with ``code``, ``start``, ``end``, ``confidence`` and optionally ``evidence`` and ``model``
-        (as :func:`hrp_coding.suggest.suggest` returns), shown in the suggestions panel. Accepting one
-        needs its ``model`` (recorded in the journal); without it the accept is refused and nothing is written.
+        Rows with ``code``, ``start``, ``end``, ``confidence`` and optionally ``evidence``, ``model`` and
+        ``transcript`` (as :func:`hrp_coding.suggest.suggest` returns), marked in the text and listed. Accepting
+        one needs its ``model`` (recorded in the journal); without it the accept is refused and nothing is written.
     blind : bool, optional
         Override the project's blind-coding setting.
+
+    Examples
+    --------
+    >>> import tempfile, hrp_coding as hc
+    >>> study = hc.datasets.sample_study(tempfile.mkdtemp() + "/s")
+    >>> w = CodingWidget(study, coder="eli", transcript="R01")
+    >>> start = w.text.index("court")
+    >>> w.apply(start, start + 5, "signaling_the_limits").quote
+    'court'
+    >>> w.undo(); len(w.spans_of("eli"))
+    0
     """
 
     _esm = resources.files("hrp_coding.notebook").joinpath("widget.js").read_text(encoding="utf-8")
     _css = resources.files("hrp_coding.notebook").joinpath("widget.css").read_text(encoding="utf-8")
 
     transcript = traitlets.Unicode("").tag(sync=True)
+    transcripts = traitlets.List([]).tag(sync=True)  # [{id, coded, total}] for the switcher
     coder = traitlets.Unicode("").tag(sync=True)
-    text = traitlets.Unicode("").tag(sync=True)
     codes = traitlets.List([]).tag(sync=True)
-    spans = traitlets.List([]).tag(sync=True)
-    suggestions = traitlets.List([]).tag(sync=True)
     blind = traitlets.Bool(False).tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
+    status_kind = traitlets.Unicode("info").tag(sync=True)  # info | error
+    can_undo = traitlets.Bool(False).tag(sync=True)
+    can_redo = traitlets.Bool(False).tag(sync=True)
+    text_sha = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, project, coder: str, transcript: str, *, suggestions: pd.DataFrame | None = None,
                  blind: bool | None = None, **kwargs):
         settings = project.settings
-        hidden = coder in set(settings.suggestions_hidden_from)
+        self._hidden = coder in set(settings.suggestions_hidden_from)
         if blind is None:
-            blind = bool(settings.blind_coding) or hidden
-        text = project.transcript(transcript).text  # raises a ProjectError naming an unknown transcript
+            blind = bool(settings.blind_coding) or self._hidden
+        project.transcript(transcript)  # raises a ProjectError naming an unknown transcript
         if hasattr(project, "check_coder"):
             project.check_coder(coder)  # a coder outside a closed roster is refused, with a did-you-mean
-        super().__init__(transcript=transcript, coder=coder, text=text, blind=blind, **kwargs)
         self._project = project
+        self._ready = False
+        self._rev = 0
+        self._records: dict[str, dict] = {}
+        self._keys: dict[tuple, str] = {}
         self._suggestion_rows: dict[str, dict] = {}
+        self._undo = UndoStack()
+        self._mine: dict[str, dict[str, tuple[int, int]]] = {}  # transcript -> my coding id -> (start, end)
+        super().__init__(transcript=transcript, coder=coder, blind=blind, **kwargs)
         self.codes = self._palette()
-        if suggestions is not None and not (blind or hidden):
+        for row in project.codings(coders=coder).itertuples():
+            self._mine.setdefault(row.transcript, {})[row.coding_id] = (int(row.start), int(row.end))
+        if suggestions is not None:
             self._set_suggestions(suggestions)
-        self.refresh()
+        self._ready = True
+        self._load()
+        self.transcripts = [self._progress(tid) for tid in project.transcript_ids]
         self.on_msg(self._on_message)
 
-    # ------------------------------------------------------------------ state pushed to the browser
+    # ------------------------------------------------------------------ what the view shows
+
+    @property
+    def text(self) -> str:
+        """The text the view shows (the transcript's canonical text when it was last drawn)."""
+        return self._text
+
+    @property
+    def spans(self) -> list[dict]:
+        """The codings the view shows, in text order: id, coder, code, start, end (code points), memo, mine..."""
+        return sorted(self._records.values(), key=lambda r: (r["start"], r["end"], r["id"]))
+
+    def spans_of(self, coder: str) -> list[dict]:
+        """The shown codings of one coder."""
+        return [r for r in self.spans if r["coder"] == coder]
 
     def _palette(self) -> list[dict]:
         codes = self._project.codebook.codes.values()
         active = [code for code in codes if getattr(code, "status", "active") != "retired"]
         keys = shortcut_keys(len(active))
         return [{"id": code.id, "name": code.name, "color": code.color or "#999999",
-                 "definition": code.short_definition or code.definition, "shortcut": key}
+                 "label": label_color(code.color or "#999999"), "shortcut": key,
+                 "definition": code.short_definition or code.definition, "full": code.definition,
+                 "when_to_use": code.when_to_use, "when_not_to_use": code.when_not_to_use,
+                 "examples": list(code.examples[:3]), "in_vivo": code.in_vivo_quote or ""}
                 for code, key in zip(active, keys)]
 
-    def refresh(self) -> None:
-        """Reload this transcript's codings from the project (after changes made elsewhere)."""
+    def _record(self, coding) -> dict:
+        record = span_record(coding, me=self.coder, units=self._units)
+        record.update(start=int(coding.start), end=int(coding.end))
+        return record
+
+    def _load(self) -> None:
+        """Read the transcript and its codings from the project and send the view a full snapshot."""
+        transcript = self._project.transcript(self.transcript)
+        self._text, self._sha = transcript.text, transcript.sha256
+        self._units = Utf16Offsets(self._text)
+        self._turns = [(t.start, t.end, t.speaker, t.role) for t in transcript.turns]
         codings = self._project.codings()
         codings = codings[codings["transcript"] == self.transcript]
         if self.blind:
             codings = codings[codings["coder"] == self.coder]
-        self.spans = [{"id": str(row.coding_id), "coder": row.coder, "code": row.code, "start": int(row.start),
-                       "end": int(row.end), "memo": "" if pd.isna(row.memo) or row.memo is None else str(row.memo),
-                       "mine": row.coder == self.coder}
-                      for row in codings.sort_values(["start", "end"], kind="stable").itertuples()]
+        self._records = {}
+        for row in codings.itertuples():
+            coding = _RowCoding(row)
+            self._records[coding.id] = self._record(coding)
+        self._mine[self.transcript] = {r["id"]: (r["start"], r["end"]) for r in self._records.values() if r["mine"]}
+        self._keys = index_spans(self._records.values())
+        self.text_sha = self._sha
+        self._rev += 1
+        self._send_snapshot()
+
+    def refresh(self) -> None:
+        """Reload this transcript and its codings from the project (after changes made elsewhere)."""
+        self._load()
+
+    def _send_snapshot(self) -> None:
+        units = self._units
+        turns = [{"s": units.to_utf16(s), "e": units.to_utf16(e), "speaker": speaker, "role": role}
+                 for s, e, speaker, role in self._turns]
+        self.send({"kind": "snapshot", "rev": self._rev, "transcript": self.transcript, "sha": self._sha,
+                   "text": self._text, "turns": turns, "spans": self.spans, "suggestions": self._suggestions()})
+
+    def _send_delta(self, put: list[dict] = (), drop: list[str] = ()) -> None:
+        self._rev += 1
+        self.send({"kind": "delta", "rev": self._rev, "sha": self._sha, "put": list(put), "drop": list(drop),
+                   "suggestions": self._suggestions()})
+
+    def _progress(self, tid: str) -> dict:
+        turns = [(t.start, t.end) for t in self._project.transcript(tid).turns]
+        coded, total = turn_progress(turns, self._mine.get(tid, {}).values())
+        return {"id": tid, "coded": coded, "total": total}
+
+    def _update_progress(self) -> None:
+        mine = self._progress(self.transcript)
+        self.transcripts = [mine if t["id"] == self.transcript else t for t in self.transcripts]
+
+    @traitlets.observe("transcript", "blind")
+    def _redraw(self, change) -> None:
+        if not self._ready:
+            return
+        if change["name"] == "transcript":
+            try:
+                self._project.transcript(change["new"])
+            except ProjectError as err:
+                self.transcript = change["old"]
+                self._say(f"not switched: {err}", error=True)
+                return
+        self._load()
+        self._update_progress()
+        if change["name"] == "transcript":
+            self._say(f"showing {self.transcript}")
+
+    # ------------------------------------------------------------------ suggestions
 
     def _set_suggestions(self, frame: pd.DataFrame) -> None:
         missing = [c for c in ("code", "start", "end", "confidence") if c not in frame.columns]
         if missing:
             raise ValueError(f"suggestions lack column(s) {missing}; they have {list(frame.columns)}")
         self._suggestion_rows = {f"s{i}": row for i, row in enumerate(frame.to_dict("records"))}
-        self._push_suggestions()
 
-    def _push_suggestions(self) -> None:
-        self.suggestions = [{"key": key, "code": r["code"], "start": int(r["start"]), "end": int(r["end"]),
-                             "confidence": float(r["confidence"]), "evidence": _evidence_text(r.get("evidence"))}
-                            for key, r in self._suggestion_rows.items()]
+    def _suggestions(self) -> list[dict]:
+        if self.blind or self._hidden:
+            return []
+        units = self._units
+        return [{"key": key, "code": r["code"], "s": units.to_utf16(int(r["start"])),
+                 "e": units.to_utf16(int(r["end"])), "start": int(r["start"]), "end": int(r["end"]),
+                 "confidence": float(r["confidence"]), "evidence": _evidence_text(r.get("evidence"))}
+                for key, r in self._suggestion_rows.items() if r.get("transcript", self.transcript) == self.transcript]
 
-    # ------------------------------------------------------------------ actions
+    @property
+    def suggestions(self) -> list[dict]:
+        """The suggestions the view shows for this transcript (none when blind)."""
+        return self._suggestions()
 
-    def apply(self, start: int, end: int, code: str, memo: str | None = None):
-        """Code ``text[start:end]`` with ``code`` in this coder's journal; returns the Coding."""
+    # ------------------------------------------------------------------ actions (also callable from Python)
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        self.status_kind = "error" if error else "info"
+        self.status = message
+
+    def _sync_undo(self) -> None:
+        self.can_undo, self.can_redo = self._undo.can_undo, self._undo.can_redo
+
+    def _added(self, coding) -> dict:
+        record = self._record(coding) if coding.transcript == self.transcript else None
+        if coding.coder == self.coder:
+            self._mine.setdefault(coding.transcript, {})[coding.id] = (coding.start, coding.end)
+        if record is not None:
+            self._records[record["id"]] = record
+            self._keys[(record["coder"], record["s"], record["e"], record["code"])] = record["id"]
+            self._send_delta(put=[record])
+            self._update_progress()
+        return record
+
+    def _dropped(self, coding_id: str) -> None:
+        for mine in self._mine.values():
+            mine.pop(coding_id, None)
+        record = self._records.pop(coding_id, None)
+        if record is not None:
+            self._keys.pop((record["coder"], record["s"], record["e"], record["code"]), None)
+            self._send_delta(drop=[coding_id])
+            self._update_progress()
+
+    def _check_duplicate(self, start: int, end: int, code: str) -> None:
+        key = (self.coder, self._units.to_utf16(start), self._units.to_utf16(end), code)
+        if key in self._keys:
+            raise ProjectError(f"coder {self.coder!r} already coded {self.transcript} {start}-{end} with {code!r} "
+                               f"(coding {self._keys[key]}); the duplicate is refused")
+
+    def apply(self, start: int, end: int, code: str, memo: str | None = None, **fields):
+        """Code ``text[start:end]`` (code points) with ``code`` in this coder's journal; returns the Coding.
+
+        Raises ProjectError for a duplicate (same coder, span and code) and whatever ``Project.add_coding`` refuses.
+        """
+        self._check_duplicate(start, end, code)
         coding = self._project.add_coding(coder=self.coder, transcript=self.transcript, start=start, end=end,
-                                          code=code, memo=memo)
-        self.refresh()
-        self.status = f"coded {code} at {start}-{end}"
+                                          code=code, memo=memo, **fields)
+        self._added(coding)
+        self._undo.push(WidgetAction("add", coding.id, _fields(coding)))
+        self._sync_undo()
+        self._say(f"coded {code} at {start}-{end}: \"{_short(coding.quote)}\"")
         return coding
 
     def remove(self, coding_id: str) -> None:
-        """Remove one of this coder's codings (a remove event is appended; nothing is erased)."""
+        """Remove one of this coder's codings (a remove event is appended; nothing is erased; undo restores it)."""
+        coding = self._project.get_coding(coding_id)
         self._project.remove_coding(self.coder, coding_id)
-        self.refresh()
-        self.status = f"removed coding {coding_id}"
+        self._dropped(coding_id)
+        self._undo.push(WidgetAction("remove", coding_id, _fields(coding)))
+        self._sync_undo()
+        self._say(f"removed {coding.code} \"{_short(coding.quote)}\" (Ctrl+Z undoes)")
 
     def set_memo(self, coding_id: str, text: str) -> None:
-        """Attach a memo to one of this coder's codings."""
-        self._project.add_memo("coding", coding_id, text, coder=self.coder)
-        self.refresh()
-        self.status = f"memo saved on coding {coding_id}"
+        """Make ``text`` the memo of one coding (an empty text clears it); undo restores the previous memo."""
+        before = self._project.get_coding(coding_id).memo or ""
+        if text == before:
+            self._say("memo unchanged")
+            return
+        self._write_memo(coding_id, text)
+        self._undo.push(WidgetAction("memo", coding_id, {}, before=before, after=text))
+        self._sync_undo()
+        self._say(f"memo saved on coding {coding_id}" if text.strip() else f"memo cleared on coding {coding_id}")
+
+    def _write_memo(self, coding_id: str, text: str) -> None:
+        self._project.add_memo("coding", coding_id, text, coder=self.coder, replace=True)
+        coding = self._project.get_coding(coding_id)
+        if coding_id in self._records:
+            self._records[coding_id] = self._record(coding)
+            self._send_delta(put=[self._records[coding_id]])
+
+    def undo(self) -> None:
+        """Undo this coder's last action in this widget (as new journal events: nothing is erased)."""
+        self._step(self._undo.undo(), undo=True)
+
+    def redo(self) -> None:
+        """Redo the last undone action."""
+        self._step(self._undo.redo(), undo=False)
+
+    def _step(self, action: WidgetAction | None, *, undo: bool) -> None:
+        word = "undo" if undo else "redo"
+        if action is None:
+            self._say(f"nothing to {word}")
+            return
+        try:
+            if action.kind == "memo":
+                self._write_memo(action.coding_id, action.before if undo else action.after)
+            elif (action.kind == "add") == undo:  # undo an add, or redo a remove
+                self._project.remove_coding(self.coder, action.coding_id)
+                self._dropped(action.coding_id)
+            else:  # undo a remove, or redo an add: the same coding again, under a new id
+                coding = self._project.add_coding(coder=self.coder, **action.coding)
+                self._undo.renamed(action.coding_id, coding.id)
+                self._added(coding)
+        except HrpCodingError as err:
+            self._undo.forget(action, undone=undo)
+            self._sync_undo()
+            self._say(f"could not {word}: {err}", error=True)
+            return
+        self._sync_undo()
+        self._say(f"{word}: {action.kind} {action.coding.get('code', 'memo')}")
 
     def accept(self, key: str):
         """Accept a suggestion: it becomes this coder's coding, recording model and confidence."""
         row = self._suggestion_rows[key]
         from hrp_coding.suggest import accept_suggestion
 
+        self._check_duplicate(int(row["start"]), int(row["end"]), str(row["code"]))
         coding = accept_suggestion(self._project, self.coder, {**row, "transcript": self.transcript})
         del self._suggestion_rows[key]  # only once recorded: a failed accept keeps the suggestion
-        self._push_suggestions()
-        self.refresh()
-        self.status = f"accepted suggestion {row['code']}"
+        self._added(coding) or self._send_delta()
+        self._undo.push(WidgetAction("add", coding.id, _fields(coding)))
+        self._sync_undo()
+        self._say(f"accepted suggestion {row['code']}")
         return coding
 
     def reject(self, key: str) -> None:
-        """Dismiss a suggestion (nothing is written)."""
+        """Dismiss a suggestion."""
         row = self._suggestion_rows.pop(key)
-        self._push_suggestions()
-        self.status = f"rejected suggestion {row['code']}"
+        self._send_delta()
+        self._say(f"rejected suggestion {row['code']}")
+
+    # ------------------------------------------------------------------ the browser border
+
+    def _stale(self, content: dict) -> str | None:
+        """Why a browser message does not match the text on disk, or None when it does."""
+        shown, sha = content.get("transcript"), content.get("sha")
+        on_disk = self._project.transcript(self.transcript).sha256
+        if on_disk != self._sha:
+            return (f"transcript {self.transcript} changed on disk since this view was drawn (sha256 "
+                    f"{self._sha[:12]}... now {on_disk[:12]}...)")
+        if shown != self.transcript or sha != self._sha:
+            return (f"the view showed {shown!r} with text sha256 {str(sha)[:12]}..., the kernel has "
+                    f"{self.transcript!r} with {self._sha[:12]}...")
+        return None
+
+    def _span_from(self, content: dict) -> tuple[int, int]:
+        """Code point offsets of the browser's UTF-16 selection, checked against the quote it saw."""
+        start, end = self._units.to_code_point(content.get("s")), self._units.to_code_point(content.get("e"))
+        quote = content.get("quote")
+        if start >= end:
+            raise ProjectError(f"empty selection {start}-{end}")
+        if quote != self._text[start:end]:
+            raise ProjectError(f"the selection {start}-{end} reads {_short(self._text[start:end])!r} here but "
+                               f"{_short(str(quote))!r} in the browser")
+        return start, end
 
     def _on_message(self, widget, content, buffers) -> None:
         action = content.get("action")
+        if action == "hello":
+            self._send_snapshot()
+            return
         try:
+            if action in _NEEDS_TEXT:
+                problem = self._stale(content)
+                if problem is not None:
+                    self._load()
+                    self._update_progress()
+                    self._say(f"not saved: {problem}; the view is re-synced, select the passage again", error=True)
+                    return
             if action == "add":
-                self.apply(int(content["start"]), int(content["end"]), str(content["code"]))
+                start, end = self._span_from(content)
+                self.apply(start, end, str(content.get("code")))
             elif action == "remove":
                 self.remove(str(content["coding_id"]))
             elif action == "memo":
-                self.set_memo(str(content["coding_id"]), str(content["text"]))
+                self.set_memo(str(content["coding_id"]), str(content.get("text", "")))
+            elif action == "undo":
+                self.undo()
+            elif action == "redo":
+                self.redo()
+            elif action == "switch":
+                self.transcript = str(content.get("to"))
             elif action == "accept":
                 self.accept(str(content["key"]))
             elif action == "reject":
                 self.reject(str(content["key"]))
+            elif action == "in_vivo":
+                from hrp_coding.notebook.in_vivo import add_in_vivo_code
+
+                start, end = self._span_from(content)
+                code = add_in_vivo_code(self._project, self._text[start:end], name=content.get("name"),
+                                        who=self.coder, where=f"{self.transcript} {start}-{end}")
+                self.codes = self._palette()
+                self.apply(start, end, code.id)
             else:
-                self.status = f"unknown action {action!r}"
+                self._say(f"unknown action {action!r}", error=True)
         except (HrpCodingError, ValueError, KeyError) as err:
             # shown to the coder in the widget; the journal is untouched by a failed action
-            self.status = f"not saved: {err}"
+            self._say(f"not saved: {err}", error=True)
+
+
+_NEEDS_TEXT = {"add", "remove", "memo", "accept", "in_vivo"}
+
+
+class _RowCoding:
+    """A codings() row seen as a Coding (the attributes :func:`span_record` reads)."""
+
+    def __init__(self, row):
+        self.id, self.coder, self.code = str(row.coding_id), row.coder, row.code
+        self.start, self.end = int(row.start), int(row.end)
+        self.memo = row.memo if isinstance(row.memo, str) else None
+        self.source = row.source if isinstance(row.source, str) else "manual"
+
+
+def _fields(coding) -> dict:
+    """What re-adding ``coding`` needs (undo of a remove, redo of an add)."""
+    fields = {"transcript": coding.transcript, "start": coding.start, "end": coding.end, "code": coding.code,
+              "memo": coding.memo, "source": coding.source}
+    if coding.model:
+        fields.update(model=coding.model, confidence=coding.confidence)
+    return fields
+
+
+def _short(text: str, n: int = 50) -> str:
+    return text if len(text) <= n else text[:n - 3] + "..."
 
 
 def _evidence_text(evidence) -> str:

@@ -247,6 +247,7 @@ class CodingMemo(Event):
     kind: ClassVar[str] = "memo"
     coding_id: str = field(metadata=_m(_str))
     text: str = field(default="", metadata=_m(_str))
+    replace: bool | None = field(default=None, metadata=_m(_bool, True))  # this coder's memo now (empty: cleared)
 
     def apply(self, state: LedgerState) -> None:
         state.memo(self)

@@ -130,7 +130,17 @@ class LedgerState:
             self.removed.add(e.coding_id)
 
     def memo(self, e) -> None:
-        self.memos.setdefault(e.coding_id, []).append((e.at, e.coder, e.text, e.id))
+        if not e.replace:
+            self.memos.setdefault(e.coding_id, []).append((e.at, e.coder, e.text, e.id))
+            return
+        # replace: this coder's memo on the coding is now ``text`` (their earlier notes stay in the journal)
+        notes = [note for note in self.memos.get(e.coding_id, ()) if note[1] != e.coder]
+        row = self.rows.get(e.coding_id)
+        if row is not None and row[1] == e.coder and row[_I["memo"]] is not None:
+            self.rows[e.coding_id] = (*row[:_I["memo"]], None, *row[_I["memo"] + 1:])
+        if e.text.strip():
+            notes.append((e.at, e.coder, e.text, e.id))
+        self.memos[e.coding_id] = notes
 
     def migrate(self, e) -> None:
         row = self.rows.get(e.coding_id)

@@ -1,0 +1,190 @@
+"""The coding widget's kernel-side model: offsets at the browser border, span records, progress, undo.
+
+Pure Python, no widget machinery, so every rule here is tested without a browser.
+
+The project counts offsets in code points of the canonical text; the browser counts UTF-16 code units
+(an emoji or any character outside the Basic Multilingual Plane is two units). :class:`Utf16Offsets`
+converts explicitly at that border and refuses an offset that falls inside a surrogate pair.
+
+Examples
+--------
+>>> units = Utf16Offsets("a\\U0001F642b")   # 'a', an emoji (two UTF-16 units), 'b'
+>>> units.to_utf16(2), units.to_code_point(3)
+(3, 2)
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+
+from hrp_coding.errors import ProjectError
+
+__all__ = ["UndoStack", "Utf16Offsets", "WidgetAction", "span_record", "turn_progress"]
+
+
+class Utf16Offsets:
+    """Convert offsets in ``text`` between code points (the project's unit) and UTF-16 code units (the browser's).
+
+    Parameters
+    ----------
+    text : str
+        The canonical text both offsets point into.
+
+    Examples
+    --------
+    >>> units = Utf16Offsets("\\U0001F642 ok")
+    >>> units.to_utf16(1), units.to_code_point(2), units.utf16_length
+    (2, 1, 5)
+    >>> units.to_code_point(1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    hrp_coding.errors.ProjectError: UTF-16 offset 1 falls inside the character at code point 0 (U+1F642); ...
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        # code point index of every character outside the BMP (two UTF-16 units each)
+        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        self._astral16 = [cp + k for k, cp in enumerate(self._astral)]  # their UTF-16 positions
+        self.utf16_length = len(text) + len(self._astral)
+
+    def to_utf16(self, code_point: int) -> int:
+        """The UTF-16 offset of code point offset ``code_point``."""
+        return code_point + bisect.bisect_left(self._astral, code_point)
+
+    def to_code_point(self, utf16: int) -> int:
+        """The code point offset of UTF-16 offset ``utf16``; ProjectError inside a surrogate pair or out of range."""
+        if not isinstance(utf16, int) or isinstance(utf16, bool) or not 0 <= utf16 <= self.utf16_length:
+            raise ProjectError(f"UTF-16 offset {utf16!r} is outside the text (0-{self.utf16_length} units)")
+        before = bisect.bisect_left(self._astral16, utf16)
+        if before and self._astral16[before - 1] + 1 == utf16:
+            cp = self._astral[before - 1]
+            raise ProjectError(f"UTF-16 offset {utf16} falls inside the character at code point {cp} "
+                               f"(U+{ord(self.text[cp]):04X}); the browser's selection does not match this text")
+        return utf16 - before
+
+
+def span_record(coding, *, me: str, units: Utf16Offsets) -> dict:
+    """What the browser needs of one coding: id, coder, code, UTF-16 start and end, memo, mine, source.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as C
+    >>> span_record(C(id="c1", coder="ana", code="holding", start=1, end=3, memo=None, source="manual"),
+    ...             me="ana", units=Utf16Offsets("\\U0001F642abc"))
+    {'id': 'c1', 'coder': 'ana', 'code': 'holding', 's': 2, 'e': 4, 'memo': '', 'mine': True, 'source': 'manual'}
+    """
+    memo = coding.memo if isinstance(coding.memo, str) else ""
+    return {"id": str(coding.id), "coder": coding.coder, "code": coding.code, "s": units.to_utf16(coding.start),
+            "e": units.to_utf16(coding.end), "memo": memo, "mine": coding.coder == me,
+            "source": coding.source or "manual"}
+
+
+def turn_progress(turns: Sequence[tuple[int, int]], spans: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """``(coded, total)``: how many turns at least one span overlaps, of all turns.
+
+    Examples
+    --------
+    >>> turn_progress([(0, 10), (12, 20), (22, 30)], [(3, 5), (18, 23)])
+    (3, 3)
+    >>> turn_progress([(0, 10), (12, 20)], [])
+    (0, 2)
+    """
+    starts = [t[0] for t in turns]
+    coded: set[int] = set()
+    for start, end in spans:
+        i = max(bisect.bisect_right(starts, start) - 1, 0)
+        while i < len(turns) and turns[i][0] < end:
+            if turns[i][1] > start:
+                coded.add(i)
+            i += 1
+    return len(coded), len(turns)
+
+
+@dataclasses.dataclass
+class WidgetAction:
+    """One undoable action of the coder: ``kind`` is ``add``, ``remove`` or ``memo``.
+
+    ``coding`` is the coding's fields (transcript, start, end, code, memo, source); ``coding_id`` the id it has
+    now (a redone add gets a new id); for memos ``before`` and ``after`` hold the two texts.
+    """
+
+    kind: str
+    coding_id: str
+    coding: Mapping
+    before: str = ""
+    after: str = ""
+
+
+class UndoStack:
+    """The coder's last actions in this widget, to undo and redo (each undo or redo is a new journal event).
+
+    Examples
+    --------
+    >>> stack = UndoStack()
+    >>> stack.push(WidgetAction("add", "c1", {}))
+    >>> stack.undo().coding_id, stack.can_undo, stack.can_redo
+    ('c1', False, True)
+    >>> stack.redo().kind
+    'add'
+    """
+
+    def __init__(self, limit: int = 200):
+        self.limit = limit
+        self._done: list[WidgetAction] = []
+        self._undone: list[WidgetAction] = []
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether there is an action to undo."""
+        return bool(self._done)
+
+    @property
+    def can_redo(self) -> bool:
+        """Whether there is an undone action to redo."""
+        return bool(self._undone)
+
+    def push(self, action: WidgetAction) -> None:
+        """Record a new action (clears what could be redone)."""
+        self._done.append(action)
+        del self._done[:-self.limit]
+        self._undone.clear()
+
+    def undo(self) -> WidgetAction | None:
+        """The action to undo now (moved to the redo list), or None."""
+        if not self._done:
+            return None
+        action = self._done.pop()
+        self._undone.append(action)
+        return action
+
+    def redo(self) -> WidgetAction | None:
+        """The action to redo now (moved back to the undo list), or None."""
+        if not self._undone:
+            return None
+        action = self._undone.pop()
+        self._done.append(action)
+        return action
+
+    def forget(self, action: WidgetAction, *, undone: bool) -> None:
+        """Drop ``action`` after its undo (``undone=True``) or redo could not be written."""
+        (self._undone if undone else self._done).remove(action)
+
+    def renamed(self, old_id: str, new_id: str) -> None:
+        """A coding re-added by undo or redo has a new id: point every recorded action at it."""
+        for action in (*self._done, *self._undone):
+            if action.coding_id == old_id:
+                action.coding_id = new_id
+
+
+def index_spans(records: Iterable[Mapping]) -> dict[tuple, str]:
+    """``{(coder, s, e, code): id}`` of span records, to refuse a duplicate coding in constant time.
+
+    Examples
+    --------
+    >>> index_spans([{"id": "c1", "coder": "ana", "s": 0, "e": 4, "code": "holding"}])
+    {('ana', 0, 4, 'holding'): 'c1'}
+    """
+    return {(r["coder"], r["s"], r["e"], r["code"]): r["id"] for r in records}
