@@ -38,14 +38,14 @@ def add_in_vivo_code(project, quote: str, *, name: str | None = None, who: str, 
     """
     from hrp_coding.codebook import Code
     from hrp_coding.codebook.evolve import ever_ids
-    from hrp_coding.codebook.qdc import _slug, _unique
+    from hrp_coding.codebook.qdaxml import slug, unique
 
     quote = (quote or "").strip()
     if not quote:
         raise ProjectError("in-vivo code: select the participant's words first (the selection is empty)")
     name = (name or "").strip() or " ".join(quote.split()[:8])
     codebook = project.codebook
-    code_id = _unique(_slug(name), set(ever_ids(codebook)))
+    code_id = unique(slug(name), set(ever_ids(codebook)))
     code = Code(code_id, name, parent=parent, in_vivo_quote=quote, examples=(quote,))
     evolved = codebook.add(code, who=who, why=f"in-vivo code from {where or 'a transcript'}: \"{quote}\"")
     project.update_codebook(evolved)
