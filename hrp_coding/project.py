@@ -173,7 +173,20 @@ class Project:
                                "Project.init(path, codebook=...) or 'hrp-coding init')")
         project._store.check_version()
         project.settings  # noqa: B018 - validates the settings now, with a clear error
+        project._check_codebook_ids()
         return project
+
+    def _check_codebook_ids(self) -> None:
+        """Refuse a codebook.yaml edited by hand so that used code ids vanished (no changelog entry says where)."""
+        from hrp_coding.codebook.evolve import unaccounted_ids
+
+        lost = unaccounted_ids(self.codings()["code"], self.codebook)
+        if lost:
+            raise ProjectError(f"project {self.path}: codings use code ids that {CODEBOOK_FILE} no longer has and no "
+                               "changelog entry accounts for: " + ", ".join(f"{c!r} ({n} codings)" for c, n in
+                                                                           lost.items())
+                               + f"; restore them in {CODEBOOK_FILE}, then migrate with 'hrp-coding codebook rename|"
+                               "merge|retire STUDY ...' (which records the change and moves the codings)")
 
     def _recover(self) -> None:
         if not intents.pending(self.path):

@@ -169,8 +169,8 @@ def test_bad_inputs_name_the_thing():
         report(coded, segments=segs, unit="word")
     with pytest.raises(AgreementError, match="segments="):
         report(coded)
-    with pytest.raises(AgreementError, match="'consensus'"):
-        report(coded, segments=segs, gold="consensus")
+    with pytest.raises(AgreementError, match="gold coder 'dana' has no codings"):
+        report(coded, segments=segs, gold="dana")  # (consensus may be empty: agreed units enter it)
     with pytest.raises(AgreementError, match="at least two coders"):
         report(coded, segments=segs, coders=["ana"])
     bad = pd.concat([coded, pd.DataFrame([("P01", "P01:t99", "ana", H)], columns=coded.columns)])
@@ -295,3 +295,44 @@ def test_dataframe_roles_filter_and_segments_refused_for_spans():
     spans = pd.DataFrame({"transcript": "P01", "coder": ["ana", "ben"], "code": H, "start": 0, "end": 5})
     with pytest.raises(AgreementError, match="segments= applies to segment units"):
         report(spans, unit="character", continuum={"P01": 10}, segments=segs)
+
+
+# -------------------------------------------------------------------------------- issue 16: consensus as gold
+
+
+def test_consensus_gold_is_complete_agreed_units_enter_it_automatically():
+    # ana and ben agree on t1 {h}, t3 {}, t5 {}, t6 {h}; t2 and t4 are contested. Only t4 is adjudicated ({s}).
+    coded = _coded()
+    coded = pd.concat([coded, pd.DataFrame([("P01", "P01:t4", "consensus", S)], columns=coded.columns)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rep = report(coded, segments=_segments(), gold="consensus")
+    g = rep.vs_gold
+    # gold units: t1, t3, t4, t5, t6 (t2 awaits adjudication and is left out): n = 5 for each coder
+    assert g.loc[("ana", H), "n"] == 5 and g.loc[("ben", H), "n"] == 5
+    # holding in gold: t1, t6 (agreed); ana holding t1, t6 (t2 left out): precision 1, never 0 on agreed codes
+    assert g.loc[("ana", H), "precision"] == 1.0 and g.loc[("ana", H), "sensitivity"] == 1.0
+    # ben holding on t1, t4, t6: t4 was decided staying_with, so precision 2/3
+    assert g.loc[("ben", H), "precision"] == pytest.approx(2 / 3)
+    assert g.loc[("ana", S), "kappa"] == pytest.approx(1.0)
+    assert any("4 agreed unit(s) entered automatically, 1 adjudicated; 1 contested unit(s) await" in n
+               for n in rep.notes)
+    d = rep.disagreements()
+    assert d["gold:consensus"].tolist() == ["(not coded)", "staying_with"]
+
+
+def test_consensus_gold_on_the_sample_study_and_cli(sample, capsys):
+    from hrp_coding.cli import main
+
+    project, _ = sample
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rep = report(project, unit="turn", gold="consensus")
+    assert rep.gold == "consensus" and set(rep.vs_gold.index.get_level_values("coder")) == {"ana", "ben", "caro"}
+    # the sample study has no adjudication yet: its 75 agreed participant turns are the gold layer, the 77
+    # contested ones await the consensus meeting (not "consensus applied nothing")
+    assert (rep.vs_gold["n"] == 75).all() and (rep.vs_gold["precision"].dropna() == 1.0).all()
+    assert any("75 agreed unit(s) entered automatically, 0 adjudicated; 77 contested" in n for n in rep.notes)
+    assert main(["agreement", str(project.path), "--gold", "consensus", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("coder,code,n,gold_units,coder_units,kappa,sensitivity,precision")

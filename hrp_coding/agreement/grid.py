@@ -151,7 +151,7 @@ def load(source, unit, overlap, segments, continuum, texts, roles, notes):
 
 def select(frame, coders, codes, gold, codebook_codes):
     present = sorted(set(frame["coder"]), key=str)
-    if gold is not None and gold not in present:
+    if gold is not None and gold not in present and gold != "consensus":  # consensus: agreed units suffice
         raise AgreementError(f"gold coder {gold!r} has no codings; coders: {present}")
     if coders is None:
         coders = [c for c in present if c != gold]

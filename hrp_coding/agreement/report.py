@@ -60,6 +60,7 @@ import pandas as pd
 
 from hrp_coding.errors import AgreementError, HrpCodingWarning, PrevalenceWarning
 
+from .consensus import complete_consensus, decided_units
 from .grid import SEGMENT_UNITS, character_grid, disagreements, is_project, load, segment_grid, select
 from .presence import pooled_kappa, presence_terms
 from .sets import SetAgreement, jaccard_distance, masi_distance
@@ -294,6 +295,16 @@ def report(project_or_codings, *, unit: str = "turn", coders=None, codes=None, o
         grid = character_grid(frame, extent, tx, coded_by, raters, codes)
     if grid.present.shape[1] == 0:
         raise AgreementError(f"no transcript was coded by coders {list(coders)}")
+    if gold == "consensus":
+        decisions = None
+        if is_project(project_or_codings) and hasattr(project_or_codings, "adjudications"):
+            decisions = project_or_codings.adjudications()
+        present, rated, counts = complete_consensus(grid.present, grid.rated, len(coders),
+                                                    decided_units(grid.units, decisions))
+        grid.present, grid.rated = present, rated
+        notes.append(f"consensus layer: {counts['agreed']} agreed unit(s) entered automatically, "
+                     f"{counts['adjudicated']} adjudicated; {counts['awaiting']} contested unit(s) await "
+                     "adjudication and are left out of the comparison with consensus")
     not_all = [t for t in dict.fromkeys(grid.units["transcript"])
                if not set(coders) <= coded_by.get(t, set())]
     if not_all:

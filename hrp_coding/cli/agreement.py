@@ -7,7 +7,8 @@ import sys
 
 from hrp_coding.cli import add_command
 
-_BY = {"code": "code", "transcript": "transcript", "pair": "pair", "coder": "coder", "overall": "overall"}
+_BY = {"code": "code", "transcript": "transcript", "pair": "pair", "coder": "coder", "overall": "overall",
+       "gold": "gold"}
 
 
 def register(subparsers) -> None:
@@ -16,11 +17,14 @@ def register(subparsers) -> None:
     cmd.add_argument("study", metavar="STUDY", help="the project folder")
     cmd.add_argument("--unit", default="turn", choices=["turn", "sentence", "paragraph", "character", "unitized"],
                      help="unit of analysis (default: turn)")
-    cmd.add_argument("--by", default="code", choices=list(_BY), help="which table to print (default: code)")
+    cmd.add_argument("--by", default=None, choices=list(_BY),
+                     help="which table to print (default: gold with --gold, else code)")
     cmd.add_argument("--format", default="table", choices=["table", "csv", "json"], help="output format")
     cmd.add_argument("--coders", default=None, help="comma-separated coders to compare (default: all)")
     cmd.add_argument("--codes", default=None, help="comma-separated codes (default: all used)")
-    cmd.add_argument("--gold", default=None, help="a reference layer, e.g. consensus")
+    cmd.add_argument("--gold", default=None,
+                     help="a reference layer, e.g. consensus (complete: agreed units enter it automatically, "
+                          "contested ones by adjudication)")
     cmd.add_argument("--overlap", default="any", help="how a coding must overlap a segment (default: any)")
     cmd.add_argument("--roles", default="codebook",
                      help="speaker roles whose segments are the units, comma-separated, or 'all' (default: the "
@@ -48,7 +52,8 @@ def run(args) -> None:
         warnings.simplefilter("always")
         rep = report(project, unit=args.unit, coders=_split(args.coders), codes=_split(args.codes),
                      overlap=args.overlap, gold=args.gold, roles=_roles(args.roles))
-    table = rep.disagreements() if args.disagreements else rep.to_frame(_BY[args.by])
+    by = args.by or ("gold" if args.gold else "code")
+    table = rep.disagreements() if args.disagreements else rep.to_frame(_BY[by])
     if args.format == "csv":
         from hrp_coding.store.csv_export import write_csv
 

@@ -39,6 +39,124 @@ def register(subparsers) -> None:
     imp.add_argument("file", help=".qdc file from NVivo, ATLAS.ti, MAXQDA, Taguette, QualCoder, ...")
     imp.add_argument("out", metavar="OUT.yaml", help="the YAML codebook to write")
     imp.add_argument("--force", action="store_true", help="overwrite OUT.yaml if it exists")
+    _register_evolution(sub)
+    queue = add_command(subparsers, "recode-queue", help="List the codings waiting for recoding (split or retired "
+                        "codes) with the codes they may take.", example="hrp-coding recode-queue my-study",
+                        func=run_recode_queue)
+    queue.add_argument("study", metavar="STUDY", help="the project folder")
+    queue.add_argument("--coder", default=None, help="only this coder's codings")
+    queue.add_argument("--format", default="table", choices=["table", "csv"], help="output format")
+
+
+def _register_evolution(sub) -> None:
+    """rename | merge | split | move | retire | add on a study: each migrates its codings, with a changelog entry."""
+    def common(cmd):
+        cmd.add_argument("study", metavar="STUDY", help="the project folder")
+        cmd.add_argument("--who", required=True, help="who made the change (recorded in the changelog)")
+        cmd.add_argument("--why", required=True, help="why (recorded in the changelog)")
+        cmd.add_argument("--dry-run", action="store_true", help="show what would move, change nothing")
+        return cmd
+
+    cmd = common(add_command(sub, "rename", help="Rename a code (id and/or name) in a study; codings follow.",
+                             example="hrp-coding codebook rename my-study holdng holding --who ana --why typo",
+                             func=run_evolve))
+    cmd.add_argument("old", help="the code id")
+    cmd.add_argument("new", nargs="?", default=None, help="the new id (omit to change only --name)")
+    cmd.add_argument("--name", default=None, help="a new display name")
+    cmd = common(add_command(sub, "merge", help="Merge codes into one; their codings move to it.",
+                             example="hrp-coding codebook merge my-study sitting_with --into holding --who ben "
+                                     "--why 'same process'", func=run_evolve))
+    cmd.add_argument("ids", nargs="+", help="the codes merged")
+    cmd.add_argument("--into", required=True, help="the code they are merged into")
+    cmd = common(add_command(sub, "split", help="Split a code into new ones; its codings wait for recoding.",
+                             example="hrp-coding codebook split my-study holding --into holding_emotion:'Holding "
+                                     "emotion' holding_space:'Holding space' --who ana --why 'two processes'",
+                             func=run_evolve))
+    cmd.add_argument("code", help="the code split")
+    cmd.add_argument("--into", nargs="+", required=True, metavar="ID:NAME", help="the new codes, id:name each")
+    cmd.add_argument("--children-to", default=None, help="the part that takes the split code's children")
+    cmd = common(add_command(sub, "move", help="Move a code (with its subtree) under another parent.",
+                             example="hrp-coding codebook move my-study holding --parent making_room --who ana "
+                                     "--why 'part of making room'", func=run_evolve))
+    cmd.add_argument("code", help="the code moved")
+    cmd.add_argument("--parent", required=True, help="the new parent id, or 'none' for the top level")
+    cmd = common(add_command(sub, "retire", help="Retire a code; its codings wait for recoding.",
+                             example="hrp-coding codebook retire my-study old_code --who ana --why 'never used'",
+                             func=run_evolve))
+    cmd.add_argument("code", help="the code retired")
+    cmd = common(add_command(sub, "add", help="Add a code to a study's codebook.",
+                             example="hrp-coding codebook add my-study door_open 'The door stays open' --parent "
+                                     "making_room --who ana --why 'heard in P03'", func=run_evolve))
+    cmd.add_argument("id", help="the new code id")
+    cmd.add_argument("name", help="its display name")
+    cmd.add_argument("--parent", default=None, help="its parent id (default: top level)")
+    cmd.add_argument("--definition", default="", help="its definition")
+
+
+def _evolved(args, cb):
+    from hrp_coding.codebook import Code
+
+    op, who, why = args.codebook_command, args.who, args.why
+    if op == "rename":
+        return cb.rename(args.old, args.new, name=args.name, who=who, why=why)
+    if op == "merge":
+        return cb.merge(args.ids, into=args.into, who=who, why=why)
+    if op == "split":
+        parts = []
+        for item in args.into:
+            code_id, _, name = item.partition(":")
+            parts.append(Code(code_id, name or code_id.replace("_", " ").capitalize()))
+        return cb.split(args.code, parts, children_to=args.children_to, who=who, why=why)
+    if op == "move":
+        return cb.move(args.code, None if args.parent.lower() == "none" else args.parent, who=who, why=why)
+    if op == "retire":
+        return cb.retire(args.code, who=who, why=why)
+    return cb.add(Code(args.id, args.name, parent=args.parent, definition=args.definition), who=who, why=why)
+
+
+def run_evolve(args) -> None:
+    import pandas as pd
+
+    from hrp_coding.project import Project
+    from hrp_coding.recode import migration_preview
+
+    project = Project.open(args.study)
+    new = _evolved(args, project.codebook)
+    entry = new.changelog[-1]
+    plan = migration_preview(project.codings(), new)
+    print(f"codebook v{project.codebook.version} -> v{new.version}: {entry.what}")
+    if len(plan):
+        with pd.option_context("display.width", 160, "display.max_colwidth", 60):
+            print(plan.drop(columns=["reason"]).to_string(index=False))
+    else:
+        print("no coding moves")
+    if args.dry_run:
+        print("dry run: nothing changed")
+        return
+    report = project.update_codebook(new)
+    print(f"saved; {len(report.moved)} coding(s) moved, {len(report.flagged)} wait for recoding"
+          + (" (see 'hrp-coding recode-queue')" if report.flagged else ""))
+
+
+def run_recode_queue(args) -> None:
+    import sys
+
+    import pandas as pd
+
+    from hrp_coding.project import Project
+    from hrp_coding.recode import recode_queue
+
+    project = Project.open(args.study)
+    queue = recode_queue(project.codings(coders=args.coder))
+    if args.format == "csv":
+        queue.to_csv(sys.stdout, index=False)
+        return
+    if queue.empty:
+        print("nothing waits for recoding")
+        return
+    with pd.option_context("display.width", 160, "display.max_colwidth", 50):
+        print(queue.to_string(index=False))
+    print(f"{len(queue)} coding(s) wait for recoding")
 
 
 def _group_help(args) -> int:

@@ -46,7 +46,8 @@ from hrp_coding.codebook.model import (
 )
 from hrp_coding.errors import CodebookError, Problem
 
-__all__ = ["add", "diff", "edit", "ever_ids", "merge", "migration", "move", "rename", "retire", "split"]
+__all__ = ["add", "diff", "edit", "ever_ids", "merge", "migration", "move", "rename", "retire", "split",
+           "unaccounted_ids"]
 
 EDITABLE_FIELDS = tuple(f for f in CODE_FIELDS if f not in ("id", "parent", "status"))
 
@@ -423,3 +424,22 @@ def migration(cb: Codebook) -> dict[str, CodeMigration]:
         out[code_id] = CodeMigration(old_id=code_id, new_id=new_id, needs_recoding=new_id is None,
                                      candidates=candidates if new_id is None else (), reason="; ".join(reasons))
     return out
+
+
+def unaccounted_ids(used_codes: Iterable[str], cb: Codebook) -> dict[str, int]:
+    """Code ids in ``used_codes`` (one per coding) that ``cb`` neither has nor accounts for in its changelog,
+    with their counts: what a hand edit of ``codebook.yaml`` that dropped or renamed a used id leaves behind.
+
+    Examples
+    --------
+    >>> from hrp_coding.codebook import Code, Codebook
+    >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")]).rename("care", "caring", who="a", why="")
+    >>> unaccounted_ids(["care", "caring", "hold", "hold"], cb)
+    {'hold': 2}
+    """
+    known = set(ever_ids(cb))
+    counts: dict[str, int] = {}
+    for code in used_codes:
+        if code not in known:
+            counts[str(code)] = counts.get(str(code), 0) + 1
+    return dict(sorted(counts.items()))
