@@ -1,7 +1,8 @@
 """The bundled data: the Making Room codebook and the fictional sample study.
 
-:func:`data_path` is the one place that knows where the data live (the repository's ``codebook/``
-and ``sample_data/`` folders next to the package, or ``hrp_coding/_data/`` in an installed wheel).
+Paths go through :func:`hrp_coding.resources.data_path` (re-exported here), the one place that knows where
+the data live (the repository's ``codebook/`` and ``sample_data/`` folders next to the package, or
+``hrp_coding/_data/`` in an installed wheel).
 
 Examples
 --------
@@ -16,36 +17,31 @@ import os
 from pathlib import Path
 
 from hrp_coding.errors import ProjectError
+from hrp_coding.resources import data_path
 
 __all__ = ["codebook_path", "data_path", "replication_codings_path", "sample_study"]
 
-_PACKAGE = Path(__file__).resolve().parent
-
-
-def _roots() -> list[Path]:
-    return [_PACKAGE / "_data", _PACKAGE.parent]
-
-
-def data_path(*parts: str) -> Path:
-    """The path of a bundled data file or folder, e.g. ``data_path("sample_data", "study", "codings.csv")``.
-
-    Looks in ``hrp_coding/_data/`` (installed wheels) and then in the folder that contains the
-    package (a source checkout). Raises FileNotFoundError naming every place searched.
-    """
-    if not parts:
-        raise ValueError("data_path needs at least one path part, e.g. data_path('codebook')")
-    tried = []
-    for root in _roots():
-        candidate = root.joinpath(*parts)
-        if candidate.exists():
-            return candidate
-        tried.append(str(candidate))
-    raise FileNotFoundError(f"bundled data {'/'.join(parts)!r} not found; looked in: {', '.join(tried)}")
-
 
 def codebook_path(name: str = "making_room") -> Path:
-    """The path of a bundled codebook (``name`` with or without ``.yaml``)."""
-    return data_path("codebook", name if name.endswith(".yaml") else f"{name}.yaml")
+    """The path of a bundled codebook (the same as :func:`hrp_coding.codebook.shipped_path`).
+
+    Parameters
+    ----------
+    name : str, default "making_room"
+        ``"making_room"`` or ``"hrit_integration"``, with or without ``.yaml``.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> codebook_path().name
+    'making_room.yaml'
+    """
+    from hrp_coding.codebook import shipped_path
+
+    return shipped_path(name)
 
 
 def replication_codings_path() -> Path:

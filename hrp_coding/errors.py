@@ -31,6 +31,7 @@ __all__ = [
     "CodebookVersionWarning",
     "CodingsImportError",
     "CodingsImportWarning",
+    "DataNotFoundError",
     "DegenerateAgreementWarning",
     "EventError",
     "ExperimentalWarning",
@@ -113,6 +114,10 @@ class TranscriptError(_ProblemsError):
 
 class CodingsImportError(_ProblemsError):
     """A codings table (CSV) has rows that cannot be imported; nothing was written."""
+
+
+class DataNotFoundError(HrpCodingError, FileNotFoundError):
+    """A bundled data file (codebook, schema, sample study) is not where the package looked; names every place."""
 
 
 class ProjectError(HrpCodingError, ValueError):

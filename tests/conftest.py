@@ -10,6 +10,10 @@ Fixtures
     A function ``sample_study_copy(dest=None, *, replication=True) -> Project`` that copies the built study
     into ``dest`` (a fresh temporary folder by default) and opens it there. Works in fixtures of any scope.
 
+Hypothesis
+----------
+No deadline anywhere (``HYPOTHESIS_PROFILE=ci`` also derandomizes, as ``.ci/run`` does).
+
 Markers
 -------
 ``slow`` (more than a few seconds: notebooks, the demo, the wheel, cross-validated models) and ``browser``
@@ -20,11 +24,19 @@ Markers
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check values, never speed: no per-example deadline and no "too slow" health check, so a busy
+# machine cannot fail them. The "ci" profile (.ci/run) also fixes the examples, so a CI run is reproducible.
+settings.register_profile("hrp", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", parent=settings.get_profile("hrp"), derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "hrp"))
 
 # the project's own files; anything else (locks, caches) may change when a study is only read
 _CONTENT = ("hrp-project.yaml", "codebook.yaml", "transcripts", "codings", "memos")

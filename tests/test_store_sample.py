@@ -8,9 +8,6 @@ import pytest
 from hrp_coding import datasets
 from hrp_coding.project import Project
 
-pytestmark = pytest.mark.skipif(not (datasets._PACKAGE.parent / "sample_data" / "study" / "codings.csv").is_file(),
-                                reason="sample study files not present")
-
 
 @pytest.fixture(scope="module")
 def study(sample_study):

@@ -18,23 +18,41 @@ from __future__ import annotations
 from pathlib import Path
 
 from hrp_coding.codebook.model import ChangeEntry, Code, Codebook, CodebookDiff, CodeMigration, CodeSet
+from hrp_coding.errors import DataNotFoundError
+from hrp_coding.resources import data_path
 
 __all__ = ["ChangeEntry", "Code", "CodeMigration", "CodeSet", "Codebook", "CodebookDiff", "shipped_path"]
 
-_SHIPPED_DIR = Path(__file__).resolve().parents[2] / "codebook"
-
 
 def shipped_path(name: str) -> Path:
-    """Path of a codebook shipped in the repository's ``codebook/`` folder (``"making_room"``,
-    ``"hrit_integration"``).
+    """The path of a codebook shipped with hrp-coding, in a checkout, an editable install or a wheel.
+
+    Parameters
+    ----------
+    name : str
+        ``"making_room"`` or ``"hrit_integration"`` (with or without ``.yaml``).
+
+    Returns
+    -------
+    Path
+        The YAML file, found through :func:`hrp_coding.resources.data_path`.
 
     Raises
     ------
-    FileNotFoundError
-        When the file is not there (for example in an installed package without the repository).
+    DataNotFoundError
+        (a ``FileNotFoundError``) naming the codebooks that are shipped.
+
+    Examples
+    --------
+    >>> shipped_path("hrit_integration").name
+    'hrit_integration.yaml'
     """
-    path = _SHIPPED_DIR / f"{name}.yaml"
-    if not path.is_file():
-        available = sorted(p.stem for p in _SHIPPED_DIR.glob("*.yaml")) if _SHIPPED_DIR.is_dir() else []
-        raise FileNotFoundError(f"no shipped codebook {name!r} at {path} (available: {', '.join(available) or 'none'})")
-    return path
+    stem = name[:-5] if name.endswith(".yaml") else name
+    try:
+        return data_path("codebook", f"{stem}.yaml")
+    except DataNotFoundError:
+        try:
+            available = sorted(p.stem for p in data_path("codebook").glob("*.yaml"))
+        except DataNotFoundError:
+            available = []
+        raise DataNotFoundError(f"no shipped codebook {name!r} (available: {', '.join(available) or 'none'})") from None
