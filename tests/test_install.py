@@ -30,7 +30,8 @@ PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 # declared but not imported by name: the demo ends with "next: jupyter lab notebooks/"; pandas loads openpyxl
 # for .xlsx utterance tables (read_excel(engine="openpyxl"))
 NOT_IMPORTED_ON_PURPOSE = {"jupyterlab", "openpyxl"}
-LOCAL = {path.stem for path in (REPO / "benchmarks").glob("*.py")}  # scripts the tests import by path
+# scripts and helpers the tests import by their own name
+LOCAL = {path.stem for folder in ("benchmarks", "tests") for path in (REPO / folder).glob("*.py")}
 
 
 def _name(requirement: str) -> str:
