@@ -142,7 +142,7 @@ def main() -> None:
               f"({len(frame):,} rows)")
         t_again, _ = timed(study.codings)
         print(f"      codings() again on the same project       {t_again:6.3f} s")
-        for i in range(2):
+        for _ in range(2):
             t_open, warm = timed(Project.open, folder)
             t_cod, frame = timed(warm.codings)
             print(f"warm  Project.open {t_open:6.3f} s + codings() {t_cod:6.3f} s = {t_open + t_cod:6.3f} s")

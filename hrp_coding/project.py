@@ -40,11 +40,10 @@ from typing import TYPE_CHECKING, Any
 from hrp_coding._atomic import atomic_write_text
 from hrp_coding.errors import AnchorWarning, ProjectError, RecoveryWarning
 from hrp_coding.store import intents
-from hrp_coding.store.anchors import DEFAULT_THRESHOLD, make_anchor
+from hrp_coding.store.anchors import DEFAULT_THRESHOLD, make_anchor, text_sha256
 from hrp_coding.store.events import (
     CodebookChanged,
     CodingMemo,
-    Decision,
     RejectSuggestion,
     RemoveCoding,
     TranscriptRevised,
@@ -52,6 +51,7 @@ from hrp_coding.store.events import (
 from hrp_coding.store.journal import new_id, now_iso
 from hrp_coding.store.ledger import Ledger
 from hrp_coding.store.names import check_coder, check_name, did_you_mean, name_problem
+from hrp_coding.store.queries import ProjectViews
 from hrp_coding.store.reports import Adjudication, ImportReport, Memo, MigrationReport, ReanchoredCoding, ReanchorReport
 from hrp_coding.store.settings import FORMAT_VERSION, PROJECT_FILE, UNITS, ProjectSettings, SettingsStore, project_lock
 from hrp_coding.store.state import Coding
@@ -59,7 +59,6 @@ from hrp_coding.store.transcripts import TranscriptStore
 from hrp_coding.store.yamlio import plain
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
 
     from hrp_coding.codebook import Codebook
     from hrp_coding.transcripts import Transcript
@@ -69,14 +68,13 @@ __all__ = ["Adjudication", "Coding", "ImportReport", "Memo", "MigrationReport", 
 
 CODEBOOK_FILE = "codebook.yaml"
 MEMO_KINDS = ("code", "transcript", "coding")
-CONSENSUS = "consensus"
 _TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
 _GITIGNORE = ("# written by hrp-coding: de-identification keys must never be committed\nprivate/\n"
               "# locks, interrupted changes and caches (rebuilt from the journals)\n.hrp/\n")
 __all__ += ["FORMAT_VERSION", "PROJECT_FILE", "UNITS"]
 
 
-class Project:
+class Project(ProjectViews):
     """A study on disk: transcripts, codebook, coder journals and memos (open with :meth:`open`, create with
     :meth:`init`).
 
@@ -95,7 +93,6 @@ class Project:
         self._transcripts = TranscriptStore(self.path)
         self._ledger = Ledger(self.path)
         self._codebook: tuple[tuple, Codebook] | None = None
-        self._segments: dict[tuple[str, str, str], pd.DataFrame] = {}
         self.recovered: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
@@ -189,13 +186,9 @@ class Project:
                                "merge|retire STUDY ...' (which records the change and moves the codings)")
 
     def _recover(self) -> None:
-        if not intents.pending(self.path):
-            return
-        with self._lock():
-            done = intents.recover(self.path)
-        if done:
-            self.recovered += tuple(done)
-            warnings.warn(f"project {self.path}: " + "; ".join(done), RecoveryWarning, stacklevel=3)
+        if intents.pending(self.path):
+            with self._lock():
+                pass  # taking the lock finishes or rolls back what a crash interrupted
 
     @contextlib.contextmanager
     def _lock(self):
@@ -427,7 +420,6 @@ class Project:
                 for suffix in (".yaml", ".txt"):
                     intent.delete(self._transcripts.folder / f"{transcript_id}{suffix}")
             self._transcripts.clear()
-        self._segments = {k: v for k, v in self._segments.items() if k[0] != transcript_id}
         self._ledger.refresh()
         return sum(len(v) for v in per_coder.values())
 
@@ -469,7 +461,6 @@ class Project:
                 intent.append_history(TranscriptRevised(id=new_id(), at=now_iso(), transcript=transcript_id,
                                                         old_sha256=old.sha256, new_sha256=fresh.sha256))
             self._transcripts.written(transcript_id)
-        self._segments = {k: v for k, v in self._segments.items() if k[0] != transcript_id}
         self._ledger.refresh()
         if report.unplaced:
             warnings.warn(f"transcript {transcript_id}: {len(report.unplaced)} coding(s) could not be re-anchored "
@@ -496,11 +487,10 @@ class Project:
             problems.append(roster + " (add the coder first: new_coder=True or add_coders)")
         with self._lock():
             text = sha = None
-            try:
-                t = self.transcript(transcript)
-                text, sha = t.text, t.sha256
-            except ProjectError as err:
-                problems.append(str(err))
+            if self._transcripts.exists(transcript):
+                text, sha = self._transcripts.text_sha256(transcript)
+            else:
+                problems.append(self._unknown_transcript(transcript))
             self._check_code(code, problems)
             self._check_span(transcript, start, end, text, problems)
             if confidence is not None and not (isinstance(confidence, (int, float)) and not isinstance(confidence, bool)
@@ -567,51 +557,6 @@ class Project:
                 id=new_id(), at=now_iso(), coder=coder, codebook_version=self.codebook.version, transcript=transcript,
                 start=start, end=end, code=code, model=model, reason=reason)])
 
-    def rejections(self) -> pd.DataFrame:
-        """Every dismissed suggestion: coder, transcript, start, end, code, model, reason, at."""
-        import pandas as pd
-
-        rows = [(e.coder, e.transcript, e.start, e.end, e.code, e.model, e.reason, e.at)
-                for e in self._ledger.refresh().rejections]
-        return pd.DataFrame(rows, columns=["coder", "transcript", "start", "end", "code", "model", "reason", "at"])
-
-    def get_coding(self, coding_id: str) -> Coding:
-        """One live coding by id."""
-        coding = self._ledger.refresh().coding(coding_id)
-        if coding is None:
-            raise ProjectError(f"no live coding {coding_id!r} in project {self.path}")
-        return coding
-
-    def _texts(self) -> dict[str, str]:
-        return {tid: self._transcripts.text(tid) for tid in self.transcript_ids}
-
-    def codings(self, coders: str | Iterable[str] | None = None, include_orphaned: bool = False) -> pd.DataFrame:
-        """Every live coding, one row per span.
-
-        Columns: ``coding_id, transcript, coder, code, start, end, text, memo, source, model,
-        confidence, codebook_version, at, status, needs_recoding, candidates, original_code``
-        (``candidates``: ';'-joined codes a split code's codings may be recoded to). Orphaned codings
-        (passage deleted by an edit) are included only with ``include_orphaned=True``.
-        """
-        from hrp_coding.store.views import state_frame
-
-        return state_frame(self._ledger.refresh(), self._texts(), coders=self._coder_filter(coders),
-                           include_orphaned=include_orphaned)
-
-    def _coder_filter(self, coders) -> set[str] | None:
-        if coders is None:
-            return None
-        wanted = {coders} if isinstance(coders, str) else set(coders)
-        for coder in wanted:
-            check_coder(coder)
-        return wanted
-
-    def coder_transcripts(self) -> pd.DataFrame:
-        """Which coder coded which transcript (at least one live coding): columns transcript, coder, n_codings."""
-        frame = self.codings()
-        return (frame.groupby(["transcript", "coder"]).size().rename("n_codings").reset_index()
-                .sort_values(["transcript", "coder"]).reset_index(drop=True))
-
     # -- import -----------------------------------------------------------------------------------
     def import_codings(self, csv_path_or_df, *, coder: str | None = None, new_coders: bool = False) -> ImportReport:
         """Import codings from a CSV file or DataFrame (see :mod:`hrp_coding.store.codings_import`).
@@ -622,6 +567,7 @@ class Project:
         importing a file twice adds nothing. The whole import is one intent: a crash leaves all of
         it or none of it.
         """
+        from hrp_coding.store.changes import plan_import_events
         from hrp_coding.store.codings_import import plan_import
 
         with self._lock():
@@ -630,20 +576,11 @@ class Project:
             meta = self._store.meta()
             roster = None if new_coders else (meta.get("coders") or (), bool(meta.get("roster_closed")))
             planned = plan_import(csv_path_or_df, texts=texts, codes=codes, coder=coder, roster=roster)
-            existing = {row[1:6] for row in self._ledger.refresh().rows.values()}
-            shas = {tid: self.transcript(tid).sha256 for tid in {p["transcript"] for p in planned}}
-            per_coder: dict[str, list] = {}
-            skipped = 0
-            for p in planned:
-                key = (p["coder"], p["transcript"], p["start"], p["end"], p["code"])
-                if key in existing:
-                    skipped += 1
-                    continue
-                existing.add(key)
-                per_coder.setdefault(p["coder"], []).append(self._add_event(
-                    p["coder"], p["transcript"], p["start"], p["end"], p["code"], texts[p["transcript"]],
-                    shas[p["transcript"]], memo=p["memo"], source=p["source"], model=p["model"],
-                    confidence=p["confidence"]))
+            shas = {tid: text_sha256(texts[tid]) for tid in {p["transcript"] for p in planned}}
+            per_coder, skipped = plan_import_events(planned, self._ledger.refresh().rows.values(), lambda p: (
+                self._add_event(p["coder"], p["transcript"], p["start"], p["end"], p["code"], texts[p["transcript"]],
+                                shas[p["transcript"]], memo=p["memo"], source=p["source"], model=p["model"],
+                                confidence=p["confidence"])))
             source = str(csv_path_or_df) if isinstance(csv_path_or_df, (str, os.PathLike)) else "DataFrame"
             with intents.Intent(self.path, "import", f"import_codings({source!r})") as intent:
                 self._store.stage_register(intent, per_coder)
@@ -693,91 +630,16 @@ class Project:
         append_memo(self.path / "memos" / sub / f"{target_id}.md", target_kind, target_id, coder, text, at)
         return Memo(target_kind, target_id, coder, text, at)
 
-    def memos(self, target_kind: str | None = None, target_id: str | None = None) -> pd.DataFrame:
-        """Every memo (columns target_kind, target_id, coder, at, text), sorted by target then time."""
-        from hrp_coding.store.memos import memos_frame
-
-        state = self._ledger.refresh()
-        coding_memos = [("coding", cid, coder, text, at) for cid, notes in state.memos.items()
-                        for at, coder, text, _id in notes]
-        return memos_frame(self.path / "memos", coding_memos, target_kind=target_kind, target_id=target_id)
-
-    # -- segments and views -----------------------------------------------------------------------
-    def _unit(self, unit: str | None) -> str:
-        unit = self.settings.default_unit if unit is None else unit
-        if unit not in UNITS:
-            raise ProjectError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
-        return unit
-
-    def segments(self, unit: str | None = None) -> pd.DataFrame:
-        """All transcripts cut into ``unit`` segments (turn, sentence or paragraph; default: the project's).
-
-        Columns as :func:`hrp_coding.transcripts.segment`: transcript, segment, start, end, speaker, role, text.
-        """
-        import pandas as pd
-
-        from hrp_coding.transcripts import segment_many
-
-        unit = self._unit(unit)
-        transcripts = [self.transcript(tid) for tid in self.transcript_ids]
-        keys = {t.id: (t.id, t.sha256, unit) for t in transcripts}
-        todo = [t for t in transcripts if keys[t.id] not in self._segments]
-        if todo:  # one pass over every transcript not yet segmented (one spaCy pipe for sentences)
-            fresh = segment_many(todo, unit)
-            for tid, part in fresh.groupby("transcript", sort=False):
-                self._segments[keys[tid]] = part.reset_index(drop=True)
-            for t in todo:
-                self._segments.setdefault(keys[t.id], fresh.iloc[0:0])
-        if not transcripts:
-            return pd.DataFrame(columns=["transcript", "segment", "start", "end", "speaker", "role", "text"])
-        return pd.concat([self._segments[keys[t.id]] for t in transcripts], ignore_index=True)
-
-    def coded_segments(self, unit: str | None = None, coder: str | Iterable[str] | None = None, overlap: str = "any",
-                       min_chars: int = 1) -> pd.DataFrame:
-        """One row per (transcript, segment, coder, code) where that coder's span covers the segment by ``overlap``.
-
-        ``overlap``: ``"any"`` (at least ``min_chars`` shared characters), ``"majority"`` (the span
-        covers more than half the segment) or ``"contain"`` (the segment lies wholly in the span).
-        A coder counts as having coded a transcript when they have at least one coding in it (see
-        :meth:`coder_transcripts`); absent rows mean "not coded with that code".
-        """
-        from hrp_coding.store.views import coded_segments_frame
-
-        return coded_segments_frame(self.segments(unit), self.codings(coders=coder), overlap=overlap,
-                                    min_chars=min_chars)
-
-    def excerpts(self, code: str, context: int | str = 0, coders: str | Iterable[str] | None = None, *,
-                 include_children: bool = False) -> pd.DataFrame:
-        """Every passage coded ``code`` across transcripts, with context and transcript attributes.
-
-        ``context``: ``0``, a number of characters, or ``"turn"`` (the rest of the speaker turn).
-        ``include_children``: also passages coded with a descendant of ``code``.
-        """
-        from hrp_coding.store.views import excerpts_frame
-
-        problems: list[str] = []
-        self._check_code(code, problems, allow_retired=True)
-        if problems:
-            raise ProjectError("excerpts: " + "; ".join(problems))
-        if context != "turn" and (not isinstance(context, int) or isinstance(context, bool) or context < 0):
-            raise ProjectError(f"excerpts: context must be 0, a number of characters or 'turn', got {context!r}")
-        wanted = {code, *(self.codebook.descendants(code) if include_children else ())}
-        frame = self.codings(coders=coders)
-        frame = frame[frame["code"].isin(wanted)].sort_values(["code", "transcript", "start", "coder"], kind="stable")
-        transcripts = {tid: self.transcript(tid) for tid in sorted(set(frame["transcript"]))}
-        return excerpts_frame(frame, {t: tr.text for t, tr in transcripts.items()}, context=context,
-                              turns={t: [(u.start, u.end) for u in tr.turns] for t, tr in transcripts.items()},
-                              attributes={t: tr.attributes for t, tr in transcripts.items()})
-
     # -- consensus --------------------------------------------------------------------------------
     def adjudicate(self, transcript: str, start: int, end: int, codes: str | Iterable[str], *, who: str | Iterable[str],
                    why: str, segment: str | None = None) -> Adjudication:
         """Record a consensus decision for a passage in the ``consensus`` layer (later analyses may use it as gold).
 
-        The decision (codes, possibly none, who decided and why, the codebook version) is a
-        ``decision`` event; each agreed code becomes a ``consensus`` coding. Earlier consensus
-        codings on exactly the same span are removed (superseded) in the same append.
+        See :mod:`hrp_coding.store.consensus`: a ``decision`` event, one ``consensus`` coding per agreed
+        code, and earlier consensus codings on exactly the same span superseded, in one append.
         """
+        from hrp_coding.store.consensus import CONSENSUS, adjudication_problems, plan_adjudication, segment_problem
+
         code_list = [codes] if isinstance(codes, str) else list(codes)
         who_list = [who] if isinstance(who, str) else list(who)
         problems: list[str] = []
@@ -789,58 +651,24 @@ class Project:
             problems.append(str(err))
         for code in code_list:
             self._check_code(code, problems)
-        if len(set(code_list)) != len(code_list):
-            problems.append(f"codes repeat: {code_list}")
-        if not who_list or not all(isinstance(w, str) and w.strip() for w in who_list):
-            problems.append(f"who must name the person or people who decided, got {who!r}")
-        if not isinstance(why, str) or not why.strip():
-            problems.append("why must give the reason for the decision")
+        problems += adjudication_problems(code_list, who_list, who, why)
         before = len(problems)
         self._check_span(transcript, start, end, text, problems)
         if len(problems) == before and segment is not None and text is not None:
-            self._check_segment(transcript, segment, start, end, problems)
+            problems += [p for p in [segment_problem(transcript, segment, start, end, self.segments)] if p]
         if problems:
             raise ProjectError(f"adjudicate({transcript!r}, {start}, {end}): " + "; ".join(problems))
-        version, decision_id, at = self.codebook.version, new_id(), now_iso()
+        version = self.codebook.version
         with self._lock():
-            superseded = [cid for cid, row in self._ledger.refresh().rows.items()
-                          if row[1] == CONSENSUS and row[2] == transcript and (row[3], row[4]) == (start, end)]
-            events: list = [Decision(id=new_id(), at=at, coder=CONSENSUS, codebook_version=version,
-                                     decision_id=decision_id, transcript=transcript, start=start, end=end,
-                                     codes=tuple(code_list), who=tuple(who_list), why=why, segment=segment,
-                                     supersedes=tuple(superseded))]
-            events += [RemoveCoding(id=new_id(), at=at, coder=CONSENSUS, codebook_version=version, coding_id=cid,
-                                    reason=f"superseded by decision {decision_id}") for cid in superseded]
-            adds = [self._add_event(CONSENSUS, transcript, start, end, code, text, sha, source="adjudication",
-                                    who=who_list, why=why, segment=segment, decision_id=decision_id)
-                    for code in code_list]
+            events, adds, superseded = plan_adjudication(
+                transcript, start, end, code_list, who_list, why, segment, version=version,
+                existing=self._ledger.refresh().rows, make_add=lambda code, did: self._add_event(
+                    CONSENSUS, transcript, start, end, code, text, sha, source="adjudication", who=who_list, why=why,
+                    segment=segment, decision_id=did))
+            decision_id = events[0].decision_id
             self._store.register([CONSENSUS])
             self._ledger.append(CONSENSUS, events + adds)
         return Adjudication(decision_id=decision_id, transcript=transcript, start=start, end=end,
                             codes=tuple(code_list), who=tuple(who_list), why=why, segment=segment,
                             codebook_version=version, coding_ids=tuple(e.coding_id for e in adds),
                             superseded=tuple(superseded))
-
-    def _check_segment(self, transcript: str, segment_id: str, start: int, end: int, problems: list[str]) -> None:
-        local = segment_id.split(":", 1)[1] if ":" in segment_id else ""
-        if not segment_id.startswith(f"{transcript}:"):
-            problems.append(f"segment {segment_id!r} is not a segment of transcript {transcript!r}")
-            return
-        unit = "sentence" if ".s" in local else "paragraph" if local.startswith("p") else "turn"
-        segs = self.segments(unit)
-        row = segs[segs["segment"] == segment_id]
-        if row.empty:
-            problems.append(f"unknown {unit} segment {segment_id!r}")
-        elif not (int(row["start"].iloc[0]) < end and start < int(row["end"].iloc[0])):
-            problems.append(f"segment {segment_id!r} ({int(row['start'].iloc[0])}-{int(row['end'].iloc[0])}) does "
-                            f"not overlap the span {start}-{end}")
-
-    def adjudications(self) -> pd.DataFrame:
-        """Every consensus decision in order: decision_id, transcript, start, end, codes, who, why, segment,
-        codebook_version, at (``codes`` and ``who`` ';'-joined)."""
-        import pandas as pd
-
-        rows = [(e.decision_id, e.transcript, e.start, e.end, ";".join(e.codes), ";".join(e.who), e.why, e.segment,
-                 e.codebook_version, e.at) for e in self._ledger.refresh().decisions]
-        return pd.DataFrame(rows, columns=["decision_id", "transcript", "start", "end", "codes", "who", "why",
-                                           "segment", "codebook_version", "at"])

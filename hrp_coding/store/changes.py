@@ -27,7 +27,7 @@ from hrp_coding.store.journal import new_id, now_iso
 from hrp_coding.store.reports import MigrationReport, ReanchoredCoding, ReanchorReport
 from hrp_coding.store.state import Coding
 
-__all__ = ["plan_migration", "plan_reanchor"]
+__all__ = ["plan_import_events", "plan_migration", "plan_reanchor"]
 
 
 def plan_reanchor(transcript_id: str, codings: Iterable[Coding], old_text: str, new_text: str, *, new_sha256: str,
@@ -90,3 +90,19 @@ def plan_migration(codings: Iterable[Coding], migration: Mapping, *, from_versio
     report = MigrationReport(from_version=from_version, to_version=to_version, moved=tuple(moved),
                              flagged=tuple(flagged))
     return report, per_coder
+
+
+def plan_import_events(planned: Iterable[Mapping], rows: Iterable[tuple], make_add) -> tuple[dict[str, list], int]:
+    """The add events of an import, per coder (``make_add(row)`` makes one), skipping rows identical to a live
+    coding (``rows``: the ledger's rows) or to an earlier row; returns (events per coder, number skipped)."""
+    existing = {row[1:6] for row in rows}  # coder, transcript, start, end, code
+    per_coder: dict[str, list] = {}
+    skipped = 0
+    for p in planned:
+        key = (p["coder"], p["transcript"], p["start"], p["end"], p["code"])
+        if key in existing:
+            skipped += 1
+            continue
+        existing.add(key)
+        per_coder.setdefault(p["coder"], []).append(make_add(p))
+    return per_coder, skipped

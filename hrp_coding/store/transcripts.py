@@ -23,12 +23,16 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from hrp_coding._atomic import atomic_write_bytes
 from hrp_coding.errors import ProjectError
+from hrp_coding.store.anchors import text_sha256
 from hrp_coding.store.names import did_you_mean
 from hrp_coding.store.yamlio import Flow, dump_yaml, load_yaml, plain
 
@@ -48,9 +52,13 @@ class TranscriptStore:
 
     def __init__(self, root: Path):
         self.folder = Path(root) / "transcripts"
+        self.cache_file = Path(root) / ".hrp" / "cache" / "sidecars.json"
+        self._metas: dict[str, tuple[list, dict]] | None = None  # tid -> (sidecar stat key, parsed sidecar)
+        self._dirty = 0
         self._ids: tuple[tuple, tuple[str, ...], dict[str, str]] | None = None
-        self._texts: dict[str, tuple[tuple, str]] = {}
+        self._texts: dict[str, tuple[tuple, str, list]] = {}
         self._full: dict[str, tuple[tuple, Transcript, dict]] = {}
+        self._segments: dict[tuple[str, str, str], Any] = {}
 
     # -- ids --------------------------------------------------------------------------------------------
     def ids(self) -> tuple[str, ...]:
@@ -94,8 +102,49 @@ class TranscriptStore:
         cached = self._texts.get(transcript_id)
         if cached is None or cached[0] != key:
             with open(file, encoding="utf-8", newline="") as handle:
-                cached = self._texts[transcript_id] = (key, handle.read())
+                cached = self._texts[transcript_id] = (key, handle.read(), [None])
         return cached[1]
+
+    def text_sha256(self, transcript_id: str) -> tuple[str, str]:
+        """The text and its sha256 (computed once per version of the file)."""
+        text = self.text(transcript_id)
+        cached = self._texts[transcript_id]
+        if cached[2][0] is None:
+            cached[2][0] = text_sha256(text)
+        return text, cached[2][0]
+
+    def _sidecar(self, transcript_id: str, file: Path, key: list) -> dict:
+        # Parsed sidecars are cached as JSON in .hrp/cache (PyYAML's Python constructor is slow; JSON's is C).
+        if self._metas is None:
+            self._metas = {}
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                data = json.loads(self.cache_file.read_bytes())
+                if isinstance(data, dict):
+                    self._metas = {k: (v[0], v[1]) for k, v in data.items()}
+        cached = self._metas.get(transcript_id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        meta = load_yaml(file.read_text(encoding="utf-8")) or {}
+        self._metas[transcript_id] = (key, meta)
+        self._dirty += 1
+        return meta
+
+    def flush(self) -> None:
+        """Write the sidecar cache when sidecars were parsed since (skipped silently on a read-only folder)."""
+        if not self._dirty or self._metas is None:
+            return
+        live = set(self.ids())
+        parts = []
+        for tid, (key, meta) in self._metas.items():
+            try:  # only sidecars that JSON gives back unchanged (no YAML dates, no non-string keys)
+                text = json.dumps([key, meta], ensure_ascii=False, separators=(",", ":"))
+            except (TypeError, ValueError):
+                continue
+            if tid in live and json.loads(text) == [key, meta]:
+                parts.append(f"{json.dumps(tid)}:{text}")
+        with contextlib.suppress(OSError):
+            atomic_write_bytes(self.cache_file, ("{" + ",".join(parts) + "}").encode("utf-8"))
+            self._dirty = 0
 
     def load(self, transcript_id: str) -> tuple[Transcript, dict]:
         """The transcript and its sidecar mapping."""
@@ -110,10 +159,30 @@ class TranscriptStore:
         if cached is not None and cached[0] == key:
             return cached[1], cached[2]
         text = self.text(transcript_id)
-        meta = load_yaml(meta_file.read_text(encoding="utf-8")) or {}
+        meta = self._sidecar(transcript_id, meta_file, list(key[3:]))
         transcript = Transcript.from_meta(meta, text, transcript_id=transcript_id)
         self._full[transcript_id] = (key, transcript, meta)
         return transcript, meta
+
+    def segments(self, unit: str):
+        """Every transcript cut into ``unit`` segments (a DataFrame; cached per transcript text and unit)."""
+        import pandas as pd
+
+        from hrp_coding.transcripts import segment_many
+
+        transcripts = [self.load(tid)[0] for tid in self.ids()]
+        self.flush()
+        keys = {t.id: (t.id, t.sha256, unit) for t in transcripts}
+        todo = [t for t in transcripts if keys[t.id] not in self._segments]
+        if todo:  # one pass over every transcript not yet segmented (one spaCy pipe for sentences)
+            fresh = segment_many(todo, unit)
+            for tid, part in fresh.groupby("transcript", sort=False):
+                self._segments[keys[tid]] = part.reset_index(drop=True)
+            for t in todo:
+                self._segments.setdefault(keys[t.id], fresh.iloc[0:0])
+        if not transcripts:
+            return pd.DataFrame(columns=["transcript", "segment", "start", "end", "speaker", "role", "text"])
+        return pd.concat([self._segments[keys[t.id]] for t in transcripts], ignore_index=True)
 
     # -- writing ------------------------------------------------------------------------------------------
     def stage(self, intent: Intent, transcript: Transcript, extra: Mapping | None = None) -> None:
@@ -130,7 +199,7 @@ class TranscriptStore:
 
     def clear(self) -> None:
         """Forget everything cached (after files changed behind the store's back)."""
-        self._ids, self._texts, self._full = None, {}, {}
+        self._ids, self._texts, self._full, self._segments = None, {}, {}, {}
 
     def written(self, transcript_id: str) -> None:
         """Note that ``transcript_id`` was just written under the project lock (keeps the id list current)."""

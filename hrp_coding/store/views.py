@@ -27,7 +27,7 @@ import pandas as pd
 from hrp_coding.store.state import ROW_FIELDS, Coding, LedgerState
 
 __all__ = ["CODED_SEGMENT_COLUMNS", "CODING_COLUMNS", "OVERLAP_RULES", "coded_segments_frame", "codings_frame",
-           "excerpts_frame", "state_frame"]
+           "excerpts_frame", "excerpts_of", "state_frame"]
 
 CODING_COLUMNS = ["coding_id", "transcript", "coder", "code", "start", "end", "text", "memo", "source", "model",
                   "confidence", "codebook_version", "at", "status", "needs_recoding", "candidates", "original_code"]
@@ -173,6 +173,16 @@ def coded_segments_frame(segments: pd.DataFrame, codings: pd.DataFrame, *, overl
              ["overlap_chars"].max())
     frame = frame.sort_values(["transcript", "start", "end", "segment", "coder", "code"], kind="stable")
     return frame[CODED_SEGMENT_COLUMNS].reset_index(drop=True)
+
+
+def excerpts_of(codings: pd.DataFrame, codes: set[str], transcript, *, context: int | str = 0) -> pd.DataFrame:
+    """:func:`excerpts_frame` of the ``codings`` with one of ``codes`` (``transcript(id)`` gives a Transcript),
+    sorted by code, transcript, start, coder."""
+    frame = codings[codings["code"].isin(codes)].sort_values(["code", "transcript", "start", "coder"], kind="stable")
+    transcripts = {tid: transcript(tid) for tid in sorted(set(frame["transcript"]))}
+    return excerpts_frame(frame, {t: tr.text for t, tr in transcripts.items()}, context=context,
+                          turns={t: [(u.start, u.end) for u in tr.turns] for t, tr in transcripts.items()},
+                          attributes={t: tr.attributes for t, tr in transcripts.items()})
 
 
 def excerpts_frame(codings: pd.DataFrame, texts: Mapping[str, str], *, context: int | str = 0,
