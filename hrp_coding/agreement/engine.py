@@ -291,10 +291,7 @@ def _chance(spec: Spec, d: _Data, W: np.ndarray, pi: np.ndarray, r: np.ndarray, 
         return 0.0, None
     if spec.chance == "uniform":
         return tw / q**2, None
-    if spec.chance == "coder":
-        if spec.pairwise:
-            t = np.bincount(d.codes[0] * q + d.codes[1], minlength=q * q).reshape(q, q) / d.size
-            return float(t.sum(axis=1) @ W @ t.sum(axis=0)), None
+    if spec.chance == "coder":  # Conger (two ordered coders go through _weighted_point)
         return _conger(d, W, n)
     if spec.chance == "pooled":
         pe, v, scale = float(pi @ W @ pi), (W @ pi + W.T @ pi) / 2, 1.0
@@ -313,19 +310,9 @@ def _chance(spec: Spec, d: _Data, W: np.ndarray, pi: np.ndarray, r: np.ndarray, 
     return pe, pe_i
 
 
-def _fce(d: _Data, W: np.ndarray, value: float, pe: float) -> float:
-    """Fleiss, Cohen & Everitt (1969) large-sample SE of (weighted) kappa from the two coders' table."""
-    q, n = d.q, d.size
-    p = np.bincount(d.codes[0] * q + d.codes[1], minlength=q * q).reshape(q, q) / n
-    prow, pcol = p.sum(axis=1), p.sum(axis=0)
-    wrow, wcol = W @ pcol, W.T @ prow
-    s1 = float(np.sum(p * (W - (1 - value) * (wrow[:, None] + wcol[None, :])) ** 2))
-    return math.sqrt(max((s1 - (value - pe * (1 - value)) ** 2) / (n * (1 - pe) ** 2), 0.0))
-
-
 def _agreement_point(spec: Spec, d: _Data, weights) -> _Estimate:
     W = weight_matrix(weights, d.categories)
-    if d.weights is not None:
+    if d.weights is not None or (d.ordered and d.codes.shape[0] == 2 and spec.chance != "coder") or spec.pairwise:
         return _weighted_point(spec, d, W, weights)
     r, two, pa_i, pi_acc = _tally(d, W)
     n = _note_empty(d, r)
@@ -345,28 +332,66 @@ def _agreement_point(spec: Spec, d: _Data, weights) -> _Estimate:
         k_i = (n / n2) * (pa_i - pe * two) / (1 - pe)
         if pe_i is not None:
             k_i = k_i - 2 * (1 - value) * (pe_i() - pe) / (1 - pe)
-        return k_i[rated], value, n - 1
+        return k_i[rated], value, n - 1, None
 
-    return _Estimate(pa, pe, value, False, base, list(d.notes), terms=terms,
-                     fce=(lambda: _fce(d, W, value, pe)) if spec.variance == "fce" else None)
+    return _Estimate(pa, pe, value, False, base, list(d.notes), terms=terms)
 
 
 def _weighted_point(spec: Spec, d: _Data, W: np.ndarray, weights) -> _Estimate:
-    """Cohen or Scott from a table of proportions: one unit per cell, weighted by its share."""
-    q, w = d.q, d.weights
+    """Two coders in a known order, every unit rated by both (a contingency table, or Cohen/Scott on raw
+    ratings): everything from the q x q table, one weighted unit per occupied cell (Gwet's table formulas; the
+    linearised SE with frequency weights equals the per-unit one)."""
+    q = d.q
+    if d.weights is None:
+        table = np.bincount(d.codes[0].astype(np.int64) * q + d.codes[1], minlength=q * q).astype(np.float64)
+        cells = np.flatnonzero(table)
+        rows, cols, w = cells // q, cells % q, table[cells]
+    else:
+        rows, cols, w = d.codes[0], d.codes[1], d.weights
     n = float(w.sum())
     p = np.zeros((q, q))
-    p[d.codes[0], d.codes[1]] = w / n
+    p[rows, cols] = w / n
     prow, pcol = p.sum(axis=1), p.sum(axis=0)
+    pa_i = W[rows, cols]
     pa = float(np.sum(W * p))
-    pik = (prow + pcol) / 2
-    pe = float(prow @ W @ pcol) if spec.chance == "coder" else float(pik @ W @ pik)
+    pi = (prow + pcol) / 2
+    tw = float(W.sum())
+    pe_i = None
+    if spec.chance == "none":
+        pe = 0.0
+    elif spec.chance == "uniform":
+        pe = tw / q**2
+    elif spec.chance == "coder":
+        pe = float(prow @ W @ pcol)
+    elif spec.chance == "pooled":
+        pe, v = float(pi @ W @ pi), (W @ pi + W.T @ pi) / 2
+        pe_i = (v[rows] + v[cols]) / 2
+    else:  # gwet
+        scale = tw / (q * (q - 1)) if q >= 2 else 0.0
+        pe = scale * float(np.sum(pi * (1 - pi))) if q >= 2 else 1.0
+        pe_i = scale * ((1 - pi)[rows] + (1 - pi)[cols]) / 2
     base = {"n_units": round(n), "n_coders": 2, "n_pairable": round(n), "categories": d.categories,
             "weights": weight_name(weights)}
+    notes = list(d.notes)
     if pe >= 1 - _TOL:
-        return _Estimate(pa, pe, 1.0, True, base, list(d.notes))
-    notes = [*d.notes, "a table of proportions: no standard error (the number of units is unknown)"]
-    return _Estimate(pa, pe, (pa - pe) / (1 - pe), False, base, notes)
+        return _Estimate(pa, pe, 1.0, True, base, notes)
+    value = pa if spec.chance == "none" else (pa - pe) / (1 - pe)
+    if d.weights is not None and not np.all(w == np.round(w)):
+        notes.append("a table of proportions: no standard error (the number of units is unknown)")
+        return _Estimate(pa, pe, value, False, base, notes)
+
+    def terms():
+        k_i = (pa_i - pe) / (1 - pe)
+        if pe_i is not None:
+            k_i = k_i - 2 * (1 - value) * (pe_i - pe) / (1 - pe)
+        return k_i, value, round(n) - 1, w
+
+    def fce():
+        wrow, wcol = W @ pcol, W.T @ prow
+        s1 = float(np.sum(p * (W - (1 - value) * (wrow[:, None] + wcol[None, :])) ** 2))
+        return math.sqrt(max((s1 - (value - pe * (1 - value)) ** 2) / (n * (1 - pe) ** 2), 0.0))
+
+    return _Estimate(pa, pe, value, False, base, notes, terms=terms, fce=fce if spec.variance == "fce" else None)
 
 
 def _coincidence(d: _Data) -> tuple[np.ndarray, np.ndarray]:
@@ -434,16 +459,17 @@ def _alpha_point(spec: Spec, d: _Data, level) -> _Estimate:
         piw = (W @ pi + W.T @ pi) / 2
         sumq = np.empty(d.size)
         proj = np.empty(d.size)
+        identity = np.array_equal(W, np.eye(len(W)))
         for s, c in d.chunks():
             sl = slice(s, s + c.shape[0])
-            sumq[sl] = np.einsum("ij,ij->i", c @ W.T, c) - r[sl]
+            sumq[sl] = np.einsum("ij,ij->i", c if identity else c @ W.T, c) - r[sl]
             proj[sl] = c @ piw
         sumq, proj = sumq[two], proj[two]
         alpha_prime = (pa_prime - pe) / (1 - pe)
         pa_i = sumq / (rbar * (rr - 1)) - pa * (rr - rbar) / rbar
         pe_i = proj / rbar - pe * (rr - rbar) / rbar
         k_i = (pa_i - pe) / (1 - pe)
-        return k_i - 2 * (1 - alpha_prime) * (pe_i - pe) / (1 - pe), alpha_prime, n2 - 1
+        return k_i - 2 * (1 - alpha_prime) * (pe_i - pe) / (1 - pe), alpha_prime, n2 - 1, None
 
     n_pairs = float(np.sum(r[two] * (r[two] - 1) / 2))  # pairs of values within units (Hayes & Krippendorff)
     return _Estimate(pa, pe, value, False, base, list(d.notes), terms=terms, coincidence=(o, delta, n_pairs))
@@ -526,8 +552,8 @@ def run(spec: Spec, ratings, *, categories=None, weights=None, se="auto", n_boot
         return _degenerate(name, est)
     se_val = ci = method = None
     notes = est.notes
-    if se == "auto" and d.weights is not None:
-        pass  # proportions: noted in the estimate
+    if se == "auto" and est.terms is None and est.fce is None:
+        pass  # no standard error (said in the estimate's notes)
     elif se == "auto":
         if spec.variance == "fce":
             if est.base["n_units"] < 2:
@@ -536,14 +562,15 @@ def run(spec: Spec, ratings, *, categories=None, weights=None, se="auto", n_boot
                 se_val, method = est.fce(), "fleiss-cohen-everitt"
                 ci = normal_ci(est.value, se_val, confidence)
         else:
-            terms, center, df = est.terms()
-            se_val = linearised_se(terms, center)
+            terms, center, df, freq = est.terms()
+            se_val = linearised_se(terms, center, freq)
             if se_val is None:
                 what = "pairable units" if spec.chance == "coincidence" else "units"
                 notes.append(f"standard error not defined with fewer than two {what}")
             else:
+                n_eff = float(freq.sum()) if freq is not None else len(terms)
                 if from_table:
-                    se_val *= math.sqrt((len(terms) - 1) / len(terms))
+                    se_val *= math.sqrt((n_eff - 1) / n_eff)
                 method = "gwet-linearisation"
                 ci = t_ci(est.value, se_val, df, confidence)
     elif se == "bootstrap":
