@@ -169,7 +169,8 @@ def pending(root: Path) -> bool:
     """Whether ``root`` has an unfinished intent (or its leftovers)."""
     folder = Path(root) / INTENTS
     try:
-        return any(True for _ in os.scandir(folder))
+        with os.scandir(folder) as entries:
+            return any(True for _ in entries)
     except (FileNotFoundError, NotADirectoryError):
         return False
 
