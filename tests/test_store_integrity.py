@@ -127,10 +127,10 @@ def test_a_crash_at_each_write_step_is_finished_or_rolled_back(op, template, tmp
         counter = {"n": 0}
         real_write, real_replace = os.write, os.replace
 
-        def step(real, *args, **kwargs):
-            counter["n"] += 1
-            if counter["n"] == k + 1:
-                raise _Crash(f"injected crash at write step {k + 1}")
+        def step(real, *args, _counter=counter, _k=k, **kwargs):
+            _counter["n"] += 1
+            if _counter["n"] == _k + 1:
+                raise _Crash(f"injected crash at write step {_k + 1}")
             return real(*args, **kwargs)
 
         monkeypatch.setattr(os, "write", lambda *a, _r=real_write: step(_r, *a))
