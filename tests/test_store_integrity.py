@@ -303,7 +303,7 @@ def test_sigkill_at_random_points_leaves_an_openable_project(op, template, tmp_p
         folder = copy(template, tmp_path, f"k{k}")
         n = len(Project.open(folder).codings(include_orphaned=True))
         _kill_at_random(folder, op, tmp_path, rng)
-        study, frame = check_every_coding(folder)
+        _study, frame = check_every_coding(folder)
         if op == "import_codings":  # every import all or nothing
             assert frame[frame["coder"].str.startswith("c")].groupby("coder").size().isin([50]).all()
         else:
