@@ -97,6 +97,13 @@ def test_reject_removes_suggestion_without_writing(project):
     assert widget.suggestions[0]["evidence"] == "stayed, with"
     _send(widget, action="reject", key="s0")
     assert widget.suggestions == [] and project.codings().empty
+    rejected = hc.Project.open(project.path).rejections()
+    assert rejected[["coder", "transcript", "start", "end", "code"]].values.tolist() == [
+        ["ana", "P01", 0, 5, "holding"]]
+    again = CodingWidget(hc.Project.open(project.path), coder="ana", transcript="P01", suggestions=suggestions)
+    assert again.suggestions == []  # remembered: not offered again
+    other = CodingWidget(hc.Project.open(project.path), coder="ben", transcript="P01", suggestions=suggestions)
+    assert len(other.suggestions) == 1
 
 
 def test_unknown_transcript_is_named(project):
@@ -131,7 +138,7 @@ def test_failed_accept_keeps_the_suggestion(project):
     assert widget.status.startswith("not saved:") and "model" in widget.status
     assert [s["key"] for s in widget.suggestions] == ["s0"] and project.codings().empty
     _send(widget, action="reject", key="s0")
-    assert widget.suggestions == [] and widget.status == "rejected suggestion holding"
+    assert widget.suggestions == [] and widget.status == "rejected suggestion holding (remembered)"
 
 
 EMOJI_TEXT = "Interviewer: Hello \U0001F642 there.\n\nP01: I just stayed with her.\n"

@@ -257,7 +257,16 @@ class CodingWidget(anywidget.AnyWidget):
         missing = [c for c in ("code", "start", "end", "confidence") if c not in frame.columns]
         if missing:
             raise ValueError(f"suggestions lack column(s) {missing}; they have {list(frame.columns)}")
-        self._suggestion_rows = {f"s{i}": row for i, row in enumerate(frame.to_dict("records"))}
+        rejected = set()
+        if hasattr(self._project, "rejections"):
+            done = self._project.rejections()
+            done = done[done["coder"] == self.coder]
+            rejected = set(zip(done["transcript"], done["start"], done["end"], done["code"]))
+        rows = frame.to_dict("records")
+        # a suggestion this coder rejected before (a reject event in their journal) is not offered again
+        self._suggestion_rows = {f"s{i}": row for i, row in enumerate(rows)
+                                 if (row.get("transcript", self.transcript), int(row["start"]), int(row["end"]),
+                                     row["code"]) not in rejected}
 
     def _suggestions(self) -> list[dict]:
         if self.blind or self._hidden:
@@ -394,11 +403,16 @@ class CodingWidget(anywidget.AnyWidget):
         self._say(f"accepted suggestion {row['code']}")
         return coding
 
-    def reject(self, key: str) -> None:
-        """Dismiss a suggestion."""
-        row = self._suggestion_rows.pop(key)
+    def reject(self, key: str, reason: str | None = None) -> None:
+        """Dismiss a suggestion: a ``reject`` event in the coder's journal, so it is not offered again."""
+        row = self._suggestion_rows[key]
+        model = row.get("model")
+        self._project.reject_suggestion(self.coder, row.get("transcript", self.transcript), int(row["start"]),
+                                        int(row["end"]), str(row["code"]), model=model if isinstance(model, str)
+                                        else None, reason=reason)
+        del self._suggestion_rows[key]
         self._send_delta()
-        self._say(f"rejected suggestion {row['code']}")
+        self._say(f"rejected suggestion {row['code']} (remembered)")
 
     # ------------------------------------------------------------------ the browser border
 
@@ -470,7 +484,7 @@ class CodingWidget(anywidget.AnyWidget):
             self._say(f"not saved: {err}", error=True)
 
 
-_NEEDS_TEXT = {"add", "remove", "memo", "accept", "in_vivo"}
+_NEEDS_TEXT = {"add", "remove", "memo", "accept", "reject", "in_vivo"}
 
 
 class _RowCoding:
