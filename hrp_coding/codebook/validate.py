@@ -44,6 +44,7 @@ from hrp_coding.codebook.model import (
     find_cycles,
 )
 from hrp_coding.errors import CodebookError, Problem
+from hrp_coding.limits import MAX_YAML_BYTES, check_file_size, compose_yaml, load_yaml
 
 __all__ = ["codebook_from_data", "dump_yaml", "load_codebook", "validate_data"]
 
@@ -367,9 +368,8 @@ def parse_codebook_text(text: str, *, source: str) -> Codebook:
     """Parse and validate YAML text (``source`` names it in errors)."""
     col = _Collector(source, None)
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: same result, faster
-        data = yaml.load(text, Loader=loader)  # a safe loader: no Python tags
-        node = yaml.compose(text, Loader=loader)
+        data = load_yaml(text, source=source, error=CodebookError)  # safe, aliases and size bounded
+        node = compose_yaml(text, source=source, error=CodebookError)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         message = " ".join(str(part) for part in (getattr(err, "context", None), getattr(err, "problem", None))
@@ -405,6 +405,7 @@ def load_codebook(path: str | os.PathLike) -> Codebook:
     """
     path = Path(path)
     source = str(path)
+    check_file_size(path, MAX_YAML_BYTES, what="codebook file", error=CodebookError, setting="MAX_YAML_BYTES")
     raw = path.read_bytes()
     return parse_codebook_text(_decode(raw, source), source=source)
 

@@ -25,9 +25,12 @@ import dataclasses
 import os
 import warnings
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hrp_coding import limits
 from hrp_coding.errors import AnchorWarning, ProjectError
+from hrp_coding.limits import check_file_size, check_transcript_size
 from hrp_coding.store import intents
 from hrp_coding.store.anchors import DEFAULT_THRESHOLD
 from hrp_coding.store.events import RemoveCoding, TranscriptRevised
@@ -81,6 +84,12 @@ class TranscriptChanges:
 
         if transcript_id is not None:
             check_name(transcript_id, "transcript")
+        short = not isinstance(path_or_text, str) or ("\n" not in path_or_text and len(path_or_text) < 4096)
+        if isinstance(path_or_text, (str, os.PathLike)) and short and Path(path_or_text).is_file():
+            check_file_size(path_or_text, 4 * limits.MAX_TRANSCRIPT_CHARS, what="transcript file",
+                            setting="MAX_TRANSCRIPT_CHARS")
+        elif isinstance(path_or_text, str):
+            check_transcript_size(path_or_text, source=str(transcript_id or "add_transcript"))
         transcript = prepare(path_or_text, transcript_id, existing=self.transcript_ids, encoding=encoding,
                              speaker_pattern=speaker_pattern, speaker_roles=speaker_roles, layout=layout,
                              attributes=attributes, plain=plain, allow_empty=allow_empty)
@@ -98,7 +107,9 @@ class TranscriptChanges:
 
                 transcript, extra = deidentify_transcript(transcript, deidentify,
                                                           key_file=self.path / "private" / "deid-key.yaml",
-                                                          gitignore=self.path / ".gitignore")
+                                                          gitignore=self.path / ".gitignore",
+                                                          existing=self.transcript_ids)
+                tid = check_name(transcript.id, "transcript")  # a listed name in the id is replaced
             self._write_transcript(transcript, extra)
         return self.transcript(tid)
 
@@ -165,16 +176,23 @@ class TranscriptChanges:
         check_name(transcript_id, "transcript")
         if not isinstance(new_text, str):
             raise TypeError(f"new_text must be a str, got {type(new_text).__name__}")
+        check_transcript_size(new_text, source=f"update_transcript({transcript_id!r})")
         with self._lock():
             old, meta = self._transcripts.load(transcript_id)
             fresh = transcript_from_text(new_text, transcript_id, speaker_roles=old.speaker_roles or None)
             fresh = dataclasses.replace(fresh, attributes=old.attributes, source=old.source)
+            deid_section = {}
+            if meta.get("deidentification"):  # de-identified at import: so is every revision
+                from hrp_coding.store.deid import reapply
+
+                fresh, deid_section = reapply(fresh, root=self.path, gitignore=self.path / ".gitignore")
             state = self._ledger.refresh()
             affected = [state.coding(cid) for cid, row in state.rows.items() if row[2] == transcript_id]
             report, per_coder = plan_reanchor(transcript_id, affected, old.text, fresh.text, new_sha256=fresh.sha256,
                                               codebook_version=self.codebook.version, threshold=threshold)
             extra = {k: v for k, v in meta.items() if k not in fresh.to_meta()}
             extra["previous_sha256"] = [*(meta.get("previous_sha256") or []), old.sha256]
+            extra.update(deid_section)
             with intents.Intent(self.path, "revision", f"update_transcript({transcript_id!r})") as intent:
                 self._transcripts.stage(intent, fresh, extra)
                 for coder, events in per_coder.items():

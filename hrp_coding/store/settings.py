@@ -29,9 +29,10 @@ import yaml
 
 from hrp_coding._atomic import atomic_write_text
 from hrp_coding.errors import ProjectError
+from hrp_coding.limits import read_yaml
 from hrp_coding.store.journal import file_lock, now_iso
 from hrp_coding.store.names import check_coder, did_you_mean
-from hrp_coding.store.yamlio import dump_yaml, load_yaml
+from hrp_coding.store.yamlio import dump_yaml
 
 __all__ = ["FORMAT_VERSION", "PROJECT_FILE", "UNITS", "ProjectSettings", "SettingsStore", "project_lock"]
 
@@ -114,7 +115,7 @@ class SettingsStore:
         key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         if self._cache is None or self._cache[0] != key:
             try:
-                meta = load_yaml(self.file.read_text(encoding="utf-8"))
+                meta = read_yaml(self.file)  # size and aliases bounded
             except (OSError, yaml.YAMLError) as err:
                 raise ProjectError(f"cannot read {self.file}: {err}") from err
             if not isinstance(meta, dict):

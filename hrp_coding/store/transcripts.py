@@ -32,9 +32,10 @@ from typing import TYPE_CHECKING, Any
 
 from hrp_coding._atomic import atomic_write_bytes
 from hrp_coding.errors import ProjectError
+from hrp_coding.limits import read_yaml
 from hrp_coding.store.anchors import text_sha256
 from hrp_coding.store.names import did_you_mean
-from hrp_coding.store.yamlio import Flow, dump_yaml, load_yaml, plain
+from hrp_coding.store.yamlio import Flow, dump_yaml, plain
 
 if TYPE_CHECKING:  # pragma: no cover
     from hrp_coding.store.intents import Intent
@@ -124,7 +125,7 @@ class TranscriptStore:
         cached = self._metas.get(transcript_id)
         if cached is not None and cached[0] == key:
             return cached[1]
-        meta = load_yaml(file.read_text(encoding="utf-8")) or {}
+        meta = read_yaml(file) or {}  # size and aliases bounded
         self._metas[transcript_id] = (key, meta)
         self._dirty += 1
         return meta

@@ -23,8 +23,6 @@ import yaml
 
 __all__ = ["Flow", "dump_yaml", "load_yaml", "plain"]
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
-
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     """Sorted keys, block style, except flow style for :class:`Flow` mappings."""
@@ -43,9 +41,11 @@ def dump_yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=True, allow_unicode=True, default_flow_style=False, width=120)
 
 
-def load_yaml(text: str) -> Any:
-    """Parse YAML text with the safe (C when available) loader."""
-    return yaml.load(text, Loader=_Loader)
+def load_yaml(text: str, *, source: str = "YAML text") -> Any:
+    """Parse YAML text with the package's one safe loader (aliases and size bounded: :mod:`hrp_coding.limits`)."""
+    from hrp_coding.limits import load_yaml as bounded
+
+    return bounded(text, source=source)
 
 
 def plain(value: Any) -> Any:

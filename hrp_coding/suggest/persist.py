@@ -160,11 +160,20 @@ def _fail(path, message) -> ModelFileError:
 
 
 def _read(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
+    from hrp_coding.limits import MAX_MODEL_BYTES, check_file_size
+
+    check_file_size(path, MAX_MODEL_BYTES, what="model file", error=ModelFileError, setting="MAX_MODEL_BYTES")
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
+            declared = {i.filename: _declared_nbytes(archive, i) for i in infos if i.filename.endswith(".npy")}
     except (zipfile.BadZipFile, OSError) as err:
         raise _fail(path, f"not a saved hrp-coding model (not a zip/npz archive: {err})") from None
+    except ValueError as err:
+        raise _fail(path, f"unreadable array header ({err})") from None
+    oversized = [n for n, (nbytes, size) in declared.items() if nbytes > size]
+    if oversized:
+        raise _fail(path, f"array {oversized[0]!r} declares more data than its entry holds; refusing to allocate it")
     names = [i.filename for i in infos]
     if sum(i.file_size for i in infos) > _MAX_UNCOMPRESSED:
         raise _fail(path, "archive expands to more than 2 GiB; refusing to read it")
@@ -195,6 +204,19 @@ def _read(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
     if not isinstance(meta, dict):
         raise _fail(path, "metadata is not a JSON object")
     return meta, arrays
+
+
+def _declared_nbytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """(bytes the .npy header declares, bytes the entry holds), read from the header only: nothing allocated."""
+    from numpy.lib import format as npy
+
+    with archive.open(info) as handle:
+        version = npy.read_magic(handle)
+        if version not in ((1, 0), (2, 0)):
+            raise ValueError(f"unsupported .npy format version {version}")
+        read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+        shape, _fortran, dtype = read_header(handle, max_header_size=10_000)
+    return int(np.prod(shape, dtype=np.int64)) * dtype.itemsize, info.file_size
 
 
 def _require(path, cond: bool, message: str) -> None:

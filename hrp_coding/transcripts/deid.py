@@ -295,6 +295,70 @@ class Deidentifier:
             raise TranscriptError([Problem(p.path, p.message, p.hint, file=str(path), line=p.line)
                                    for p in exc.problems], source=str(path)) from None
 
+    # --- the lists, kept apart to re-apply them later ---------------------------------------------------
+    def to_lists(self) -> dict:
+        """The lists and patterns as plain data, for :meth:`from_lists` (confidential: they hold the names).
+
+        Examples
+        --------
+        >>> deid = Deidentifier(names=["Maria Lopez | Maria"], places=["Fairview"], patterns={})
+        >>> again = Deidentifier.from_lists(deid.to_lists())
+        >>> again.deidentify_text("Maria from Fairview")
+        '[PERSON_1] from [PLACE_1]'
+        """
+        groups: dict[tuple[str, str], list[str]] = {}
+        for alias, (category, entity) in self._alias_to_entity.items():
+            groups.setdefault((category, entity), []).append(alias)
+        order = {key: i for i, key in enumerate(self._pseudonyms)}
+        entities = sorted(groups, key=lambda ce: order.get((ce[0], ce[1].casefold()), len(order)))
+        return {"case_sensitive": self.case_sensitive, "keep": sorted(self.keep),
+                "entities": [{"category": c, "aliases": [e, *groups[(c, e)]]} for c, e in entities],
+                "patterns": {name: [category, regex.pattern, int(regex.flags)]
+                             for name, (category, regex) in self.patterns.items()}}
+
+    @classmethod
+    def from_lists(cls, data: Mapping, key: Mapping[str, str] | None = None) -> Deidentifier:
+        """A Deidentifier from :meth:`to_lists` data; ``key`` (pseudonym -> original) keeps earlier pseudonyms.
+
+        Pattern matches already in ``key`` (a phone number, an e-mail address) get the pseudonym they
+        had; new ones are numbered after the highest pseudonym of their category.
+        """
+        patterns = {name: (spec[0], re.compile(spec[1], spec[2] if len(spec) > 2 else 0))
+                    for name, spec in dict(data.get("patterns") or {}).items()}
+        extra = [(e["category"], tuple(e["aliases"]), None) for e in data.get("entities") or ()]
+        deid = cls(patterns=patterns, keep=data.get("keep") or (), case_sensitive=bool(data.get("case_sensitive")),
+                   _extra=extra)
+        listed = set(deid._pseudonyms.values())
+        for pseudonym, original in dict(key or {}).items():
+            m = re.fullmatch(r"\[([A-Z][A-Z0-9_]*)_(\d+)\]", str(pseudonym))
+            if m is None or pseudonym in listed:
+                continue
+            category = m.group(1)
+            deid._pseudonyms.setdefault((category, _normalise(category, str(original))), pseudonym)
+            deid._key[pseudonym] = str(original)
+            deid._counters[category] = max(deid._counters.get(category, 0), int(m.group(2)))
+        return deid
+
+    def clean_name(self, name: str) -> str:
+        """A file name or transcript id with every listed name (and pattern match) replaced by its pseudonym.
+
+        ``_``, ``-`` and ``.`` count as spaces when matching, and the pseudonym is written without
+        brackets, so the result stays usable as a file name.
+
+        Examples
+        --------
+        >>> Deidentifier(names=["Maria Lopez"]).clean_name("interviews/P01_Maria_Lopez.docx")
+        'interviews/P01_PERSON_1.docx'
+        """
+        spaced = re.sub(r"[_.\-]", " ", name)
+        pieces, cursor = [], 0
+        for hit in self._hits(spaced):
+            pieces.append(name[cursor:hit.start])
+            pieces.append(self._pseudonym(hit.category, hit.entity, hit.original).strip("[]"))
+            cursor = hit.end
+        pieces.append(name[cursor:])
+        return "".join(pieces)
+
     # --- pseudonyms ---------------------------------------------------------------------------------
     def _pseudonym(self, category: str, entity: str, original: str, mark_used: bool = True) -> str:
         key = (category, entity)

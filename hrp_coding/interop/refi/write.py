@@ -55,11 +55,13 @@ def read_sidecar(project: Project | str | os.PathLike) -> dict[str, Any] | None:
     """
     import yaml
 
+    from hrp_coding.limits import read_yaml
+
     file = Path(getattr(project, "path", project)) / SIDECAR
     if not file.is_file():
         return None
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = read_yaml(file)
     except (OSError, yaml.YAMLError) as err:
         raise ProjectError(f"{file}: unreadable ({err})") from err
     if not isinstance(data, dict):
