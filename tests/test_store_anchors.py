@@ -34,9 +34,12 @@ def test_repeated_quote_follows_its_own_words():
 
 
 def test_moved_far_away_is_found_by_its_context():
-    new = OLD.replace("Nobody asked her to stop. ", "") + "filler words. " * 40 + "\nP02: Nobody asked her to stop.\n"
-    p = one(OLD, new, "Nobody asked her to stop.")
-    assert (p.category, p.method, new[p.start:p.end]) == ("moved", "context", "Nobody asked her to stop.")
+    line = "P02: We just sat with her. Nobody asked her to stop."
+    new = (OLD.replace("We just sat with her. Nobody asked her to stop. ", "") + "filler words. " * 40 + "\n"
+           + line + " Then she left.\n")
+    p = one(OLD, new, "We just sat with her. Nobody asked her to stop.")
+    assert (p.category, p.method, new[p.start:p.end]) == ("moved", "context",
+                                                          "We just sat with her. Nobody asked her to stop.")
 
 
 def test_fuzzy_placement_and_threshold():

@@ -1,9 +1,10 @@
 """Aligning an old and a new version of a text: which characters an edit kept, and where they went.
 
-Both texts are cut into sentences and lines, aligned with the patience diff (:mod:`patiencediff`,
-the algorithm of Bazaar and ``git diff --patience``: unique units anchor the alignment, so it runs
+Both texts are cut into lines (sentences, for lines over 2,000 characters), aligned with the
+patience diff (:mod:`patiencediff`, the algorithm of Bazaar and ``git diff --patience``: unique units anchor the alignment, so it runs
 in near-linear time and never pairs a passage with a look-alike far away); each edited block of at
-most :data:`REFINE_LIMIT` characters a side is then aligned character by character with
+most :data:`REFINE_LIMIT` characters a side that is similar enough to its replacement
+(:data:`REFINE_SIMILARITY`) is then aligned character by character with
 :func:`rapidfuzz.distance.Levenshtein.opcodes`. The result is a list of *runs*: stretches of the old
 text kept verbatim, with their place in the new text.
 
@@ -23,15 +24,22 @@ from __future__ import annotations
 import bisect
 import re
 
-__all__ = ["REFINE_LIMIT", "Alignment"]
+__all__ = ["REFINE_LIMIT", "REFINE_SIMILARITY", "Alignment"]
 
 #: the largest edited block (characters, each side) aligned character by character
 REFINE_LIMIT = 20_000
-_UNITS = re.compile(r"(?<=\n)|(?<=[.!?;:]\s)")
+#: how similar an edited block must be to its replacement to be aligned character by character (an
+#: edit of the same passage, not another passage put in its place: two unrelated answers that both
+#: contain "Yeah." must not be aligned on it)
+REFINE_SIMILARITY = 0.6
+_SENTENCES = re.compile(r"(?<=[.!?;:]\s)")
+_LONG_LINE = 2_000
 
 
 def _units(text: str) -> tuple[list[str], list[int]]:
-    units = [u for u in _UNITS.split(text) if u]
+    units = []
+    for line in text.splitlines(keepends=True):
+        units.extend([u for u in _SENTENCES.split(line) if u] if len(line) > _LONG_LINE else [line])
     starts, pos = [], 0
     for unit in units:
         starts.append(pos)
@@ -51,7 +59,7 @@ class Alignment:
 
     def __init__(self, old: str, new: str):
         import patiencediff
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import Indel, Levenshtein
 
         self.old, self.new = old, new
         runs: list[tuple[int, int, int]] = []
@@ -65,7 +73,8 @@ class Alignment:
                 a0, a1, b0, b1 = old_starts[i1], old_starts[i2], new_starts[j1], new_starts[j2]
                 if tag == "equal":
                     runs.append((a0, b0, a1 - a0))
-                elif tag == "replace" and a1 - a0 <= REFINE_LIMIT and b1 - b0 <= REFINE_LIMIT:
+                elif (tag == "replace" and a1 - a0 <= REFINE_LIMIT and b1 - b0 <= REFINE_LIMIT
+                      and Indel.normalized_similarity(old[a0:a1], new[b0:b1]) >= REFINE_SIMILARITY):
                     for op in Levenshtein.opcodes(old[a0:a1], new[b0:b1]):
                         if op.tag == "equal":
                             runs.append((a0 + op.src_start, b0 + op.dest_start, op.src_end - op.src_start))

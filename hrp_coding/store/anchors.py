@@ -9,10 +9,13 @@ function of (old text, new text, codings) that puts every coding in exactly one 
 ``moved``
     the quote is placed exactly (``new_text[start:end] == quote``) elsewhere: either the alignment
     of old and new text (:class:`~hrp_coding.store.align.Alignment`) kept its words together with
-    their context, or the passage moved and the quote with its context is unique in both texts;
+    their context, or the passage moved and the quote with context on both sides (or a quote of 32
+    characters or more) is unique in both texts;
 ``fuzzy``
-    the edit changed words inside the quote; it is placed on the image of its kept characters,
-    whose similarity (:func:`rapidfuzz.fuzz.ratio`) is at least ``threshold``;
+    the edit changed words inside the quote, or right next to it (fewer than 3 characters of
+    context kept); it is placed on the image of its kept characters, whose similarity
+    (:func:`rapidfuzz.fuzz.ratio`; 1.0 when only the context changed) is at least ``threshold``:
+    worth a look;
 ``needs_review``
     not placed, because more than one place fits: the words occur again with the same context
     (a duplicated passage, an identical passage edited elsewhere); ``candidates`` lists them;
@@ -145,8 +148,9 @@ class Reanchoring:
 
 
 _MAX_CANDIDATES = 10
+_KEPT_CONTEXT = 3  # context each side the edit must keep for the alignment alone to place a coding
 _SHORT_CONTEXT = 16
-_LONG_QUOTE = 16
+_LONG_QUOTE = 32
 
 
 def reanchor(old_text: str, new_text: str, codings: Iterable, *, threshold: float = DEFAULT_THRESHOLD,
@@ -220,14 +224,18 @@ def _place(c, old: str, new: str, al: Alignment, count, threshold: float) -> Pla
             before, after = al.kept_run(s, e)
             pre, suf = min(len(anchor.prefix), before), min(len(anchor.suffix), after)
             window = old[s - pre:e + suf]
-            if not al.destroyed(window, "old") and not al.destroyed(window, "new"):
+            enough = pre >= min(len(anchor.prefix), _KEPT_CONTEXT) and suf >= min(len(anchor.suffix), _KEPT_CONTEXT)
+            # an edit right next to the quote: the alignment alone may have slid; the kept window must be unique
+            unique = enough or (count("old", window) == 1 and count("new", window) == 1)
+            if unique and not al.destroyed(window, "old") and not al.destroyed(window, "new"):
                 return result("unchanged" if mapped == (s, e) else "moved", *mapped, method="diff")
-            places = [(h + pre, h + pre + len(quote)) for h in _occurrences(new, window)]
-            return result("needs_review", method="ambiguous", candidates=places or [mapped])
+            if enough:
+                places = [(h + pre, h + pre + len(quote)) for h in _occurrences(new, window)]
+                return result("needs_review", method="ambiguous", candidates=places or [mapped])
     # the words are not where the edit put the rest: look for the quote with its context
     prefix, suffix = anchor.prefix, anchor.suffix
-    windows = [(prefix, suffix), (prefix, ""), ("", suffix), (prefix[-_SHORT_CONTEXT:], suffix[:_SHORT_CONTEXT]),
-               (prefix[-_SHORT_CONTEXT:], ""), ("", suffix[:_SHORT_CONTEXT])]
+    # context on both sides: one side alone cannot tell two identical lines apart after a swap
+    windows = [(prefix, suffix), (prefix[-_SHORT_CONTEXT:], suffix[:_SHORT_CONTEXT])]
     if len(quote) >= _LONG_QUOTE:
         windows.append(("", ""))
     seen = set()
@@ -238,11 +246,12 @@ def _place(c, old: str, new: str, al: Alignment, count, threshold: float) -> Pla
         window = p + quote + q
         if not count("new", window):
             continue
-        places = [(h + len(p), h + len(p) + len(quote)) for h in _occurrences(new, window, limit=1000)]
+        hits = _occurrences(new, window, limit=1000)
         if fresh:  # words the edit kept belong to another occurrence: only moved or copied text can be ours
-            places = [(a, b) for a, b in places if not al.overlaps_kept(a, b, "new")]
-            if not places:
+            hits = [h for h in hits if not al.overlaps_kept(h, h + len(window), "new")]
+            if not hits:
                 continue
+        places = [(h + len(p), h + len(p) + len(quote)) for h in hits]
         if len(places) == 1 and (not fresh or count("old", window) == 1):
             return result("moved", *places[0], method="context")
         return result("needs_review", method="ambiguous", candidates=places[:_MAX_CANDIDATES])

@@ -166,14 +166,8 @@ def _read(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            declared = {i.filename: _declared_nbytes(archive, i) for i in infos if i.filename.endswith(".npy")}
     except (zipfile.BadZipFile, OSError) as err:
         raise _fail(path, f"not a saved hrp-coding model (not a zip/npz archive: {err})") from None
-    except ValueError as err:
-        raise _fail(path, f"unreadable array header ({err})") from None
-    oversized = [n for n, (nbytes, size) in declared.items() if nbytes > size]
-    if oversized:
-        raise _fail(path, f"array {oversized[0]!r} declares more data than its entry holds; refusing to allocate it")
     names = [i.filename for i in infos]
     if sum(i.file_size for i in infos) > _MAX_UNCOMPRESSED:
         raise _fail(path, "archive expands to more than 2 GiB; refusing to read it")
@@ -182,6 +176,14 @@ def _read(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
         raise _fail(path, f"unexpected entries {bad[:5]}")
     if "meta.npy" not in names:
         raise _fail(path, "no 'meta' entry: not a saved hrp-coding model")
+    try:  # what each .npy header declares, before numpy allocates it
+        with zipfile.ZipFile(path) as archive:
+            declared = {i.filename: _declared_nbytes(archive, i) for i in infos}
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise _fail(path, f"unreadable array header ({err})") from None
+    oversized = [n for n, (nbytes, size) in declared.items() if nbytes > size]
+    if oversized:
+        raise _fail(path, f"array {oversized[0]!r} declares more data than its entry holds; refusing to allocate it")
     arrays: dict[str, np.ndarray] = {}
     try:
         with np.load(path, allow_pickle=False) as npz:
