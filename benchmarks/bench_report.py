@@ -7,7 +7,11 @@ Two synthetic studies, built as DataFrames so that what is measured is the repor
   turns (interviewer turns are in the segments and left out by the codebook's ``coded_roles``);
 * ``wide``: 10 coders, 100 codes, 10,000 turns.
 
-Run: ``python benchmarks/bench_report.py [--transcripts 1000]``.
+With ``--project``, also a real project folder written by ``bench_store.generate`` (1,000 transcripts of ~5,000
+words, 3 coders x 30 codings per transcript, 30 codes): ``Project.open`` + ``codings()`` + ``coded_segments()``
+(the store's part) are timed apart from ``report(project, unit="turn")`` and the HTML study report.
+
+Run: ``python benchmarks/bench_report.py [--transcripts 1000] [--project]``.
 """
 
 from __future__ import annotations
@@ -55,13 +59,46 @@ def _time(label, func):
     return out
 
 
+def project_study(n_transcripts: int) -> None:
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import bench_store
+
+    from hrp_coding.agreement import report
+    from hrp_coding.notebook.study_report import render_report
+    from hrp_coding.project import Project
+
+    bench_store.CODES[:] = [f"code_{i:02d}" for i in range(30)]
+    folder = Path(tempfile.mkdtemp(prefix="hrp-bench-report-")) / "study"
+    n = _time("generate the study files", lambda: bench_store.generate(folder, n_transcripts, 5000, 30))
+    print(f"project: {n_transcripts} transcripts, {n} codings, 30 codes, 3 coders ({folder})")
+    study = _time("store: Project.open + codings() + coded_segments('turn')",
+                  lambda: Project.open(folder))
+    _time("  codings()", study.codings)
+    _time("  segments('turn')", lambda: study.segments("turn"))
+    _time("  coded_segments('turn')", lambda: study.coded_segments("turn"))
+    cached_codings, cached_coded = study.codings(), study.coded_segments("turn")
+    study.codings = lambda *a, **k: cached_codings  # the report's own part: the store's views served from memory
+    study.coded_segments = lambda *a, **k: cached_coded
+    rep = _time("report(project, unit='turn') (store views cached)", lambda: report(study, unit="turn"))
+    print(f"  units {rep.units_label}: alpha_masi {rep.overall.loc['alpha_masi', 'value']:.4f}")
+    html = _time("HTML study report render_report(project) (store views cached)", lambda: render_report(study))
+    print(f"  {len(html) / 1e6:.1f} MB of HTML")
+
+
 def main(argv=None) -> None:
     from hrp_coding.agreement import report
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transcripts", type=int, default=1000)
+    parser.add_argument("--project", action="store_true", help="also time a generated project folder")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
+    if args.project:
+        project_study(args.transcripts)
 
     seg, coded = synthetic(args.transcripts, turns=60, coders=3, codes=30, per_turn=1.0)
     print(f"study: {args.transcripts} transcripts, {len(seg)} turns ({int((seg.role == 'participant').sum())} "
