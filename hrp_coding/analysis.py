@@ -440,23 +440,12 @@ def saturation(source, *, order: Sequence[str] | None = None, base_size: int = 4
 # --------------------------------------------------------------------------- coverage
 
 
-def _interval_union_length(starts: np.ndarray, ends: np.ndarray, lo: int, hi: int) -> int:
-    """Characters of [lo, hi) covered by the union of intervals [start, end)."""
-    starts, ends = np.clip(starts, lo, hi), np.clip(ends, lo, hi)
-    keep = ends > starts
-    starts, ends = starts[keep], ends[keep]
-    if len(starts) == 0:
-        return 0
-    order = np.argsort(starts, kind="stable")
-    covered, current_start, current_end = 0, int(starts[order[0]]), int(ends[order[0]])
-    for i in order[1:]:
-        s, e = int(starts[i]), int(ends[i])
-        if s > current_end:
-            covered += current_end - current_start
-            current_start, current_end = s, e
-        else:
-            current_end = max(current_end, e)
-    return covered + current_end - current_start
+def _mask_of(starts: np.ndarray, ends: np.ndarray, length: int) -> np.ndarray:
+    """Characters ``[0, length)`` inside at least one interval ``[start, end)`` (a difference array)."""
+    diff = np.zeros(length + 1, np.int64)
+    np.add.at(diff, np.clip(starts, 0, length), 1)
+    np.add.at(diff, np.clip(ends, 0, length), -1)
+    return np.cumsum(diff[:length]) > 0
 
 
 def coverage(project, *, coders: Sequence[str] | None = None, role: str | None = "participant",
@@ -479,15 +468,21 @@ def coverage(project, *, coders: Sequence[str] | None = None, role: str | None =
     groups = [("transcript", "coder")] if by_coder else [("transcript",)]
     keys = groups[0]
     coder_list = sorted(set(codings["coder"])) if by_coder else [None]
+    by_transcript = dict(tuple(codings.groupby("transcript", sort=False)))
+    empty = codings.iloc[0:0]
     for tid, tturns in turns.groupby("transcript", sort=True):
-        tcodings = codings[codings["transcript"] == tid]
+        tcodings = by_transcript.get(tid, empty)
+        t_start, t_end = tturns["start"].to_numpy(np.int64), tturns["end"].to_numpy(np.int64)
+        length = int(max(t_end.max(initial=0), tcodings["end"].max() if len(tcodings) else 0))
+        talk_mask = _mask_of(t_start, t_end, length)
+        per_coder = dict(tuple(tcodings.groupby("coder", sort=False))) if coder_list != [None] else {}
         for coder in coder_list:
-            spans = tcodings if coder is None else tcodings[tcodings["coder"] == coder]
+            spans = tcodings if coder is None else per_coder.get(coder, empty)
             if coder is not None and spans.empty:
                 continue  # this coder did not code this transcript
-            starts, ends = spans["start"].to_numpy(), spans["end"].to_numpy()
-            coded = sum(_interval_union_length(starts, ends, s, e) for s, e in zip(tturns["start"], tturns["end"]))
-            talk = int((tturns["end"] - tturns["start"]).sum())
+            covered = _mask_of(spans["start"].to_numpy(np.int64), spans["end"].to_numpy(np.int64), length)
+            coded = int(np.count_nonzero(covered & talk_mask))
+            talk = int((t_end - t_start).sum())
             row = {"transcript": tid, "talk_chars": talk, "coded_chars": coded,
                    "share": coded / talk if talk else np.nan, "n_codings": len(spans)}
             if coder is not None:
