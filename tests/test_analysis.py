@@ -162,11 +162,12 @@ def test_compare_samples_flags_the_code_that_differs():
         analysis.compare_samples(project, b="pilot")
 
 
-def test_interval_union_length():
+def test_interval_union_mask():
     starts, ends = np.array([0, 5, 20, 50]), np.array([10, 15, 30, 60])
-    assert analysis._interval_union_length(starts, ends, 0, 100) == 15 + 10 + 10
-    assert analysis._interval_union_length(starts, ends, 8, 25) == 7 + 5
-    assert analysis._interval_union_length(starts[:0], ends[:0], 0, 10) == 0
+    mask = analysis._mask_of(starts, ends, 100)
+    assert mask.sum() == 15 + 10 + 10
+    assert mask[8:25].sum() == 7 + 5
+    assert analysis._mask_of(starts[:0], ends[:0], 10).sum() == 0
 
 
 def test_distinctive_terms_positive_for_focus_words():
