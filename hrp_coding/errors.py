@@ -20,6 +20,7 @@ codebook.yaml: 1 problem
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -49,6 +50,7 @@ __all__ = [
     "SuggestError",
     "TranscriptError",
     "TranscriptWarning",
+    "did_you_mean",
     "format_problems",
 ]
 
@@ -84,6 +86,33 @@ def format_problems(problems: Iterable[Problem], source: str | None = None) -> s
     noun = "problem" if len(problems) == 1 else "problems"
     header = f"{source}: {len(problems)} {noun}" if source else f"{len(problems)} {noun}"
     return "\n".join([header, *(f"  {p}" for p in problems)])
+
+
+def did_you_mean(value: object, options: Iterable[str]) -> str | None:
+    """The hint ``"did you mean 'x'?"`` for the option closest to ``value``, or None when none is close.
+
+    The one did-you-mean rule of the package (difflib's ratio, cutoff 0.6).
+
+    Parameters
+    ----------
+    value : object
+        What the user wrote (compared as text).
+    options : iterable of str
+        What is allowed.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> did_you_mean("holdng", ["holding", "inviting"])
+    "did you mean 'holding'?"
+    >>> did_you_mean("zzz", ["holding"]) is None
+    True
+    """
+    close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
 
 
 class HrpCodingError(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -329,8 +330,45 @@ def test_missing_file_raises_file_not_found(tmp_path):
 def test_code_constructor_validates():
     with pytest.raises(CodebookError, match="invalid colour"):
         Code("care", "Care", color="blue")
-    with pytest.raises(CodebookError, match="expected a list of strings"):
+    with pytest.raises(CodebookError, match="expected a list of text"):
         Code("care", "Care", examples="one example")
     with pytest.raises(CodebookError, match="unknown code 'nope'"):
         Codebook(name="D", version=1, codes=[Code("care", "Care", parent="nope")])
     assert Code("care", "Care", color="#ABC").color == "#aabbcc"
+
+
+# ---------------------------------------------------------------------------------------------- one source of rules
+def test_schema_describes_exactly_the_dataclass_fields():
+    from hrp_coding.codebook import rules
+    from hrp_coding.codebook.model import CODE_FIELDS, OPERATIONS
+
+    schema = rules.schema()
+    assert tuple(schema["$defs"]["code"]["properties"]) == CODE_FIELDS
+    assert rules.ID_PATTERN.pattern == schema["$defs"]["id"]["pattern"]
+    assert tuple(schema["$defs"]["change"]["properties"]["op"]["enum"]) == OPERATIONS
+
+
+@pytest.mark.parametrize(("change", "fragment"), [
+    ({"c1__color": "blue"}, "invalid colour 'blue'"),
+    ({"c1__name": "Hold\ning"}, "contains a control character"),
+    ({"c1__status": "gone"}, "unknown status 'gone'"),
+    ({"c1__parent": "nope"}, "unknown code 'nope'"),
+    ({"coded_roles": []}, "expected a non-empty list of speaker roles, got []"),
+    ({"c1__examples": "one"}, "expected a list of text, got text"),
+])
+def test_file_and_constructor_give_the_same_problem(tmp_path, change, fragment):
+    """A YAML file and the Python constructors are checked by the same rules (codebook/schema.json + rules.py)."""
+    data = mutate(**change)
+    check_error(write_yaml(tmp_path / "bad.yaml", data), fragment)
+    with pytest.raises(CodebookError, match=re.escape(fragment)):
+        codes = [Code(**c) for c in data["codes"]]
+        Codebook(name=data["name"], version=data["version"], codes=codes,
+                 coded_roles=data.get("coded_roles", ("participant",)))
+
+
+def test_every_problem_of_a_constructed_codebook_at_once():
+    with pytest.raises(CodebookError) as info:
+        Codebook(name=" ", version=0, codes=[Code("care", "Care", parent="nope"), Code("a", "A", parent="a")])
+    messages = [p.message for p in info.value.problems]
+    assert messages == ["must not be empty", "expected a whole number >= 1, got 0", "unknown code 'nope'",
+                        "parent cycle a -> a"]

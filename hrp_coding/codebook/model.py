@@ -25,10 +25,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hrp_coding.errors import CodebookError, Problem
+from hrp_coding.codebook import rules
+from hrp_coding.codebook.rules import ID_PATTERN
+from hrp_coding.errors import CodebookError, Problem, did_you_mean
 
 __all__ = [
     "CODE_FIELDS",
+    "ID_PATTERN",
     "ChangeEntry",
     "Code",
     "CodeMigration",
@@ -37,14 +40,10 @@ __all__ = [
     "CodebookDiff",
 ]
 
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-COLOR_PATTERN = re.compile(r"^#[0-9a-f]{6}$")
-STATUSES = ("active", "retired")
 #: Speaker roles coded when a codebook does not say (interviewer turns are not coded).
 DEFAULT_CODED_ROLES = ("participant",)
-# C0/C1 control characters (tab, line feed and carriage return included): never in a code's name.
-CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-OPERATIONS = ("create", "add", "rename", "merge", "split", "move", "retire", "edit")
+#: The evolution operations a changelog entry may name (from codebook/schema.json).
+OPERATIONS = tuple(rules.schema()["$defs"]["change"]["properties"]["op"]["enum"])
 
 # Distinct, readable colours (dark enough for white text, light enough to tell apart); default colours cycle here.
 PALETTE = (
@@ -126,19 +125,19 @@ class Code:
     codable: bool = True
 
     def __post_init__(self):
+        # conversions only (lists to tuples, None to "", colour spelling); the rules are codebook/schema.json's
         for name in ("examples", "near_misses", "keywords"):
             value = getattr(self, name)
-            if isinstance(value, str):
-                raise CodebookError([Problem(f"codes[{self.id!r}].{name}", f"expected a list of strings, got the "
-                                             f"string {value[:40]!r}", hint="wrap it in a list")])
-            object.__setattr__(self, name, tuple(value))
+            if not isinstance(value, (str, bytes)) and isinstance(value, Iterable):
+                object.__setattr__(self, name, tuple(value))
         for name in ("short_definition", "definition", "when_to_use", "when_not_to_use", "memo"):
             object.__setattr__(self, name, _text(getattr(self, name)))
         if not self.color and isinstance(self.id, str):
             object.__setattr__(self, "color", default_color(self.id))
         elif isinstance(self.color, str):
             object.__setattr__(self, "color", _normalise_color(self.color))
-        problems = _check_code(self, f"codes[{self.id!r}]")
+        problems = rules.code_problems({f.name: getattr(self, f.name) for f in dataclasses.fields(self)},
+                                       f"codes[{self.id!r}]" if isinstance(self.id, str) else "code")
         if problems:
             raise CodebookError(problems)
 
@@ -169,36 +168,6 @@ def _normalise_color(color: str) -> str:
     if re.fullmatch(r"#[0-9a-f]{3}", color):
         color = "#" + "".join(ch * 2 for ch in color[1:])
     return color
-
-
-def _check_code(code: Code, where: str) -> list[Problem]:
-    problems = []
-    if not isinstance(code.id, str) or not ID_PATTERN.match(code.id):
-        problems.append(Problem(f"{where}.id", f"invalid code id {code.id!r}",
-                                hint="use lowercase letters, digits and underscores, starting with a letter"))
-    if not isinstance(code.name, str) or not code.name.strip():
-        problems.append(Problem(f"{where}.name", "a code needs a non-empty name"))
-    elif CONTROL_CHARS.search(code.name):
-        problems.append(Problem(f"{where}.name", f"the name {code.name!r} contains a control character",
-                                hint="a name is one line of printable text"))
-    if code.parent is not None and not isinstance(code.parent, str):
-        problems.append(Problem(f"{where}.parent", f"expected a code id or null, got {type(code.parent).__name__}"))
-    for name in ("short_definition", "definition", "when_to_use", "when_not_to_use", "memo"):
-        if not isinstance(getattr(code, name), str):
-            problems.append(Problem(f"{where}.{name}", f"expected text, got {type(getattr(code, name)).__name__}"))
-    for name in ("examples", "near_misses", "keywords"):
-        for i, item in enumerate(getattr(code, name)):
-            if not isinstance(item, str) or not item.strip():
-                problems.append(Problem(f"{where}.{name}[{i}]", f"expected non-empty text, got {item!r}"))
-    if not isinstance(code.color, str) or not COLOR_PATTERN.match(code.color):
-        problems.append(Problem(f"{where}.color", f"invalid colour {code.color!r}", hint="write it as '#rrggbb'"))
-    if code.status not in STATUSES:
-        problems.append(Problem(f"{where}.status", f"unknown status {code.status!r}", hint="use 'active' or 'retired'"))
-    if code.in_vivo_quote is not None and (not isinstance(code.in_vivo_quote, str) or not code.in_vivo_quote.strip()):
-        problems.append(Problem(f"{where}.in_vivo_quote", "an in-vivo quote must be non-empty text or null"))
-    if not isinstance(code.codable, bool):
-        problems.append(Problem(f"{where}.codable", f"expected true or false, got {code.codable!r}"))
-    return problems
 
 
 @dataclass(frozen=True)
@@ -380,12 +349,12 @@ class Codebook:
         object.__setattr__(self, "changelog", tuple(self.changelog))
         object.__setattr__(self, "sets", tuple(self.sets))
         object.__setattr__(self, "coded_roles", tuple(self.coded_roles))
-        if not self.coded_roles or not all(isinstance(r, str) and r.strip() for r in self.coded_roles):
-            problems.append(Problem("coded_roles", f"expected a non-empty list of speaker roles, got "
-                                    f"{list(self.coded_roles)!r}"))
         object.__setattr__(self, "citation", _text(self.citation))
         object.__setattr__(self, "description", _text(self.description))
-        problems += _check_codebook(self)
+        problems += [Problem(f"codes[{key!r}]", f"expected a Code, got {type(code).__name__}")
+                     for key, code in as_dict.items() if not isinstance(code, Code)]
+        if not problems:  # the codebook's rules, as for a file: codebook/schema.json and the semantic pass
+            problems = rules.problems(self.to_dict(), codes_checked=True)
         if problems:
             raise CodebookError(problems)
 
@@ -612,63 +581,5 @@ class Codebook:
 
 
 def _unknown(code_id: str, known: Iterable[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(str(code_id), list(known), n=1)
-    return f"unknown code {code_id!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
-
-
-def _check_codebook(cb: Codebook) -> list[Problem]:
-    """Invariants of a whole codebook (parents exist, no cycles, sets name known codes, versions)."""
-    import difflib
-
-    problems = []
-    if not isinstance(cb.name, str) or not cb.name.strip():
-        problems.append(Problem("name", "a codebook needs a non-empty name"))
-    if isinstance(cb.version, bool) or not isinstance(cb.version, int) or cb.version < 1:
-        problems.append(Problem("version", f"expected a whole number >= 1, got {cb.version!r}"))
-    ids = list(cb.codes)
-    for code_id, code in cb.codes.items():
-        if not isinstance(code, Code):
-            problems.append(Problem(f"codes[{code_id!r}]", f"expected a Code, got {type(code).__name__}"))
-            continue
-        if code.parent is not None and code.parent not in cb.codes:
-            close = difflib.get_close_matches(str(code.parent), ids, n=1)
-            problems.append(Problem(f"codes[{code_id!r}].parent", f"unknown code {code.parent!r}",
-                                    hint=f"did you mean {close[0]!r}?" if close else None))
-    problems += [Problem(f"codes[{cycle[0]!r}].parent", "cycle " + " -> ".join(cycle))
-                 for cycle in find_cycles({k: c.parent for k, c in cb.codes.items() if isinstance(c, Code)})]
-    set_ids = set()
-    for i, s in enumerate(cb.sets):
-        if s.id in set_ids:
-            problems.append(Problem(f"sets[{i}].id", f"duplicate set id {s.id!r}"))
-        set_ids.add(s.id)
-        for j, member in enumerate(s.members):
-            if member not in cb.codes:
-                problems.append(Problem(f"sets[{i}].members[{j}]", _unknown(member, ids)))
-    return problems
-
-
-def find_cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
-    """Each parent cycle once, as ``[a, b, ..., a]`` starting from its first id in ``parents`` order.
-
-    Examples
-    --------
-    >>> find_cycles({"a": "b", "b": "a", "c": None, "d": "d"})
-    [['a', 'b', 'a'], ['d', 'd']]
-    """
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    cycles = []
-    for start in parents:
-        path: list[str] = []
-        node: str | None = start
-        while node is not None and node in parents and state.get(node) is None:
-            state[node] = 1
-            path.append(node)
-            node = parents[node]
-        if node is not None and state.get(node) == 1:
-            cycle = path[path.index(node):]
-            cycles.append([*cycle, node])
-        for visited in path:
-            state[visited] = 2
-    return cycles
+    hint = did_you_mean(code_id, known)
+    return f"unknown code {code_id!r}" + (f" ({hint})" if hint else "")

@@ -22,106 +22,22 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from hrp_coding.codebook.model import (
-    CODE_FIELDS,
-    COLOR_PATTERN,
-    CONTROL_CHARS,
-    DEFAULT_CODED_ROLES,
-    ID_PATTERN,
-    OPERATIONS,
-    STATUSES,
-    ChangeEntry,
-    Code,
-    Codebook,
-    CodeSet,
-    find_cycles,
-)
+from hrp_coding.codebook import rules
+from hrp_coding.codebook.model import DEFAULT_CODED_ROLES, ChangeEntry, Code, Codebook, CodeSet
 from hrp_coding.errors import CodebookError, Problem
 from hrp_coding.limits import MAX_YAML_BYTES, check_file_size, compose_yaml, load_yaml
 
 __all__ = ["codebook_from_data", "dump_yaml", "load_codebook", "validate_data"]
 
-TOP_KEYS = ("name", "version", "description", "citation", "changelog", "codes", "sets", "coded_roles")
-TOP_REQUIRED = ("name", "version", "codes")
-CODE_REQUIRED = ("id", "name")
-CHANGE_KEYS = ("version", "op", "what", "who", "when", "why", "old_ids", "new_ids")
-CHANGE_REQUIRED = ("version", "op", "what", "who", "when")
-SET_KEYS = ("id", "name", "description", "members")
-SET_REQUIRED = ("id", "name")
-
-_TEXT_FIELDS = ("short_definition", "definition", "when_to_use", "when_not_to_use", "memo")
 _LIST_FIELDS = ("examples", "near_misses", "keywords")
 
 Path_ = tuple  # a path inside the data: ("codes", 3, "parent")
-
-
-def _path_str(path: Path_) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-class _Collector:
-    """Collects problems, attaching the file and the line/column of the YAML node at each path."""
-
-    def __init__(self, source: str | None, marks: dict[Path_, tuple[int, int]] | None):
-        self.source = source
-        self.marks = marks or {}
-        self.problems: list[Problem] = []
-
-    def add(self, path: Path_, message: str, hint: str | None = None, *, key: bool = False) -> None:
-        mark = self.marks.get((*path, "<key>") if key else path) or self.marks.get(path)
-        line, column = (mark if mark else (None, None))
-        self.problems.append(Problem(_path_str(path) or "(top)", message, hint=hint, file=self.source,
-                                     line=line, column=column))
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
-            dict: "a mapping"}.get(type(value), type(value).__name__)
-
-
-def _check_keys(col: _Collector, path: Path_, data: dict, allowed: tuple[str, ...], required: tuple[str, ...]):
-    for key in data:
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-            col.add((*path, key), f"unknown key {key!r}", f"did you mean {close[0]!r}?" if close else
-                    f"allowed keys: {', '.join(allowed)}", key=True)
-    for key in required:
-        if key not in data:
-            col.add(path, f"missing required field {key!r}")
-
-
-def _check_text(col: _Collector, path: Path_, value: Any, *, nullable: bool = True, nonempty: bool = False):
-    if value is None and nullable and not nonempty:
-        return
-    if not isinstance(value, str):
-        col.add(path, f"expected text, got {_type_name(value)}")
-    elif nonempty and not value.strip():
-        col.add(path, "must not be empty")
-
-
-def _check_string_list(col: _Collector, path: Path_, value: Any):
-    if value is None:
-        return
-    if not isinstance(value, list):
-        hint = "write it as a YAML list ('- ...' on each line)" if isinstance(value, str) else None
-        col.add(path, f"expected a list of text, got {_type_name(value)}", hint)
-        return
-    for i, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
-            got = "empty text" if isinstance(item, str) else _type_name(item)
-            col.add((*path, i), f"expected non-empty text, got {got}")
 
 
 def _when(value: Any) -> Any:
@@ -131,141 +47,40 @@ def _when(value: Any) -> Any:
     return value
 
 
+def _with_iso_dates(data: Any) -> Any:
+    """A shallow copy of ``data`` whose changelog ``when`` dates (YAML date values) are ISO text."""
+    if not isinstance(data, dict) or not isinstance(data.get("changelog"), list):
+        return data
+    log = [{**entry, "when": _when(entry["when"])} if isinstance(entry, dict) and "when" in entry else entry
+           for entry in data["changelog"]]
+    return {**data, "changelog": log}
+
+
 def validate_data(data: Any, *, source: str | None = None,
                   marks: dict[Path_, tuple[int, int]] | None = None) -> list[Problem]:
     """Every problem in plain codebook data (as read from YAML), without building anything.
+
+    The rules are those of :mod:`hrp_coding.codebook.rules` (``codebook/schema.json`` and the semantic pass).
+
+    Parameters
+    ----------
+    data : Any
+        Plain data, as ``yaml.safe_load`` returns it.
+    source : str, optional
+        The file named in each problem.
+    marks : dict, optional
+        Data path -> (line, column) in the file.
+
+    Returns
+    -------
+    list of Problem
 
     Examples
     --------
     >>> [str(p) for p in validate_data({"name": "Demo", "version": 0, "codes": [{"id": "a"}]})]
     ['version: expected a whole number >= 1, got 0', "codes[0]: missing required field 'name'"]
     """
-    col = _Collector(source, marks)
-    if not isinstance(data, dict):
-        col.add((), f"expected a mapping with keys name, version and codes, got {_type_name(data)}")
-        return col.problems
-    _check_keys(col, (), data, TOP_KEYS, TOP_REQUIRED)
-    if "name" in data:
-        _check_text(col, ("name",), data["name"], nonempty=True)
-    if "version" in data:
-        v = data["version"]
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            col.add(("version",), f"expected a whole number >= 1, got {v!r}")
-    for key in ("description", "citation"):
-        if key in data:
-            _check_text(col, (key,), data[key])
-    if "coded_roles" in data:
-        roles = data["coded_roles"]
-        if not isinstance(roles, list) or not roles or not all(isinstance(r, str) and r.strip() for r in roles):
-            col.add(("coded_roles",), f"expected a non-empty list of speaker roles, got {roles!r}",
-                    hint="e.g. coded_roles: [participant]")
-    codes = data.get("codes")
-    ids: dict[str, int] = {}
-    parents: dict[str, Any] = {}
-    if "codes" in data:
-        if not isinstance(codes, list):
-            col.add(("codes",), f"expected a list of codes, got {_type_name(codes)}")
-            codes = []
-        for i, code in enumerate(codes):
-            path = ("codes", i)
-            if not isinstance(code, dict):
-                col.add(path, f"expected a mapping (a code with id, name, ...), got {_type_name(code)}")
-                continue
-            _check_keys(col, path, code, CODE_FIELDS, CODE_REQUIRED)
-            code_id = code.get("id")
-            if "id" in code:
-                if not isinstance(code_id, str) or not ID_PATTERN.match(code_id):
-                    col.add((*path, "id"), f"invalid code id {code_id!r}",
-                            "use lowercase letters, digits and underscores, starting with a letter (at most 64)")
-                elif code_id in ids:
-                    col.add((*path, "id"), f"duplicate code id {code_id!r} (first used at codes[{ids[code_id]}])")
-                else:
-                    ids[code_id] = i
-                    parents[code_id] = code.get("parent")
-            if "name" in code:
-                _check_text(col, (*path, "name"), code["name"], nonempty=True)
-                if isinstance(code["name"], str) and CONTROL_CHARS.search(code["name"]):
-                    col.add((*path, "name"), f"the name {code['name']!r} contains a control character",
-                            "a name is one line of printable text")
-            if code.get("parent") is not None and not isinstance(code.get("parent"), str):
-                col.add((*path, "parent"), f"expected a code id or null, got {_type_name(code['parent'])}")
-            for key in _TEXT_FIELDS:
-                if key in code:
-                    _check_text(col, (*path, key), code[key])
-            for key in _LIST_FIELDS:
-                if key in code:
-                    _check_string_list(col, (*path, key), code[key])
-            if code.get("color") is not None:
-                color = code["color"]
-                if not isinstance(color, str) or not COLOR_PATTERN.match(color.lower()):
-                    col.add((*path, "color"), f"invalid colour {color!r}", "write it as '#rrggbb', e.g. '#1f77b4'")
-            if "status" in code and code["status"] not in STATUSES:
-                col.add((*path, "status"), f"unknown status {code['status']!r}", "use 'active' or 'retired'")
-            if code.get("in_vivo_quote") is not None:
-                _check_text(col, (*path, "in_vivo_quote"), code["in_vivo_quote"], nonempty=True)
-            if "codable" in code and not isinstance(code["codable"], bool):
-                col.add((*path, "codable"), f"expected true or false, got {_type_name(code['codable'])}")
-        known = list(ids)
-        for i, code in enumerate(codes):
-            if isinstance(code, dict) and isinstance(code.get("parent"), str) and code["parent"] not in ids:
-                close = difflib.get_close_matches(code["parent"], known, n=1)
-                col.add(("codes", i, "parent"), f"unknown code {code['parent']!r}",
-                        f"did you mean {close[0]!r}?" if close else "no code has this id")
-        graph = {k: (p if isinstance(p, str) and p in ids else None) for k, p in parents.items()}
-        for cycle in find_cycles(graph):
-            col.add(("codes", ids[cycle[0]], "parent"), "parent cycle " + " -> ".join(cycle),
-                    "a code cannot be its own ancestor; give one of them another parent")
-    if "changelog" in data:
-        log = data["changelog"]
-        if not isinstance(log, list):
-            col.add(("changelog",), f"expected a list of changes, got {_type_name(log)}")
-            log = []
-        for i, entry in enumerate(log):
-            path = ("changelog", i)
-            if not isinstance(entry, dict):
-                col.add(path, f"expected a mapping (version, op, what, who, when, why), got {_type_name(entry)}")
-                continue
-            _check_keys(col, path, entry, CHANGE_KEYS, CHANGE_REQUIRED)
-            v = entry.get("version")
-            if "version" in entry and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
-                col.add((*path, "version"), f"expected a whole number >= 1, got {v!r}")
-            if "op" in entry and entry["op"] not in OPERATIONS:
-                close = difflib.get_close_matches(str(entry["op"]), OPERATIONS, n=1)
-                col.add((*path, "op"), f"unknown operation {entry['op']!r}",
-                        f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(OPERATIONS)}")
-            for key in ("what", "who", "why"):
-                if key in entry:
-                    _check_text(col, (*path, key), entry[key], nullable=key == "why")
-            if "when" in entry:
-                _check_text(col, (*path, "when"), _when(entry["when"]), nullable=False)
-            for key in ("old_ids", "new_ids"):
-                if key in entry:
-                    _check_string_list(col, (*path, key), entry[key])
-    if "sets" in data:
-        sets = data["sets"]
-        if not isinstance(sets, list):
-            col.add(("sets",), f"expected a list of code sets, got {_type_name(sets)}")
-            sets = []
-        for i, s in enumerate(sets):
-            path = ("sets", i)
-            if not isinstance(s, dict):
-                col.add(path, f"expected a mapping (id, name, members), got {_type_name(s)}")
-                continue
-            _check_keys(col, path, s, SET_KEYS, SET_REQUIRED)
-            if "id" in s:
-                _check_text(col, (*path, "id"), s["id"], nonempty=True)
-            if "name" in s:
-                _check_text(col, (*path, "name"), s["name"], nonempty=True)
-            if "description" in s:
-                _check_text(col, (*path, "description"), s["description"])
-            if "members" in s:
-                _check_string_list(col, (*path, "members"), s["members"])
-                for j, member in enumerate(s["members"] if isinstance(s["members"], list) else []):
-                    if isinstance(member, str) and member not in ids and ids:
-                        close = difflib.get_close_matches(member, list(ids), n=1)
-                        col.add((*path, "members", j), f"unknown code {member!r}",
-                                f"did you mean {close[0]!r}?" if close else None)
-    return col.problems
+    return rules.problems(_with_iso_dates(data), source=source, marks=marks)
 
 
 def codebook_from_data(data: Any, *, source: str | None = None,
@@ -330,7 +145,8 @@ def _decode(raw: bytes, source: str) -> str:
                                      column=column)], source=source) from None
 
 
-def _marks(node: yaml.Node | None, path: Path_, out: dict, col: _Collector) -> None:
+def _marks(node: yaml.Node | None, path: Path_, out: dict, problems: list[Problem], source: str) -> None:
+    """Record the line and column of every node; duplicate keys (YAML keeps only the last) become problems."""
     if node is None:
         return
     out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -340,16 +156,16 @@ def _marks(node: yaml.Node | None, path: Path_, out: dict, col: _Collector) -> N
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
             child = (*path, key)
             if key in seen:
-                col.problems.append(Problem(_path_str(child), f"duplicate key {key!r} (also on line {seen[key]})",
-                                            hint="a YAML mapping keeps only the last value; remove one",
-                                            file=col.source, line=key_node.start_mark.line + 1,
-                                            column=key_node.start_mark.column + 1))
+                problems.append(Problem(rules.path_str(child), f"duplicate key {key!r} (also on line {seen[key]})",
+                                        hint="a YAML mapping keeps only the last value; remove one",
+                                        file=source, line=key_node.start_mark.line + 1,
+                                        column=key_node.start_mark.column + 1))
             seen.setdefault(key, key_node.start_mark.line + 1)
             out[(*child, "<key>")] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _marks(value_node, child, out, col)
+            _marks(value_node, child, out, problems, source)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _marks(item, (*path, i), out, col)
+            _marks(item, (*path, i), out, problems, source)
 
 
 def _leading_comment(text: str) -> str:
@@ -366,7 +182,6 @@ def _leading_comment(text: str) -> str:
 
 def parse_codebook_text(text: str, *, source: str) -> Codebook:
     """Parse and validate YAML text (``source`` names it in errors)."""
-    col = _Collector(source, None)
     try:
         data = load_yaml(text, source=source, error=CodebookError)  # safe, aliases and size bounded
         node = compose_yaml(text, source=source, error=CodebookError)
@@ -382,8 +197,8 @@ def parse_codebook_text(text: str, *, source: str) -> Codebook:
         raise CodebookError([Problem("(file)", "the file is empty", hint="a codebook needs name, version and codes",
                                      file=source)], source=source)
     marks: dict[Path_, tuple[int, int]] = {}
-    _marks(node, (), marks, col)
-    problems = list(col.problems)
+    problems: list[Problem] = []
+    _marks(node, (), marks, problems, source)
     try:
         cb = codebook_from_data(data, source=source, marks=marks, comment=_leading_comment(text))
     except CodebookError as err:
