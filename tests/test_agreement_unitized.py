@@ -80,6 +80,24 @@ def test_krippendorff_1995_alphas_in_the_continuous_limit():
     assert r.category("A").observed_disagreement == pytest.approx(0.03125, abs=1e-9)
 
 
+def test_krippendorff_1995_continuous_alpha_reproduces_page_57():
+    # Krippendorff (1995), Sociological Methodology 25, p. 57: alpha A .553, B -.926, C .679, D .066 for lengths on
+    # a continuous scale; the 2004 discrete formula on the same 24-unit continuum gives .515, -1.081, .603, -.207.
+    cont = unitized_alpha(_k1995(1), continuum=24, scale="continuous")
+    got = {c.category: c.value for c in cont.per_category}
+    assert round(got["A"], 3) == 0.553 and round(got["D"], 3) == 0.066
+    assert got["B"] == pytest.approx(-0.926, abs=0.003)
+    assert got["C"] == pytest.approx(0.679, abs=0.015)  # .693: the paper's C is the one value not reproduced exactly
+    disc = {c.category: round(c.value, 3) for c in unitized_alpha(_k1995(1), continuum=24).per_category}
+    assert disc == {"A": 0.515, "B": -1.081, "C": 0.603, "D": -0.207}
+    # the continuous form is the discrete one's limit (lengths stretched), and observed disagreement is shared
+    far = {c.category: c.value for c in unitized_alpha(_k1995(20000), continuum=24 * 20000).per_category}
+    assert all(far[k] == pytest.approx(got[k], abs=1e-3) for k in "ABCD")
+    assert cont.category("A").observed_disagreement == pytest.approx(0.03125, abs=1e-9)
+    with pytest.raises(AgreementError, match="scale='fuzzy' is not allowed"):
+        unitized_alpha(_k1995(1), continuum=24, scale="fuzzy")
+
+
 def test_hand_computed_small_case():
     # continuum 10; ana unit [2, 6), ben unit [3, 6); gaps: ana [0,2),[6,10); ben [0,3),[6,10)
     # D_o: overlapping units (2-3)^2 + (6-6)^2 = 1, both orders -> 2 / (2*1*100) = 0.01

@@ -7,8 +7,9 @@ both, on the continuum of characters.
 Two functions:
 
 * :func:`unitized_alpha` -- Krippendorff's (1995) u-alpha in the form of Krippendorff (2004, section
-  12.4 "Unitizing"), per category and pooled. Checked against the worked examples of Krippendorff
-  (2004, p. 254) and Krippendorff (1995, p. 57, observed disagreements).
+  12.4 "Unitizing"), per category and pooled; ``scale="continuous"`` gives the 1995 paper's continuous
+  form beside it. Checked against the worked examples of Krippendorff (2004, p. 254) and Krippendorff
+  (1995, p. 57: observed disagreements, and the alphas of the continuous form).
 * :func:`unitized_alpha_family` -- the coincidence-matrix family of Krippendorff, Mathet, Bouvry and
   Widloecher (2016) that ATLAS.ti reports (u-alpha, |u-alpha, cu-alpha, (k)u-alpha; Krippendorff
   2019, section 12.6). **Experimental**: implemented from the published definitions but not yet
@@ -397,7 +398,7 @@ class UnitizedAlphaResult:
         return f"<div class='hrp-agreement'>{head}{self.to_frame().to_html()}{notes}</div>"
 
 
-def _u_alpha_category(sp: _Spans, code, L: int) -> UnitizedCategory:
+def _u_alpha_category(sp: _Spans, code, L: int, scale: str = "discrete") -> UnitizedCategory:
     m = len(sp.coders)
     f = sp.frame[sp.frame["code"] == code]
     d_o = 0.0
@@ -426,16 +427,21 @@ def _u_alpha_category(sp: _Spans, code, L: int) -> UnitizedCategory:
     suffix = np.concatenate((np.cumsum(gaps[::-1])[::-1], [0.0]))
     pos = np.searchsorted(gaps, lu, side="left")
     count = len(gaps) - pos
-    fit = suffix[pos] - count * (lu - 1.0)
-    num = ((n_c - 1) * (2 * lu ** 3 - 3 * lu ** 2 + lu) / 3.0 + lu ** 2 * fit).sum()
-    den = m * float(L) * (m * float(L) - 1) - (lu * (lu - 1)).sum()
+    if scale == "continuous":  # Krippendorff (1995): lengths on a continuous scale (the discrete sums' limit)
+        fit = suffix[pos] - count * lu
+        num = ((n_c - 1) * 2 * lu ** 3 / 3.0 + lu ** 2 * fit).sum()
+        den = (m * float(L)) ** 2 - (lu ** 2).sum()
+    else:
+        fit = suffix[pos] - count * (lu - 1.0)
+        num = ((n_c - 1) * (2 * lu ** 3 - 3 * lu ** 2 + lu) / 3.0 + lu ** 2 * fit).sum()
+        den = m * float(L) * (m * float(L) - 1) - (lu * (lu - 1)).sum()
     d_e = 2.0 / L * num / den
     value = None if d_e <= 0 else 1.0 - d_o / d_e
     return UnitizedCategory(code, value, d_o, d_e, n_c, float(lu.sum()) / (m * L))
 
 
-def unitized_alpha(spans, *, continuum=None, category=None, coders=None, missing: str = "exclude"
-                   ) -> UnitizedAlphaResult:
+def unitized_alpha(spans, *, continuum=None, category=None, coders=None, missing: str = "exclude",
+                   scale: str = "discrete") -> UnitizedAlphaResult:
     """Krippendorff's u-alpha for spans on a continuum, per category and pooled.
 
     Parameters
@@ -450,6 +456,13 @@ def unitized_alpha(spans, *, continuum=None, category=None, coders=None, missing
         The coders to compare (default: every coder with a span). A named coder without spans is an error.
     missing : {"exclude", "absent"}
         What a transcript without spans from some coder means (see the module docstring).
+    scale : {"discrete", "continuous"}
+        ``"discrete"`` (default): Krippendorff (2004), lengths counted in characters. ``"continuous"``:
+        Krippendorff (1995, Sociological Methodology 25), lengths on a continuous scale: the expected
+        disagreement is the limit of the discrete sums, ``uD_e = (2/L) sum_g [(N_c - 1) 2 l_g^3 / 3 + l_g^2
+        sum_{gaps h, l_h >= l_g} (l_h - l_g)] / ((m L)^2 - sum_g l_g^2)``; observed disagreement is the same.
+        On the paper's p. 57 example it gives .553 (A), -.928 (B), .693 (C), .066 (D) where the paper prints
+        .553, -.926, .679, .066; the discrete formula gives .515, -1.081, .603, -.207.
 
     Returns
     -------
@@ -484,7 +497,10 @@ def unitized_alpha(spans, *, continuum=None, category=None, coders=None, missing
         cats = known
     if not cats:
         raise AgreementError("spans: no spans left to compare after selecting coders and transcripts")
-    per = tuple(_u_alpha_category(sp, c, L) for c in cats)
+    if scale not in ("discrete", "continuous"):
+        raise AgreementError(f"scale={scale!r} is not allowed; use 'discrete' (Krippendorff 2004) or 'continuous' "
+                             "(Krippendorff 1995)")
+    per = tuple(_u_alpha_category(sp, c, L, scale) for c in cats)
     undefined = [c.category for c in per if c.value is None]
     if undefined:
         msg = f"u-alpha undefined (no expected disagreement) for {undefined}; left out of the pooled value"
