@@ -175,7 +175,7 @@ class Project(ProjectViews, TranscriptChanges):
         """Refuse a codebook.yaml edited by hand so that used code ids vanished (no changelog entry says where)."""
         from hrp_coding.codebook.evolve import unaccounted_ids
 
-        lost = unaccounted_ids(self.codings()["code"], self.codebook)
+        lost = unaccounted_ids((row[5] for row in self._ledger.refresh().rows.values()), self.codebook)  # row[5]: code
         if lost:
             raise ProjectError(f"project {self.path}: codings use code ids that {CODEBOOK_FILE} no longer has and no "
                                "changelog entry accounts for: " + ", ".join(f"{c!r} ({n} codings)" for c, n in

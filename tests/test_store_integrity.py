@@ -195,6 +195,12 @@ def test_coder_names_and_case_only_collisions_are_refused(template, tmp_path):
     for bad in ("ana\n", "ana ", "../ana", "An/a"):
         with pytest.raises(ProjectError):
             study.add_coding(coder=bad, transcript="P01", start=0, end=5, code="holding")
+    from hrp_coding.errors import CodingsImportError
+
+    with pytest.raises(CodingsImportError, match="ana"):
+        study.import_codings(pd.DataFrame({"transcript": ["P01"], "code": ["holding"], "start": [0], "end": [5]}),
+                             coder="ana\n", new_coders=True)
+    assert not list((study.path / "codings").glob("ana?*.jsonl"))
     with pytest.raises(ProjectError, match="differs only in case from 'P01'"):
         study.add_transcript("Interviewer: hi\nP01: x\n", transcript_id="p01")
     assert study.transcript_ids == ("P01", "P02")
@@ -381,3 +387,32 @@ def test_deidentification_key_under_concurrent_processes_loses_nothing(template,
     for t in "abc":
         for i in range(4):
             assert sorted(key[f"D{t}{i}"].values()) == sorted(["Maria Lopez", f"{t}x{i} Smith"])
+
+
+# --- the derived cache: journals stay the single source of truth ------------------------------------------------------
+def test_derived_cache_is_used_when_fresh_and_rebuilt_when_stale(template, tmp_path, monkeypatch):
+    from hrp_coding.store import ledger
+
+    monkeypatch.setattr(ledger, "CACHE_EVERY", 1)
+    folder = copy(template, tmp_path)
+    truth = Project.open(folder).codings(include_orphaned=True)
+    cache = folder / ".hrp" / "cache" / "ledger.json"
+    assert cache.is_file()
+    study = Project.open(folder)
+    memo_target = truth["coding_id"].iloc[0]
+    study.add_memo("coding", memo_target, "noted", coder="ben")
+    pd.testing.assert_frame_equal(Project.open(folder).codings(include_orphaned=True).drop(columns="memo"),
+                                  truth.drop(columns="memo"))
+    assert "noted" in Project.open(folder).get_coding(memo_target).memo
+    # appended behind the cache (another process, cache not rewritten): read from the cached offset on
+    monkeypatch.setattr(ledger, "CACHE_EVERY", 10**9)
+    other = Project.open(folder).add_coding(coder="ana", transcript="P01", start=0, end=11, code="holding")
+    assert other.id in set(Project.open(folder).codings()["coding_id"])
+    # a journal rewritten in place with the same size, a corrupt cache: rebuilt from the journals
+    journal = folder / "codings" / "ana.jsonl"
+    raw = journal.read_bytes()
+    journal.write_bytes(raw.replace(b'"code":"holding"', b'"code":"waiting"', 1))
+    rebuilt = Project.open(folder).codings()
+    assert (rebuilt["code"] == "waiting").sum() == (truth["code"] == "waiting").sum() + 1
+    cache.write_bytes(b"{not json")
+    assert len(Project.open(folder).codings()) == len(rebuilt)

@@ -29,13 +29,13 @@ import difflib
 import io
 import math
 import os
-import re
 import unicodedata
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
 from hrp_coding.errors import CodingsImportError, CodingsImportWarning, Problem
+from hrp_coding.store.names import CODER_PATTERN  # one rule for coder names (no trailing newline)
 
 __all__ = ["CODER_PATTERN", "find_normalised", "normalise_quote", "plan_import", "read_table"]
 
@@ -144,7 +144,6 @@ def _read_csv(path: Path) -> tuple[list[tuple[str, int | None, dict]], list[str]
         raise CodingsImportError(problems, source=str(path))
     return rows, columns
 
-CODER_PATTERN = re.compile(r"^(?:[a-z0-9][a-z0-9_-]{0,63}|model:[a-z0-9][a-z0-9_.-]{0,63})$")
 _KNOWN = {"transcript", "coder", "code", "start", "end", "quote", "memo", "source", "model", "confidence"}
 
 

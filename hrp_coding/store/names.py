@@ -44,9 +44,9 @@ from hrp_coding.errors import ProjectError
 __all__ = ["CODER_PATTERN", "CODE_PATTERN", "TRANSCRIPT_PATTERN", "check_coder", "check_name", "did_you_mean",
            "name_problem"]
 
-TRANSCRIPT_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-CODER_PATTERN = re.compile(r"(?:[a-z0-9][a-z0-9_-]{0,63}|model:[a-z0-9][a-z0-9_.-]{0,63})")
-CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
+TRANSCRIPT_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
+CODER_PATTERN = re.compile(r"\A(?:[a-z0-9][a-z0-9_-]{0,63}|model:[a-z0-9][a-z0-9_.-]{0,63})\Z")
+CODE_PATTERN = re.compile(r"\A[a-z][a-z0-9_]{0,63}\Z")
 _PATTERNS = {"transcript": (TRANSCRIPT_PATTERN, "transcript id", "letters, digits, '.', '_' or '-', starting with a "
                             "letter or digit, at most 64 characters"),
              "coder": (CODER_PATTERN, "coder name", "a lowercase slug such as 'ana' (letters, digits, '-', '_'), "

@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from hrp_coding.errors import Problem, ProjectError, TranscriptError
+from hrp_coding.store.names import TRANSCRIPT_PATTERN as TRANSCRIPT_ID  # one rule for ids
 
 __all__ = ["ROSTER_EXEMPT", "add_batch", "check_coder", "prepare", "restore", "snapshot"]
 
-TRANSCRIPT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt", ".pdf", ".csv", ".tsv", ".xlsx")
 #: Coder layers that are never in the roster: model layers and the consensus layer.
 ROSTER_EXEMPT = re.compile(r"^(?:model:.*|consensus)$")
