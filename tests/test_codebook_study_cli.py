@@ -52,6 +52,7 @@ def test_split_flags_codings_lists_them_and_leaves_them_out(study, capsys):
     assert lines[0] == "coding_id,coder,transcript,start,end,code,candidates,text" and len(lines) == n + 1
     assert all(",staying_with,staying_present;staying_through," in line for line in lines[1:])
     project = hc.Project.open(study)
+    assert len(project.excerpts("staying_with")) == n  # the old id still lists what to recode
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         rep = hc.agreement.report(project)

@@ -128,12 +128,15 @@ class ProjectViews:
         from hrp_coding.store.views import excerpts_of
 
         problems: list[str] = []
-        self._check_code(code, problems, allow_retired=True)
+        # a former id (split, merged away) still names codings waiting for recoding: list them
+        former = isinstance(code, str) and code not in self.codebook.codes and code in self.codebook.migration()
+        if not former:
+            self._check_code(code, problems, allow_retired=True)
         if problems:
             raise ProjectError("excerpts: " + "; ".join(problems))
         if context != "turn" and (not isinstance(context, int) or isinstance(context, bool) or context < 0):
             raise ProjectError(f"excerpts: context must be 0, a number of characters or 'turn', got {context!r}")
-        wanted = {code, *(self.codebook.descendants(code) if include_children else ())}
+        wanted = {code, *(self.codebook.descendants(code) if include_children and not former else ())}
         return excerpts_of(self.codings(coders=coders), wanted, self.transcript, context=context)
 
     def adjudications(self) -> pd.DataFrame:
