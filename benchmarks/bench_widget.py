@@ -33,8 +33,9 @@ from _lab import CHROMIUM, CHROMIUM_ARGS, Lab, open_notebook, recorded_quotes, r
 import hrp_coding as hc
 from hrp_coding import datasets
 
-WORDS = ("the door stays open and we talk about what the morning was like when she came in I told her plainly "
-         "what I can and cannot do if she is unsafe to drive we sat with it for a while").split()  # noqa: SIM905
+PHRASE = ("the door stays open and we talk about what the morning was like when she came in I told her plainly "
+          "what I can and cannot do if she is unsafe to drive we sat with it for a while")
+WORDS = PHRASE.split(" ")
 PRESSES = 20
 
 PRESS_JS = """([s, e, key]) => {
