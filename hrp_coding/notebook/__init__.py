@@ -17,6 +17,7 @@ _LAZY = {
     "CodedTranscript": "hrp_coding.notebook.html",
     "coded_transcript": "hrp_coding.notebook.html",
     "CodingWidget": "hrp_coding.notebook.widget",
+    "AdjudicationWidget": "hrp_coding.notebook.adjudication",
 }
 
 __all__ = sorted(_LAZY)

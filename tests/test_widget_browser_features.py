@@ -1,0 +1,220 @@
+"""The coding screen's features in a real browser (JupyterLab + Debian Chromium via Playwright): undo/redo, the
+transcript switcher, search, jump-to from the codings list, the adjudication view, and legibility in the light
+and dark themes (a screenshot, measured by the contrast of palette text against its background).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from _lab import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Lab,
+    journal_events,
+    recorded_quotes,
+    run_cell,
+    select_by_mouse,
+    show_widget,
+    wait_for,
+    widget_cell,
+)
+
+import hrp_coding as hc
+from hrp_coding import datasets
+
+pytestmark = pytest.mark.browser
+
+TEXT = ("Interviewer: How do you respond when a client comes in high? \U0001F642\n\n"
+        "P01: I don't send them away. I just stayed with her, and we talked about what the morning had been like.\n\n"
+        "Interviewer: And the next week?\n\n"
+        "P01: She came back. The door stays open, that is the whole point. The door stays open for her.\n")
+TEXT2 = "Interviewer: Tell me about the court.\n\nR02: The judge wants numbers.\n"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (see .ci/run)")
+    lab = Lab(tmp_path_factory.mktemp("lab")).start()
+    try:
+        yield lab
+    finally:
+        lab.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, lab):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+        lab.shutdown_kernels()
+
+
+def _study(lab: Lab, name: str) -> Path:
+    study = lab.root / name
+    project = hc.Project.init(study, codebook=datasets.codebook_path("making_room"))
+    project.add_transcript(TEXT, transcript_id="P01")
+    project.add_transcript(TEXT2, transcript_id="P02")
+    return study
+
+
+def _key(page, code: str) -> str:
+    return page.locator(f'.hrp-widget .hrp-code[data-code="{code}"]').inner_text().split()[0]
+
+
+def _selected(page) -> str:
+    return page.evaluate("() => window.getSelection().toString()")
+
+
+def test_undo_and_redo_from_keyboard_and_buttons(lab, page):
+    study = _study(lab, "undo")
+    show_widget(page, lab.notebook("undo", [widget_cell(study, "ana", "P01")]))
+    select_by_mouse(page, "stayed with her")
+    page.locator(".hrp-widget .hrp-text").press(_key(page, "holding"))
+    wait_for(lambda: recorded_quotes(study, "ana"), 30, "the coding")
+    page.locator(".hrp-widget .hrp-text").press("Control+z")
+    wait_for(lambda: recorded_quotes(study, "ana") == [], 30, "the undo")
+    page.locator(".hrp-widget .hrp-redo").click()
+    wait_for(lambda: recorded_quotes(study, "ana") == ["stayed with her"], 30, "the redo")
+    page.locator(".hrp-widget .hrp-coding-mine .hrp-remove").first.click()  # no confirmation: undo is there
+    wait_for(lambda: recorded_quotes(study, "ana") == [], 30, "the removal")
+    page.locator(".hrp-widget .hrp-undo").click()
+    wait_for(lambda: recorded_quotes(study, "ana") == ["stayed with her"], 30, "the undone removal")
+    assert [e["event"] for e in journal_events(study, "ana")] == ["add", "remove", "add", "remove", "add"]
+
+
+def test_switcher_shows_progress_and_switches(lab, page):
+    study = _study(lab, "switcher")
+    show_widget(page, lab.notebook("switcher", [widget_cell(study, "ana", "P01")]))
+    switcher = page.locator(".hrp-widget .hrp-switch")
+    assert switcher.locator("option").all_inner_texts() == ["P01 · 0/4 turns", "P02 · 0/2 turns"]
+    select_by_mouse(page, "stayed with her")
+    page.locator(".hrp-widget .hrp-text").press(_key(page, "holding"))
+    wait_for(lambda: "P01 · 1/4 turns" in switcher.inner_text(), 30, "the progress")
+    switcher.select_option("P02")
+    page.locator('.hrp-widget .hrp-root[data-transcript="P02"]').wait_for(timeout=30_000)
+    select_by_mouse(page, "The judge wants numbers")
+    page.locator(".hrp-widget .hrp-text").press(_key(page, "signaling_the_limits"))
+    wait_for(lambda: len(recorded_quotes(study, "ana")) == 2, 30, "the coding on P02")
+    assert recorded_quotes(study, "ana") == ["stayed with her", "The judge wants numbers"]
+
+
+def test_search_selects_matches_and_a_key_codes_the_match(lab, page):
+    study = _study(lab, "search")
+    show_widget(page, lab.notebook("search", [widget_cell(study, "ana", "P01")]))
+    search = page.locator(".hrp-widget .hrp-search")
+    search.fill("the door stays open")
+    search.press("Enter")
+    assert page.locator(".hrp-widget .hrp-found").inner_text() == "1/2"
+    assert _selected(page) == "The door stays open"
+    page.keyboard.press("n")
+    assert page.locator(".hrp-widget .hrp-found").inner_text() == "2/2"
+    page.keyboard.press(_key(page, "making_room"))
+    wait_for(lambda: recorded_quotes(study, "ana"), 30, "the coding")
+    second = TEXT.index("The door stays open", TEXT.index("The door stays open") + 1)
+    event = journal_events(study, "ana")[0]
+    assert (event["start"], event["end"]) == (second, second + len("The door stays open"))
+
+
+def test_codings_list_filters_and_jumps(lab, page):
+    study = _study(lab, "jump")
+    project = hc.Project.open(study)
+    start = TEXT.index("The door stays open")
+    project.add_coding("ben", "P01", start, start + 19, "making_room")
+    start = TEXT.index("stayed with her")
+    project.add_coding("ana", "P01", start, start + 15, "holding")
+    show_widget(page, lab.notebook("jump", [widget_cell(study, "ana", "P01")]))
+    rows = page.locator(".hrp-widget .hrp-coding:visible")
+    assert rows.count() == 2
+    page.locator(".hrp-widget .hrp-filter-coder").select_option("ben")
+    assert rows.count() == 1 and "ben" in rows.first.inner_text()
+    rows.first.locator(".hrp-jump").click()
+    assert _selected(page) == "The door stays open"
+    page.locator(".hrp-widget .hrp-filter-coder").select_option("")
+    page.locator(".hrp-widget .hrp-filter-code").select_option("holding")
+    assert rows.count() == 1
+    page.locator('.hrp-widget .hrp-stripe[data-code="making_room"]').click()  # a margin stripe jumps too
+    assert _selected(page) == "The door stays open"
+
+
+def test_adjudication_view_records_consensus_with_who_and_why(lab, page):
+    study = _study(lab, "adjudicate")
+    project = hc.Project.open(study)
+    start = TEXT.index("stayed with her")
+    project.add_coding("ana", "P01", start, start + 15, "holding")
+    project.add_coding("ben", "P01", start, start + 15, "staying_with")
+    cell = ("import hrp_coding as hc\nfrom hrp_coding.notebook import AdjudicationWidget\n"
+            f"AdjudicationWidget(hc.Project.open({str(study)!r}), 'P01', coders=('ana', 'ben'), who='lead')")
+    from _lab import open_notebook
+
+    open_notebook(page, lab.notebook("adjudicate", [cell]))
+    run_cell(page, 0)
+    row = page.locator(".hrp-widget .hrp-adj-row.hrp-disagree")
+    row.first.wait_for(timeout=120_000)
+    assert row.count() == 1 and "Holding" in row.first.inner_text() and "Staying with" in row.first.inner_text()
+    row.first.locator('input[value="staying_with"]').check()
+    row.first.locator(".hrp-adj-why-input").fill("continuity over the morning, not containment")
+    row.first.locator(".hrp-adj-record").click()
+    wait_for(lambda: len(hc.Project.open(study).adjudications()) == 1, 30, "the decision")
+    decision = hc.Project.open(study).adjudications().iloc[0]
+    assert (decision["codes"], decision["who"], decision["why"]) == (
+        "staying_with", "lead", "continuity over the morning, not containment")
+    consensus = hc.Project.open(study).codings(coders="consensus")
+    turn = hc.Project.open(study).transcript("P01").turns[1]
+    assert consensus[["code", "start", "end"]].values.tolist() == [["staying_with", turn.start, turn.end]]
+
+
+def _contrast(png: bytes) -> float:
+    """WCAG contrast between an element's most common colour (its background) and its most distant pixel."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
+    colors, counts = np.unique(pixels, axis=0, return_counts=True)
+    c = colors / 255.0
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    lum = lin @ np.array([0.2126, 0.7152, 0.0722])
+    bg = lum[np.argmax(counts)]
+    ratios = (np.maximum(lum, bg) + 0.05) / (np.minimum(lum, bg) + 0.05)
+    return float(ratios[counts >= 3].max())  # ignore single anti-aliasing pixels
+
+
+@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
+def test_palette_list_and_stripes_are_legible_in_light_and_dark_theme(lab, page, theme):
+    study = _study(lab, f"theme{theme.split()[-1]}")
+    start = TEXT.index("I don't send them away")
+    hc.Project.open(study).add_coding("ana", "P01", start, TEXT.index("\n\nInterviewer: And"), "holding")
+    hc.Project.open(study).add_coding("ben", "P01", start, TEXT.index("\n\nInterviewer: And"), "making_room")
+    show_widget(page, lab.notebook(f"theme{theme.split()[-1]}", [widget_cell(study, "ana", "P01")]))
+    page.evaluate("(theme) => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme)
+    try:
+        wait_for(lambda: page.evaluate("() => document.body.dataset.jpThemeName") == theme, 30, "the theme")
+        page.wait_for_timeout(1000)
+        measured = {
+            "palette button": _contrast(page.locator('.hrp-widget .hrp-code[data-code="holding"]').screenshot()),
+            "codings list": _contrast(page.locator(".hrp-widget .hrp-coding .hrp-jump").first.screenshot()),
+            "transcript text": _contrast(page.locator(".hrp-widget .hrp-text").screenshot()),
+            "my stripe label": _contrast(page.locator(".hrp-widget .hrp-stripe-mine").first.screenshot()),
+            "other stripe label": _contrast(page.locator(".hrp-widget .hrp-stripe-other").first.screenshot()),
+        }
+        assert all(ratio >= 4.5 for ratio in measured.values()), measured
+    finally:
+        page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})")
