@@ -86,9 +86,12 @@ def test_same_positions_read_three_ways():
                            (Reading("code points", True), 12), (Reading("utf-16", True), 13)]:
         assert text.canonical[text.map(start, reading):text.map(start + 15, reading)] == "We sat with her"
     decision = decide([(text, [(13, 28)])], "NVivo for Windows 12.6")
-    # one selection fits two readings here (both ends on boundaries): the tie keeps NVivo's convention
-    assert decision.reading == Reading("utf-16", True) and decision.basis == "convention"
-    assert dict(decision.fits)[Reading("code points", False)] == dict(decision.fits)[Reading("utf-16", True)] == 2
+    # code points would start the selection at the space before "sat" (a boundary, 1 point, not a word, 2)
+    assert decision.reading == Reading("utf-16", True) and decision.basis == "evidence"
+    assert dict(decision.fits) == {Reading("code points", False): 3, Reading("utf-16", False): 2,
+                                   Reading("code points", True): 2, Reading("utf-16", True): 4}
+    tie = decide([(text, [(0, 1)])], "NVivo for Windows 12.6")  # before the emoji: every reading agrees
+    assert tie.reading == Reading("utf-16", True) and tie.basis == "convention"
     assert convention_for("ATLAS.ti 23").reading == Reading("code points", False)
     assert convention_for(None).producer == "unknown program"
 
@@ -265,3 +268,42 @@ def test_a_failed_write_leaves_no_project_and_no_temporary_folder(tmp_path, monk
     monkeypatch.undo()
     project, _summary = _import(fixture.path, target)
     assert project.transcript_ids == ("sam",)
+
+
+def test_a_source_that_fits_another_reading_is_named(tmp_path):
+    """One file, two texts: the file's reading follows the majority; the text that fits another is named."""
+    raw_a = "".join(f"P{i}: we sat {EMOJI} with her\r\n" for i in range(6))
+    raw_b = f"Q: ok {EMOJI}\r\nQ: the nurse knocked\r\nQ: she waved {EMOJI}\r\nQ: then left\r\n"
+    sel = []
+    for i in range(1, 6):  # NVivo positions (UTF-16, CRLF as two) in text A
+        at = raw_a.index("with her", raw_a.index(f"P{i}:"))
+        pre = raw_a[:at]
+        start = len(pre) + pre.count(EMOJI)
+        sel.append(("A", start, start + 8))
+    for phrase in ("the nurse knocked", "she waved", "then left"):  # text B written as code points, CRLF as one
+        at = raw_b.index(phrase)
+        start = at - raw_b[:at].count("\r\n")
+        sel.append(("B", start, start + len(phrase)))
+    body = "".join(
+        f'<PlainTextSelection guid="44444444-4444-4444-4444-{n:012d}" startPosition="{s}" endPosition="{e}">'
+        f'<Coding guid="55555555-5555-5555-5555-{n:012d}" creatingUser="11111111-1111-1111-1111-111111111111">'
+        '<CodeRef targetGUID="22222222-2222-2222-2222-222222222222"/></Coding></PlainTextSelection>'
+        for n, (_t, s, e) in enumerate(sel))
+    parts = {t: "".join(x for x, (tt, _s, _e) in zip(body.split("</PlainTextSelection>")[:-1], sel) if tt == t)
+             for t in "AB"}
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="NVivo for Windows 12.6"><Users><User '
+           'guid="11111111-1111-1111-1111-111111111111" name="ana"/></Users><CodeBook><Codes><Code '
+           'guid="22222222-2222-2222-2222-222222222222" name="Holding" isCodable="true"/></Codes></CodeBook><Sources>'
+           + "".join(f'<TextSource guid="3333333{k}-3333-3333-3333-333333333333" name="{t}" plainTextPath='
+                     f'"internal://{t}.txt">' + parts[t].replace("</Coding>", "</Coding></PlainTextSelection>")
+                     + "</TextSource>" for k, t in enumerate("AB"))
+           + "</Sources></Project>")
+    from tests._refi_fixtures import _zip
+
+    path = _zip(tmp_path / "mixed.qdpx", {"project.qde": qde.encode(), "sources/A.txt": raw_a.encode(),
+                                          "sources/B.txt": raw_b.encode()})
+    project, summary = _import(path, tmp_path / "study")
+    texts = project.codings()["text"].tolist()
+    assert texts.count("with her") == 5 and "the nurse knocked" not in texts  # B is read as the file is: named
+    assert any(w.startswith("TextSource 'B': its own selections fit code points, CRLF as one character better")
+               for w in summary.warnings)

@@ -447,6 +447,11 @@ def parse_qdpx(path: str | os.PathLike, *, codebook=None, max_bytes: int = 1 << 
         variables = parser.tables.read_variables(root)
         parser.read_texts(root)
         decision = decide([(s.text, parser.raw_spans(s)) for s in parser.src.values()], origin)
+        where = [s.where for s in parser.src.values()]
+        for i, other, fit, chosen, n_ends in decision.dissent:
+            notes.append(f"{where[i]}: its own selections fit {other} better ({fit} of {n_ends} points for "
+                         f"selections that start and end on words, {chosen} as {decision.reading}, the reading of "
+                         "the file); check its codings")
         if decision.disagrees:
             notes.append(f"the positions do not follow the {decision.convention.producer} convention "
                          f"({decision.convention.reading}): {decision.describe()}")

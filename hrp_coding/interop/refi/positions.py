@@ -152,6 +152,24 @@ def _boundary(text: str, i: int) -> bool:
     return i <= 0 or i >= len(text) or not (_is_word(text[i - 1]) and _is_word(text[i]))
 
 
+_OPENING = "\"'(\u2018\u201c[\u00bf\u00a1"
+_CLOSING = ".,;:!?)\"'\u2019\u201d]\n\u2026"
+
+
+def _start_score(text: str, i: int) -> int:
+    """2 for a selection starting at a word (or an opening quote), 1 at a mere boundary, 0 inside a word."""
+    if not _boundary(text, i):
+        return 0
+    return 2 if i < len(text) and (_is_word(text[i]) or text[i] in _OPENING) else 1
+
+
+def _end_score(text: str, i: int) -> int:
+    """2 for a selection ending after a word, closing punctuation or a line break, 1 at a mere boundary."""
+    if not _boundary(text, i):
+        return 0
+    return 2 if i > 0 and (_is_word(text[i - 1]) or text[i - 1] in _CLOSING) else 1
+
+
 @dataclass(frozen=True)
 class Decision:
     """The reading chosen for a file, with the evidence (selection ends on word boundaries per reading)."""
@@ -159,8 +177,10 @@ class Decision:
     reading: Reading
     convention: Convention
     fits: tuple[tuple[Reading, int], ...]
-    ends: int
+    ends: int  # the most points the selections could score (2 per end)
     relevant: bool
+    dissent: tuple[tuple[int, Reading, int, int, int], ...] = ()
+    """Texts whose own selections fit another reading better: (index, reading, its fit, fit as chosen, ends)."""
 
     @property
     def basis(self) -> str:
@@ -186,8 +206,8 @@ class Decision:
             return (f"positions read as {self.reading} ({self.convention.producer} convention; no text has a CRLF "
                     "or a character outside the BMP, so every reading gives the same offsets)")
         others = ", ".join(f"{scores[r]} as {r}" for r in READINGS if r != self.reading and r in scores)
-        return (f"positions read as {self.reading} ({self.basis}: {scores[self.reading]} of {self.ends} selection "
-                f"ends on word boundaries, vs {others}; {self.convention.producer} convention is "
+        return (f"positions read as {self.reading} ({self.basis}: {scores[self.reading]} of {self.ends} points for "
+                f"selections that start and end on words, vs {others}; {self.convention.producer} convention is "
                 f"{self.convention.reading})")
 
 
@@ -204,27 +224,37 @@ def decide(texts: Sequence[tuple[SourceText, Iterable[tuple[int, int]]]], origin
     convention = convention_for(origin)
     pairs = [(t, list(spans)) for t, spans in texts]
     relevant = any(t.ambiguous and spans for t, spans in pairs)
-    ends = sum(2 * len(spans) for _t, spans in pairs)
+    ends = sum(4 * len(spans) for _t, spans in pairs)  # the most points: 2 for each end
     if not relevant:
         return Decision(convention.reading, convention, (), ends, False)
     astral = any(t._astral_at and spans for t, spans in pairs)
     crlf = any(t._crlf_at and spans for t, spans in pairs)
     candidates = [r for r in READINGS if (astral or r.unit == convention.reading.unit)
                   and (crlf or r.crlf_as_two == convention.reading.crlf_as_two)]
-    fits: dict[Reading, int] = {}
-    for reading in candidates:
-        score = 0
-        for text, spans in pairs:
-            n = text.length(reading)
-            for start, end in spans:
-                if not 0 <= start < end <= n:
-                    continue
-                for pos in (start, end):
-                    index, split = text.to_collapsed(pos, reading)
-                    if not split and _boundary(text.collapsed, index):
-                        score += 1
-        fits[reading] = score
+    per_text = [{r: _fit(text, spans, r) for r in candidates} for text, spans in pairs]
+    fits = {r: sum(f[r] for f in per_text) for r in candidates}
     best = max(fits.values())
     winners = [r for r in candidates if fits[r] == best]
     reading = convention.reading if convention.reading in winners else winners[0]
-    return Decision(reading, convention, tuple(fits.items()), ends, True)
+    dissent = []
+    for i, f in enumerate(per_text):  # a text whose own selections clearly fit another reading
+        top = max(f.values())
+        mine = [r for r in candidates if f[r] == top]
+        if len(mine) == 1 and mine[0] != reading and top - f[reading] >= 2:
+            dissent.append((i, mine[0], top, f[reading], 4 * len(pairs[i][1])))
+    return Decision(reading, convention, tuple(fits.items()), ends, True, tuple(dissent))
+
+
+def _fit(text: SourceText, spans: Sequence[tuple[int, int]], reading: Reading) -> int:
+    """Points for selection ends on word boundaries under ``reading``: 2 for an end that also keeps whole
+    words or punctuation inside (what coders select), 1 for a mere boundary, 0 inside a word or a character."""
+    score = 0
+    n = text.length(reading)
+    for start, end in spans:
+        if not 0 <= start < end <= n:
+            continue
+        for pos, rate in ((start, _start_score), (end, _end_score)):
+            index, split = text.to_collapsed(pos, reading)
+            if not split:
+                score += rate(text.collapsed, index)
+    return score
