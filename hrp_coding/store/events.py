@@ -178,29 +178,40 @@ def decode(data: Mapping, coder: str | None = None) -> Event:
         raise EventError(f"an event must be a JSON object, got {type(data).__name__}")
     kind = data.get("event")
     cls = _REGISTRY.get(kind) if isinstance(kind, str) else None
-    what = f"{kind} event {data.get('id')!r}"
     if cls is None:
         raise EventError(f"event {data.get('id')!r}: unknown kind {kind!r} (known: {', '.join(sorted(_REGISTRY))})")
     version = data.get("version", 0)
-    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= EVENT_VERSION:
-        raise EventError(f"{what}: format version {version!r} is newer than this hrp-coding reads "
+    if type(version) is not int or not 0 <= version <= EVENT_VERSION:
+        raise EventError(f"{kind} event {data.get('id')!r}: format version {version!r} is newer than this hrp-coding reads "
                          f"({EVENT_VERSION}); upgrade hrp-coding")
     kwargs: dict[str, Any] = {"version": version}
     if coder is not None and "coder" not in data:
         kwargs["coder"] = coder
-    for f in _fields(cls):
-        if f.name == "version":
-            continue
-        value = data.get(f.name)
+    get = data.get
+    for name, convert, required in _specs(cls):
+        value = get(name)
         if value is None:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise EventError(f"{what}: {f.name} is missing")
+            if required:
+                raise EventError(f"{kind} event {data.get('id')!r}: {name} is missing")
             continue
         try:
-            kwargs[f.name] = f.metadata["convert"](value)
+            kwargs[name] = convert(value)
         except TypeError as err:
-            raise EventError(f"{what}: {f.name} {err}, got {value!r}") from None
+            raise EventError(f"{kind} event {data.get('id')!r}: {name} {err}, got {value!r}") from None
     return cls(**kwargs)
+
+
+_SPECS: dict[type, list[tuple[str, Any, bool]]] = {}
+
+
+def _specs(cls: type) -> list[tuple[str, Any, bool]]:
+    # (field, converter, required) per field but ``version``, computed once per class
+    specs = _SPECS.get(cls)
+    if specs is None:
+        missing = dataclasses.MISSING
+        specs = _SPECS[cls] = [(f.name, f.metadata["convert"], f.default is missing and f.default_factory is missing)
+                               for f in _fields(cls) if f.name != "version"]
+    return specs
 
 
 # -- coding events --------------------------------------------------------------------------------------------
