@@ -182,8 +182,8 @@ def decode(data: Mapping, coder: str | None = None) -> Event:
         raise EventError(f"event {data.get('id')!r}: unknown kind {kind!r} (known: {', '.join(sorted(_REGISTRY))})")
     version = data.get("version", 0)
     if type(version) is not int or not 0 <= version <= EVENT_VERSION:
-        raise EventError(f"{kind} event {data.get('id')!r}: format version {version!r} is newer than this hrp-coding reads "
-                         f"({EVENT_VERSION}); upgrade hrp-coding")
+        raise EventError(f"{kind} event {data.get('id')!r}: format version {version!r} is newer than this "
+                         f"hrp-coding reads ({EVENT_VERSION}); upgrade hrp-coding")
     kwargs: dict[str, Any] = {"version": version}
     if coder is not None and "coder" not in data:
         kwargs["coder"] = coder
