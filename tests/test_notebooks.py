@@ -121,12 +121,14 @@ def test_02_coding_in_jupyter(tmp_path_factory):
     assert s["coders"] == ["ana", "ben", "caro"]
     assert s["n_turns"] > 300
     assert s["eli_codes"] == ["signaling_the_limits", "supporting_agency"] and s["eli_texts_ok"]
-    assert s["journal_events"] == ["add", "add", "memo"]
+    assert s["journal_events"] == ["add", "add", "memo", "add", "remove"]  # the mistake, then its undo
+    assert s["r01_progress"]["coded"] >= 1 and s["r01_progress"]["total"] > s["r01_progress"]["coded"]
+    assert s["widget_on"] == "R02" and s["n_decisions"] == 1 and s["decision_who"] == "ana;ben"
     assert s["holding_excerpts"] >= 20
     assert s["n_memos"] == 3
     assert s["deid_counts"] == {"DATE": 1, "EMAIL": 1, "PERSON": 2, "PHONE": 1, "PLACE": 1, "AGE": 1}
     assert s["maria_left"] is False and s["nickname_left"] is True
-    assert _outputs(nb, "application/vnd.jupyter.widget-view+json") == 1
+    assert _outputs(nb, "application/vnd.jupyter.widget-view+json") == 2  # coding screen and adjudication view
     assert _outputs(nb, "image/png") >= 2  # the co-occurrence heatmap and the code timeline, drawn inline
     assert list(workdir.iterdir()) == []
 
