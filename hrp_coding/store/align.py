@@ -3,8 +3,9 @@
 Both texts are cut into lines (sentences, for lines over 2,000 characters), aligned with the
 patience diff (:mod:`patiencediff`, the algorithm of Bazaar and ``git diff --patience``: unique
 units anchor the alignment, so it runs in near-linear time and never pairs a passage with a
-look-alike far away); each edited block of at most :data:`REFINE_LIMIT` characters a side that is similar enough to its replacement
-(:data:`REFINE_SIMILARITY`) is then aligned character by character with
+look-alike far away); each edited block of at most :data:`REFINE_LIMIT` characters a side that
+is similar enough to its replacement (:data:`REFINE_SIMILARITY`) is then aligned character by
+character with
 :func:`rapidfuzz.distance.Levenshtein.opcodes`. The result is a list of *runs*: stretches of the old
 text kept verbatim, with their place in the new text.
 
