@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hrp_coding.codebook import rules
+from hrp_coding.codebook.evolution_methods import EvolutionMethods
+from hrp_coding.codebook.records import ChangeEntry, CodebookDiff, CodeMigration, CodeSet
 from hrp_coding.codebook.rules import ID_PATTERN
 from hrp_coding.errors import CodebookError, Problem, did_you_mean
 
@@ -55,6 +57,15 @@ PALETTE = (
 
 def default_color(code_id: str) -> str:
     """A stable palette colour for a code that has none (the same id always gets the same colour).
+
+    Parameters
+    ----------
+    code_id : str
+
+    Returns
+    -------
+    str
+        ``#rrggbb`` from :data:`PALETTE`.
 
     Examples
     --------
@@ -170,125 +181,8 @@ def _normalise_color(color: str) -> str:
     return color
 
 
-@dataclass(frozen=True)
-class CodeSet:
-    """A named group of codes that cuts across the hierarchy (REFI-QDA ``Set``, ATLAS.ti code group).
-
-    Examples
-    --------
-    >>> CodeSet("relational", "Relational processes", members=["holding", "staying_with"]).members
-    ('holding', 'staying_with')
-    """
-
-    id: str
-    name: str
-    description: str = ""
-    members: tuple[str, ...] = ()
-
-    def __post_init__(self):
-        object.__setattr__(self, "members", tuple(self.members))
-        object.__setattr__(self, "description", _text(self.description))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "description": self.description, "members": list(self.members)}
-
-
-@dataclass(frozen=True)
-class ChangeEntry:
-    """One changelog entry: what changed, who changed it, when and why.
-
-    ``old_ids`` and ``new_ids`` record the code ids the operation took and produced, so that the
-    migration of old codings can be replayed from the changelog alone (for example ``rename``:
-    ``old_ids=("holdng",), new_ids=("holding",)``; ``split``: one old id, several new ids).
-
-    Examples
-    --------
-    >>> e = ChangeEntry(2, "rename", "renamed holdng to holding", "ana", "2024-05-01T10:00:00+00:00", "typo",
-    ...                 old_ids=["holdng"], new_ids=["holding"])
-    >>> e.old_ids
-    ('holdng',)
-    """
-
-    version: int
-    op: str
-    what: str
-    who: str
-    when: str
-    why: str
-    old_ids: tuple[str, ...] = ()
-    new_ids: tuple[str, ...] = ()
-
-    def __post_init__(self):
-        object.__setattr__(self, "old_ids", tuple(self.old_ids))
-        object.__setattr__(self, "new_ids", tuple(self.new_ids))
-        object.__setattr__(self, "why", _text(self.why))
-
-    def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["old_ids"] = list(self.old_ids)
-        data["new_ids"] = list(self.new_ids)
-        return data
-
-
-@dataclass(frozen=True)
-class CodeMigration:
-    """Where codings made with an old code id should go in the current codebook.
-
-    ``new_id`` is the current code (identity for unchanged codes, the target after a rename or merge), or
-    ``None`` with ``needs_recoding=True`` after a split or retirement, ``candidates`` then listing the codes a
-    coder should choose from.
-
-    Examples
-    --------
-    >>> CodeMigration("holdng", "holding", False, (), "renamed in v2").new_id
-    'holding'
-    """
-
-    old_id: str
-    new_id: str | None
-    needs_recoding: bool
-    candidates: tuple[str, ...]
-    reason: str
-
-
-@dataclass(frozen=True)
-class CodebookDiff:
-    """Differences between two codebooks: codes added, removed and changed, and the changelog between them.
-
-    Examples
-    --------
-    >>> a = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
-    >>> b = a.add(Code("holding", "Holding", parent="care"), who="ana", why="new process", when="2024-05-01")
-    >>> print(a.diff(b))
-    Demo v1 -> v2: 1 added, 0 removed, 0 changed
-      + holding
-      v2 add by ana (2024-05-01): added code 'holding' under 'care': new process
-    """
-
-    old_version: int
-    new_version: int
-    name: str
-    added: tuple[str, ...]
-    removed: tuple[str, ...]
-    changed: Mapping[str, tuple[str, ...]]
-    entries: tuple[ChangeEntry, ...]
-
-    def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.changed)
-
-    def __str__(self) -> str:
-        lines = [f"{self.name} v{self.old_version} -> v{self.new_version}: {len(self.added)} added, "
-                 f"{len(self.removed)} removed, {len(self.changed)} changed"]
-        lines += [f"  + {c}" for c in self.added]
-        lines += [f"  - {c}" for c in self.removed]
-        lines += [f"  ~ {c}: {', '.join(fields)}" for c, fields in self.changed.items()]
-        for e in self.entries:
-            lines.append(f"  v{e.version} {e.op} by {e.who} ({e.when}): {e.what}" + (f": {e.why}" if e.why else ""))
-        return "\n".join(lines)
-
-
 @dataclass(frozen=True, eq=True)
-class Codebook:
+class Codebook(EvolutionMethods):
     """A validated, versioned codebook.
 
     Build one with :meth:`load` (YAML), :meth:`from_dict` or :meth:`from_qdc`; every edit returns a new codebook.
@@ -375,13 +269,33 @@ class Codebook:
 
     # ------------------------------------------------------------------ structure
     def children(self, code_id: str | None) -> tuple[str, ...]:
-        """Ids of the direct children of ``code_id`` in file order (``None``: the top-level codes)."""
+        """Ids of the direct children of ``code_id`` in file order.
+
+        Parameters
+        ----------
+        code_id : str or None
+            A code id, or ``None`` for the top-level codes.
+
+        Returns
+        -------
+        tuple of str
+            Raises ``KeyError`` (with a did-you-mean) for an unknown id.
+        """
         if code_id is not None and code_id not in self.codes:
             raise KeyError(_unknown(code_id, self.codes))
         return tuple(c.id for c in self.codes.values() if c.parent == code_id)
 
     def ancestors(self, code_id: str) -> tuple[str, ...]:
-        """Ids from the parent of ``code_id`` up to its top-level ancestor."""
+        """Ids from the parent of ``code_id`` up to its top-level ancestor.
+
+        Parameters
+        ----------
+        code_id : str
+
+        Returns
+        -------
+        tuple of str
+        """
         if code_id not in self.codes:
             raise KeyError(_unknown(code_id, self.codes))
         out = []
@@ -392,7 +306,16 @@ class Codebook:
         return tuple(out)
 
     def descendants(self, code_id: str) -> tuple[str, ...]:
-        """Ids of every code below ``code_id``, depth first in file order."""
+        """Ids of every code below ``code_id``, depth first in file order.
+
+        Parameters
+        ----------
+        code_id : str
+
+        Returns
+        -------
+        tuple of str
+        """
         out: list[str] = []
         for child in self.children(code_id):
             out.append(child)
@@ -400,7 +323,16 @@ class Codebook:
         return tuple(out)
 
     def depth(self, code_id: str) -> int:
-        """0 for a top-level code, 1 for its children, ..."""
+        """0 for a top-level code, 1 for its children, ...
+
+        Parameters
+        ----------
+        code_id : str
+
+        Returns
+        -------
+        int
+        """
         return len(self.ancestors(code_id))
 
     def walk(self) -> tuple[str, ...]:
@@ -459,8 +391,20 @@ class Codebook:
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str | None = None) -> Codebook:
-        """Validate plain data (as read from YAML or JSON) and build a codebook; raises :class:`CodebookError`
-        listing every problem."""
+        """Validate plain data (as read from YAML or JSON) and build a codebook.
+
+        Parameters
+        ----------
+        data : Any
+            The codebook as plain data (see ``codebook/schema.json``).
+        source : str, optional
+            Named in the problems.
+
+        Returns
+        -------
+        Codebook
+            Raises :class:`CodebookError` listing every problem.
+        """
         from hrp_coding.codebook.validate import codebook_from_data
 
         return codebook_from_data(data, source=source)
@@ -468,6 +412,14 @@ class Codebook:
     @classmethod
     def load(cls, path: str | os.PathLike) -> Codebook:
         """Read and validate a YAML codebook. The file is only read, never modified.
+
+        Parameters
+        ----------
+        path : str or PathLike
+
+        Returns
+        -------
+        Codebook
 
         Raises
         ------
@@ -486,67 +438,15 @@ class Codebook:
         return dump_yaml(self)
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the codebook as YAML atomically (temporary file, fsync, rename)."""
+        """Write the codebook as YAML atomically (temporary file, fsync, rename).
+
+        Parameters
+        ----------
+        path : str or PathLike
+        """
         from hrp_coding._atomic import atomic_write_text
 
         atomic_write_text(path, self.to_yaml())
-
-    # ------------------------------------------------------------------ evolution (see evolve.py)
-    def add(self, code: Code, *, who: str, why: str, when: str | None = None) -> Codebook:
-        """Add a code (an in-vivo code carries ``in_vivo_quote``); see :func:`hrp_coding.codebook.evolve.add`."""
-        from hrp_coding.codebook import evolve
-
-        return evolve.add(self, code, who=who, why=why, when=when)
-
-    def rename(self, old_id: str, new_id: str | None = None, *, name: str | None = None, who: str, why: str,
-               when: str | None = None) -> Codebook:
-        """Change a code's id and/or display name; codings follow through :meth:`migration`."""
-        from hrp_coding.codebook import evolve
-
-        return evolve.rename(self, old_id, new_id, name=name, who=who, why=why, when=when)
-
-    def merge(self, ids: Iterable[str], into: str | Code, *, who: str, why: str, when: str | None = None) -> Codebook:
-        """Merge several codes into one (an existing code, or a new :class:`Code`)."""
-        from hrp_coding.codebook import evolve
-
-        return evolve.merge(self, ids, into, who=who, why=why, when=when)
-
-    def split(self, code_id: str, into: Iterable[Code], *, children_to: str | None = None, who: str, why: str,
-              when: str | None = None) -> Codebook:
-        """Split a code into several new codes; its codings then need recoding."""
-        from hrp_coding.codebook import evolve
-
-        return evolve.split(self, code_id, into, children_to=children_to, who=who, why=why, when=when)
-
-    def move(self, code_id: str, new_parent: str | None, *, who: str, why: str, when: str | None = None) -> Codebook:
-        """Move a code (and its subtree) under another parent (axial coding)."""
-        from hrp_coding.codebook import evolve
-
-        return evolve.move(self, code_id, new_parent, who=who, why=why, when=when)
-
-    def retire(self, code_id: str, *, who: str, why: str, when: str | None = None) -> Codebook:
-        """Mark a code retired: kept for history, no longer applied; its codings need recoding."""
-        from hrp_coding.codebook import evolve
-
-        return evolve.retire(self, code_id, who=who, why=why, when=when)
-
-    def edit(self, code_id: str, *, who: str, why: str, when: str | None = None, **changes: Any) -> Codebook:
-        """Change descriptive fields of a code (definition, examples, colour, memo...), not its id or parent."""
-        from hrp_coding.codebook import evolve
-
-        return evolve.edit(self, code_id, who=who, why=why, when=when, **changes)
-
-    def diff(self, other: Codebook) -> CodebookDiff:
-        """What changed from this codebook to ``other``."""
-        from hrp_coding.codebook import evolve
-
-        return evolve.diff(self, other)
-
-    def migration(self) -> dict[str, CodeMigration]:
-        """For every code id that ever existed in this codebook's history, where its codings go now."""
-        from hrp_coding.codebook import evolve
-
-        return evolve.migration(self)
 
     # ------------------------------------------------------------------ rendering and exchange
     def to_markdown(self) -> str:
@@ -567,14 +467,28 @@ class Codebook:
         return repr_html(self)
 
     def to_qdc(self, path: str | os.PathLike) -> None:
-        """Export as a REFI-QDA codebook (``.qdc``) that validates against ``Codebook.xsd``."""
+        """Export as a REFI-QDA codebook (``.qdc``) that validates against ``Codebook.xsd``.
+
+        Parameters
+        ----------
+        path : str or PathLike
+        """
         from hrp_coding.codebook.qdc import write_qdc
 
         write_qdc(self, path)
 
     @classmethod
     def from_qdc(cls, path: str | os.PathLike) -> Codebook:
-        """Import a REFI-QDA codebook leniently (tolerated deviations give a :class:`RefiWarning`)."""
+        """Import a REFI-QDA codebook leniently (tolerated deviations give a :class:`RefiWarning`).
+
+        Parameters
+        ----------
+        path : str or PathLike
+
+        Returns
+        -------
+        Codebook
+        """
         from hrp_coding.codebook.qdc import read_qdc
 
         return read_qdc(path)

@@ -1,0 +1,208 @@
+"""The evolution methods of :class:`~hrp_coding.codebook.model.Codebook` (add, rename, merge, split, move,
+retire, edit, diff, migration): each returns a new codebook through :mod:`hrp_coding.codebook.evolve`.
+
+Examples
+--------
+>>> from hrp_coding.codebook import Code, Codebook
+>>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
+>>> cb.add(Code("holding", "Holding", parent="care"), who="ana", why="new", when="2024-05-01").version
+2
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hrp_coding.codebook.model import Code, Codebook
+    from hrp_coding.codebook.records import CodebookDiff, CodeMigration
+
+__all__ = ["EvolutionMethods"]
+
+
+class EvolutionMethods:
+    """Mixed into :class:`~hrp_coding.codebook.model.Codebook`; holds no data of its own."""
+
+    __slots__ = ()
+
+    # ------------------------------------------------------------------ evolution (see evolve.py)
+    def add(self, code: Code, *, who: str, why: str, when: str | None = None) -> Codebook:
+        """Add a code (an in-vivo code carries ``in_vivo_quote``); see :func:`hrp_coding.codebook.evolve.add`.
+
+        Parameters
+        ----------
+        code : Code
+            The new code (an in-vivo code carries ``in_vivo_quote``).
+        who, why : str
+            Who made the change and why (the changelog entry).
+        when : str, optional
+            ISO date or date-time; now (UTC) by default.
+
+        Returns
+        -------
+        Codebook
+            A new codebook, one version up, with the changelog entry; this one is unchanged.
+        """
+        from hrp_coding.codebook import evolve
+
+        return evolve.add(self, code, who=who, why=why, when=when)
+
+    def rename(self, old_id: str, new_id: str | None = None, *, name: str | None = None, who: str, why: str,
+               when: str | None = None) -> Codebook:
+        """Change a code's id and/or display name; codings follow through :meth:`migration`.
+
+        Parameters
+        ----------
+        old_id : str
+        new_id : str, optional
+            The new id; codings follow through :meth:`migration`.
+        name : str, optional
+            The new display name.
+        who, why : str
+            Who made the change and why (the changelog entry).
+        when : str, optional
+            ISO date or date-time; now (UTC) by default.
+
+        Returns
+        -------
+        Codebook
+            A new codebook, one version up, with the changelog entry; this one is unchanged.
+        """
+        from hrp_coding.codebook import evolve
+
+        return evolve.rename(self, old_id, new_id, name=name, who=who, why=why, when=when)
+
+    def merge(self, ids: Iterable[str], into: str | Code, *, who: str, why: str, when: str | None = None) -> Codebook:
+        """Merge several codes into one (an existing code, or a new :class:`Code`).
+
+        Parameters
+        ----------
+        ids : iterable of str
+            The codes merged.
+        into : str or Code
+            An existing code id, or a new :class:`Code`.
+        who, why : str
+            Who made the change and why (the changelog entry).
+        when : str, optional
+            ISO date or date-time; now (UTC) by default.
+
+        Returns
+        -------
+        Codebook
+            A new codebook, one version up, with the changelog entry; this one is unchanged.
+        """
+        from hrp_coding.codebook import evolve
+
+        return evolve.merge(self, ids, into, who=who, why=why, when=when)
+
+    def split(self, code_id: str, into: Iterable[Code], *, children_to: str | None = None, who: str, why: str,
+              when: str | None = None) -> Codebook:
+        """Split a code into several new codes; its codings then need recoding.
+
+        Parameters
+        ----------
+        code_id : str
+        into : iterable of Code
+            The new codes; the old code's codings then need recoding.
+        children_to : str, optional
+            Which new code takes the old code's children.
+        who, why : str
+            Who made the change and why (the changelog entry).
+        when : str, optional
+            ISO date or date-time; now (UTC) by default.
+
+        Returns
+        -------
+        Codebook
+            A new codebook, one version up, with the changelog entry; this one is unchanged.
+        """
+        from hrp_coding.codebook import evolve
+
+        return evolve.split(self, code_id, into, children_to=children_to, who=who, why=why, when=when)
+
+    def move(self, code_id: str, new_parent: str | None, *, who: str, why: str, when: str | None = None) -> Codebook:
+        """Move a code (and its subtree) under another parent (axial coding).
+
+        Parameters
+        ----------
+        code_id : str
+        new_parent : str or None
+            The new parent (``None``: top level); the subtree moves with it.
+        who, why : str
+            Who made the change and why (the changelog entry).
+        when : str, optional
+            ISO date or date-time; now (UTC) by default.
+
+        Returns
+        -------
+        Codebook
+            A new codebook, one version up, with the changelog entry; this one is unchanged.
+        """
+        from hrp_coding.codebook import evolve
+
+        return evolve.move(self, code_id, new_parent, who=who, why=why, when=when)
+
+    def retire(self, code_id: str, *, who: str, why: str, when: str | None = None) -> Codebook:
+        """Mark a code retired: kept for history, no longer applied; its codings need recoding.
+
+        Parameters
+        ----------
+        code_id : str
+            The code kept for history but no longer applied; its codings need recoding.
+        who, why : str
+            Who made the change and why (the changelog entry).
+        when : str, optional
+            ISO date or date-time; now (UTC) by default.
+
+        Returns
+        -------
+        Codebook
+            A new codebook, one version up, with the changelog entry; this one is unchanged.
+        """
+        from hrp_coding.codebook import evolve
+
+        return evolve.retire(self, code_id, who=who, why=why, when=when)
+
+    def edit(self, code_id: str, *, who: str, why: str, when: str | None = None, **changes: Any) -> Codebook:
+        """Change descriptive fields of a code (definition, examples, colour, memo...), not its id or parent.
+
+        Parameters
+        ----------
+        code_id : str
+        **changes
+            Descriptive fields (definition, examples, colour, memo...), not the id or parent.
+        who, why : str
+            Who made the change and why (the changelog entry).
+        when : str, optional
+            ISO date or date-time; now (UTC) by default.
+
+        Returns
+        -------
+        Codebook
+            A new codebook, one version up, with the changelog entry; this one is unchanged.
+        """
+        from hrp_coding.codebook import evolve
+
+        return evolve.edit(self, code_id, who=who, why=why, when=when, **changes)
+
+    def diff(self, other: Codebook) -> CodebookDiff:
+        """What changed from this codebook to ``other``.
+
+        Parameters
+        ----------
+        other : Codebook
+
+        Returns
+        -------
+        CodebookDiff
+        """
+        from hrp_coding.codebook import evolve
+
+        return evolve.diff(self, other)
+
+    def migration(self) -> dict[str, CodeMigration]:
+        """For every code id that ever existed in this codebook's history, where its codings go now."""
+        from hrp_coding.codebook import evolve
+
+        return evolve.migration(self)
