@@ -108,6 +108,7 @@ def _import_many(root, names, worker, n):
         study.add_transcript(TEXT.replace("P01", f"W{worker}"), transcript_id=f"W{worker}-{i}", deidentify=names)
 
 
+@pytest.mark.slow  # several processes or hundreds of examples: the full run, not the quick loop
 def test_concurrent_de_identified_imports_lose_no_key_entry(tmp_path, names):
     # Defect: the key was read, changed and written without a lock: about half the entries were lost.
     study = _study(tmp_path)

@@ -302,6 +302,7 @@ def _kill_at_random(folder, op, tmp_path, rng):
     proc.wait(timeout=30)
 
 
+@pytest.mark.slow  # several processes or hundreds of examples: the full run, not the quick loop
 @pytest.mark.parametrize("op", list(OPERATIONS))
 def test_sigkill_at_random_points_leaves_an_openable_project(op, template, tmp_path):
     rng = random.Random(op)
@@ -366,6 +367,7 @@ def _run_together(folder, tmp_path, jobs):
         assert proc.returncode == 0, err
 
 
+@pytest.mark.slow  # several processes or hundreds of examples: the full run, not the quick loop
 def test_settings_and_roster_under_concurrent_processes_lose_nothing(template, tmp_path):
     folder = copy(template, tmp_path)
     _run_together(folder, tmp_path, [("settings", "s"), ("coder", "x"), ("coder", "y"), ("coder", "z")])
@@ -377,6 +379,7 @@ def test_settings_and_roster_under_concurrent_processes_lose_nothing(template, t
     assert len(study.codings()) == len(Project.open(template).codings()) + 45
 
 
+@pytest.mark.slow  # several processes or hundreds of examples: the full run, not the quick loop
 def test_deidentification_key_under_concurrent_processes_loses_nothing(template, tmp_path):
     folder = copy(template, tmp_path)
     names = tmp_path / "names.txt"

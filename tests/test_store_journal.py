@@ -136,6 +136,7 @@ def test_sigkill_while_appending_loses_at_most_the_event_in_flight(tmp_path):
     assert len(again) == len(events) + 1 and again[-1]["event"] == "remove"
 
 
+@pytest.mark.slow  # several processes or hundreds of examples: the full run, not the quick loop
 def test_two_processes_appending_at_once_lose_nothing(tmp_path):
     path = tmp_path / "shared.jsonl"
     n = 400

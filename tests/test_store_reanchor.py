@@ -78,6 +78,7 @@ def test_deleted_coded_no_is_orphaned_not_moved_to_an_earlier_no(tmp_path):
     assert orphan["status"] == "orphaned"
 
 
+@pytest.mark.slow  # several processes or hundreds of examples: the full run, not the quick loop
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(rng=st.randoms(use_true_random=False), n_lines=st.integers(2, 40), n_edits=st.integers(1, 5),
        n_codings=st.integers(1, 15))
