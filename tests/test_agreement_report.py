@@ -336,3 +336,17 @@ def test_consensus_gold_on_the_sample_study_and_cli(sample, capsys):
     assert main(["agreement", str(project.path), "--gold", "consensus", "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("coder,code,n,gold_units,coder_units,kappa,sensitivity,precision")
+
+
+def test_cells_without_a_value_say_why():
+    # issue 14: the report shows why a cell has no value instead of a silent NaN
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rep = report(_coded(), segments=_segments(), gold="consensus")
+    assert rep.by_transcript.loc["P02", "note"] == "coded by 1 coder(s): nothing to compare"
+    assert np.isnan(rep.by_transcript.loc["P02", "alpha_masi"])
+    g = rep.vs_gold
+    for (coder, code), row in g.iterrows():
+        for col in ("sensitivity", "precision", "kappa"):
+            if np.isnan(row[col]):
+                assert row["note"], (coder, code, col)

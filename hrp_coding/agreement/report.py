@@ -438,7 +438,14 @@ def _vs_gold(grid, coders, codes, gold):
         both = grid.rated[i] & grid.rated[g]
         for k, code in enumerate(codes):
             x, y = grid.present[i, both, k], grid.present[g, both, k]
-            res, notes = _run(cohen_kappa, np.vstack([x, y]).astype(float), categories=[0.0, 1.0])
+            if both.any():
+                res, notes = _run(cohen_kappa, np.vstack([x, y]).astype(float), categories=[0.0, 1.0], se=None)
+            else:
+                res, notes = None, [f"no unit rated by both {c} and {gold}"]
+            if both.any() and not y.any():
+                notes.append(f"{gold} has no unit with this code: sensitivity undefined")
+            if both.any() and not x.any():
+                notes.append(f"{c} applied this code to no {gold} unit: precision undefined")
             tp = int((x & y).sum())
             rows.append({"coder": c, "code": code, "n": int(both.sum()), "gold_units": int(y.sum()),
                          "coder_units": int(x.sum()), "kappa": _value(res),
