@@ -76,9 +76,25 @@ def sample_study(path: str | os.PathLike, *, replication: bool = True, progress:
     and ``sample="original"``, coded by ``ana``, ``ben`` and ``caro`` (``sample_data/study/codings.csv``);
     with ``replication=True`` also the uncoded interviews R01-R04 with ``sample="replication"``.
 
+    Parameters
+    ----------
+    path : str or PathLike
+        The project folder to create (must not exist).
+    replication : bool, default True
+        Also add the replication interviews R01-R04 (uncoded).
+    progress : bool, default False
+        Show a progress bar (tqdm) while the interviews are read.
+
     Returns
     -------
     Project
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> study = sample_study(pathlib.Path(tempfile.mkdtemp()) / "study", replication=False)
+    >>> study.transcript_ids[:3], sorted(set(study.codings()["coder"]))
+    (('P01', 'P02', 'P03'), ['ana', 'ben', 'caro'])
     """
     from hrp_coding.project import Project
 

@@ -81,7 +81,24 @@ class Problem:
 
 
 def format_problems(problems: Iterable[Problem], source: str | None = None) -> str:
-    """Render problems as one readable block: a header naming the source, then one line each."""
+    """Render problems as one readable block: a header naming the source, then one line each.
+
+    Parameters
+    ----------
+    problems : iterable of Problem
+    source : str, optional
+        The file or object the problems are in.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(format_problems([Problem("version", "expected a whole number >= 1, got 0")], "cb.yaml"))
+    cb.yaml: 1 problem
+      version: expected a whole number >= 1, got 0
+    """
     problems = list(problems)
     noun = "problem" if len(problems) == 1 else "problems"
     header = f"{source}: {len(problems)} {noun}" if source else f"{len(problems)} {noun}"

@@ -25,6 +25,16 @@ __all__ = ["code_to_html", "repr_html", "text_color", "to_html", "to_markdown"]
 def text_color(background: str) -> str:
     """Black or white, whichever reads better on ``background`` (WCAG relative luminance).
 
+    Parameters
+    ----------
+    background : str
+        ``#rrggbb``.
+
+    Returns
+    -------
+    str
+        ``"#000000"`` or ``"#ffffff"``.
+
     Examples
     --------
     >>> text_color("#f3c300"), text_color("#1a3d6d")
@@ -64,7 +74,23 @@ def _md_quote(text: str) -> str:
 
 
 def to_markdown(cb: Codebook) -> str:
-    """The codebook as Markdown: header, contents (the hierarchy), one section per code, changelog."""
+    """The codebook as Markdown: header, contents (the hierarchy), one section per code, changelog.
+
+    Parameters
+    ----------
+    cb : Codebook
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from hrp_coding.codebook import Code, Codebook
+    >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
+    >>> to_markdown(cb).splitlines()[0]
+    '# Demo (version 1)'
+    """
     numbers = _numbers(cb)
     out = [f"# {cb.name} (version {cb.version})", ""]
     if cb.description:
@@ -157,6 +183,18 @@ def _swatch(code: Code) -> str:
 def code_to_html(code: Code, *, number: str = "", heading: str = "h3") -> str:
     """One code as an HTML card (used by the document and by ``Code._repr_html_``).
 
+    Parameters
+    ----------
+    code : Code
+    number : str, default ""
+        The code's number in the document (``"2.1"``), shown before its name.
+    heading : str, default "h3"
+        The HTML heading element of the card.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> print(code_to_html(Code("care", "Care", color="#1f77b4")).splitlines()[0])
@@ -195,7 +233,23 @@ def code_to_html(code: Code, *, number: str = "", heading: str = "h3") -> str:
 
 
 def to_html(cb: Codebook) -> str:
-    """A complete, self-contained HTML document (inline CSS, print styles) for coder training."""
+    """A complete, self-contained HTML document (inline CSS, print styles) for coder training.
+
+    Parameters
+    ----------
+    cb : Codebook
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from hrp_coding.codebook import Code, Codebook
+    >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
+    >>> to_html(cb).startswith("<!DOCTYPE html>")
+    True
+    """
     numbers = _numbers(cb)
     body = [f"<h1>{_e(cb.name)}</h1>", f'<p class="meta">Version {cb.version} \u00b7 {len(cb.active_codes)} '
             f"codes to apply \u00b7 {len(cb.codes)} in total</p>"]
@@ -236,7 +290,24 @@ def to_html(cb: Codebook) -> str:
 
 
 def repr_html(cb: Codebook) -> str:
-    """A compact hierarchy table for Jupyter: colour, name, id and short definition of every code."""
+    """A compact hierarchy table for Jupyter: colour, name, id and short definition of every code.
+
+    Parameters
+    ----------
+    cb : Codebook
+
+    Returns
+    -------
+    str
+        An HTML fragment.
+
+    Examples
+    --------
+    >>> from hrp_coding.codebook import Code, Codebook
+    >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
+    >>> "care" in repr_html(cb)
+    True
+    """
     rows = []
     for code_id in cb.walk():
         code = cb.codes[code_id]

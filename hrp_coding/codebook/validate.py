@@ -87,6 +87,21 @@ def codebook_from_data(data: Any, *, source: str | None = None,
                        marks: dict[Path_, tuple[int, int]] | None = None, comment: str = "") -> Codebook:
     """Validate plain data and build a :class:`Codebook`; raises :class:`CodebookError` listing every problem.
 
+    Parameters
+    ----------
+    data : Any
+        Plain data as read from YAML or JSON.
+    source : str, optional
+        The file named in problems.
+    marks : dict, optional
+        Data path -> (line, column) in the file.
+    comment : str, default ""
+        The file's leading comment block, kept when saving.
+
+    Returns
+    -------
+    Codebook
+
     Examples
     --------
     >>> cb = codebook_from_data({"name": "Demo", "version": 1, "codes": [{"id": "care", "name": "Care"}]})
@@ -181,7 +196,25 @@ def _leading_comment(text: str) -> str:
 
 
 def parse_codebook_text(text: str, *, source: str) -> Codebook:
-    """Parse and validate YAML text (``source`` names it in errors)."""
+    """Parse and validate YAML text.
+
+    Parameters
+    ----------
+    text : str
+        The YAML text of a codebook.
+    source : str
+        Names it in errors (a file name).
+
+    Returns
+    -------
+    Codebook
+        Raises :class:`CodebookError` listing every problem with its line and column.
+
+    Examples
+    --------
+    >>> parse_codebook_text("name: D\\nversion: 1\\ncodes:\\n- id: care\\n  name: Care\\n", source="x.yaml").version
+    1
+    """
     try:
         data = load_yaml(text, source=source, error=CodebookError)  # safe, aliases and size bounded
         node = compose_yaml(text, source=source, error=CodebookError)
@@ -210,6 +243,14 @@ def parse_codebook_text(text: str, *, source: str) -> Codebook:
 
 def load_codebook(path: str | os.PathLike) -> Codebook:
     """Read and validate a YAML codebook file (only read, never modified).
+
+    Parameters
+    ----------
+    path : str or PathLike
+
+    Returns
+    -------
+    Codebook
 
     Raises
     ------
@@ -250,6 +291,14 @@ _OMIT_DEFAULTS = {"in_vivo_quote": None, "codable": True}
 
 def dump_yaml(cb: Codebook) -> str:
     """The YAML text of a codebook: the leading comment, then name, version, ..., codes (file order).
+
+    Parameters
+    ----------
+    cb : Codebook
+
+    Returns
+    -------
+    str
 
     Examples
     --------
