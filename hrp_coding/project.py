@@ -7,9 +7,11 @@
       codebook.yaml           the study's codebook, with version and changelog
       transcripts/P01.txt     canonical text (UTF-8, NFC, LF, no BOM); offsets count code points
       transcripts/P01.yaml    source, sha256 of the text, turns, attributes, de-identification report
-      codings/<coder>.jsonl   that coder's append-only event log (add / remove / memo / migrate / reanchor)
+      codings/<coder>.jsonl   that coder's append-only event log (typed events: see hrp_coding.store.events)
       memos/codes/<id>.md     memos on codes; memos/transcripts/<id>.md memos on transcripts
       private/                de-identification keys (listed in .gitignore: never commit them)
+      history.jsonl           settings and codebook changes, transcript revisions (events)
+      .hrp/                   locks, changes in flight (intents), derived caches (git-ignored)
 
 Examples
 --------
