@@ -46,10 +46,29 @@ __all__ = ["CACHE_EVERY", "Ledger", "coder_of", "journal_name"]
 
 #: rewrite the derived cache once this many events were folded beyond it
 CACHE_EVERY = 2000
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 _FRAME_ORDER = operator.itemgetter(*(ROW_FIELDS.index(k) for k in ("transcript", "start", "end", "coder", "code",
                                                                     "at", "id")))
 _TAIL = 4096  # bytes before the saved offset whose sha256 proves the journal is the one cached
+
+
+def _encode_column(values: tuple) -> list | dict:
+    # columns with few distinct values (coder, transcript, code, status, text sha...) as a dictionary + indices
+    distinct: dict = {}  # (type, value) -> index: 1, 1.0 and True stay apart
+    for v in values:
+        if v.__class__ is list or v.__class__ is tuple:
+            return list(values)
+        distinct.setdefault((v.__class__, v), len(distinct))
+        if len(distinct) * 4 > len(values) + 64:
+            return list(values)
+    return {"values": [v for _cls, v in distinct], "index": [distinct[(v.__class__, v)] for v in values]}
+
+
+def _decode_column(column: list | dict) -> list:
+    if isinstance(column, dict):
+        values = column["values"]
+        return [values[i] for i in column["index"]]
+    return column
 
 
 def journal_name(coder: str) -> str:
@@ -186,7 +205,7 @@ class Ledger:
                 stat = path.stat()
                 if [stat.st_dev, stat.st_ino] != inode or stat.st_size < offset or self._tail_sha(path, offset) != tail:
                     raise ValueError(f"journal {path} changed under the cache")
-            columns = data["rows"]
+            columns = [_decode_column(c) for c in data["rows"]]
             state = LedgerState(rows=dict(zip(columns[0], zip(*columns))) if columns else {},
                                 removed=set(data["removed"]),
                                 memos={cid: [tuple(m) for m in notes] for cid, notes in data["memos"].items()})
@@ -210,7 +229,7 @@ class Ledger:
             positions[coder] = [list(inode), offset, line, pending, self._tail_sha(journal.path, offset)]
         # rows in the order codings() sorts them, so that sort is a linear pass after loading
         ordered = sorted(state.rows.values(), key=_FRAME_ORDER)
-        columns = [list(c) for c in zip(*ordered)] if ordered else []
+        columns = [_encode_column(c) for c in zip(*ordered)] if ordered else []
         others = [e.to_json() for e in (*state.decisions, *state.rejections, *state.history)]
         data = {"format": _CACHE_FORMAT, "fields": list(ROW_FIELDS), "journals": positions, "rows": columns,
                 "removed": sorted(state.removed), "memos": state.memos, "others": others}
