@@ -33,7 +33,9 @@ def _study(tmp_path):
 
 
 def _shared_files(root):
-    """Every file of the project folder a user would commit (all but private/), zip members included."""
+    """Every file of the project folder a user would commit (all but the git-ignored folders), zip members included."""
+    ignored = (root / ".gitignore").read_text().splitlines()
+    assert "private/" in ignored and ".hrp/" in ignored
     for path in sorted(root.rglob("*")):
         if not path.is_file() or "private" in path.relative_to(root).parts or ".hrp" in path.relative_to(root).parts:
             continue
