@@ -17,12 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from hrp_coding.coders import CONSENSUS
 from hrp_coding.errors import AgreementError
+from hrp_coding.units import SEGMENT_UNITS
 
 __all__ = ["NOT_CODED", "SEGMENT_UNITS", "Grid", "character_grid", "disagreements", "load", "pick_units",
            "segment_grid", "select"]
 
-SEGMENT_UNITS = ("turn", "sentence", "paragraph")
 NOT_CODED = "(not coded)"
 
 # --------------------------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def load(source, unit, overlap, segments, continuum, texts, roles, notes):
 
 def select(frame, coders, codes, gold, codebook_codes):
     present = sorted(set(frame["coder"]), key=str)
-    if gold is not None and gold not in present and gold != "consensus":  # consensus: agreed units suffice
+    if gold is not None and gold not in present and gold != CONSENSUS:  # consensus: agreed units suffice
         raise AgreementError(f"gold coder {gold!r} has no codings; coders: {present}")
     if coders is None:
         coders = [c for c in present if c != gold]

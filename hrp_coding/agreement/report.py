@@ -58,7 +58,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from hrp_coding.coders import CONSENSUS
 from hrp_coding.errors import AgreementError, HrpCodingWarning, PrevalenceWarning
+from hrp_coding.units import AGREEMENT_UNITS
 
 from .consensus import complete_consensus, decided_units
 from .grid import SEGMENT_UNITS, character_grid, disagreements, is_project, load, segment_grid, select
@@ -67,7 +69,7 @@ from .sets import SetAgreement, jaccard_distance, masi_distance
 
 __all__ = ["SEGMENT_UNITS", "UNITS", "AgreementReport", "jaccard_distance", "masi_distance", "report"]
 
-UNITS = (*SEGMENT_UNITS, "character", "unitized")
+UNITS = AGREEMENT_UNITS
 HIGH_AGREEMENT = 0.85
 LOW_KAPPA = 0.40
 
@@ -295,7 +297,7 @@ def report(project_or_codings, *, unit: str = "turn", coders=None, codes=None, o
         grid = character_grid(frame, extent, tx, coded_by, raters, codes)
     if grid.present.shape[1] == 0:
         raise AgreementError(f"no transcript was coded by coders {list(coders)}")
-    if gold == "consensus":
+    if gold == CONSENSUS:
         decisions = None
         if is_project(project_or_codings) and hasattr(project_or_codings, "adjudications"):
             decisions = project_or_codings.adjudications()

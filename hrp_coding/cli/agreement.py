@@ -6,6 +6,7 @@ import json
 import sys
 
 from hrp_coding.cli import add_command
+from hrp_coding.units import AGREEMENT_UNITS
 
 _BY = {"code": "code", "transcript": "transcript", "pair": "pair", "coder": "coder", "overall": "overall",
        "gold": "gold"}
@@ -15,7 +16,7 @@ def register(subparsers) -> None:
     cmd = add_command(subparsers, "agreement", help="Inter-rater agreement of a study: per code, transcript or pair.",
                       example="hrp-coding agreement my-study --unit turn --by code --coders ana,ben", func=run)
     cmd.add_argument("study", metavar="STUDY", help="the project folder")
-    cmd.add_argument("--unit", default="turn", choices=["turn", "sentence", "paragraph", "character", "unitized"],
+    cmd.add_argument("--unit", default="turn", choices=AGREEMENT_UNITS,
                      help="unit of analysis (default: turn)")
     cmd.add_argument("--by", default=None, choices=list(_BY),
                      help="which table to print (default: gold with --gold, else code)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from hrp_coding.cli import add_command
+from hrp_coding.units import SEGMENT_UNITS
 
 
 def register(subparsers) -> None:
@@ -13,7 +14,7 @@ def register(subparsers) -> None:
     cmd.add_argument("study", metavar="STUDY", help="the project folder to create (must not exist or be empty)")
     cmd.add_argument("--codebook", required=True, metavar="FILE", help="the codebook YAML file")
     cmd.add_argument("--name", help="the study's name (default: the folder name)")
-    cmd.add_argument("--unit", default="turn", choices=["turn", "sentence", "paragraph"], help="default unit")
+    cmd.add_argument("--unit", default="turn", choices=SEGMENT_UNITS, help="default unit")
     cmd.add_argument("--coders", nargs="*", default=(), metavar="CODER", help="coder roster (lowercase slugs)")
 
     cmd = add_command(subparsers, "import", help="Add transcripts (.txt .md .docx .pdf .vtt .srt .csv .xlsx), all "
@@ -57,7 +58,7 @@ def register(subparsers) -> None:
     cmd = add_command(subparsers, "segments", help="List the segments of every transcript.",
                       example="hrp-coding segments my-study --unit sentence --out segments.csv", func=run_segments)
     cmd.add_argument("study", metavar="STUDY")
-    cmd.add_argument("--unit", choices=["turn", "sentence", "paragraph"], help="default: the project's unit")
+    cmd.add_argument("--unit", choices=SEGMENT_UNITS, help="default: the project's unit")
     cmd.add_argument("--out", metavar="CSV", help="write a CSV file instead of printing")
 
     cmd = add_command(subparsers, "excerpts", help="Print every passage coded with a code, across interviews.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hrp_coding.cli import add_command
+from hrp_coding.units import SEGMENT_UNITS
 
 
 def register(subparsers) -> None:
@@ -10,7 +11,7 @@ def register(subparsers) -> None:
                          example="hrp-coding report my-study --out report.html", func=run_report)
     report.add_argument("study", help="the project folder")
     report.add_argument("--out", default="report.html", help="the HTML file to write (default: report.html)")
-    report.add_argument("--unit", choices=["turn", "sentence", "paragraph"], default=None,
+    report.add_argument("--unit", choices=SEGMENT_UNITS, default=None,
                         help="segmentation unit for agreement (default: the project's)")
     report.add_argument("--coders", default=None, help="comma-separated coders to compare (default: all humans)")
     report.add_argument("--roles", default="codebook",

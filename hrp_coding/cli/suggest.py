@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hrp_coding.cli import add_command
+from hrp_coding.units import SEGMENT_UNITS
 
 
 def register(subparsers) -> None:
@@ -14,7 +15,7 @@ def register(subparsers) -> None:
     cmd.add_argument("--coder", required=True, help="who the suggestions are for")
     cmd.add_argument("--transcript", action="append", help="restrict to this transcript (repeatable)")
     cmd.add_argument("--top-k", type=int, default=3, help="at most this many codes per segment (default 3)")
-    cmd.add_argument("--unit", choices=["turn", "sentence", "paragraph"], default=None,
+    cmd.add_argument("--unit", choices=SEGMENT_UNITS, default=None,
                      help="segment unit (default: the project's)")
     cmd.add_argument("--all", action="store_true",
                      help="also show suggestions below the codes' precision thresholds")
@@ -26,7 +27,7 @@ def register(subparsers) -> None:
     cmd.add_argument("study", metavar="STUDY", help="project folder")
     cmd.add_argument("--gold", required=True, help="the coder whose codings are the truth")
     cmd.add_argument("--cv", type=int, default=5, help="folds (at most the number of transcripts; default 5)")
-    cmd.add_argument("--unit", choices=["turn", "sentence", "paragraph"], default=None)
+    cmd.add_argument("--unit", choices=SEGMENT_UNITS, default=None)
     cmd.add_argument("--target-precision", type=float, default=0.9,
                      help="precision the per-code thresholds aim at (default 0.9)")
 

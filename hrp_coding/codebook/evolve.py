@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,7 +43,7 @@ from hrp_coding.codebook.model import (
     CodeMigration,
     CodeSet,
 )
-from hrp_coding.errors import CodebookError, Problem
+from hrp_coding.errors import CodebookError, Problem, did_you_mean
 
 __all__ = ["add", "diff", "edit", "ever_ids", "merge", "migration", "move", "rename", "retire", "split",
            "unaccounted_ids"]
@@ -66,8 +65,7 @@ def _fail(path: str, message: str, hint: str | None = None):
 
 def _require(cb: Codebook, code_id: str, what: str = "code") -> Code:
     if code_id not in cb.codes:
-        close = difflib.get_close_matches(str(code_id), list(cb.codes), n=1)
-        _fail(what, f"unknown code {code_id!r}", f"did you mean {close[0]!r}?" if close else None)
+        _fail(what, f"unknown code {code_id!r}", did_you_mean(code_id, cb.codes))
     return cb.codes[code_id]
 
 
@@ -323,8 +321,7 @@ def edit(cb: Codebook, code_id: str, *, who: str, why: str, when: str | None = N
     code = _require(cb, code_id, "code_id")
     for key in changes:
         if key not in EDITABLE_FIELDS:
-            close = difflib.get_close_matches(key, EDITABLE_FIELDS, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else "use rename(), move() or retire() for id, parent, status"
+            hint = did_you_mean(key, EDITABLE_FIELDS) or "use rename(), move() or retire() for id, parent, status"
             _fail(key, f"cannot edit field {key!r}", hint)
     if not changes:
         _fail("changes", "nothing to edit")

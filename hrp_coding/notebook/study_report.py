@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from hrp_coding._atomic import atomic_write_text
+from hrp_coding.coders import human_coders
 
 __all__ = ["render_report", "write_report"]
 
@@ -91,7 +92,7 @@ def render_report(project, *, unit: str | None = None, coders: Sequence[str] | N
     unit = unit or project.settings.default_unit
     codebook = project.codebook
     codings = project.codings()
-    human = sorted(c for c in set(codings["coder"]) if not c.startswith("model") and c != "consensus")
+    human = sorted(human_coders(set(codings["coder"])))
     coders = list(coders) if coders is not None else human
     sections, nav = [], []
 

@@ -25,7 +25,6 @@ Examples
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import math
 import os
@@ -34,7 +33,7 @@ import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
-from hrp_coding.errors import CodingsImportError, CodingsImportWarning, Problem
+from hrp_coding.errors import CodingsImportError, CodingsImportWarning, Problem, did_you_mean
 from hrp_coding.store.names import CODER_PATTERN  # one rule for coder names (no trailing newline)
 
 __all__ = ["CODER_PATTERN", "find_normalised", "normalise_quote", "plan_import", "read_table"]
@@ -147,11 +146,6 @@ def _read_csv(path: Path) -> tuple[list[tuple[str, int | None, dict]], list[str]
 _KNOWN = {"transcript", "coder", "code", "start", "end", "quote", "memo", "source", "model", "confidence"}
 
 
-def _did_you_mean(value: str, options) -> str | None:
-    close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
-
-
 def read_table(table) -> tuple[list[tuple[str, int | None, dict]], list[str], str]:
     """Rows of a CSV path or DataFrame as ``(row label, csv line, {column: value})``, the columns, and a source name.
 
@@ -248,7 +242,7 @@ def plan_import(table, *, texts: Mapping[str, str], codes: Mapping[str, str], co
             row_problems.append(Problem(where, "transcript is empty", line=line))
         elif tid not in texts:
             row_problems.append(Problem(where, f"unknown transcript {tid!r}", line=line,
-                                        hint=_did_you_mean(tid, texts) or "import it first"))
+                                        hint=did_you_mean(tid, texts) or "import it first"))
         else:
             text = texts[tid]
         if who is None:
@@ -264,7 +258,7 @@ def plan_import(table, *, texts: Mapping[str, str], codes: Mapping[str, str], co
         if code is None:
             row_problems.append(Problem(where, "code is empty", line=line))
         elif code not in codes:
-            row_problems.append(Problem(where, f"unknown code {code!r}", line=line, hint=_did_you_mean(code, codes)))
+            row_problems.append(Problem(where, f"unknown code {code!r}", line=line, hint=did_you_mean(code, codes)))
         elif codes[code] != "active":
             row_problems.append(Problem(where, f"code {code!r} is retired", line=line))
         start = end = None

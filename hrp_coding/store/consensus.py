@@ -18,13 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from hrp_coding.coders import CONSENSUS
 from hrp_coding.store.events import Decision, RemoveCoding
 from hrp_coding.store.journal import new_id, now_iso
 
 __all__ = ["CONSENSUS", "adjudication_problems", "decisions_frame", "plan_adjudication", "segment_problem"]
 
 #: the coder name of the consensus layer
-CONSENSUS = "consensus"
 
 
 def adjudication_problems(code_list: list, who_list: list, who: Any, why: Any) -> list[str]:

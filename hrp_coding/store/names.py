@@ -34,12 +34,12 @@ hrp_coding.errors.ProjectError: transcript id 'p01' is not usable as a file name
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from hrp_coding.errors import ProjectError
+from hrp_coding.errors import did_you_mean as errors_did_you_mean
 
 __all__ = ["CODER_PATTERN", "CODE_PATTERN", "TRANSCRIPT_PATTERN", "check_coder", "check_name", "did_you_mean",
            "name_problem"]
@@ -58,9 +58,10 @@ _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?")
 
 
 def did_you_mean(value: Any, options: Iterable[str]) -> str:
-    """``" (did you mean 'x'?)"`` for the closest of ``options``, or ``""``."""
-    close = difflib.get_close_matches(str(value), list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """``" (did you mean 'x'?)"`` for the closest of ``options``, or ``""`` (:func:`hrp_coding.errors.did_you_mean`
+    as a suffix)."""
+    hint = errors_did_you_mean(value, options)
+    return f" ({hint})" if hint else ""
 
 
 def name_problem(value: Any, kind: str, existing: Iterable[str] = ()) -> str | None:

@@ -33,12 +33,13 @@ from hrp_coding.limits import read_yaml
 from hrp_coding.store.journal import file_lock, now_iso
 from hrp_coding.store.names import check_coder, did_you_mean
 from hrp_coding.store.yamlio import dump_yaml
+from hrp_coding.units import SEGMENT_UNITS
 
 __all__ = ["FORMAT_VERSION", "PROJECT_FILE", "UNITS", "ProjectSettings", "SettingsStore", "project_lock"]
 
 FORMAT_VERSION = 1
 PROJECT_FILE = "hrp-project.yaml"
-UNITS = ("turn", "sentence", "paragraph")
+UNITS = SEGMENT_UNITS
 
 
 def project_lock(root: str | os.PathLike):

@@ -23,14 +23,13 @@ hrp_coding.errors.TranscriptError: P02: 1 problem
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from hrp_coding.errors import Problem, ProjectError, TranscriptError
+from hrp_coding.errors import Problem, ProjectError, TranscriptError, did_you_mean
 from hrp_coding.store.names import TRANSCRIPT_PATTERN as TRANSCRIPT_ID  # one rule for ids
 
 __all__ = ["ROSTER_EXEMPT", "add_batch", "check_coder", "prepare", "restore", "snapshot"]
@@ -202,6 +201,6 @@ def check_coder(coder: str, roster: Iterable[str], closed: bool, *, what: str = 
         return None
     if not closed:
         return None
-    close = difflib.get_close_matches(coder, roster, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(coder, roster)
+    hint = f"; {hint}" if hint else ""
     return f"{what} {coder!r} is not in the roster ({', '.join(roster) or 'empty'}){hint}"

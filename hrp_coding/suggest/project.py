@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from hrp_coding import coders as coder_kinds
 from hrp_coding.errors import SuggestError
 from hrp_coding.suggest.coldstart import ColdStartSuggester
 from hrp_coding.suggest.estimator import CodeSuggester
@@ -56,7 +57,7 @@ def check_not_hidden(project, coder: str) -> None:
 
 def human_coders(project) -> list[str]:
     """Coders who are people: not ``model:*`` layers, not the ``consensus`` layer."""
-    return [c for c in project.coders if not c.startswith("model:") and c != "consensus"]
+    return coder_kinds.human_coders(project.coders)
 
 
 def training_data(project, *, coders: Sequence[str] | None = None, unit: str | None = None, overlap: str = "any",
@@ -249,7 +250,7 @@ def write_model_layer(project, model, name: str, *, unit: str | None = None, top
     """
     if not isinstance(name, str) or not name:
         raise SuggestError(f"model layer name must be a non-empty string, got {name!r}")
-    layer = name if name.startswith("model:") else f"model:{name}"
+    layer = coder_kinds.model_layer(name)
     short = layer.split(":", 1)[1]
     _check_model(model)
     context = getattr(model, "context", 0) or 1
@@ -282,7 +283,8 @@ def accept_suggestion(project, coder: str, suggestion: Mapping[str, Any] | Any, 
         raise SuggestError(f"accept_suggestion: the suggestion lacks {missing}; pass a row of suggest(project, ...)")
     model = str(get("model"))
     return project.add_coding(coder, str(get("transcript")), int(get("start")), int(get("end")), str(get("code")),
-                              memo=memo, source=f"model:{model}", model=model, confidence=float(get("confidence")))
+                              memo=memo, source=coder_kinds.model_layer(model), model=model,
+                              confidence=float(get("confidence")))
 
 
 def evaluate_project(project, *, gold: str, cv=5, estimator=None, unit=None, target_precision=0.9, progress=False,

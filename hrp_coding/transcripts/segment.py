@@ -39,11 +39,12 @@ import re
 from collections.abc import Iterable
 
 from hrp_coding.transcripts.model import Transcript
+from hrp_coding.units import SEGMENT_UNITS
 
 __all__ = ["COLUMNS", "UNITS", "segment", "segment_many"]
 
 #: The segmentation units.
-UNITS = ("turn", "sentence", "paragraph")
+UNITS = SEGMENT_UNITS
 #: The columns of every segments DataFrame.
 COLUMNS = ["transcript", "segment", "start", "end", "speaker", "role", "text"]
 
