@@ -122,6 +122,7 @@ def browser_run(lab: Lab, page, study: Path, text: str, name: str) -> dict:
     page.keyboard.press("Shift+Enter")
     page.locator(".hrp-widget .hrp-root[data-rev]").wait_for(timeout=60_000)
     visible = time.perf_counter() - t0
+    first_draw = float(page.evaluate("() => document.querySelector('.hrp-widget .hrp-root').dataset.drawMs"))
     key = page.locator('.hrp-widget .hrp-code[data-code="holding"]').inner_text().split()[0]
     journal = study / "codings" / "ana.jsonl"
     to_journal, to_view, script = [], [], []
@@ -137,7 +138,7 @@ def browser_run(lab: Lab, page, study: Path, text: str, name: str) -> dict:
         script.append(float(page.evaluate("() => document.querySelector('.hrp-widget .hrp-root').dataset.drawMs")))
     quotes = recorded_quotes(study, "ana")[-PRESSES:]
     assert quotes == [text[50 + 991 * k:75 + 991 * k].strip() for k in range(PRESSES)], quotes[:3]
-    return {"visible": visible, "journal": to_journal, "view": to_view, "script": script}
+    return {"visible": visible, "first_draw": first_draw, "journal": to_journal, "view": to_view, "script": script}
 
 
 def _fmt(values: list[float]) -> str:
@@ -174,7 +175,7 @@ def main() -> None:
     for n, r in results.items():
         print(f"{n:5d} codings  key press -> journal: {_fmt(r['journal'])}  (kernel share {_fmt(r['kernel'])})")
         print(f"{'':5s}          key press -> redrawn view: {_fmt(r['view'])}  (redraw script {_fmt(r['script'])})")
-        print(f"{'':5s}          widget visible: {1000 * r['visible']:.0f} ms")
+        print(f"{'':5s}          widget visible: {1000 * r['visible']:.0f} ms (first draw script {r['first_draw']:.0f} ms)")
     for what in ("journal", "view"):
         ratio = statistics.median(results[1500][what]) / statistics.median(results[10][what])
         print(f"ratio 1500/10 codings, {what}: {ratio:.2f}")

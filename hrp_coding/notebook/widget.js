@@ -24,9 +24,11 @@ function el(tag, className, text) {
 }
 
 // UTF-16 offset of (node, offset) inside the text box, or null when the point is outside it
+const chunkStart = new WeakMap(); // text node of the text box -> its UTF-16 offset in the text
+
 function offsetIn(box, node, offset) {
   if (!box.contains(node)) return null;
-  if (node.parentNode === box && box.childNodes.length === 1) return offset; // the one text node
+  if (chunkStart.has(node)) return chunkStart.get(node) + offset;
   const before = document.createRange();
   before.selectNodeContents(box);
   before.setEnd(node, offset);
@@ -232,7 +234,38 @@ function render({ model, el: host }) {
   root.appendChild(sheet);
   const highlights = new Map(); // name -> Highlight
   const drawn = new Map(); // coding id -> {range, name, stripe, row, lane, y1, y2}
-  let textNode = document.createTextNode("");
+  // The text is cut into text nodes at line ends about every 800 units: measuring a stripe's position then
+  // lays out one short node, not the whole transcript. Nothing but the text itself is in the text box.
+  let chunks = []; // [start, node]
+
+  function drawTextNodes(text) {
+    chunks = [];
+    const frag = document.createDocumentFragment();
+    let at = 0;
+    while (at < text.length) {
+      let cut = text.indexOf("\n", at + 800);
+      cut = cut < 0 ? text.length : cut + 1;
+      const node = document.createTextNode(text.slice(at, cut));
+      chunkStart.set(node, at);
+      chunks.push([at, node]);
+      frag.appendChild(node);
+      at = cut;
+    }
+    textBox.replaceChildren(frag);
+  }
+
+  function pointAt(pos) { // the text node and offset of UTF-16 offset pos (binary search)
+    let lo = 0;
+    let hi = chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (chunks[mid][0] <= pos) lo = mid; else hi = mid - 1;
+    }
+    if (!chunks.length) return [textBox, 0];
+    const [start, node] = chunks[lo];
+    if (pos - start === node.length && lo + 1 < chunks.length) return [chunks[lo + 1][1], 0];
+    return [node, pos - start];
+  }
 
   function highlightFor(name, rule) {
     let h = highlights.get(name);
@@ -254,8 +287,8 @@ function render({ model, el: host }) {
 
   function rangeOf(s, e) {
     const range = document.createRange();
-    range.setStart(textNode, s);
-    range.setEnd(textNode, e);
+    range.setStart(...pointAt(s));
+    range.setEnd(...pointAt(e));
     return range;
   }
 
@@ -415,8 +448,7 @@ function render({ model, el: host }) {
   function drawAllCodings() { // after a snapshot: everything from scratch
     for (const id of [...drawn.keys()]) dropSpan(id);
     if (HIGHLIGHTS) clearHighlights();
-    textNode = document.createTextNode(view.text);
-    textBox.replaceChildren(textNode);
+    drawTextNodes(view.text);
     margin.replaceChildren();
     lanesUsed = 0;
     laneSpans = [];
