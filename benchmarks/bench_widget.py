@@ -175,7 +175,8 @@ def main() -> None:
     for n, r in results.items():
         print(f"{n:5d} codings  key press -> journal: {_fmt(r['journal'])}  (kernel share {_fmt(r['kernel'])})")
         print(f"{'':5s}          key press -> redrawn view: {_fmt(r['view'])}  (redraw script {_fmt(r['script'])})")
-        print(f"{'':5s}          widget visible: {1000 * r['visible']:.0f} ms (first draw script {r['first_draw']:.0f} ms)")
+        visible, draw = 1000 * r["visible"], r["first_draw"]
+        print(f"{'':5s}          widget visible: {visible:.0f} ms (first draw script {draw:.0f} ms)")
     for what in ("journal", "view"):
         ratio = statistics.median(results[1500][what]) / statistics.median(results[10][what])
         print(f"ratio 1500/10 codings, {what}: {ratio:.2f}")
