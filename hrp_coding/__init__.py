@@ -13,7 +13,7 @@ Examples
 
 from __future__ import annotations
 
-import importlib
+from hrp_coding.lazy import lazy_attributes
 
 __version__ = "0.1.0"
 
@@ -35,17 +35,5 @@ _SUBMODULES = {"agreement", "analysis", "codebook", "datasets", "errors", "inter
 
 __all__ = sorted([*_LAZY, *_SUBMODULES, "__version__"])
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    if name in _SUBMODULES:
-        module = importlib.import_module(f"hrp_coding.{name}")
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'hrp_coding' has no attribute {name!r}")
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, submodules=_SUBMODULES, namespace=globals(),
+                                       extra=["__version__"])

@@ -13,25 +13,12 @@ True
 
 from __future__ import annotations
 
-import importlib
+from hrp_coding.lazy import lazy_attributes
 
 __all__ = ["ExportSummary", "ImportSummary", "export_qdpx", "import_qdpx", "import_qdpx_with_summary",
            "last_import_summary", "refi", "safe_zip"]
 
 _SUBMODULES = {"refi", "safe_zip"}
+_LAZY = {name: "hrp_coding.interop.refi" for name in __all__ if name not in _SUBMODULES}
 
-
-def __getattr__(name: str):
-    if name in _SUBMODULES:
-        module = importlib.import_module(f"hrp_coding.interop.{name}")
-        globals()[name] = module
-        return module
-    if name in __all__:
-        value = getattr(importlib.import_module("hrp_coding.interop.refi"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'hrp_coding.interop' has no attribute {name!r}")
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, submodules=_SUBMODULES, namespace=globals())

@@ -6,7 +6,7 @@ is made.
 
 from __future__ import annotations
 
-import importlib
+from hrp_coding.lazy import lazy_attributes
 
 _LAZY = {
     "cooccurrence_heatmap": "hrp_coding.notebook.plots",
@@ -23,7 +23,4 @@ _LAZY = {
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'hrp_coding.notebook' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, namespace=globals())

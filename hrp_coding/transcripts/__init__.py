@@ -18,8 +18,7 @@ Examples
 
 from __future__ import annotations
 
-import importlib
-
+from hrp_coding.lazy import lazy_attributes
 from hrp_coding.transcripts.model import Transcript, Turn, default_role
 from hrp_coding.transcripts.readers import read_transcript
 from hrp_coding.transcripts.readers.text import transcript_from_text
@@ -55,13 +54,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'hrp_coding.transcripts' has no attribute {name!r}")
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, namespace=globals(), extra=__all__)
