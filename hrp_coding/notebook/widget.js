@@ -6,34 +6,7 @@
 // The text is rendered as literal characters only (white-space: pre-wrap, nothing inserted), so a selection's
 // offset inside the text box is an offset into the text. Margin stripes live outside the text box.
 
-function tint(color, alpha) {
-  return /^#[0-9a-fA-F]{6}$/.test(color) ? color + alpha : color;
-}
-
-async function sha256(text) {
-  if (!(window.crypto && window.crypto.subtle)) return null; // not a secure context: the kernel's hash is echoed
-  const digest = await window.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest)).map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-// UTF-16 offset of (node, offset) inside the text box, or null when the point is outside it
-const chunkStart = new WeakMap(); // text node of the text box -> its UTF-16 offset in the text
-
-function offsetIn(box, node, offset) {
-  if (!box.contains(node)) return null;
-  if (chunkStart.has(node)) return chunkStart.get(node) + offset;
-  const before = document.createRange();
-  before.selectNodeContents(box);
-  before.setEnd(node, offset);
-  return before.toString().length;
-}
+// The helpers (tint, sha256, el, offsetIn, cutText, pointIn) are in widget_dom.js, prepended by widget.py.
 
 function render({ model, el: host }) {
   host.classList.add("hrp-widget");
@@ -238,34 +211,9 @@ function render({ model, el: host }) {
   // lays out one short node, not the whole transcript. Nothing but the text itself is in the text box.
   let chunks = []; // [start, node]
 
-  function drawTextNodes(text) {
-    chunks = [];
-    const frag = document.createDocumentFragment();
-    let at = 0;
-    while (at < text.length) {
-      let cut = text.indexOf("\n", at + 800);
-      cut = cut < 0 ? text.length : cut + 1;
-      const node = document.createTextNode(text.slice(at, cut));
-      chunkStart.set(node, at);
-      chunks.push([at, node]);
-      frag.appendChild(node);
-      at = cut;
-    }
-    textBox.replaceChildren(frag);
-  }
+  function drawTextNodes(text) { chunks = cutText(textBox, text); }
 
-  function pointAt(pos) { // the text node and offset of UTF-16 offset pos (binary search)
-    let lo = 0;
-    let hi = chunks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (chunks[mid][0] <= pos) lo = mid; else hi = mid - 1;
-    }
-    if (!chunks.length) return [textBox, 0];
-    const [start, node] = chunks[lo];
-    if (pos - start === node.length && lo + 1 < chunks.length) return [chunks[lo + 1][1], 0];
-    return [node, pos - start];
-  }
+  function pointAt(pos) { return pointIn(chunks, textBox, pos); }
 
   function highlightFor(name, rule) {
     let h = highlights.get(name);
@@ -612,11 +560,7 @@ function render({ model, el: host }) {
   if (kernel && kernel.statusChanged && kernel.statusChanged.connect) kernel.statusChanged.connect(onStatus);
   model.on("change:status", () => say(model.get("status"), model.get("status_kind")));
   model.on("change:codes", () => { drawPalette(); drawBook(); drawCodings(); });
-  model.on("change:transcripts", drawBar);
-  model.on("change:transcript", drawBar);
-  model.on("change:blind", drawBar);
-  model.on("change:can_undo", drawBar);
-  model.on("change:can_redo", drawBar);
+  for (const name of ["transcripts", "transcript", "blind", "can_undo", "can_redo"]) model.on(`change:${name}`, drawBar);
   const observer = new MutationObserver(() => checkConnection(false));
   observer.observe(host, { attributes: true, attributeFilter: ["class"] });
   drawBar();

@@ -116,7 +116,8 @@ class CodingWidget(anywidget.AnyWidget):
     0
     """
 
-    _esm = resources.files("hrp_coding.notebook").joinpath("widget.js").read_text(encoding="utf-8")
+    _esm = "\n".join(resources.files("hrp_coding.notebook").joinpath(name).read_text(encoding="utf-8")
+                      for name in ("widget_dom.js", "widget.js"))
     _css = resources.files("hrp_coding.notebook").joinpath("widget.css").read_text(encoding="utf-8")
 
     transcript = traitlets.Unicode("").tag(sync=True)
