@@ -40,7 +40,7 @@ from hrp_coding._atomic import atomic_write_bytes
 from hrp_coding.errors import EventError, JournalWarning
 from hrp_coding.store.events import AddCoding, Event, decode
 from hrp_coding.store.journal import Journal, new_id, now_iso
-from hrp_coding.store.state import ROW_FIELDS, LedgerState
+from hrp_coding.store.state import ROW_FIELDS, LedgerState, no_gc
 
 __all__ = ["CACHE_EVERY", "Ledger", "coder_of", "journal_name"]
 
@@ -148,8 +148,9 @@ class Ledger:
         if restart or any(self.journals[c].position[0] is not None for c in gone):
             return self.rebuild()
         n = 0
-        for coder, fresh in batches:
-            n += self._apply(coder, fresh)
+        with no_gc() if sum(len(f) for _c, f in batches) > 1000 else contextlib.nullcontext():
+            for coder, fresh in batches:
+                n += self._apply(coder, fresh)
         if n:
             self.state.warn_dangling_memos()
             self._since_cache += n
@@ -195,6 +196,10 @@ class Ledger:
         return f"{crc:08x}-{hashlib.sha256(tail).hexdigest()}"
 
     def _load_cache(self) -> None:
+        with no_gc():
+            self._load_cache_data()
+
+    def _load_cache_data(self) -> None:
         try:
             data = json.loads(self.cache_file.read_bytes())
             if data.get("format") != _CACHE_FORMAT or data.get("fields") != list(ROW_FIELDS):
@@ -233,7 +238,7 @@ class Ledger:
         others = [e.to_json() for e in (*state.decisions, *state.rejections, *state.history)]
         data = {"format": _CACHE_FORMAT, "fields": list(ROW_FIELDS), "journals": positions, "rows": columns,
                 "removed": sorted(state.removed), "memos": state.memos, "others": others}
-        with contextlib.suppress(OSError):  # a read-only folder: no cache, nothing lost
+        with no_gc(), contextlib.suppress(OSError):  # a read-only folder: no cache, nothing lost
             atomic_write_bytes(self.cache_file, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
                                .encode("utf-8"))
             self._since_cache = 0

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from hrp_coding.store.state import ROW_FIELDS, Coding, LedgerState
+from hrp_coding.store.state import ROW_FIELDS, Coding, LedgerState, no_gc
 
 __all__ = ["CODED_SEGMENT_COLUMNS", "CODING_COLUMNS", "OVERLAP_RULES", "coded_segments_frame", "codings_frame",
            "excerpts_frame", "excerpts_of", "state_frame"]
@@ -66,6 +66,12 @@ def state_frame(state: LedgerState, texts: Mapping[str, str], *, coders: set[str
     Codings of transcripts not in ``texts`` are left out; those off the text (orphaned or needing review)
     unless ``include_orphaned``.
     """
+    with no_gc():
+        return _state_frame(state, texts, coders, include_orphaned)
+
+
+def _state_frame(state: LedgerState, texts: Mapping[str, str], coders: set[str] | None,
+                 include_orphaned: bool) -> pd.DataFrame:
     coder_i, tid_i, status_i = _R["coder"], _R["transcript"], _R["status"]
     rows = [r for r in state.rows.values()
             if r[tid_i] in texts and (coders is None or r[coder_i] in coders)
