@@ -145,3 +145,28 @@ def test_bootstrap_does_not_reenter_the_public_api(monkeypatch):
     assert calls == []  # coefficients.fleiss_kappa holds the engine's run; the bootstrap never calls it again
     _se, _, reps = ag.bootstrap_se(ag.fleiss_kappa, [[1, 2, 3, 3, 2, 1], [1, 2, 3, 1, 2, 2]], n_boot=20, seed=2)
     assert reps.shape == (20,) and calls == []
+
+
+def test_alpha_se_is_computed_only_when_asked(monkeypatch):
+    # Issue 16 point 7: the default se="auto" must not pay for the SE unless se/ci are read
+    spec = engine.SPECS["krippendorff_alpha"]
+    data, from_table = engine.encode(HK2007, None)
+    est = engine.point(spec, engine.prepare(spec, data, from_table), "interval")
+    eager_se, eager_ci = engine._linearised(est, from_table, 0.9)  # what the eager call computed
+    calls = []
+    real = engine.linearised_se
+    monkeypatch.setattr(engine, "linearised_se", lambda *a, **k: calls.append(1) or real(*a, **k))
+    res = ag.krippendorff_alpha(HK2007, level="interval", confidence=0.9)
+    assert (res.value, res.observed, res.n_pairable) == (float(est.value), float(est.pa), est.base["n_pairable"])
+    assert (res.se_method, res.confidence, res.ci_label, res.notes) == ("gwet-linearisation", 0.9, "90% CI", ())
+    assert calls == []
+    assert res.ci == eager_ci and res.se == eager_se and calls == [1]  # once, at full precision
+    # asking through str / equality / to_frame / pickle works the same
+    other = ag.krippendorff_alpha(HK2007, level="interval", confidence=0.9)
+    assert f"SE {eager_se:.4f}, 90% CI" in str(other) and len(calls) == 2
+    assert ag.krippendorff_alpha(HK2007, level="interval", confidence=0.9) == res and len(calls) == 3
+    assert ag.krippendorff_alpha(HK2007, level="interval", confidence=0.9).to_frame()["se"].iloc[0] == eager_se
+    import pickle
+    back = pickle.loads(pickle.dumps(ag.krippendorff_alpha(HK2007, level="interval", confidence=0.9)))
+    assert back == res and back.ci == eager_ci
+    assert ag.krippendorff_alpha(HK2007, level="interval", se=None).se is None and len(calls) == 5

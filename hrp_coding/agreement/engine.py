@@ -524,6 +524,18 @@ def _bootstrap(spec: Spec, data, from_table: bool, weights, n_boot, seed, confid
     return float(np.std(ok, ddof=1)), (float(lo), float(hi)), reps
 
 
+def _linearised(est: _Estimate, from_table: bool, confidence: float):
+    """Gwet's linearised ``(se, ci)`` of an estimate, ``(None, None)`` when fewer than two units carry it."""
+    terms, center, df, freq = est.terms()
+    se_val = linearised_se(terms, center, freq)
+    if se_val is None:
+        return None, None
+    n_eff = float(freq.sum()) if freq is not None else len(terms)
+    if from_table:
+        se_val *= math.sqrt((n_eff - 1) / n_eff)
+    return se_val, t_ci(est.value, se_val, df, confidence)
+
+
 def run(spec: Spec, ratings, *, categories=None, weights=None, se="auto", n_boot=1000, seed=None,
         confidence=0.95) -> AgreementResult:
     """Compute the coefficient ``spec`` (see :data:`SPECS`) with its standard error and interval.
@@ -561,18 +573,19 @@ def run(spec: Spec, ratings, *, categories=None, weights=None, se="auto", n_boot
             else:
                 se_val, method = est.fce(), "fleiss-cohen-everitt"
                 ci = normal_ci(est.value, se_val, confidence)
+        elif spec.chance == "coincidence" and est.base["n_pairable"] >= 2:
+            # alpha's SE is defined exactly when two units are pairable: defer it until asked (issue 16.7)
+            return AgreementResult.deferred(
+                lambda: _linearised(est, from_table, confidence), coefficient=name, value=float(est.value),
+                observed=float(est.pa), expected=float(est.pe), se_method="gwet-linearisation",
+                notes=tuple(notes), confidence=float(confidence), **est.base)
         else:
-            terms, center, df, freq = est.terms()
-            se_val = linearised_se(terms, center, freq)
+            se_val, ci = _linearised(est, from_table, confidence)
             if se_val is None:
                 what = "pairable units" if spec.chance == "coincidence" else "units"
                 notes.append(f"standard error not defined with fewer than two {what}")
             else:
-                n_eff = float(freq.sum()) if freq is not None else len(terms)
-                if from_table:
-                    se_val *= math.sqrt((n_eff - 1) / n_eff)
                 method = "gwet-linearisation"
-                ci = t_ci(est.value, se_val, df, confidence)
     elif se == "bootstrap":
         se_val, ci, _ = _bootstrap(spec, data, from_table, weights, n_boot, seed, confidence)
         method = "bootstrap"

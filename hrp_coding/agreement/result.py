@@ -43,7 +43,9 @@ class AgreementResult:
         with weights ``1 - delta / max(delta)``), so that ``value == (observed - expected) / (1 - expected)``
         holds for every coefficient outside the degenerate cases.
     se : float or None
-        Standard error (``None`` when not computed or not defined).
+        Standard error (``None`` when not computed or not defined). A coefficient may defer it: then it
+        is computed on first access of ``se`` or ``ci`` (or of anything that shows them: ``str``,
+        ``to_frame``, equality), once, to the same value as an eager computation.
     ci : tuple of float or None
         Confidence interval at level ``confidence``.
     n_units : int
@@ -91,6 +93,36 @@ class AgreementResult:
     def level(self) -> str:
         """Alias of ``weights`` (the level of measurement, for Krippendorff's alpha)."""
         return self.weights
+
+    @classmethod
+    def deferred(cls, thunk, **fields) -> AgreementResult:
+        """A result whose ``se`` and ``ci`` come from ``thunk() -> (se, ci)`` on first access.
+
+        Examples
+        --------
+        >>> r = AgreementResult.deferred(lambda: (0.1, (0.3, 0.7)), coefficient="krippendorff_alpha",
+        ...                              value=0.5, observed=0.75, expected=0.5, se_method="gwet-linearisation")
+        >>> r.value, r.ci, r.se
+        (0.5, (0.3, 0.7), 0.1)
+        """
+        res = cls(**fields, se=None, ci=None)
+        for name in _DEFERRED:
+            del res.__dict__[name]
+        object.__setattr__(res, "_thunk", thunk)
+        return res
+
+    def __getattr__(self, name):  # only reached for a deferred se/ci not computed yet
+        thunk = self.__dict__.get("_thunk") if name in _DEFERRED else None
+        if thunk is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        se, ci = thunk()
+        object.__setattr__(self, "se", se)
+        object.__setattr__(self, "ci", ci)
+        del self.__dict__["_thunk"]
+        return self.__dict__[name]
+
+    def __getstate__(self) -> dict:  # pickling/copying computes a deferred SE (a thunk does not pickle)
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
 
     def __float__(self) -> float:
         return float(self.value)
@@ -166,3 +198,10 @@ class AgreementResult:
         notes = "".join(f"<p><em>note:</em> {html.escape(n)}</p>" for n in self.notes)
         return (f"<div class='hrp-agreement'><strong>{html.escape(self.coefficient)}</strong>"
                 f"<table>{body}</table>{notes}</div>")
+
+
+_DEFERRED = ("se", "ci")
+# The class-level defaults of the deferred fields would shadow ``__getattr__``; ``__init__`` keeps its own.
+for _name in _DEFERRED:
+    delattr(AgreementResult, _name)
+del _name
