@@ -214,7 +214,7 @@ def main(argv=None) -> int:
     failed = bool(bad)
     if alpha_rows:
         worst = min(r[4] for r in alpha_rows)
-        peak = max(r[8] for r in alpha_rows)
+        peak = max(r[8] for r in alpha_rows if r[8] is not None)
         ok_speed, ok_mem = worst >= 30, peak < 300
         failed |= not (ok_speed and ok_mem)
         print(f"acceptance: krippendorff_alpha slowest speed-up {worst:.1f}x (need >= 30x: "
