@@ -49,6 +49,27 @@ def _units(text: str) -> tuple[list[str], list[int]]:
     return units, starts
 
 
+def _pure_insertion(a: str, b: str) -> tuple[int, int] | None:
+    """(prefix, suffix) lengths when one block is the other with text added or cut in one place, else None.
+
+    Such a block is an edit of the same passage however short it is beside what was added (a line that
+    gained a long preamble is less than :data:`REFINE_SIMILARITY` alike, yet every old character is kept).
+
+    Examples
+    --------
+    >>> _pure_insertion("QUOTED", "xxxxxxxxQUOTED"), _pure_insertion("ab", "cd") is None
+    ((0, 6), True)
+    """
+    short = min(len(a), len(b))
+    prefix = 0
+    while prefix < short and a[prefix] == b[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < short - prefix and a[-1 - suffix] == b[-1 - suffix]:
+        suffix += 1
+    return (prefix, suffix) if short and prefix + suffix == short else None
+
+
 class Alignment:
     """The characters an edit kept from ``old`` to ``new`` (see the module docstring).
 
@@ -74,6 +95,9 @@ class Alignment:
                 a0, a1, b0, b1 = old_starts[i1], old_starts[i2], new_starts[j1], new_starts[j2]
                 if tag == "equal":
                     runs.append((a0, b0, a1 - a0))
+                elif tag == "replace" and (kept := _pure_insertion(old[a0:a1], new[b0:b1])):
+                    runs.append((a0, b0, kept[0]))
+                    runs.append((a1 - kept[1], b1 - kept[1], kept[1]))
                 elif (tag == "replace" and a1 - a0 <= REFINE_LIMIT and b1 - b0 <= REFINE_LIMIT
                       and Indel.normalized_similarity(old[a0:a1], new[b0:b1]) >= REFINE_SIMILARITY):
                     for op in Levenshtein.opcodes(old[a0:a1], new[b0:b1]):
