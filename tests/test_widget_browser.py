@@ -133,7 +133,9 @@ def test_defect1_switching_transcript_redraws(lab, page):
     wait_for(lambda: recorded_quotes(study, "ana"), 30, "the coding")
     assert recorded_quotes(study, "ana") == [quote]
     assert journal_events(study, "ana")[0]["transcript"] == "P02"
-    assert "P02 · 1/2 turns" in page.locator(".hrp-widget .hrp-switch").inner_text()
+    # the journal is written before the view's progress is redrawn: wait for the redraw, do not race it
+    wait_for(lambda: "P02 · 1/2 turns" in page.locator(".hrp-widget .hrp-switch").inner_text(), 30,
+             "the switcher's progress")
 
 
 def test_defect2_text_changed_on_disk_is_refused_and_resynced(lab, page):

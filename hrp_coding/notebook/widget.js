@@ -358,6 +358,8 @@ function render({ model, el: host }) {
     fill(coderFilter, "all coders", [...new Set(spans.map((s) => s.coder))].sort(), (v) => v);
   }
 
+  let editing = null; // the memo the coder is typing in when its coding is redrawn: { id, value }
+
   function addSpan(span, initial, ys) {
     const item = {};
     if (HIGHLIGHTS) {
@@ -370,6 +372,12 @@ function render({ model, el: host }) {
     if (!initial) margin.appendChild(stripe);
     item.row = listRow(span);
     if (!initial) rows.insertBefore(item.row, rowBefore(span));
+    const memo = editing && editing.id === span.id ? item.row.querySelector(".hrp-memo") : null;
+    if (memo) {
+      memo.value = editing.value;
+      memo.focus({ preventScroll: true });
+    }
+    if (editing && editing.id === span.id) editing = null;
   }
 
   function dropSpan(id) {
@@ -382,7 +390,12 @@ function render({ model, el: host }) {
       const at = lane ? lane.findIndex(([a, b]) => a === item.y1 && b === item.y2) : -1;
       if (at >= 0) lane.splice(at, 1);
     }
-    if (item.row) item.row.remove();
+    if (item.row) {
+      // a redraw of this coding (its memo saved, say) must not cost what the coder is typing in its memo
+      const typing = item.row.querySelector(".hrp-memo");
+      if (typing && typing === document.activeElement) editing = { id, value: typing.value };
+      item.row.remove();
+    }
     drawn.delete(id);
   }
 
