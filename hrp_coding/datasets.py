@@ -12,11 +12,9 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import os
 from pathlib import Path
 
-from hrp_coding.errors import ProjectError
 from hrp_coding.resources import data_path
 
 __all__ = ["codebook_path", "data_path", "replication_codings_path", "sample_study"]
@@ -50,19 +48,15 @@ def replication_codings_path() -> Path:
 
 
 def _participants(folder: Path) -> list[dict]:
-    file = folder / "participants.csv"
-    with open(file, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    needed = {"transcript", "file"}
-    if rows and not needed <= set(rows[0]):
-        raise ProjectError(f"{file}: needs columns {sorted(needed)}, has {sorted(rows[0])}")
-    return rows
+    from hrp_coding.transcripts.attributes import read_attributes_table
+
+    return read_attributes_table(folder / "participants.csv", required=("transcript", "file"))
 
 
 def _attributes(row: dict, sample: str) -> dict:
     attrs: dict = {}
     for key, value in row.items():
-        if key in ("transcript", "file") or value is None or value == "":
+        if key in ("transcript", "file"):
             continue
         attrs[key] = int(value) if key == "years_in_practice" and value.strip().isdigit() else value
     attrs["sample"] = sample

@@ -36,7 +36,7 @@ def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def slugify(text: str, *, sep: str = "-", keep: str = "a-z0-9", lower: bool = True, max_length: int = 56,
+def slugify(text: str, *, sep: str = "-", keep: str = "a-z0-9", lower: bool = True, max_length: int | None = 56,
             fold: bool = True) -> str:
     """A slug: (ASCII-folded,) lower-cased, every run of other characters replaced by ``sep``, trimmed.
 
@@ -50,7 +50,7 @@ def slugify(text: str, *, sep: str = "-", keep: str = "a-z0-9", lower: bool = Tr
     lower : bool, default True
         Lower-case first.
     max_length : int, default 56
-        Cut to at most this many characters.
+        Cut to at most this many characters (None: no limit).
     fold : bool, default True
         Fold accents to ASCII first (:func:`ascii_fold`).
 

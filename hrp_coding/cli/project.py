@@ -79,24 +79,11 @@ def run_init(args) -> None:
 
 
 def _attributes_table(path) -> dict[str, dict]:
-    import csv
-    import io
+    from hrp_coding.transcripts.attributes import read_attributes_table
 
-    from hrp_coding.errors import ProjectError
-    from hrp_coding.transcripts.canonical import read_text_file
-    from hrp_coding.transcripts.readers.utterances import sniff_delimiter
-
-    text = read_text_file(path)  # UTF-8 with or without BOM, UTF-16, Windows-1252
-    with io.StringIO(text, newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=sniff_delimiter(text))
-        if "transcript" not in (reader.fieldnames or []):
-            raise ProjectError(f"{path}: the attributes table needs a 'transcript' column, has {reader.fieldnames}")
-        table = {}
-        for row in reader:
-            tid = row.pop("transcript")
-            row.pop("file", None)
-            table[tid] = {k: v for k, v in row.items() if v not in (None, "")}
-    return table
+    rows = read_attributes_table(path)
+    return {row["transcript"]: {k: v for k, v in row.items() if k not in ("transcript", "file")} for row in rows
+            if "transcript" in row}
 
 
 def _mapping(value: str | None, what: str) -> dict[str, str] | None:

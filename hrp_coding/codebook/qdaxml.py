@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
 from hrp_coding.errors import Problem, RefiError
+from hrp_coding.slugs import slugify, unique
 
 __all__ = [
     "CODEBOOK_NS",
@@ -92,28 +92,10 @@ def normalise_guid(value: str | None) -> str | None:
 
 def slug(name: str) -> str:
     """A code or set id from a display name (ASCII, lower case, underscores, starting with a letter)."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
-    text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:56]
+    text = slugify(name, sep="_")
     if not text or not text[0].isalpha():
         text = f"code_{text}".rstrip("_")
     return text
-
-
-def unique(base: str, taken: set[str], sep: str = "_") -> str:
-    """``base``, or ``base<sep>2``, ``base<sep>3``... whichever is not in ``taken`` yet; it is added to ``taken``.
-
-    Examples
-    --------
-    >>> taken = {"care"}
-    >>> unique("care", taken), unique("care", taken)
-    ('care_2', 'care_3')
-    """
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate = f"{base}{sep}{n}"
-        n += 1
-    taken.add(candidate)
-    return candidate
 
 
 def xml_safe(text: str) -> str:

@@ -13,13 +13,12 @@ Examples
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from typing import Any
 
-from hrp_coding.codebook.qdaxml import child, children, local_name, normalise_guid, unique
+from hrp_coding.codebook.qdaxml import child, children, local_name, normalise_guid
+from hrp_coding.slugs import slugify, unique
 
 __all__ = ["Tables", "coder_slug", "transcript_slug"]
 
@@ -32,8 +31,7 @@ def coder_slug(name: str, taken: set[str]) -> str:
 
     base = name if CODER_PATTERN.match(name) else None
     if base is None:
-        text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
-        base = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:56] or "user"
+        base = slugify(name) or "user"
     return unique(base, taken, sep="-")
 
 
@@ -42,16 +40,10 @@ def transcript_slug(name: str, taken: set[str]) -> str:
     stem = name.strip()
     if stem.lower().endswith(_DOC_SUFFIXES):
         stem = stem[: stem.rfind(".")]
-    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("._-")[:60] or "source"
+    stem = slugify(stem, sep="_", keep="A-Za-z0-9_.-", lower=False, max_length=60) or "source"
     if not stem[0].isalnum():
         stem = "S" + stem
-    candidate, n = stem, 2
-    while candidate.casefold() in taken:
-        candidate = f"{stem}_{n}"
-        n += 1
-    taken.add(candidate.casefold())
-    return candidate
+    return unique(stem, taken, key=str.casefold)
 
 
 class Tables:

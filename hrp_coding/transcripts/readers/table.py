@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hrp_coding.errors import Problem, TranscriptError, TranscriptWarning
+from hrp_coding.slugs import slugify
 from hrp_coding.transcripts.canonical import canonicalize, decode
 from hrp_coding.transcripts.model import Transcript, Turn, default_role
 from hrp_coding.transcripts.readers.text import parse_timestamp
@@ -45,7 +46,6 @@ __all__ = ["NO_CODE", "UtteranceTable", "annomi_columns", "read_annomi", "read_u
 #: Cell values meaning "no code" (compared case-insensitively after stripping).
 NO_CODE = frozenset({"", "n/a", "na", "nan", "none", "null"})
 _SPACE = re.compile(r"\s+")
-_SLUG = re.compile(r"[^a-z0-9_.-]+")
 _TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?$")
 
 
@@ -104,7 +104,7 @@ def _as_str(value) -> str:
 
 
 def _slug(value: str) -> str:
-    return _SLUG.sub("-", value.strip().lower()).strip("-")
+    return slugify(value, keep="a-z0-9_.-", fold=False, max_length=None)
 
 
 def _load(path_or_df, encoding):
