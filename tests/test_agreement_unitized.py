@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -86,8 +87,11 @@ def test_krippendorff_1995_continuous_alpha_reproduces_page_57():
     cont = unitized_alpha(_k1995(1), continuum=24, scale="continuous")
     got = {c.category: c.value for c in cont.per_category}
     assert round(got["A"], 3) == 0.553 and round(got["D"], 3) == 0.066
-    assert got["B"] == pytest.approx(-0.926, abs=0.003)
-    assert got["C"] == pytest.approx(0.679, abs=0.015)  # .693: the paper's C is the one value not reproduced exactly
+    # the paper prints B -.926 and C .679; its expected disagreements for B and C each carry one slip (see the next
+    # test), so the formula gives -.928 and .693 there
+    assert round(got["B"], 3) == -0.928 and round(got["C"], 3) == 0.693
+    assert {k: round(c.expected_disagreement, 5) for k, c in zip("ABCD", cont.per_category)} == {
+        "A": 0.0699, "B": 1.17578, "C": 0.09051, "D": 0.41445}
     disc = {c.category: round(c.value, 3) for c in unitized_alpha(_k1995(1), continuum=24).per_category}
     assert disc == {"A": 0.515, "B": -1.081, "C": 0.603, "D": -0.207}
     # the continuous form is the discrete one's limit (lengths stretched), and observed disagreement is shared
@@ -96,6 +100,47 @@ def test_krippendorff_1995_continuous_alpha_reproduces_page_57():
     assert cont.category("A").observed_disagreement == pytest.approx(0.03125, abs=1e-9)
     with pytest.raises(AgreementError, match="scale='fuzzy' is not allowed"):
         unitized_alpha(_k1995(1), continuum=24, scale="fuzzy")
+
+
+def _k1995_expected(cat: str, *, plus: int = 0, subtract: bool = True) -> Fraction:
+    """The 1995 continuous uD_e written out in exact fractions, with the two slips as switches."""
+    units, gaps = [], []
+    for coder in (0, 1):
+        pos = 0
+        for b, ln in sorted((b, ln) for c, b, ln in K1995[cat] if c == coder):
+            if b > pos:
+                gaps.append(b - pos)
+            units.append(ln)
+            pos = b + ln
+        if pos < 24:
+            gaps.append(24 - pos)
+    n = len(units)
+    num = sum(Fraction(2 * (n - 1) * u ** 3, 3) + u * u * sum(g - u + plus for g in gaps if g >= u) for u in units)
+    den = 48 ** 2 - (sum(u * u for u in units) if subtract else 0)
+    return Fraction(2, 24) * num / den
+
+
+def test_krippendorff_1995_b_and_c_each_differ_from_the_formula_by_one_slip():
+    # Krippendorff (1995), Sociological Methodology 25, pp. 57-60 prints uD_e = .06990 (A), 1.17731 (B), .08642 (C),
+    # .41445 (D) (values as recorded from the paper in DKPro Statistics, Krippendorff1995Test.testAgreement, whose
+    # comment also finds "a small error in the computation of D_E in the original reference"). The continuous
+    # formula reproduces A and D to the five printed places. B's printed value is the formula with the discrete
+    # fit count (l_h - l_g + 1) kept in the gap term, C's is the formula without sum l_g^2 subtracted from
+    # (mL)^2; neither reading holds for the other values (A would become .07662 or .06626), so no one reading of
+    # the formula gives all four: the paper's B (-.926) and C (.679) are arithmetic slips, not another definition.
+    r = unitized_alpha(_k1995(1), continuum=24, scale="continuous")
+    d_o = {c.category: c.observed_disagreement for c in r.per_category}
+    assert {k: round(float(_k1995_expected(k)), 5) for k in "AD"} == {"A": 0.0699, "D": 0.41445}
+    assert all(float(_k1995_expected(k)) == pytest.approx(r.category(k).expected_disagreement, rel=1e-12)
+               for k in "ABCD")
+    b_slip = _k1995_expected("B", plus=1)
+    c_slip = _k1995_expected("C", subtract=False)
+    assert round(float(b_slip), 5) == 1.17731 and round(1 - d_o["B"] / float(b_slip), 3) == -0.926
+    assert round(float(c_slip), 5) == 0.08642 and round(1 - d_o["C"] / float(c_slip), 3) == 0.679
+    assert c_slip == Fraction(2, 24) * Fraction(8 * 2 * 448, 3) / 48 ** 2  # exactly: no sum of l^2 in the denominator
+    assert round(float(_k1995_expected("A", plus=1)), 5) == 0.07662
+    assert round(float(_k1995_expected("A", subtract=False)), 5) == 0.06626
+    assert round(float(_k1995_expected("D", subtract=False)), 5) == 0.36589
 
 
 def test_hand_computed_small_case():

@@ -462,7 +462,10 @@ def unitized_alpha(spans, *, continuum=None, category=None, coders=None, missing
         disagreement is the limit of the discrete sums, ``uD_e = (2/L) sum_g [(N_c - 1) 2 l_g^3 / 3 + l_g^2
         sum_{gaps h, l_h >= l_g} (l_h - l_g)] / ((m L)^2 - sum_g l_g^2)``; observed disagreement is the same.
         On the paper's p. 57 example it gives .553 (A), -.928 (B), .693 (C), .066 (D) where the paper prints
-        .553, -.926, .679, .066; the discrete formula gives .515, -1.081, .603, -.207.
+        .553, -.926, .679, .066; the discrete formula gives .515, -1.081, .603, -.207. The paper's B and C
+        are arithmetic slips: its uD_e for B (1.17731) keeps the discrete ``+ 1`` in the gap term and its uD_e
+        for C (.08642) omits ``sum l_g^2`` from the denominator; either reading breaks A and D, which the
+        formula reproduces to the printed five places (the test suite shows this in exact fractions).
 
     Returns
     -------
