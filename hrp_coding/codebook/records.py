@@ -41,6 +41,18 @@ class CodeSet:
         object.__setattr__(self, "description", _text(self.description))
 
     def to_dict(self) -> dict[str, Any]:
+        """The set as plain data (the codebook YAML's ``sets`` entry).
+
+        Returns
+        -------
+        dict
+            ``id``, ``name``, ``description`` and ``members`` (a list of code ids).
+
+        Examples
+        --------
+        >>> CodeSet("relational", "Relational", members=["holding"]).to_dict()
+        {'id': 'relational', 'name': 'Relational', 'description': '', 'members': ['holding']}
+        """
         return {"id": self.id, "name": self.name, "description": self.description, "members": list(self.members)}
 
 
@@ -75,6 +87,18 @@ class ChangeEntry:
         object.__setattr__(self, "why", _text(self.why))
 
     def to_dict(self) -> dict[str, Any]:
+        """The entry as plain data (the codebook YAML's ``changelog`` entry), ids as lists.
+
+        Returns
+        -------
+        dict
+            Every field by name; ``old_ids`` and ``new_ids`` as lists.
+
+        Examples
+        --------
+        >>> ChangeEntry(2, "rename", "renamed", "ana", "2024-05-01", "typo", old_ids=["holdng"]).to_dict()["old_ids"]
+        ['holdng']
+        """
         data = dataclasses.asdict(self)
         data["old_ids"] = list(self.old_ids)
         data["new_ids"] = list(self.new_ids)

@@ -121,6 +121,16 @@ def path_str(path: Path_) -> str:
 def type_name(value: Any) -> str:
     """How a message names the type of ``value`` (``text``, ``a list``, ``a mapping``...).
 
+    Parameters
+    ----------
+    value : object
+        A value read from a codebook file (YAML or JSON).
+
+    Returns
+    -------
+    str
+        Its type in words a researcher reads in an error message.
+
     Examples
     --------
     >>> type_name([1]), type_name(None), type_name("x")
