@@ -32,6 +32,50 @@ def test_asymmetric_weights_on_a_table_are_used_as_given():
     assert ag.cohen_kappa(table, weights=w).value == pytest.approx((pa - pe) / (1 - pe))
 
 
+def test_issue_16_example_brennan_prediger_is_778_not_667():
+    # Issue 16's case: Brennan-Prediger on a table with asymmetric custom weights gave .667 (the weights were
+    # symmetrised, so the A -> B cell counted .25 instead of .5) where Gwet's formula gives .778. Gwet (2014),
+    # Handbook of Inter-Rater Reliability, 4th ed., ch. 3 (weighted Brennan-Prediger; irrCAC bp.coeff.dist):
+    # p_a = sum_kl w_kl p_kl with the weights as given, p_e = sum_kl w_kl / q^2. Table 12 subjects, diagonal 5 + 5,
+    # 2 in the A -> B cell; w(A -> B) = .5, w(B -> A) = 0.
+    table = ag.from_contingency([[5, 2], [0, 5]], categories=["A", "B"])
+    w = np.array([[1.0, 0.5], [0.0, 1.0]])
+    p = np.array([[5, 2], [0, 5]]) / 12
+    pa, pe = float((w * p).sum()), w.sum() / 4        # 11/12 and .625
+    assert pa == pytest.approx(11 / 12) and (pa - pe) / (1 - pe) == pytest.approx(7 / 9)
+    sym = (w + w.T) / 2                               # what the old code used: p_a 7/8, value 2/3
+    assert (float((sym * p).sum()) - pe) / (1 - pe) == pytest.approx(2 / 3)
+    bp = ag.brennan_prediger(table, weights=w)
+    assert round(bp.value, 3) == 0.778 and bp.value == pytest.approx(7 / 9, abs=1e-12)
+    assert bp.observed == pytest.approx(11 / 12) and bp.expected == pytest.approx(0.625)
+    assert ag.percent_agreement(table, weights=w).value == pytest.approx(11 / 12)
+    # the same p_a enters every chance model (each also symmetrised before: AC2, Fleiss and Conger gave .667,
+    # .667 and .676): AC2 and Fleiss have p_e .625 here (pi = (.5, .5)); Conger's p_e = sum_kl w_kl (pbar_k pbar_l
+    # - s2_kl / r) = sum_kl w_kl (a_k b_l + b_k a_l) / 2 for two coders (Gwet 2014, ch. 3) = 59 / 96
+    for name in ("gwet_ac1", "fleiss_kappa", "scott_pi"):
+        assert getattr(ag, name)(table, weights=w).value == pytest.approx(7 / 9, abs=1e-12), name
+    a, b = p.sum(axis=1), p.sum(axis=0)
+    pe_conger = float((w * (np.outer(a, b) + np.outer(b, a)) / 2).sum())
+    assert pe_conger == pytest.approx(59 / 96)
+    assert ag.conger_kappa(table, weights=w).value == pytest.approx((pa - pe_conger) / (1 - pe_conger), abs=1e-12)
+    # Cohen (1968) p_e = sum_kl w_kl p_k. p_.l = 21 / 32 -> 25 / 33; its SE by Gwet's formula with
+    # wbar_k. = sum_l w_kl p_.l and wbar_.l = sum_k w_kl p_k. (irrCAC 0.4.4's Python CAC.cohen takes
+    # wbar_k. as sum_l w_lk p_.l, which only matters for asymmetric weights, and prints .20275)
+    k = ag.cohen_kappa(table, weights=w)
+    assert k.expected == pytest.approx(21 / 32) and k.value == pytest.approx(25 / 33, abs=1e-12)
+    wr, wc = w @ b, w.T @ a
+    s1 = float((p * (w - (1 - k.value) * (wr[:, None] + wc[None, :])) ** 2).sum())
+    se = math.sqrt((s1 - (pa - 2 * (1 - k.value) * k.expected) ** 2) / (12 * (1 - k.expected) ** 2))
+    assert k.se == pytest.approx(se, abs=1e-12) and round(k.se, 5) == 0.16597
+    irr = pytest.importorskip("irrCAC.table")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = irr.CAC(pd.DataFrame([[5, 2], [0, 5]]), weights=w)
+        assert ref.bp()["est"]["coefficient_value"] == pytest.approx(bp.value, abs=1e-5)
+        assert ref.bp()["est"]["se"] == pytest.approx(bp.se, abs=1e-5)
+        assert ref.gwet()["est"]["coefficient_value"] == pytest.approx(7 / 9, abs=1e-5)
+
+
 def test_scott_pi_and_fleiss_kappa_share_the_raw_data_se():
     # Gwet (2014), ch. 5: raw ratings use the n (n - 1) denominator; a contingency table n^2, so its SE is the
     # raw one times sqrt((n - 1) / n). Scott's pi is Fleiss' kappa for two coders: same value, same SE.
