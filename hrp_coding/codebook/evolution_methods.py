@@ -33,7 +33,7 @@ class EvolutionMethods:
         Parameters
         ----------
         code : Code
-            The new code (an in-vivo code carries ``in_vivo_quote``).
+            The new code (an in-vivo code carries ``in_vivo_quote``); its id must be new to the codebook's history.
         who, why : str
             Who made the change and why (the changelog entry).
         when : str, optional
@@ -43,6 +43,13 @@ class EvolutionMethods:
         -------
         Codebook
             A new codebook, one version up, with the changelog entry; this one is unchanged.
+
+        Examples
+        --------
+        >>> from hrp_coding.codebook import Code, Codebook
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
+        >>> list(cb.add(Code("holding", "Holding", parent="care"), who="ana", why="new").codes)
+        ['care', 'holding']
         """
         from hrp_coding.codebook import evolve
 
@@ -55,8 +62,9 @@ class EvolutionMethods:
         Parameters
         ----------
         old_id : str
+            The code renamed.
         new_id : str, optional
-            The new id; codings follow through :meth:`migration`.
+            The new id (never used before in this codebook's history); codings follow through :meth:`migration`.
         name : str, optional
             The new display name.
         who, why : str
@@ -68,6 +76,13 @@ class EvolutionMethods:
         -------
         Codebook
             A new codebook, one version up, with the changelog entry; this one is unchanged.
+
+        Examples
+        --------
+        >>> from hrp_coding.codebook import Code, Codebook
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("holdng", "Holding")])
+        >>> cb.rename("holdng", "holding", name="Holding on", who="ana", why="typo").codes["holding"].name
+        'Holding on'
         """
         from hrp_coding.codebook import evolve
 
@@ -79,7 +94,7 @@ class EvolutionMethods:
         Parameters
         ----------
         ids : iterable of str
-            The codes merged.
+            The codes merged; they are removed and their codings migrate to the target.
         into : str or Code
             An existing code id, or a new :class:`Code`.
         who, why : str
@@ -91,6 +106,13 @@ class EvolutionMethods:
         -------
         Codebook
             A new codebook, one version up, with the changelog entry; this one is unchanged.
+
+        Examples
+        --------
+        >>> from hrp_coding.codebook import Code, Codebook
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("a", "A"), Code("b", "B")])
+        >>> list(cb.merge(["a", "b"], into=Code("ab", "A or B"), who="ana", why="same").codes)
+        ['ab']
         """
         from hrp_coding.codebook import evolve
 
@@ -103,10 +125,11 @@ class EvolutionMethods:
         Parameters
         ----------
         code_id : str
+            The code split (it is removed).
         into : iterable of Code
-            The new codes; the old code's codings then need recoding.
+            At least two new codes; the old code's codings then need recoding.
         children_to : str, optional
-            Which new code takes the old code's children.
+            Which new code takes the old code's children (the first by default).
         who, why : str
             Who made the change and why (the changelog entry).
         when : str, optional
@@ -116,6 +139,13 @@ class EvolutionMethods:
         -------
         Codebook
             A new codebook, one version up, with the changelog entry; this one is unchanged.
+
+        Examples
+        --------
+        >>> from hrp_coding.codebook import Code, Codebook
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("ab", "A or B")])
+        >>> list(cb.split("ab", [Code("a", "A"), Code("b", "B")], who="ana", why="two things").codes)
+        ['a', 'b']
         """
         from hrp_coding.codebook import evolve
 
@@ -127,6 +157,7 @@ class EvolutionMethods:
         Parameters
         ----------
         code_id : str
+            The code moved.
         new_parent : str or None
             The new parent (``None``: top level); the subtree moves with it.
         who, why : str
@@ -138,6 +169,13 @@ class EvolutionMethods:
         -------
         Codebook
             A new codebook, one version up, with the changelog entry; this one is unchanged.
+
+        Examples
+        --------
+        >>> from hrp_coding.codebook import Code, Codebook
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care"), Code("hold", "Hold", parent="care")])
+        >>> cb.move("hold", None, who="ana", why="a theme of its own").codes["hold"].parent is None
+        True
         """
         from hrp_coding.codebook import evolve
 
@@ -159,6 +197,13 @@ class EvolutionMethods:
         -------
         Codebook
             A new codebook, one version up, with the changelog entry; this one is unchanged.
+
+        Examples
+        --------
+        >>> from hrp_coding.codebook import Code, Codebook
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
+        >>> cb.retire("care", who="ana", why="never applied").codes["care"].is_active
+        False
         """
         from hrp_coding.codebook import evolve
 
@@ -170,17 +215,25 @@ class EvolutionMethods:
         Parameters
         ----------
         code_id : str
-        **changes
-            Descriptive fields (definition, examples, colour, memo...), not the id or parent.
+            The code edited.
         who, why : str
             Who made the change and why (the changelog entry).
         when : str, optional
             ISO date or date-time; now (UTC) by default.
+        **changes
+            Descriptive fields (definition, examples, colour, memo...), not the id or parent.
 
         Returns
         -------
         Codebook
             A new codebook, one version up, with the changelog entry; this one is unchanged.
+
+        Examples
+        --------
+        >>> from hrp_coding.codebook import Code, Codebook
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
+        >>> cb.edit("care", memo="ask about nights", who="ana", why="note").codes["care"].memo
+        'ask about nights'
         """
         from hrp_coding.codebook import evolve
 
@@ -192,17 +245,40 @@ class EvolutionMethods:
         Parameters
         ----------
         other : Codebook
+            The later codebook (usually a later version of this one).
 
         Returns
         -------
         CodebookDiff
+            Codes added, removed and changed (field by field), and the changelog entries ``other`` adds.
+
+        Examples
+        --------
+        >>> from hrp_coding.codebook import Code, Codebook
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
+        >>> cb.diff(cb.add(Code("holding", "Holding"), who="ana", why="new")).added
+        ('holding',)
         """
         from hrp_coding.codebook import evolve
 
         return evolve.diff(self, other)
 
     def migration(self) -> dict[str, CodeMigration]:
-        """For every code id that ever existed in this codebook's history, where its codings go now."""
+        """For every code id that ever existed in this codebook's history, where its codings go now.
+
+        Returns
+        -------
+        dict of str to CodeMigration
+            Old code id -> its current id, or ``None`` with ``needs_recoding`` and candidates after a split or
+            retirement; see :func:`hrp_coding.codebook.evolve.migration`.
+
+        Examples
+        --------
+        >>> from hrp_coding.codebook import Code, Codebook
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("holdng", "Holding")])
+        >>> cb.rename("holdng", "holding", who="ana", why="typo").migration()["holdng"].new_id
+        'holding'
+        """
         from hrp_coding.codebook import evolve
 
         return evolve.migration(self)

@@ -14,16 +14,9 @@ Examples
 ...                                              Code("sitting_with", "Sitting with", parent="care")])
 >>> cb2 = cb.rename("holdng", "holding", who="ana", why="typo", when="2024-05-01")
 >>> cb3 = cb2.merge(["sitting_with"], into="holding", who="ben", why="same process", when="2024-05-02")
->>> cb3.version, list(cb3.codes)
-(3, ['care', 'holding'])
 >>> m = cb3.migration()
 >>> m["holdng"].new_id, m["sitting_with"].new_id
 ('holding', 'holding')
->>> cb4 = cb3.split("holding", [Code("holding_emotion", "Holding emotion"), Code("holding_space", "Holding space")],
-...                 who="ana", why="two distinct processes", when="2024-05-03")
->>> m = cb4.migration()["holdng"]
->>> m.new_id, m.needs_recoding, m.candidates
-(None, True, ('holding_emotion', 'holding_space'))
 """
 
 from __future__ import annotations
@@ -77,9 +70,18 @@ def _check_who(who: str) -> None:
 def ever_ids(cb: Codebook) -> tuple[str, ...]:
     """Every code id that ever existed in this codebook's history (current codes first, then the changelog's).
 
+    Parameters
+    ----------
+    cb : Codebook
+        The codebook whose current codes and changelog are read.
+
+    Returns
+    -------
+    tuple of str
+        Each id once: the current codes in file order, then the ids the changelog names that are gone.
+
     Examples
     --------
-    >>> from hrp_coding.codebook import Code, Codebook
     >>> cb = Codebook(name="Demo", version=1, codes=[Code("a", "A")]).rename("a", "b", who="ana", why="")
     >>> ever_ids(cb)
     ('b', 'a')
@@ -127,11 +129,23 @@ def _replace_members(sets: Iterable[CodeSet], mapping: dict[str, tuple[str, ...]
 def add(cb: Codebook, code: Code, *, who: str, why: str, when: str | None = None) -> Codebook:
     """A new codebook with ``code`` appended.
 
-    An in-vivo code carries the participant's words in ``code.in_vivo_quote``; the changelog records them.
+    Parameters
+    ----------
+    cb : Codebook
+        The codebook to change (it is not modified).
+    code : Code
+        The new code: an id new to the codebook's history, an existing parent or none; an in-vivo code carries
+        the participant's words in ``in_vivo_quote`` (the changelog records them).
+    who, why, when : str
+        Who made the change (non-empty), why, and when (ISO date or date-time; now, UTC, by default).
+
+    Returns
+    -------
+    Codebook
+        A new codebook, one version up, with an ``add`` changelog entry whose ``new_ids`` is the code's id.
 
     Examples
     --------
-    >>> from hrp_coding.codebook import Code, Codebook
     >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
     >>> cb2 = cb.add(Code("door_stays_open", "The door stays open", parent="care",
     ...                   in_vivo_quote="the door stays open, always"), who="ana", why="heard in P03")
@@ -154,7 +168,29 @@ def rename(cb: Codebook, old_id: str, new_id: str | None = None, *, name: str | 
            when: str | None = None) -> Codebook:
     """A new codebook where code ``old_id`` has the id ``new_id`` and/or the display name ``name``.
 
-    Children, sets and (through :func:`migration`) codings follow the new id.
+    Parameters
+    ----------
+    cb : Codebook
+        The codebook to change (it is not modified).
+    old_id : str
+        The code to rename; its children, sets and (through :func:`migration`) codings follow.
+    new_id : str, optional
+        Its new id (never used before in the codebook's history); by default the id stays.
+    name : str, optional
+        Its new display name; by default the name stays. At least one of ``new_id`` and ``name`` must change.
+    who, why, when : str
+        Who made the change (non-empty), why, and when (ISO date or date-time; now, UTC, by default).
+
+    Returns
+    -------
+    Codebook
+        A new codebook, one version up, with a ``rename`` entry (``old_ids=(old_id,)``, ``new_ids=(new_id,)``).
+
+    Examples
+    --------
+    >>> cb = Codebook(name="Demo", version=1, codes=[Code("holdng", "Holding")])
+    >>> list(rename(cb, "holdng", "holding", who="ana", why="typo").codes)
+    ['holding']
     """
     code = _require(cb, old_id, "old_id")
     new_id = old_id if new_id is None else new_id
@@ -184,10 +220,29 @@ def merge(cb: Codebook, ids: Iterable[str], into: str | Code, *, who: str, why: 
           when: str | None = None) -> Codebook:
     """A new codebook where the codes ``ids`` are merged into ``into``.
 
-    ``into`` is an existing code id (which may be one of ``ids``) or a new :class:`Code` (placed where the first
-    merged code was, under that code's parent unless it names another parent). The merged codes are
-    removed; their children move under the target; codings of the merged codes migrate to the target. When a
-    merged code was an ancestor of the target, the target takes its place in the hierarchy.
+    Parameters
+    ----------
+    cb : Codebook
+        The codebook to change (it is not modified).
+    ids : str or iterable of str
+        The codes merged (each once, at least one other than the target): their children move under the
+        target, their codings migrate to it; the target takes the place of a merged ancestor.
+    into : str or Code
+        An existing code id (maybe one of ``ids``) or a new :class:`Code`, placed where the first merged code
+        was (under its parent unless the new code names another).
+    who, why, when : str
+        Who made the change (non-empty), why, and when (ISO date or date-time; now, UTC, by default).
+
+    Returns
+    -------
+    Codebook
+        A new codebook, one version up, with a ``merge`` entry (``old_ids=ids``, ``new_ids=(target,)``).
+
+    Examples
+    --------
+    >>> cb = Codebook(name="Demo", version=1, codes=[Code("holding", "Holding"), Code("sitting", "Sitting with")])
+    >>> merge(cb, ["sitting"], into="holding", who="ben", why="same").migration()["sitting"].new_id
+    'holding'
     """
     if isinstance(ids, str):
         ids = [ids]
@@ -239,11 +294,32 @@ def merge(cb: Codebook, ids: Iterable[str], into: str | Code, *, who: str, why: 
 
 def split(cb: Codebook, code_id: str, into: Iterable[Code], *, children_to: str | None = None, who: str, why: str,
           when: str | None = None) -> Codebook:
-    """A new codebook where ``code_id`` is replaced by the new codes ``into`` (at least two).
+    """A new codebook where ``code_id`` is replaced by the new codes ``into``; its codings need recoding.
 
-    Parts whose ``parent`` is ``None`` take the split code's parent. The split code's children move under
-    ``children_to`` (one of the parts; the first by default). Codings of the split code need recoding: the
-    migration lists the parts as candidates.
+    Parameters
+    ----------
+    cb : Codebook
+        The codebook to change (it is not modified).
+    code_id : str
+        The code to split.
+    into : iterable of Code
+        At least two new codes (ids never used before); a part without a parent takes the split code's parent.
+    children_to : str, optional
+        The part (by id) that takes the split code's children; the first part by default.
+    who, why, when : str
+        Who made the change (non-empty), why, and when (ISO date or date-time; now, UTC, by default).
+
+    Returns
+    -------
+    Codebook
+        A new codebook, one version up, with a ``split`` entry (``old_ids=(code_id,)``, ``new_ids`` the parts).
+
+    Examples
+    --------
+    >>> cb = Codebook(name="Demo", version=1, codes=[Code("holding", "Holding")])
+    >>> parts = [Code("holding_emotion", "Emotion"), Code("holding_space", "Space")]
+    >>> split(cb, "holding", parts, who="ana", why="two processes").migration()["holding"].candidates
+    ('holding_emotion', 'holding_space')
     """
     code = _require(cb, code_id, "code_id")
     parts = list(into)
@@ -280,7 +356,30 @@ def split(cb: Codebook, code_id: str, into: Iterable[Code], *, children_to: str 
 
 def move(cb: Codebook, code_id: str, new_parent: str | None, *, who: str, why: str,
          when: str | None = None) -> Codebook:
-    """A new codebook where ``code_id`` (with its subtree) sits under ``new_parent`` (``None``: top level)."""
+    """A new codebook where ``code_id`` (with its subtree) sits under ``new_parent``.
+
+    Parameters
+    ----------
+    cb : Codebook
+        The codebook to change (it is not modified).
+    code_id : str
+        The code to move; its children move with it.
+    new_parent : str or None
+        The new parent (an existing code outside the subtree); ``None`` moves it to the top level.
+    who, why, when : str
+        Who made the change (non-empty), why, and when (ISO date or date-time; now, UTC, by default).
+
+    Returns
+    -------
+    Codebook
+        A new codebook, one version up, with a ``move`` entry; codings keep their code.
+
+    Examples
+    --------
+    >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care"), Code("holding", "Holding")])
+    >>> move(cb, "holding", "care", who="ana", why="axial coding").codes["holding"].parent
+    'care'
+    """
     code = _require(cb, code_id, "code_id")
     if new_parent is not None:
         _require(cb, new_parent, "new_parent")
@@ -296,9 +395,27 @@ def move(cb: Codebook, code_id: str, new_parent: str | None, *, who: str, why: s
 
 
 def retire(cb: Codebook, code_id: str, *, who: str, why: str, when: str | None = None) -> Codebook:
-    """A new codebook where ``code_id`` is retired: kept for the record, no longer applied.
+    """A new codebook where ``code_id`` is retired: kept for the record, no longer applied, codings to recode.
 
-    Its codings need recoding (the migration offers the parent, if active, as a candidate).
+    Parameters
+    ----------
+    cb : Codebook
+        The codebook to change (it is not modified).
+    code_id : str
+        The code to retire (not already retired).
+    who, why, when : str
+        Who made the change (non-empty), why, and when (ISO date or date-time; now, UTC, by default).
+
+    Returns
+    -------
+    Codebook
+        A new codebook, one version up, where the code's ``status`` is ``"retired"``, with a ``retire`` entry.
+
+    Examples
+    --------
+    >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
+    >>> retire(cb, "care", who="ana", why="never used").codes["care"].status
+    'retired'
     """
     code = _require(cb, code_id, "code_id")
     if code.status == "retired":
@@ -311,9 +428,25 @@ def retire(cb: Codebook, code_id: str, *, who: str, why: str, when: str | None =
 def edit(cb: Codebook, code_id: str, *, who: str, why: str, when: str | None = None, **changes: Any) -> Codebook:
     """A new codebook where the descriptive fields ``changes`` of ``code_id`` are replaced.
 
+    Parameters
+    ----------
+    cb : Codebook
+        The codebook to change (it is not modified).
+    code_id : str
+        The code to edit.
+    who, why, when : str
+        Who made the change (non-empty), why, and when (ISO date or date-time; now, UTC, by default).
+    **changes
+        New values of descriptive fields (name, definition, examples, colour, memo...; see
+        ``EDITABLE_FIELDS``); id, parent, status change with :func:`rename`, :func:`move`, :func:`retire`.
+
+    Returns
+    -------
+    Codebook
+        A new codebook, one version up, with an ``edit`` entry naming the fields that changed.
+
     Examples
     --------
-    >>> from hrp_coding.codebook import Code, Codebook
     >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
     >>> cb.edit("care", definition="Looking after someone.", who="ana", why="draft").codes["care"].definition
     'Looking after someone.'
@@ -334,12 +467,20 @@ def edit(cb: Codebook, code_id: str, *, who: str, why: str, when: str | None = N
 
 
 def diff(old: Codebook, new: Codebook) -> CodebookDiff:
-    """Codes added, removed and changed (field by field) from ``old`` to ``new``, with the changelog entries
-    ``new`` has that ``old`` has not.
+    """Codes added, removed and changed (field by field) from ``old`` to ``new``, and ``new``'s new changelog entries.
+
+    Parameters
+    ----------
+    old, new : Codebook
+        The two codebooks compared (usually two versions of one codebook).
+
+    Returns
+    -------
+    CodebookDiff
+        ``added`` and ``removed`` code ids, ``changed`` (code id -> the fields that differ) and ``entries``.
 
     Examples
     --------
-    >>> from hrp_coding.codebook import Code, Codebook
     >>> a = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
     >>> d = a.diff(a.edit("care", memo="check P02", who="ana", why="note"))
     >>> dict(d.changed)
@@ -360,13 +501,20 @@ def diff(old: Codebook, new: Codebook) -> CodebookDiff:
 def migration(cb: Codebook) -> dict[str, CodeMigration]:
     """Where codings of every code id that ever existed in ``cb``'s history go now.
 
-    Unchanged (and moved or edited) codes map to themselves; renamed and merged codes to their current id;
-    split codes to ``None`` with ``needs_recoding=True`` and the parts (as they are now) as candidates; retired
-    codes to ``None`` with ``needs_recoding=True``. Chains (renamed, then merged, then split) are followed.
+    Parameters
+    ----------
+    cb : Codebook
+        The codebook whose changelog is replayed.
+
+    Returns
+    -------
+    dict of str to CodeMigration
+        One per id of :func:`ever_ids`: unchanged (moved, edited) codes map to themselves, renamed and merged
+        codes to their current id (chains followed); split and retired codes to ``None``, ``needs_recoding``,
+        with ``candidates`` (the parts as they are now; a retired code's active parent) and a ``reason``.
 
     Examples
     --------
-    >>> from hrp_coding.codebook import Code, Codebook
     >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care"), Code("hold", "Hold", parent="care")])
     >>> m = cb.retire("hold", who="ana", why="never used").migration()["hold"]
     >>> m.new_id, m.needs_recoding, m.candidates
@@ -424,12 +572,22 @@ def migration(cb: Codebook) -> dict[str, CodeMigration]:
 
 
 def unaccounted_ids(used_codes: Iterable[str], cb: Codebook) -> dict[str, int]:
-    """Code ids in ``used_codes`` (one per coding) that ``cb`` neither has nor accounts for in its changelog,
-    with their counts: what a hand edit of ``codebook.yaml`` that dropped or renamed a used id leaves behind.
+    """Code ids in ``used_codes`` that ``cb`` neither has nor accounts for in its changelog (a hand edit's loss).
+
+    Parameters
+    ----------
+    used_codes : iterable of str
+        The code of each coding (one entry per coding, so repeats count).
+    cb : Codebook
+        The current codebook.
+
+    Returns
+    -------
+    dict of str to int
+        Each unaccounted id and how many codings use it, sorted by id; empty when every code is known.
 
     Examples
     --------
-    >>> from hrp_coding.codebook import Code, Codebook
     >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")]).rename("care", "caring", who="a", why="")
     >>> unaccounted_ids(["care", "caring", "hold", "hold"], cb)
     {'hold': 2}
