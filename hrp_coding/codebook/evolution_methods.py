@@ -22,7 +22,12 @@ __all__ = ["EvolutionMethods"]
 
 
 class EvolutionMethods:
-    """Mixed into :class:`~hrp_coding.codebook.model.Codebook`; holds no data of its own."""
+    """Mixed into :class:`~hrp_coding.codebook.model.Codebook`; holds no data of its own.
+
+    Every change (add, rename, merge, split, move, retire, edit) takes ``who`` and ``why``, who made it and
+    why (the changelog entry), and ``when``, an ISO date or date-time (now, in UTC, by default). It returns a
+    new codebook, one version up, with that entry appended; the codebook it is called on is unchanged.
+    """
 
     __slots__ = ()
 
@@ -34,15 +39,13 @@ class EvolutionMethods:
         ----------
         code : Code
             The new code (an in-vivo code carries ``in_vivo_quote``); its id must be new to the codebook's history.
-        who, why : str
-            Who made the change and why (the changelog entry).
-        when : str, optional
-            ISO date or date-time; now (UTC) by default.
+        who, why, when : str
+            The changelog entry (see :class:`EvolutionMethods`).
 
         Returns
         -------
         Codebook
-            A new codebook, one version up, with the changelog entry; this one is unchanged.
+            With ``code`` appended.
 
         Examples
         --------
@@ -67,15 +70,13 @@ class EvolutionMethods:
             The new id (never used before in this codebook's history); codings follow through :meth:`migration`.
         name : str, optional
             The new display name.
-        who, why : str
-            Who made the change and why (the changelog entry).
-        when : str, optional
-            ISO date or date-time; now (UTC) by default.
+        who, why, when : str
+            The changelog entry (see :class:`EvolutionMethods`).
 
         Returns
         -------
         Codebook
-            A new codebook, one version up, with the changelog entry; this one is unchanged.
+            With the code under its new id and/or name; children and sets follow.
 
         Examples
         --------
@@ -97,15 +98,13 @@ class EvolutionMethods:
             The codes merged; they are removed and their codings migrate to the target.
         into : str or Code
             An existing code id, or a new :class:`Code`.
-        who, why : str
-            Who made the change and why (the changelog entry).
-        when : str, optional
-            ISO date or date-time; now (UTC) by default.
+        who, why, when : str
+            The changelog entry (see :class:`EvolutionMethods`).
 
         Returns
         -------
         Codebook
-            A new codebook, one version up, with the changelog entry; this one is unchanged.
+            Without the merged codes; their children and codings go to the target.
 
         Examples
         --------
@@ -130,15 +129,13 @@ class EvolutionMethods:
             At least two new codes; the old code's codings then need recoding.
         children_to : str, optional
             Which new code takes the old code's children (the first by default).
-        who, why : str
-            Who made the change and why (the changelog entry).
-        when : str, optional
-            ISO date or date-time; now (UTC) by default.
+        who, why, when : str
+            The changelog entry (see :class:`EvolutionMethods`).
 
         Returns
         -------
         Codebook
-            A new codebook, one version up, with the changelog entry; this one is unchanged.
+            With the parts in place of ``code_id``, whose codings need recoding.
 
         Examples
         --------
@@ -160,15 +157,13 @@ class EvolutionMethods:
             The code moved.
         new_parent : str or None
             The new parent (``None``: top level); the subtree moves with it.
-        who, why : str
-            Who made the change and why (the changelog entry).
-        when : str, optional
-            ISO date or date-time; now (UTC) by default.
+        who, why, when : str
+            The changelog entry (see :class:`EvolutionMethods`).
 
         Returns
         -------
         Codebook
-            A new codebook, one version up, with the changelog entry; this one is unchanged.
+            With the code and its subtree under ``new_parent``.
 
         Examples
         --------
@@ -188,15 +183,13 @@ class EvolutionMethods:
         ----------
         code_id : str
             The code kept for history but no longer applied; its codings need recoding.
-        who, why : str
-            Who made the change and why (the changelog entry).
-        when : str, optional
-            ISO date or date-time; now (UTC) by default.
+        who, why, when : str
+            The changelog entry (see :class:`EvolutionMethods`).
 
         Returns
         -------
         Codebook
-            A new codebook, one version up, with the changelog entry; this one is unchanged.
+            With the code's status ``retired``.
 
         Examples
         --------
@@ -216,17 +209,15 @@ class EvolutionMethods:
         ----------
         code_id : str
             The code edited.
-        who, why : str
-            Who made the change and why (the changelog entry).
-        when : str, optional
-            ISO date or date-time; now (UTC) by default.
+        who, why, when : str
+            The changelog entry (see :class:`EvolutionMethods`).
         **changes
             Descriptive fields (definition, examples, colour, memo...), not the id or parent.
 
         Returns
         -------
         Codebook
-            A new codebook, one version up, with the changelog entry; this one is unchanged.
+            With the code's fields replaced.
 
         Examples
         --------

@@ -291,10 +291,19 @@ class Codebook(EvolutionMethods):
         Parameters
         ----------
         code_id : str
+            A code of this codebook (``KeyError`` with a did-you-mean otherwise).
 
         Returns
         -------
         tuple of str
+            Nearest first; empty for a top-level code.
+
+        Examples
+        --------
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care"),
+        ...     Code("holding", "Holding", parent="care"), Code("hand", "Hand", parent="holding")])
+        >>> cb.ancestors("hand")
+        ('holding', 'care')
         """
         if code_id not in self.codes:
             raise KeyError(_unknown(code_id, self.codes))
@@ -315,6 +324,13 @@ class Codebook(EvolutionMethods):
         Returns
         -------
         tuple of str
+
+        Examples
+        --------
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care"),
+        ...     Code("holding", "Holding", parent="care"), Code("hand", "Hand", parent="holding")])
+        >>> cb.descendants("care")
+        ('holding', 'hand')
         """
         out: list[str] = []
         for child in self.children(code_id):
@@ -332,6 +348,12 @@ class Codebook(EvolutionMethods):
         Returns
         -------
         int
+
+        Examples
+        --------
+        >>> Codebook(name="Demo", version=1, codes=[Code("care", "Care"), Code("holding", "Holding", parent="care")]
+        ...          ).depth("holding")
+        1
         """
         return len(self.ancestors(code_id))
 
@@ -416,6 +438,7 @@ class Codebook(EvolutionMethods):
         Parameters
         ----------
         path : str or PathLike
+            The YAML file (see :func:`hrp_coding.codebook.validate.load_codebook`, which reads it).
 
         Returns
         -------
@@ -426,13 +449,29 @@ class Codebook(EvolutionMethods):
         CodebookError
             Listing every problem (malformed YAML with line and column, wrong encoding with byte offset,
             unknown keys, duplicate ids, unknown parents, cycles, missing fields, wrong types).
+
+        Examples
+        --------
+        >>> from hrp_coding.codebook import shipped_path
+        >>> Codebook.load(shipped_path("making_room")).name
+        'Making room'
         """
         from hrp_coding.codebook.validate import load_codebook
 
         return load_codebook(path)
 
     def to_yaml(self) -> str:
-        """The YAML text :meth:`save` writes."""
+        """The YAML text :meth:`save` writes.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> Codebook(name="Demo", version=1, codes=[Code("care", "Care")]).to_yaml().splitlines()[:2]
+        ['name: Demo', 'version: 1']
+        """
         from hrp_coding.codebook.validate import dump_yaml
 
         return dump_yaml(self)
@@ -443,6 +482,16 @@ class Codebook(EvolutionMethods):
         Parameters
         ----------
         path : str or PathLike
+            The file written (replaced whole, or left as it was).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "codebook.yaml"
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
+        >>> cb.save(path)
+        >>> Codebook.load(path) == cb
+        True
         """
         from hrp_coding._atomic import atomic_write_text
 
@@ -450,13 +499,35 @@ class Codebook(EvolutionMethods):
 
     # ------------------------------------------------------------------ rendering and exchange
     def to_markdown(self) -> str:
-        """The codebook as Markdown (hierarchy, definitions, criteria, examples)."""
+        """The codebook as Markdown (hierarchy, definitions, criteria, examples).
+
+        Returns
+        -------
+        str
+            See :func:`hrp_coding.codebook.render.to_markdown`.
+
+        Examples
+        --------
+        >>> print(Codebook(name="Demo", version=3, codes=[Code("care", "Care")]).to_markdown().splitlines()[0])
+        # Demo (version 3)
+        """
         from hrp_coding.codebook.render import to_markdown
 
         return to_markdown(self)
 
     def to_html(self) -> str:
-        """A self-contained, printable HTML document for coder training."""
+        """A self-contained, printable HTML document for coder training.
+
+        Returns
+        -------
+        str
+            See :func:`hrp_coding.codebook.render.to_html`.
+
+        Examples
+        --------
+        >>> "<h1>Demo</h1>" in Codebook(name="Demo", version=1, codes=[Code("care", "Care")]).to_html()
+        True
+        """
         from hrp_coding.codebook.render import to_html
 
         return to_html(self)
@@ -484,10 +555,20 @@ class Codebook(EvolutionMethods):
         Parameters
         ----------
         path : str or PathLike
+            A ``.qdc`` file (as NVivo, ATLAS.ti, MAXQDA or QualCoder write them).
 
         Returns
         -------
         Codebook
+            Read by :func:`hrp_coding.codebook.qdc.read_qdc`.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.qdc"
+        >>> Codebook(name="Demo", version=1, codes=[Code("care", "Care")]).to_qdc(path)
+        >>> list(Codebook.from_qdc(path).codes)
+        ['care']
         """
         from hrp_coding.codebook.qdc import read_qdc
 

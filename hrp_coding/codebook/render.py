@@ -79,17 +79,19 @@ def to_markdown(cb: Codebook) -> str:
     Parameters
     ----------
     cb : Codebook
+        Retired codes are listed and marked, not left out.
 
     Returns
     -------
     str
+        Codes numbered by their place in the hierarchy (``1``, ``1.1``...), each with its id.
 
     Examples
     --------
-    >>> from hrp_coding.codebook import Code, Codebook
-    >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
-    >>> to_markdown(cb).splitlines()[0]
-    '# Demo (version 1)'
+    >>> text = to_markdown(Codebook(name="Demo", version=1, codes=[Code("care", "Care"),
+    ...                                                            Code("holding", "Holding", parent="care")]))
+    >>> [line for line in text.splitlines() if line.lstrip().startswith("- ")]
+    ['- 1 Care (`care`)', '  - 1.1 Holding (`holding`)']
     """
     numbers = _numbers(cb)
     out = [f"# {cb.name} (version {cb.version})", ""]
@@ -238,17 +240,18 @@ def to_html(cb: Codebook) -> str:
     Parameters
     ----------
     cb : Codebook
+        Every text taken from it is HTML-escaped.
 
     Returns
     -------
     str
+        The whole document, from ``<!DOCTYPE html>``; it loads nothing from the network.
 
     Examples
     --------
-    >>> from hrp_coding.codebook import Code, Codebook
-    >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
-    >>> to_html(cb).startswith("<!DOCTYPE html>")
-    True
+    >>> page = to_html(Codebook(name="Demo", version=1, codes=[Code("care", "Care")]))
+    >>> page.startswith("<!DOCTYPE html>"), "http" in page
+    (True, False)
     """
     numbers = _numbers(cb)
     body = [f"<h1>{_e(cb.name)}</h1>", f'<p class="meta">Version {cb.version} \u00b7 {len(cb.active_codes)} '
@@ -295,6 +298,7 @@ def repr_html(cb: Codebook) -> str:
     Parameters
     ----------
     cb : Codebook
+        Shown indented by depth; retired codes greyed.
 
     Returns
     -------
@@ -303,9 +307,7 @@ def repr_html(cb: Codebook) -> str:
 
     Examples
     --------
-    >>> from hrp_coding.codebook import Code, Codebook
-    >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
-    >>> "care" in repr_html(cb)
+    >>> "<code>care</code>" in repr_html(Codebook(name="Demo", version=1, codes=[Code("care", "Care")]))
     True
     """
     rows = []

@@ -295,6 +295,7 @@ def dump_yaml(cb: Codebook) -> str:
     Parameters
     ----------
     cb : Codebook
+        Written in file order, after its leading comment.
 
     Returns
     -------
