@@ -33,7 +33,23 @@ __all__ = ["canonicalize", "decode", "decode_detected", "read_text_file", "read_
 
 
 def canonicalize(text: str) -> str:
-    """The canonical form of ``text``: no BOM, CRLF and CR turned into LF, Unicode NFC."""
+    r"""The canonical form of ``text``: no BOM, CRLF and CR turned into LF, Unicode NFC.
+
+    Parameters
+    ----------
+    text : str
+        Decoded text from any reader.
+
+    Returns
+    -------
+    str
+        The text every offset in hrp-coding counts code points of.
+
+    Examples
+    --------
+    >>> canonicalize("\ufeffCafe\u0301\r\nline two\rthree")
+    'Café\nline two\nthree'
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
@@ -76,7 +92,7 @@ def _detect(data: bytes) -> str | None:
 
 
 def decode_detected(data: bytes, *, encoding: str | None = None, source: str | None = None) -> tuple[str, str]:
-    """Decode ``data`` into canonical text; returns ``(text, how)`` where ``how`` names the encoding used.
+    r"""Decode ``data`` into canonical text; returns ``(text, how)`` where ``how`` names the encoding used.
 
     Parameters
     ----------
@@ -87,11 +103,24 @@ def decode_detected(data: bytes, *, encoding: str | None = None, source: str | N
     source : str, optional
         The file name, used in error messages.
 
+    Returns
+    -------
+    tuple of (str, str)
+        The canonical text (:func:`canonicalize`) and how it was decoded: the given ``encoding``,
+        ``"utf-8"``, ``"utf-8 (BOM)"``, ``"utf-16-le (BOM)"``, ``"utf-16-be (BOM)"`` or ``"<codec> (detected)"``.
+
     Raises
     ------
     TranscriptError
         Undecodable bytes (naming the file, byte offset, line and column, and an encoding that
         does decode them when one does), NUL characters, or mojibake from a wrong ``encoding``.
+
+    Examples
+    --------
+    >>> decode_detected(b"\xef\xbb\xbfline one\r\n")
+    ('line one\n', 'utf-8 (BOM)')
+    >>> decode_detected("naïve".encode("cp1252"), encoding="cp1252")
+    ('naïve', 'cp1252')
     """
     if encoding is not None:
         try:
@@ -147,17 +176,89 @@ def decode_detected(data: bytes, *, encoding: str | None = None, source: str | N
 
 
 def decode(data: bytes, *, encoding: str | None = None, source: str | None = None) -> str:
-    """Decode ``data`` into canonical text (see :func:`decode_detected`)."""
+    r"""Decode ``data`` into canonical text (see :func:`decode_detected`).
+
+    Parameters
+    ----------
+    data : bytes
+        The raw file content.
+    encoding : str, optional
+        A Python codec name; detected by default.
+    source : str, optional
+        The file name, used in error messages.
+
+    Returns
+    -------
+    str
+        The canonical text.
+
+    Raises
+    ------
+    TranscriptError
+        As :func:`decode_detected`.
+
+    Examples
+    --------
+    >>> decode("Caf\u00e9".encode("utf-16"))
+    'Café'
+    """
     return decode_detected(data, encoding=encoding, source=source)[0]
 
 
 def read_text_with_encoding(path, *, encoding: str | None = None) -> tuple[str, str]:
-    """A file's canonical text and the encoding used (see :func:`decode_detected`)."""
+    r"""A file's canonical text and the encoding used (see :func:`decode_detected`).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to read (all of it, as bytes).
+    encoding : str, optional
+        A Python codec name; detected by default.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The canonical text and how it was decoded (e.g. ``"cp1252 (detected)"``).
+
+    Raises
+    ------
+    TranscriptError
+        As :func:`decode_detected`, naming the file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "P01.txt"
+    >>> _ = path.write_bytes("Café au lait\r\n".encode("cp1252"))
+    >>> read_text_with_encoding(path)
+    ('Café au lait\n', 'cp1252 (detected)')
+    """
     with open(path, "rb") as handle:
         data = handle.read()
     return decode_detected(data, encoding=encoding, source=str(path))
 
 
 def read_text_file(path, *, encoding: str | None = None) -> str:
-    """Read a file and return its canonical text (see :func:`decode`)."""
+    r"""Read a file and return its canonical text (see :func:`decode`).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to read.
+    encoding : str, optional
+        A Python codec name; detected by default.
+
+    Returns
+    -------
+    str
+        The canonical text.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "P01.txt"
+    >>> _ = path.write_text("one\r\ntwo", encoding="utf-8")
+    >>> read_text_file(path)
+    'one\ntwo'
+    """
     return read_text_with_encoding(path, encoding=encoding)[0]

@@ -70,7 +70,23 @@ _SECTION = {"summary keywords": "keywords", "keywords": "keywords", "speakers": 
 
 
 def is_header_key(speaker: str) -> bool:
-    """True for labels that name a header field (``Date``, ``Duration``...), not a speaker."""
+    """True for labels that name a header field (``Date``, ``Duration``...), not a speaker.
+
+    Parameters
+    ----------
+    speaker : str
+        A label as a line layout found it (``"Date"`` in ``Date: 3 May``).
+
+    Returns
+    -------
+    bool
+        Whether it is one of the known header keys (any case, surrounding spaces ignored).
+
+    Examples
+    --------
+    >>> is_header_key(" Duration "), is_header_key("P01")
+    (True, False)
+    """
     return speaker.strip().casefold() in _HEADER_KEYS
 
 
@@ -81,6 +97,19 @@ def parse_header(lines: Sequence[str], first_line: int = 1) -> tuple[dict[str, s
     by ...``, Otter.ai's ``Tue, 3/7 2:15PM • 42:10`` (date and duration) and its ``SUMMARY KEYWORDS``
     / ``SPEAKERS`` sections; the first other line is the title when it is short (8 words, 80
     characters at most).
+
+    Parameters
+    ----------
+    lines : sequence of str
+        The lines before the first turn, without line endings.
+    first_line : int, default 1
+        The line number of ``lines[0]`` in the file (for the numbers returned).
+
+    Returns
+    -------
+    tuple of (dict of str to str, list of int)
+        The fields (keys lower case, spaces as underscores: ``transcribed_by``) and the line numbers of
+        the non-blank lines not understood.
 
     Examples
     --------
@@ -121,7 +150,23 @@ def parse_header(lines: Sequence[str], first_line: int = 1) -> tuple[dict[str, s
 
 
 def footer_field(line: str) -> str | None:
-    """The transcriber named by a trailing ``Transcribed by https://otter.ai`` line, else None."""
+    """The transcriber named by a trailing ``Transcribed by https://otter.ai`` line, else None.
+
+    Parameters
+    ----------
+    line : str
+        A line after the last turn.
+
+    Returns
+    -------
+    str or None
+        What follows ``Transcribed by``, or None when the line is something else.
+
+    Examples
+    --------
+    >>> footer_field("Transcribed by https://otter.ai"), footer_field("Thanks for listening")
+    ('https://otter.ai', None)
+    """
     m = _TRANSCRIBED.match(line)
     return m.group("value") if m else None
 
@@ -136,6 +181,18 @@ class SpeakerSummary:
     role_from: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The summary as a plain dict (an entry of the layout report's ``speakers``).
+
+        Returns
+        -------
+        dict
+            ``speaker``, ``turns``, ``role`` and ``role_from`` (``given``, ``name``, ``questions`` or ``default``).
+
+        Examples
+        --------
+        >>> SpeakerSummary("Lee", 2, "participant", "default").to_dict()
+        {'speaker': 'Lee', 'turns': 2, 'role': 'participant', 'role_from': 'default'}
+        """
         return {"speaker": self.speaker, "turns": self.turns, "role": self.role, "role_from": self.role_from}
 
 
@@ -183,7 +240,24 @@ class LayoutReport:
 
     def map_names(self, replace) -> LayoutReport:
         """A copy with ``replace`` applied to speaker names, header values, skipped lines and notes
-        (de-identification)."""
+        (de-identification).
+
+        Parameters
+        ----------
+        replace : callable
+            ``str -> str``, e.g. a de-identifier's text replacement; non-text header values are kept.
+
+        Returns
+        -------
+        LayoutReport
+            The new report; this one is unchanged.
+
+        Examples
+        --------
+        >>> report = LayoutReport("P01.txt", "labels", speakers=(SpeakerSummary("Lee", 2, "participant", "default"),))
+        >>> report.map_names(lambda s: s.replace("Lee", "[P]")).speakers[0].speaker
+        '[P]'
+        """
         from dataclasses import replace as copy
 
         return copy(self, speakers=tuple(copy(s, speaker=replace(s.speaker)) for s in self.speakers),
@@ -191,13 +265,45 @@ class LayoutReport:
                     skipped=tuple(map(replace, self.skipped)), notes=tuple(map(replace, self.notes)))
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dicts and lists (the ``layout`` entry of the transcript's sidecar)."""
+        """Plain dicts and lists (the ``layout`` entry of the transcript's sidecar).
+
+        Returns
+        -------
+        dict
+            ``layout``, ``confidence`` (rounded to 3 places), ``speakers``, ``header``, ``skipped``, ``notes`` and
+            ``encoding``; the source is not included (the sidecar says it).
+
+        Examples
+        --------
+        >>> LayoutReport("P01.txt", "labels", confidence=0.91234).to_dict()["confidence"]
+        0.912
+        """
         return {"layout": self.layout, "confidence": round(float(self.confidence), 3),
                 "speakers": [s.to_dict() for s in self.speakers], "header": dict(self.header),
                 "skipped": list(self.skipped), "notes": list(self.notes), "encoding": self.encoding}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str | None = None) -> LayoutReport:
+        """Rebuild a report from :meth:`to_dict` output.
+
+        Parameters
+        ----------
+        data : mapping
+            The sidecar's ``layout`` entry; missing keys take their defaults (layout ``labels``, confidence 1).
+        source : str, optional
+            The file the transcript was read from.
+
+        Returns
+        -------
+        LayoutReport
+            The report.
+
+        Examples
+        --------
+        >>> report = LayoutReport("P01.txt", "otter", speakers=(SpeakerSummary("Lee", 2, "participant", "default"),))
+        >>> LayoutReport.from_dict(report.to_dict(), source="P01.txt") == report
+        True
+        """
         speakers = tuple(SpeakerSummary(str(s["speaker"]), int(s["turns"]), str(s["role"]), str(s["role_from"]))
                          for s in data.get("speakers") or ())
         return cls(source=source, layout=str(data.get("layout", "labels")), confidence=float(data.get("confidence", 1)),
@@ -222,6 +328,21 @@ class LayoutReport:
 def assign_roles(speakers_turns: Sequence[tuple[str, str]], default_role,
                  speaker_roles: Mapping[str, str] | None) -> dict[str, tuple[str, str]]:
     """Speaker -> (role, where it came from), for the turns ``(speaker, turn text)`` of one transcript.
+
+    Parameters
+    ----------
+    speakers_turns : sequence of (str, str)
+        Each turn's speaker and text, in order.
+    default_role : callable
+        ``speaker -> role`` by name, usually :func:`hrp_coding.transcripts.model.default_role`.
+    speaker_roles : mapping of str to str or None
+        The study's overrides (role source ``given``); when one of them is an interviewer, no role is guessed.
+
+    Returns
+    -------
+    dict of str to (str, str)
+        Each speaker's role and its source: ``given``, ``name``, ``questions`` (the one speaker who asks
+        clearly the most questions, when nobody is an interviewer by name) or ``default``.
 
     Examples
     --------
@@ -255,7 +376,27 @@ def assign_roles(speakers_turns: Sequence[tuple[str, str]], default_role,
 
 
 def summarise(turns, roles: Mapping[str, tuple[str, str]]) -> tuple[SpeakerSummary, ...]:
-    """One :class:`SpeakerSummary` per speaker, in order of first appearance."""
+    """One :class:`SpeakerSummary` per speaker, in order of first appearance.
+
+    Parameters
+    ----------
+    turns : iterable of Turn
+        The transcript's turns.
+    roles : mapping of str to (str, str)
+        :func:`assign_roles` output; a speaker missing from it is a ``participant`` (``default``).
+
+    Returns
+    -------
+    tuple of SpeakerSummary
+        Speaker, turn count, role and role source.
+
+    Examples
+    --------
+    >>> from hrp_coding.transcripts.model import Turn
+    >>> turns = [Turn(1, "Kim", 0, 4, "interviewer"), Turn(2, "Bo", 5, 9, "participant")]
+    >>> summarise(turns, {"Kim": ("interviewer", "name")})[1]
+    SpeakerSummary(speaker='Bo', turns=1, role='participant', role_from='default')
+    """
     counts: dict[str, int] = {}
     for turn in turns:
         counts[turn.speaker] = counts.get(turn.speaker, 0) + 1
@@ -263,7 +404,30 @@ def summarise(turns, roles: Mapping[str, tuple[str, str]]) -> tuple[SpeakerSumma
 
 
 def warn_low_confidence(report: LayoutReport, line: int | None, stacklevel: int = 3, unit: str = "line") -> None:
-    """A TranscriptWarning naming the file and line (``unit``: paragraph for Word, page for PDF) when unsure."""
+    """A TranscriptWarning naming the file and line (``unit``: paragraph for Word, page for PDF) when unsure.
+
+    Nothing happens when ``report.confidence`` is at least :data:`LOW_CONFIDENCE`.
+
+    Parameters
+    ----------
+    report : LayoutReport
+        The import's report.
+    line : int or None
+        Where the first doubt is (the report's first note is quoted).
+    stacklevel : int, default 3
+        Passed to :func:`warnings.warn`, so the warning points at the caller's caller (the user's import).
+    unit : str, default "line"
+        What ``line`` counts: ``"line"``, ``"paragraph"`` (Word) or ``"page"`` (PDF).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_low_confidence(LayoutReport("P01.txt", "labels", confidence=0.5), 12)
+    >>> str(caught[0].message)[:53]
+    "P01.txt, line 12: layout 'labels' detected with low c"
+    """
     if report.low_confidence:
         where = f"{report.source}" + (f", {unit} {line}" if line else "")
         warnings.warn(f"{where}: layout {report.layout!r} detected with low confidence {report.confidence:.2f}"

@@ -42,6 +42,18 @@ def default_role(speaker: str, speaker_roles: Mapping[str, str] | None = None) -
     Interviewer, Interviewer 1, I, Q and Moderator (any case) are ``"interviewer"``; anyone else is
     ``"participant"``.
 
+    Parameters
+    ----------
+    speaker : str
+        The speaker label as written in the transcript.
+    speaker_roles : mapping of str to str, optional
+        The study's overrides, speaker label -> role; they win over the name rule.
+
+    Returns
+    -------
+    str
+        ``"interviewer"``, ``"participant"`` or the role ``speaker_roles`` gives.
+
     Examples
     --------
     >>> default_role("I"), default_role("interviewer 2"), default_role("P03")
@@ -82,7 +94,19 @@ class Turn:
     time_end: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The turn as a plain dict (for YAML and JSON)."""
+        """The turn as a plain dict (for YAML and JSON).
+
+        Returns
+        -------
+        dict
+            ``index``, ``speaker``, ``role``, ``start``, ``end``, ``time_start`` and ``time_end`` (None without
+            timestamps); :meth:`Transcript.from_meta` reads it back.
+
+        Examples
+        --------
+        >>> Turn(1, "P01", 5, 8, "participant").to_dict()["speaker"]
+        'P01'
+        """
         return {
             "index": self.index,
             "speaker": self.speaker,
@@ -164,18 +188,68 @@ class Transcript:
         return tuple(dict.fromkeys(turn.speaker for turn in self.turns))
 
     def turn_text(self, turn: Turn | int) -> str:
-        """The content of a turn (a :class:`Turn` or its 1-based index)."""
+        r"""The content of a turn (a :class:`Turn` or its 1-based index).
+
+        Parameters
+        ----------
+        turn : Turn or int
+            A turn of this transcript, or its 1-based ``index``.
+
+        Returns
+        -------
+        str
+            The utterance, without its speaker label.
+
+        Examples
+        --------
+        >>> t = Transcript("P01", "I: Hello.\nP01: Hi.\n",
+        ...                turns=(Turn(1, "I", 3, 9, "interviewer"), Turn(2, "P01", 15, 18, "participant")))
+        >>> t.turn_text(2), t.turn_text(t.turns[0])
+        ('Hi.', 'Hello.')
+        """
         if isinstance(turn, int):
             turn = self.turns[turn - 1]
         return self.text[turn.start : turn.end]
 
     def turns_of(self, role: str) -> tuple[Turn, ...]:
-        """The turns of one role, e.g. ``t.turns_of("participant")``."""
+        r"""The turns of one role, e.g. ``t.turns_of("participant")``.
+
+        Parameters
+        ----------
+        role : str
+            ``"interviewer"``, ``"participant"`` or a study role.
+
+        Returns
+        -------
+        tuple of Turn
+            That role's turns in text order (empty when nobody has the role).
+
+        Examples
+        --------
+        >>> t = Transcript("P01", "I: Hello.\nP01: Hi.\n",
+        ...                turns=(Turn(1, "I", 3, 9, "interviewer"), Turn(2, "P01", 15, 18, "participant")))
+        >>> [turn.speaker for turn in t.turns_of("participant")]
+        ['P01']
+        """
         return tuple(turn for turn in self.turns if turn.role == role)
 
     # --- the store's YAML sidecar -------------------------------------------------------------
     def to_meta(self) -> dict[str, Any]:
-        """Everything but the text, as plain dicts and lists (for the ``transcripts/<id>.yaml`` sidecar)."""
+        """Everything but the text, as plain dicts and lists (for the ``transcripts/<id>.yaml`` sidecar).
+
+        Returns
+        -------
+        dict
+            ``id``, ``source``, ``sha256`` (of the text), ``speaker_roles``, ``attributes``, ``turns`` (each
+            :meth:`Turn.to_dict`) and, when the reader recorded one, ``layout``.
+
+        Examples
+        --------
+        >>> t = Transcript("P01", "P01: Hi.", turns=(Turn(1, "P01", 5, 8, "participant"),), attributes={"site": "A"})
+        >>> meta = t.to_meta()
+        >>> meta["attributes"], meta["turns"][0]["start"], meta["sha256"] == t.sha256
+        ({'site': 'A'}, 5, True)
+        """
         meta = {
             "id": self.id,
             "source": self.source,
@@ -193,8 +267,38 @@ class Transcript:
                   verify: bool = True) -> Transcript:
         """Rebuild a transcript from :meth:`to_meta` output and its text.
 
-        With ``verify`` (the default) a ``sha256`` in ``meta`` that does not match ``text`` raises
-        :class:`~hrp_coding.errors.TranscriptError`: the turns would point at the wrong places.
+        Parameters
+        ----------
+        meta : mapping
+            The sidecar data (:meth:`to_meta`), e.g. read from ``transcripts/<id>.yaml``.
+        text : str
+            The canonical text the turns point into.
+        transcript_id : str, optional
+            The id; by default ``meta["id"]``.
+        verify : bool, default True
+            Check the text against ``meta["sha256"]`` (when present): on a mismatch the turns would point at the
+            wrong places, so a :class:`~hrp_coding.errors.TranscriptError` is raised.
+
+        Returns
+        -------
+        Transcript
+            The transcript, its layout report restored when ``meta`` has one.
+
+        Raises
+        ------
+        TranscriptError
+            For a text whose hash does not match, or malformed turns (each named by position).
+
+        Examples
+        --------
+        >>> t = Transcript("P01", "P01: Hi.", turns=(Turn(1, "P01", 5, 8, "participant"),))
+        >>> Transcript.from_meta(t.to_meta(), t.text) == t
+        True
+        >>> Transcript.from_meta(t.to_meta(), "P01: Hello.")
+        Traceback (most recent call last):
+        ...
+        hrp_coding.errors.TranscriptError: P01: 1 problem
+          sha256: text hash ... does not match the recorded ... (the text was edited outside hrp-coding; re-import it)
         """
         tid = transcript_id or meta.get("id")
         source = meta.get("source")
