@@ -43,7 +43,7 @@ from hrp_coding.errors import AgreementError, DegenerateAgreementWarning
 
 from .ratings import Contingency, RatingCounts, Ratings, as_ratings
 from .result import AgreementResult
-from .variance import krippendorff_bootstrap, linearised_se, normal_ci, t_ci
+from .variance import krippendorff_bootstrap, linearised_se, normal_ci, resample_units, t_ci
 from .weights import metric_distance, weight_matrix, weight_name
 
 __all__ = ["SPECS", "Spec", "point", "run"]
@@ -499,29 +499,8 @@ def _degenerate(name: str, est: _Estimate) -> AgreementResult:
 
 def _bootstrap(spec: Spec, data, from_table: bool, weights, n_boot, seed, confidence):
     """Seeded unit bootstrap: resample the encoded units, recompute the engine's point estimate."""
-    if not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
-        raise AgreementError(f"n_boot must be an integer >= 2, got {n_boot!r}")
-    rng = np.random.default_rng(seed)
-    n = data.n_units
-    reps = np.full(int(n_boot), np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DegenerateAgreementWarning)
-        for b in range(int(n_boot)):
-            idx = rng.integers(0, n, size=n)
-            if isinstance(data, Ratings):
-                sample = Ratings(data.codes[:, idx], data.categories, data.coders, range(n))
-            else:
-                sample = RatingCounts(data.counts[idx], data.categories, range(n))
-            try:
-                reps[b] = point(spec, prepare(spec, sample, from_table), weights).value
-            except AgreementError:
-                reps[b] = np.nan
-    ok = reps[~np.isnan(reps)]
-    if ok.size < 2:
-        raise AgreementError(f"bootstrap: only {ok.size} of {n_boot} replicates were defined; no SE")
-    tail = (1 - confidence) / 2
-    lo, hi = np.quantile(ok, [tail, 1 - tail])
-    return float(np.std(ok, ddof=1)), (float(lo), float(hi)), reps
+    return resample_units(lambda sample: point(spec, prepare(spec, sample, from_table), weights).value, data,
+                          n_boot=n_boot, seed=seed, confidence=confidence)
 
 
 def _linearised(est: _Estimate, from_table: bool, confidence: float):

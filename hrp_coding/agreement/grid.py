@@ -91,12 +91,8 @@ def load(source, unit, overlap, segments, continuum, texts, roles, notes):
             coded = coded[~coded["code"].isin(waiting)]
             if segments is not None:
                 _need(segments, ["transcript", "segment"], "segments")
-                key = pd.MultiIndex.from_frame(segs[["transcript", "segment"]])
-                pos = key.get_indexer(pd.MultiIndex.from_frame(segments[["transcript", "segment"]]))
-                if (pos < 0).any():
-                    bad = segments[pos < 0].iloc[0]
-                    raise AgreementError(f"segments=: segment {bad['segment']!r} of transcript "
-                                         f"{bad['transcript']!r} is not a {unit} of the project")
+                pos = _positions(segs, segments, lambda bad: (f"segments=: segment {bad['segment']!r} of transcript "
+                                                              f"{bad['transcript']!r} is not a {unit} of the project"))
                 segs = segs.iloc[pos].reset_index(drop=True)
                 notes.append(f"units: the {len(segs)} {unit}s given in segments=")
                 roles = None if roles == "codebook" else roles
@@ -192,6 +188,16 @@ class Grid:
     raters: tuple                # coders (+ gold last)
 
 
+def _positions(units: pd.DataFrame, rows: pd.DataFrame, problem) -> np.ndarray:
+    """Positions in ``units`` of each row's (transcript, segment); ``problem(row)`` words the error for the
+    first row that is not there."""
+    key = pd.MultiIndex.from_frame(units[["transcript", "segment"]])
+    pos = key.get_indexer(pd.MultiIndex.from_frame(rows[["transcript", "segment"]]))
+    if (pos < 0).any():
+        raise AgreementError(problem(rows[pos < 0].iloc[0]))
+    return pos
+
+
 def segment_grid(coded, segs, coded_by, raters, codes) -> Grid:
     coded = coded[coded["coder"].isin(raters) & coded["code"].isin(codes)]
     transcripts = [t for t in dict.fromkeys(segs["transcript"]) if coded_by.get(t, set()) & set(raters)]
@@ -199,12 +205,9 @@ def segment_grid(coded, segs, coded_by, raters, codes) -> Grid:
     for col in ("start", "end", "text"):
         if col not in units.columns:
             units[col] = None
-    key = pd.MultiIndex.from_frame(units[["transcript", "segment"]])
-    pos = key.get_indexer(pd.MultiIndex.from_frame(coded[["transcript", "segment"]]))
-    if (pos < 0).any():
-        bad = coded[pos < 0].iloc[0]
-        raise AgreementError(f"coded segment {bad['segment']!r} of transcript {bad['transcript']!r} (coder "
-                             f"{bad['coder']!r}, code {bad['code']!r}) is not in segments")
+    pos = _positions(units, coded, lambda bad: (f"coded segment {bad['segment']!r} of transcript "
+                                                f"{bad['transcript']!r} (coder {bad['coder']!r}, code "
+                                                f"{bad['code']!r}) is not in segments"))
     r_idx = {c: i for i, c in enumerate(raters)}
     k_idx = {c: i for i, c in enumerate(codes)}
     present = np.zeros((len(raters), len(units), len(codes)), bool)

@@ -68,8 +68,16 @@ def _raise(problems: list[str], what: str, total: int | None = None) -> None:
     raise AgreementError(f"{what}: {total} {noun}\n  " + "\n  ".join(lines))
 
 
+class _Encoded:
+    """What every encoded form shares: its tuple of categories (``categories`` is a field of each)."""
+
+    @property
+    def n_categories(self) -> int:
+        return len(self.categories)
+
+
 @dataclass(frozen=True, eq=False)
-class Ratings:
+class Ratings(_Encoded):
     """Encoded ratings, coders x units.
 
     Attributes
@@ -95,9 +103,9 @@ class Ratings:
     def n_units(self) -> int:
         return self.codes.shape[1]
 
-    @property
-    def n_categories(self) -> int:
-        return len(self.categories)
+    def take(self, idx) -> Ratings:
+        """The units at positions ``idx`` (repeats allowed), relabelled ``0 .. len(idx) - 1``."""
+        return Ratings(self.codes[:, idx], self.categories, self.coders, range(len(idx)))
 
     def counts(self) -> np.ndarray:
         """Per-unit category counts, units x categories (int64), by one ``bincount``."""
@@ -120,7 +128,7 @@ class Ratings:
 
 
 @dataclass(frozen=True, eq=False)
-class RatingCounts:
+class RatingCounts(_Encoded):
     """Per-unit category counts, units x categories (aggregated ratings without coder identities)."""
 
     counts: np.ndarray
@@ -131,16 +139,16 @@ class RatingCounts:
     def n_units(self) -> int:
         return self.counts.shape[0]
 
-    @property
-    def n_categories(self) -> int:
-        return len(self.categories)
+    def take(self, idx) -> RatingCounts:
+        """The units at positions ``idx`` (repeats allowed), relabelled ``0 .. len(idx) - 1``."""
+        return RatingCounts(self.counts[idx], self.categories, range(len(idx)))
 
     def __repr__(self) -> str:
         return f"RatingCounts({self.n_units} units x {self.n_categories} categories)"
 
 
 @dataclass(frozen=True, eq=False)
-class Contingency:
+class Contingency(_Encoded):
     """A 2-coder contingency table, categories x categories (rows: first coder, columns: second coder)."""
 
     table: np.ndarray
@@ -149,10 +157,6 @@ class Contingency:
     @property
     def n_units(self) -> int:
         return int(self.table.sum())
-
-    @property
-    def n_categories(self) -> int:
-        return len(self.categories)
 
     def counts(self) -> np.ndarray:
         """Expand to per-unit counts: one 'unit' per distinct cell, repeated via ``unit_weights``."""
@@ -499,6 +503,13 @@ def _table(table, what: str) -> tuple[np.ndarray, tuple | None]:
     return arr, labels
 
 
+def _table_categories(categories, labels, width: int) -> tuple:
+    """A table's category labels: those given, else its column labels, else ``0 .. width - 1``."""
+    if categories is not None:
+        return _check_categories(categories)
+    return tuple(labels) if labels is not None else tuple(range(width))
+
+
 def from_counts(table, *, categories=None) -> RatingCounts:
     """Per-unit category counts (units x categories) for Fleiss, AC1, Brennan-Prediger, alpha.
 
@@ -517,12 +528,7 @@ def from_counts(table, *, categories=None) -> RatingCounts:
     (2, ('yes', 'no'))
     """
     arr, labels = _table(table, "count table")
-    if categories is not None:
-        cats = _check_categories(categories)
-    elif labels is not None:
-        cats = tuple(labels)
-    else:
-        cats = tuple(range(arr.shape[1]))
+    cats = _table_categories(categories, labels, arr.shape[1])
     if len(cats) != arr.shape[1]:
         raise AgreementError(f"count table has {arr.shape[1]} columns but {len(cats)} categories were given")
     units = tuple(table.index) if isinstance(table, pd.DataFrame) else tuple(range(arr.shape[0]))
@@ -543,12 +549,7 @@ def from_contingency(table, *, categories=None) -> Contingency:
     arr, labels = _table(table, "contingency table")
     if arr.shape[0] != arr.shape[1]:
         raise AgreementError(f"contingency table must be square (categories x categories), got {arr.shape}")
-    if categories is not None:
-        cats = _check_categories(categories)
-    elif labels is not None:
-        cats = tuple(labels)
-    else:
-        cats = tuple(range(arr.shape[1]))
+    cats = _table_categories(categories, labels, arr.shape[1])
     if len(cats) != arr.shape[1]:
         raise AgreementError(f"contingency table is {arr.shape[0]} x {arr.shape[1]} but {len(cats)} categories "
                              "were given")

@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["bootstrap_se", "krippendorff_bootstrap", "linearised_se", "normal_ci", "t_ci"]
+__all__ = ["bootstrap_se", "krippendorff_bootstrap", "linearised_se", "normal_ci", "resample_units", "t_ci"]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -112,14 +112,9 @@ def bootstrap_se(func: Callable, ratings, *, n_boot: int = 1000, seed=None, conf
     >>> reps.shape
     (200,)
     """
-    import warnings
+    from .ratings import Contingency, as_ratings
 
-    from hrp_coding.errors import AgreementError, DegenerateAgreementWarning
-
-    from .ratings import Contingency, RatingCounts, Ratings, as_ratings
-
-    if not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
-        raise AgreementError(f"n_boot must be an integer >= 2, got {n_boot!r}")
+    _check_n_boot(n_boot)
     spec = getattr(func, "spec", None)
     if spec is not None:  # one of ours: the engine resamples and recomputes its own point estimate
         from .engine import _bootstrap, encode
@@ -132,30 +127,78 @@ def bootstrap_se(func: Callable, ratings, *, n_boot: int = 1000, seed=None, conf
         from .engine import expand_contingency
 
         data = expand_contingency(data)
+    kwargs = {**kwargs, "se": None}
+    return resample_units(lambda sample: float(func(sample, **kwargs)), data, n_boot=n_boot, seed=seed,
+                          confidence=confidence)
+
+
+def _check_n_boot(n_boot) -> None:
+    if not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
+        from hrp_coding.errors import AgreementError
+
+        raise AgreementError(f"n_boot must be an integer >= 2, got {n_boot!r}")
+
+
+def _percentile_summary(reps: np.ndarray, confidence: float) -> tuple[float, tuple[float, float]]:
+    tail = (1 - confidence) / 2
+    lo, hi = np.quantile(reps, [tail, 1 - tail])
+    return float(np.std(reps, ddof=1)), (float(lo), float(hi))
+
+
+def resample_units(statistic: Callable, data, *, n_boot: int, seed=None,
+                   confidence: float = 0.95) -> tuple[float, tuple[float, float], np.ndarray]:
+    """The seeded unit bootstrap every coefficient shares: resample units, recompute, summarise.
+
+    Parameters
+    ----------
+    statistic : callable
+        ``statistic(sample) -> float`` on a resampled :class:`~hrp_coding.agreement.ratings.Ratings` or
+        :class:`~hrp_coding.agreement.ratings.RatingCounts`; an ``AgreementError`` makes that replicate NaN.
+    data : Ratings or RatingCounts
+        Encoded ratings; ``data.take(idx)`` gives the sample (units drawn with replacement).
+    n_boot : int
+        Number of replicates (at least 2).
+    seed : int or None
+        Seed of ``numpy.random.default_rng``.
+    confidence : float
+        Level of the percentile interval.
+
+    Returns
+    -------
+    se : float
+        Standard deviation (ddof=1) of the defined replicates.
+    ci : tuple of float
+        Their percentile interval.
+    replicates : ndarray
+        Every replicate (NaN where undefined).
+
+    Examples
+    --------
+    >>> from hrp_coding.agreement.ratings import as_ratings
+    >>> r = as_ratings([[1, 1, 2, 2], [1, 2, 2, 2]])
+    >>> se, ci, reps = resample_units(lambda s: float((s.codes[0] == s.codes[1]).mean()), r, n_boot=50, seed=0)
+    >>> reps.shape, bool(0 <= ci[0] <= ci[1] <= 1)
+    ((50,), True)
+    """
+    import warnings
+
+    from hrp_coding.errors import AgreementError, DegenerateAgreementWarning
+
+    _check_n_boot(n_boot)
     rng = np.random.default_rng(seed)
     n = data.n_units
     reps = np.full(int(n_boot), np.nan)
-    kwargs = {**kwargs, "se": None}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateAgreementWarning)
         for b in range(int(n_boot)):
-            idx = rng.integers(0, n, size=n)
-            if isinstance(data, Ratings):
-                sample = Ratings(data.codes[:, idx], data.categories, data.coders, tuple(range(n)))
-            elif isinstance(data, RatingCounts):
-                sample = RatingCounts(data.counts[idx], data.categories, tuple(range(n)))
-            else:  # pragma: no cover - as_ratings returns one of the above
-                raise AgreementError(f"cannot bootstrap {type(data).__name__}")
             try:
-                reps[b] = float(func(sample, **kwargs))
+                reps[b] = statistic(data.take(rng.integers(0, n, size=n)))
             except AgreementError:
                 reps[b] = np.nan
     ok = reps[~np.isnan(reps)]
     if ok.size < 2:
         raise AgreementError(f"bootstrap: only {ok.size} of {n_boot} replicates were defined; no SE")
-    alpha = (1 - confidence) / 2
-    lo, hi = np.quantile(ok, [alpha, 1 - alpha])
-    return float(np.std(ok, ddof=1)), (float(lo), float(hi)), reps
+    return (*_percentile_summary(ok, confidence), reps)
 
 
 def krippendorff_bootstrap(coincidence: np.ndarray, delta: np.ndarray, n_coders: int, *, n_boot: int = 1000,
@@ -193,10 +236,7 @@ def krippendorff_bootstrap(coincidence: np.ndarray, delta: np.ndarray, n_coders:
     >>> reps.shape, bool(0 < se < 1)
     ((200,), True)
     """
-    if not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
-        from hrp_coding.errors import AgreementError
-
-        raise AgreementError(f"n_boot must be an integer >= 2, got {n_boot!r}")
+    _check_n_boot(n_boot)
     o = np.asarray(coincidence, dtype=np.float64)
     delta = np.asarray(delta, dtype=np.float64)
     n_dot = float(o.sum())
@@ -216,6 +256,4 @@ def krippendorff_bootstrap(coincidence: np.ndarray, delta: np.ndarray, n_coders:
     n_fix = round(n_boot * float(np.sum((np.diag(o) / n_dot) ** m_pairs)))
     ones = np.flatnonzero(reps == 1.0)[:n_fix]
     reps[ones] = 0.0
-    alpha = (1 - confidence) / 2
-    lo, hi = np.quantile(reps, [alpha, 1 - alpha])
-    return float(np.std(reps, ddof=1)), (float(lo), float(hi)), reps
+    return (*_percentile_summary(reps, confidence), reps)
