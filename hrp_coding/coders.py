@@ -29,10 +29,12 @@ def is_model(coder: str) -> bool:
     Parameters
     ----------
     coder : str
+        A coder name as the journals record it.
 
     Returns
     -------
     bool
+        True for ``model:<name>`` only (a person called ``modeler`` is not a model).
 
     Examples
     --------
@@ -48,10 +50,12 @@ def is_human(coder: str) -> bool:
     Parameters
     ----------
     coder : str
+        ``ana``, ``model:tfidf``, ``consensus``...
 
     Returns
     -------
     bool
+        False for model layers and for the adjudicated ``consensus`` layer.
 
     Examples
     --------

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from hrp_coding.resources import data_path
 
-__all__ = ["codebook_path", "data_path", "replication_codings_path", "sample_study"]
+__all__ = ["codebook_path", "data_path", "replication_codings_path", "sample_study", "tiny_study"]
 
 
 def codebook_path(name: str = "making_room") -> Path:
@@ -108,3 +108,45 @@ def sample_study(path: str | os.PathLike, *, replication: bool = True, progress:
                                attributes=_attributes(row, sample))
     project.import_codings(study / "codings.csv")
     return project
+
+
+#: The transcript of :func:`tiny_study`; ana's coding covers "We sat with her" (offsets 9-24).
+TINY_TEXT = "I: Hi\nP: We sat with her.\n"
+
+
+def tiny_study(path: str | os.PathLike | None = None, *, coded: bool = True):
+    """A throwaway project small enough for an example: one code, one transcript, at most one coding.
+
+    The codebook ``D`` (version 1) has the one code ``holding``; the transcript ``P01`` is :data:`TINY_TEXT`
+    (an interviewer's and a participant's turn); with ``coded=True`` coder ``ana`` has coded "We sat with her"
+    (offsets 9-24) as ``holding``.
+
+    Parameters
+    ----------
+    path : str or PathLike, optional
+        The project folder to create (must not exist); a new temporary folder by default.
+    coded : bool, default True
+        Add ana's coding.
+
+    Returns
+    -------
+    Project
+
+    Examples
+    --------
+    >>> study = tiny_study()
+    >>> study.codings()[["coder", "code", "text"]].values.tolist()
+    [['ana', 'holding', 'We sat with her']]
+    """
+    import tempfile
+
+    from hrp_coding.codebook import Code, Codebook
+    from hrp_coding.project import Project
+
+    if path is None:
+        path = Path(tempfile.mkdtemp(prefix="hrp-tiny-")) / "study"
+    study = Project.init(path, codebook=Codebook(name="D", version=1, codes=[Code("holding", "Holding")]))
+    study.add_transcript(TINY_TEXT, transcript_id="P01")
+    if coded:
+        study.add_coding(coder="ana", transcript="P01", start=9, end=24, code="holding")
+    return study

@@ -132,7 +132,6 @@ def add(cb: Codebook, code: Code, *, who: str, why: str, when: str | None = None
     Parameters
     ----------
     cb : Codebook
-        The codebook to change (it is not modified).
     code : Code
         The new code: an id new to the codebook's history, an existing parent or none; an in-vivo code carries
         the participant's words in ``in_vivo_quote`` (the changelog records them).
@@ -171,7 +170,6 @@ def rename(cb: Codebook, old_id: str, new_id: str | None = None, *, name: str | 
     Parameters
     ----------
     cb : Codebook
-        The codebook to change (it is not modified).
     old_id : str
         The code to rename; its children, sets and (through :func:`migration`) codings follow.
     new_id : str, optional
@@ -223,7 +221,6 @@ def merge(cb: Codebook, ids: Iterable[str], into: str | Code, *, who: str, why: 
     Parameters
     ----------
     cb : Codebook
-        The codebook to change (it is not modified).
     ids : str or iterable of str
         The codes merged (each once, at least one other than the target): their children move under the
         target, their codings migrate to it; the target takes the place of a merged ancestor.
@@ -299,7 +296,6 @@ def split(cb: Codebook, code_id: str, into: Iterable[Code], *, children_to: str 
     Parameters
     ----------
     cb : Codebook
-        The codebook to change (it is not modified).
     code_id : str
         The code to split.
     into : iterable of Code
@@ -361,7 +357,6 @@ def move(cb: Codebook, code_id: str, new_parent: str | None, *, who: str, why: s
     Parameters
     ----------
     cb : Codebook
-        The codebook to change (it is not modified).
     code_id : str
         The code to move; its children move with it.
     new_parent : str or None
@@ -400,7 +395,6 @@ def retire(cb: Codebook, code_id: str, *, who: str, why: str, when: str | None =
     Parameters
     ----------
     cb : Codebook
-        The codebook to change (it is not modified).
     code_id : str
         The code to retire (not already retired).
     who, why, when : str
@@ -431,7 +425,6 @@ def edit(cb: Codebook, code_id: str, *, who: str, why: str, when: str | None = N
     Parameters
     ----------
     cb : Codebook
-        The codebook to change (it is not modified).
     code_id : str
         The code to edit.
     who, why, when : str

@@ -6,13 +6,8 @@ built by :mod:`hrp_coding.store.views` (plain data in, DataFrames out).
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from hrp_coding.codebook import Codebook, Code
->>> from hrp_coding.project import Project
->>> study = Project.init(pathlib.Path(tempfile.mkdtemp()) / "s", codebook=Codebook(name="D", version=1,
-...                      codes=[Code("holding", "Holding")]))
->>> _ = study.add_transcript("I: Hi\\nP: We sat with her.\\n", transcript_id="P01")
->>> _ = study.add_coding(coder="ana", transcript="P01", start=9, end=24, code="holding")
+>>> from hrp_coding.datasets import tiny_study
+>>> study = tiny_study()  # transcript P01, ana's coding "holding" on its second turn
 >>> study.coded_segments("turn")[["segment", "coder", "code"]].values.tolist()
 [['P01:t002', 'ana', 'holding']]
 """

@@ -7,13 +7,8 @@ twins), so nothing is ever written outside the project folder.
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from hrp_coding.codebook import Codebook, Code
->>> from hrp_coding.project import Project
->>> study = Project.init(pathlib.Path(tempfile.mkdtemp()) / "s", codebook=Codebook(name="D", version=1,
-...                      codes=[Code("holding", "Holding")]))
->>> _ = study.add_transcript("I: Hi\\nP: We sat with her.\\n", transcript_id="P01")
->>> c = study.add_coding(coder="ana", transcript="P01", start=9, end=24, code="holding")
+>>> from hrp_coding.datasets import tiny_study
+>>> study = tiny_study()  # "I: Hi\\nP: We sat with her.\\n", ana's coding on "We sat with her" (9-24)
 >>> report = study.update_transcript("P01", "I: Hello there\\nP: We sat with her.\\n")
 >>> [(r.outcome, r.start) for r in report.moved]
 [('moved', 18)]
