@@ -1,7 +1,8 @@
 """Coding widget latencies in a real JupyterLab and headless Chromium, at 10 and at 1,500 codings.
 
 A 20,000-word transcript; 4 coders (ana, ben, caro, dana) share the codings; ana codes in the widget. For each
-project size the benchmark prints, over 20 key presses that each code a new passage:
+project size the benchmark prints, over 20 key presses that each code a new passage (scrolled into view first,
+as a coder codes what is on screen):
 
 * key press to journal: from the key event in the browser to the new line in ``codings/ana.jsonl`` on disk
   (polled from this process), and the kernel's own share (message in, fsynced event out);
@@ -68,6 +69,18 @@ PRESS_JS = """([s, e, key]) => {
 }"""
 
 
+SCROLL_JS = """async (s) => {  // a coder codes what is in view: scroll it there first (outside the timings)
+    const box = document.querySelector('.hrp-widget .hrp-text');
+    const scroll = document.querySelector('.hrp-widget .hrp-scroll');
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    let seen = 0, node;
+    while ((node = walker.nextNode()) && s >= seen + node.textContent.length) seen += node.textContent.length;
+    const range = document.createRange(); range.setStart(node, s - seen); range.setEnd(node, s - seen + 1);
+    scroll.scrollTop += range.getBoundingClientRect().top - scroll.getBoundingClientRect().top - 100;
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+}"""
+
+
 def make_study(folder: Path, n_codings: int) -> tuple[Path, str]:
     rng = random.Random(0)
     turns, n_words, i = [], 0, 0
@@ -128,6 +141,7 @@ def browser_run(lab: Lab, page, study: Path, text: str, name: str) -> dict:
     to_journal, to_view, script = [], [], []
     for k in range(PRESSES):
         s = 50 + 991 * k
+        page.evaluate(SCROLL_JS, s)
         size = journal.stat().st_size if journal.exists() else 0
         t1 = time.perf_counter()
         page.evaluate(PRESS_JS, [s, s + 25, key])  # returns once the key event was dispatched

@@ -1,13 +1,17 @@
 """The coding screen's features in a real browser (JupyterLab + Debian Chromium via Playwright): undo/redo, the
-transcript switcher, search, jump-to from the codings list, the adjudication view, and legibility in the light
-and dark themes (a screenshot, measured by the contrast of palette text against its background).
+transcript switcher, search, jump-to from the codings list, the adjudication view, legibility in the light
+and dark themes (a screenshot, measured by the contrast of palette text against its background), a memo typed
+on through its coding's redraw, and a long transcript whose list rows, stripes and highlights are built only
+near view.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from _lab import (
     CHROMIUM,
@@ -218,3 +222,65 @@ def test_palette_list_and_stripes_are_legible_in_light_and_dark_theme(lab, page,
         assert all(ratio >= 4.5 for ratio in measured.values()), measured
     finally:
         page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})")
+
+
+def test_long_transcript_builds_rows_and_stripes_near_view_and_still_filters_jumps_and_codes(lab, page):
+    turns = [f"{('Interviewer', 'P01')[i % 2]}: turn {i:03d} is about the room and the door." for i in range(400)]
+    text = "\n\n".join(turns) + "\n"
+    study = lab.root / "long"
+    project = hc.Project.init(study, codebook=datasets.codebook_path("making_room"))
+    project.add_transcript(text, transcript_id="P01")
+    spans = [(text.index(f"turn {i:03d}"), text.index(f"turn {i:03d}") + 8) for i in range(400)]
+    project.import_codings(pd.DataFrame([{"transcript": "P01", "coder": "ben", "code": "holding", "start": s,
+                                          "end": e} for s, e in spans[:398]]
+                                        + [{"transcript": "P01", "coder": "ana", "code": "making_room",
+                                            "start": spans[398][0], "end": spans[398][1]}]))
+    show_widget(page, lab.notebook("long", [widget_cell(study, "ana", "P01")]))
+    rows = page.locator(".hrp-widget .hrp-coding")
+    assert page.locator(".hrp-widget .hrp-list h4").inner_text() == "Codings (399)"
+    assert 0 < rows.count() < 399  # only the rows near view are built
+    assert 0 < page.locator(".hrp-widget .hrp-stripe").count() < 399
+    assert page.locator(".hrp-widget .hrp-stripe-mine").count() == 0  # ana's coding is at the end, out of view
+
+    page.locator(".hrp-widget .hrp-filter-coder").select_option("ana")  # a filter reaches rows never built
+    assert rows.count() == 1 and "turn 398" in rows.first.inner_text()
+    rows.first.locator(".hrp-jump").click()
+    assert _selected(page) == "turn 398"
+    wait_for(lambda: page.locator(".hrp-widget .hrp-stripe-mine").count() == 1, 30, "the stripe once in view")
+
+    page.locator(".hrp-widget .hrp-filter-coder").select_option("")
+    for _ in range(40):  # scrolling the list down builds the rest
+        if rows.count() == 399:
+            break
+        page.evaluate("() => { const side = document.querySelector('.hrp-widget .hrp-side'); "
+                      "side.scrollTop = side.scrollHeight; }")
+        page.wait_for_timeout(200)
+    assert rows.count() == 399
+    shown = [re.search(r"turn \d{3}", row).group() for row in rows.locator(".hrp-jump").all_inner_texts()]
+    assert shown == [f"turn {i:03d}" for i in range(399)]  # in text order
+
+    select_by_mouse(page, "turn 399")  # a new coding lands in its place in the list, its stripe in the margin
+    page.locator(".hrp-widget .hrp-text").press(_key(page, "holding"))
+    wait_for(lambda: rows.count() == 400, 30, "the new row")
+    assert recorded_quotes(study, "ana") == ["turn 398", "turn 399"]
+    assert "turn 399" in rows.last.inner_text()
+    assert page.locator(".hrp-widget .hrp-stripe-mine").count() == 2
+
+
+def test_typing_in_a_memo_survives_the_redraw_of_its_coding(lab, page):
+    study = _study(lab, "typing")
+    show_widget(page, lab.notebook("typing", [widget_cell(study, "ana", "P01")]))
+    select_by_mouse(page, "stayed with her")
+    page.locator(".hrp-widget .hrp-text").press(_key(page, "staying_with"))
+    memo = page.locator(".hrp-widget .hrp-coding-mine .hrp-memo").first
+    memo.wait_for(timeout=30_000)
+    memo.click()
+    page.keyboard.type("abc")
+    rev = lambda: page.evaluate("() => document.querySelector('.hrp-widget .hrp-root').dataset.rev")  # noqa: E731
+    before = rev()
+    page.keyboard.press("Enter")  # saves "abc"; the coder types on while the kernel's redraw is under way
+    page.keyboard.type("def")
+    wait_for(lambda: rev() != before, 30, "the redraw of the coding")
+    page.keyboard.type("g")  # the focus stayed in the memo
+    assert [e["text"] for e in journal_events(study, "ana") if e["event"] == "memo"] == ["abc"]
+    assert page.locator(".hrp-widget .hrp-coding-mine .hrp-memo").first.input_value() == "abcdefg"

@@ -268,10 +268,16 @@ function render({ model, el: host }) {
     return laneSpans.length - 1;
   }
 
-  function placeStripe(span, item, ys) {
+  function placeStripe(item, ys) { // its lane now; its element when first near view (makeStripe)
     const [y1, y2] = ys;
     const lane = freeLane(y1, y2);
     laneSpans[lane].push([y1, y2]);
+    Object.assign(item, { lane, y1, y2 });
+    if (lane + 1 > lanesUsed) { lanesUsed = lane + 1; margin.style.width = `${lanesUsed * 16 + 2}px`; }
+  }
+
+  function makeStripe(item) {
+    const { span, lane, y1, y2 } = item;
     const code = codesById()[span.code] || { name: span.code, color: "#999999", label: "#000000" };
     const stripe = el("div", span.mine ? "hrp-stripe hrp-stripe-mine" : "hrp-stripe hrp-stripe-other");
     stripe.style.top = `${y1}px`;
@@ -284,10 +290,35 @@ function render({ model, el: host }) {
     stripe.title = `${code.name} (${span.coder})${span.memo ? " - " + span.memo : ""}`;
     stripe.appendChild(el("span", "hrp-stripe-label", span.mine ? code.name : `${code.name} · ${span.coder}`));
     stripe.addEventListener("click", () => jump(span.s, span.e));
-    Object.assign(item, { stripe, lane, y1, y2 });
-    if (lane + 1 > lanesUsed) { lanesUsed = lane + 1; margin.style.width = `${lanesUsed * 16 + 2}px`; }
+    item.stripe = stripe;
     return stripe;
   }
+
+  // Stripes and in-text highlights are drawn only for codings within a screen of the part of the text in view
+  // (1,500 of each cost most of a redraw's paint); scrolling the text brings the others in.
+  let near = [-Infinity, Infinity];
+  function nearView() {
+    const h = scroll.clientHeight;
+    near = h ? [scroll.scrollTop - h, scroll.scrollTop + 2 * h] : [-Infinity, Infinity];
+  }
+
+  function show(item) {
+    const on = item.y1 < near[1] && item.y2 > near[0];
+    if (on === item.on) return;
+    item.on = on;
+    if (on) {
+      margin.appendChild(item.stripe || makeStripe(item));
+      if (item.range) highlightFor(item.name, item.rule).add(item.range);
+    } else {
+      item.stripe.remove();
+      if (item.range && highlights.get(item.name)) highlights.get(item.name).delete(item.range);
+    }
+  }
+
+  function showNear() { nearView(); for (const item of drawn.values()) show(item); }
+  let showing = 0;
+  scroll.addEventListener("scroll", () => { showing = showing || requestAnimationFrame(() => { showing = 0; showNear(); }); },
+    { passive: true });
 
   function listRow(span) {
     const codes = codesById();
@@ -315,7 +346,6 @@ function render({ model, el: host }) {
       });
       row.append(remove, memo);
     }
-    row.hidden = !passesFilter(span);
     return row;
   }
 
@@ -323,17 +353,12 @@ function render({ model, el: host }) {
     return (!codeFilter.value || span.code === codeFilter.value) && (!coderFilter.value || span.coder === coderFilter.value);
   }
 
-  function rowBefore(span) { // the list is in text order: the first row that comes after this span
-    for (const row of rows.children) {
-      const other = view.spans.get(row.dataset.id);
-      if (other && (other.s > span.s || (other.s === span.s && other.e > span.e))) return row;
-    }
-    return null;
-  }
-
   const listTitle = el("h4", "", "Codings");
   const rows = el("div", "hrp-rows");
   list.append(listTitle, rows);
+  // in text order; rows are built as they scroll near view (1,500 rows laid out at once cost most of a first draw)
+  const inTextOrder = (a, b) => a.s < b.s || (a.s === b.s && (a.e < b.e || (a.e === b.e && a.id < b.id)));
+  const codingRows = lazyRows(rows, side, { before: inTextOrder, keep: passesFilter, make: listRow });
 
   function countRows() {
     let shown = 0;
@@ -358,44 +383,23 @@ function render({ model, el: host }) {
     fill(coderFilter, "all coders", [...new Set(spans.map((s) => s.coder))].sort(), (v) => v);
   }
 
-  let editing = null; // the memo the coder is typing in when its coding is redrawn: { id, value }
-
   function addSpan(span, initial, ys) {
-    const item = {};
-    if (HIGHLIGHTS) {
-      item.range = rangeOf(span.s, span.e);
-      item.name = spanName(span);
-      highlightFor(item.name, spanRule(span)).add(item.range);
-    }
+    const item = { span, on: false };
+    if (HIGHLIGHTS) Object.assign(item, { range: rangeOf(span.s, span.e), name: spanName(span), rule: spanRule(span) });
     drawn.set(span.id, item);
-    const stripe = placeStripe(span, item, ys);
-    if (!initial) margin.appendChild(stripe);
-    item.row = listRow(span);
-    if (!initial) rows.insertBefore(item.row, rowBefore(span));
-    const memo = editing && editing.id === span.id ? item.row.querySelector(".hrp-memo") : null;
-    if (memo) {
-      memo.value = editing.value;
-      memo.focus({ preventScroll: true });
-    }
-    if (editing && editing.id === span.id) editing = null;
+    placeStripe(item, ys);
+    if (!initial) { show(item); codingRows.put(span); }
   }
 
   function dropSpan(id) {
     const item = drawn.get(id);
     if (!item) return;
-    if (item.range && highlights.get(item.name)) highlights.get(item.name).delete(item.range);
-    if (item.stripe) {
-      item.stripe.remove();
-      const lane = laneSpans[item.lane];
-      const at = lane ? lane.findIndex(([a, b]) => a === item.y1 && b === item.y2) : -1;
-      if (at >= 0) lane.splice(at, 1);
-    }
-    if (item.row) {
-      // a redraw of this coding (its memo saved, say) must not cost what the coder is typing in its memo
-      const typing = item.row.querySelector(".hrp-memo");
-      if (typing && typing === document.activeElement) editing = { id, value: typing.value };
-      item.row.remove();
-    }
+    if (item.on && item.range && highlights.get(item.name)) highlights.get(item.name).delete(item.range);
+    if (item.stripe) item.stripe.remove();
+    const lane = laneSpans[item.lane];
+    const at = lane ? lane.findIndex(([a, b]) => a === item.y1 && b === item.y2) : -1;
+    if (at >= 0) lane.splice(at, 1);
+    codingRows.drop(item.span);
     drawn.delete(id);
   }
 
@@ -407,20 +411,19 @@ function render({ model, el: host }) {
   }
 
   function drawAllCodings() { // after a snapshot: everything from scratch
-    for (const id of [...drawn.keys()]) dropSpan(id);
+    drawn.clear(); // its stripes, highlights and rows all go below
     if (HIGHLIGHTS) clearHighlights();
     drawTextNodes(view.text);
     margin.replaceChildren();
     lanesUsed = 0;
     laneSpans = [];
     margin.style.width = "0px";
-    rows.replaceChildren();
     const ordered = [...view.spans.values()].sort((a, b) => (b.mine - a.mine) || (a.s - b.s) || (b.e - a.e));
     const ys = ordered.map((span) => yRange(span.s, span.e)); // all reads first: one layout
+    nearView();
     ordered.forEach((span, i) => addSpan(span, true, ys[i]));
-    margin.append(...ordered.map((span) => drawn.get(span.id).stripe));
-    const inText = [...view.spans.values()].sort((a, b) => a.s - b.s || a.e - b.e);
-    rows.append(...inText.map((span) => drawn.get(span.id).row));
+    for (const item of drawn.values()) show(item);
+    codingRows.reset([...view.spans.values()].sort((a, b) => (inTextOrder(a, b) ? -1 : inTextOrder(b, a) ? 1 : 0)));
     drawSuggestionMarks();
     drawFilters();
     countRows();
@@ -454,6 +457,7 @@ function render({ model, el: host }) {
     const t0 = performance.now();
     if (delta) {
       const ys = delta.put.map((span) => yRange(span.s, span.e)); // measured before any change: no forced layout
+      nearView();
       for (const id of delta.drop) dropSpan(id);
       delta.put.forEach((span, i) => { dropSpan(span.id); addSpan(span, false, ys[i]); });
       drawSuggestionMarks();
@@ -525,10 +529,7 @@ function render({ model, el: host }) {
   undoButton.addEventListener("click", () => send({ action: "undo" }));
   redoButton.addEventListener("click", () => send({ action: "redo" }));
   switcher.addEventListener("change", () => send({ action: "switch", to: switcher.value }));
-  const refilter = () => {
-    for (const row of rows.children) row.hidden = !passesFilter(view.spans.get(row.dataset.id) || {});
-    countRows();
-  };
+  const refilter = () => { codingRows.refilter(); countRows(); };
   codeFilter.addEventListener("change", refilter);
   coderFilter.addEventListener("change", refilter);
 
