@@ -118,6 +118,14 @@ class WidgetAction:
     after: str = ""
 
 
+def _move_last(source: list, target: list):
+    """Pop the last item of ``source`` onto ``target`` and return it (None when ``source`` is empty)."""
+    if not source:
+        return None
+    target.append(source.pop())
+    return target[-1]
+
+
 class UndoStack:
     """The coder's last actions in this widget, to undo and redo (each undo or redo is a new journal event).
 
@@ -154,19 +162,11 @@ class UndoStack:
 
     def undo(self) -> WidgetAction | None:
         """The action to undo now (moved to the redo list), or None."""
-        if not self._done:
-            return None
-        action = self._done.pop()
-        self._undone.append(action)
-        return action
+        return _move_last(self._done, self._undone)
 
     def redo(self) -> WidgetAction | None:
         """The action to redo now (moved back to the undo list), or None."""
-        if not self._undone:
-            return None
-        action = self._undone.pop()
-        self._done.append(action)
-        return action
+        return _move_last(self._undone, self._done)
 
     def forget(self, action: WidgetAction, *, undone: bool) -> None:
         """Drop ``action`` after its undo (``undone=True``) or redo could not be written."""
