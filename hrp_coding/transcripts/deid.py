@@ -124,7 +124,13 @@ class DeidReport:
         return self.replacements.copy()
 
     def counts(self) -> dict[str, int]:
-        """Replacements per category."""
+        """Replacements per category.
+
+        Returns
+        -------
+        dict of str to int
+            Category (``PERSON``, ``PLACE``, ``PHONE``...) -> number of replacements, sorted by category.
+        """
         return {str(k): int(v) for k, v in self.replacements["category"].value_counts().sort_index().items()}
 
     def __str__(self) -> str:
@@ -242,6 +248,17 @@ class Deidentifier:
         NAME), PLACE (or LOCATION), ORG (or ORGANIZATION) and KEEP (never replaced); aliases of one
         entity separated by ``|``; ``#`` starts a comment; blank lines are ignored.
 
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The list file.
+        patterns, keep, case_sensitive, encoding
+            As for :class:`Deidentifier` (the file's KEEP entries join ``keep``); the file's encoding (detected).
+
+        Returns
+        -------
+        Deidentifier
+
         Raises
         ------
         TranscriptError
@@ -299,6 +316,11 @@ class Deidentifier:
     def to_lists(self) -> dict:
         """The lists and patterns as plain data, for :meth:`from_lists` (confidential: they hold the names).
 
+        Returns
+        -------
+        dict
+            ``case_sensitive``, ``keep``, ``entities`` (in pseudonym order), ``patterns``; YAML-ready.
+
         Examples
         --------
         >>> deid = Deidentifier(names=["Maria Lopez | Maria"], places=["Fairview"], patterns={})
@@ -322,6 +344,17 @@ class Deidentifier:
 
         Pattern matches already in ``key`` (a phone number, an e-mail address) get the pseudonym they
         had; new ones are numbered after the highest pseudonym of their category.
+
+        Parameters
+        ----------
+        data : mapping
+            :meth:`to_lists` output.
+        key : mapping of str to str, optional
+            An earlier :attr:`key` (e.g. read back from :meth:`write_key`'s file).
+
+        Returns
+        -------
+        Deidentifier
         """
         patterns = {name: (spec[0], re.compile(spec[1], spec[2] if len(spec) > 2 else 0))
                     for name, spec in dict(data.get("patterns") or {}).items()}
@@ -344,6 +377,16 @@ class Deidentifier:
 
         ``_``, ``-`` and ``.`` count as spaces when matching, and the pseudonym is written without
         brackets, so the result stays usable as a file name.
+
+        Parameters
+        ----------
+        name : str
+            A file name, path or id.
+
+        Returns
+        -------
+        str
+            The name with pseudonyms such as ``PERSON_1`` in place of listed names.
 
         Examples
         --------
@@ -378,7 +421,18 @@ class Deidentifier:
         return {p: o for p, o in self._key.items() if p in self._used}
 
     def write_key(self, path) -> Path:
-        """Write :attr:`key` as YAML, atomically, readable and writable by its owner only (mode 0600)."""
+        """Write :attr:`key` as YAML, atomically, readable and writable by its owner only (mode 0600).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Where to write it: keep it apart from the transcripts, never in a shared repository.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+        """
         import yaml
 
         path = Path(path)
@@ -419,7 +473,18 @@ class Deidentifier:
         return chosen
 
     def deidentify_text(self, text: str) -> str:
-        """``text`` with every replacement made (pseudonyms registered as by :meth:`apply`)."""
+        """``text`` with every replacement made (pseudonyms registered as by :meth:`apply`).
+
+        Parameters
+        ----------
+        text : str
+            Any text (a memo, a quote, a file's content).
+
+        Returns
+        -------
+        str
+            The text with pseudonyms in place of listed names and pattern matches.
+        """
         return self._replace(text)[0]
 
     def _replace(self, text: str):
@@ -444,6 +509,11 @@ class Deidentifier:
     def apply(self, transcript: Transcript) -> tuple[Transcript, DeidReport]:
         """De-identify one transcript.
 
+        Parameters
+        ----------
+        transcript : Transcript
+            The transcript (not modified).
+
         Returns
         -------
         (Transcript, DeidReport)
@@ -456,7 +526,18 @@ class Deidentifier:
         return results[0], report
 
     def apply_many(self, transcripts: Iterable[Transcript]) -> tuple[list[Transcript], DeidReport]:
-        """De-identify several transcripts with one set of pseudonyms; one report for all."""
+        """De-identify several transcripts with one set of pseudonyms; one report for all.
+
+        Parameters
+        ----------
+        transcripts : iterable of Transcript
+            The transcripts (not modified).
+
+        Returns
+        -------
+        (list of Transcript, DeidReport)
+            The new transcripts in input order (as :meth:`apply`) and the report of all their replacements.
+        """
         import pandas as pd
 
         results = []

@@ -114,6 +114,15 @@ def segment_many(transcripts: Iterable[Transcript], unit: str = "turn", *, roles
     -------
     pandas.DataFrame
         Columns ``transcript, segment, start, end, speaker, role, text``, in transcript and text order.
+
+    Examples
+    --------
+    >>> from hrp_coding.transcripts import transcript_from_text
+    >>> ts = [transcript_from_text("I: Why?\\nP01: Work.", "P01"), transcript_from_text("I: And?\\nP02: Home.", "P02")]
+    >>> segment_many(ts, roles=["participant"])[["transcript", "segment", "text"]]
+      transcript   segment   text
+    0        P01  P01:t002  Work.
+    1        P02  P02:t002  Home.
     """
     import pandas as pd
 

@@ -21,6 +21,19 @@ def encoding_for(encoding: str | Mapping[str, str] | None, suffix: str) -> str |
     A mapping is keyed by extension (``{".txt": "cp1252", ".csv": "utf-8"}``; the dot is optional);
     a plain string applies to every text format and is ignored for ``.docx``/``.xlsx``/``.pdf``.
 
+    Parameters
+    ----------
+    encoding : str, mapping of str to str, or None
+        One codec name for every text format, or one per extension (the ``encoding=`` of
+        :func:`read_transcript`); None: detect.
+    suffix : str
+        The file's extension, with its dot (``".txt"``); any case.
+
+    Returns
+    -------
+    str or None
+        The codec name to pass to the reader, or None (detect, or a format that is not text).
+
     Examples
     --------
     >>> per_type = {"txt": "cp1252"}
@@ -80,6 +93,12 @@ def read_transcript(path, *, transcript_id: str | None = None, encoding: str | M
         Transcript attributes to attach.
     layout : str, optional
         Force a layout (a key of :data:`hrp_coding.transcripts.layout.LAYOUTS` the format supports).
+
+    Returns
+    -------
+    Transcript
+        The transcript: canonical text, turns with roles, the attributes (the file's header fields, then
+        ``attributes``) and ``layout``, the report of what was recognised.
 
     Raises
     ------

@@ -74,11 +74,29 @@ XLSX = ArchiveKind(r"xl/worksheets/[^/]+\.xml", rb"<(?:\w+:)?row[ >/]", "rows", 
 def check_archive(path, kind: ArchiveKind, limits: ArchiveLimits = ArchiveLimits()) -> None:
     """Refuse ``path`` when it exceeds ``limits`` (see the module docstring).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.docx`` or ``.xlsx`` file, not yet opened by any XML parser.
+    kind : ArchiveKind
+        :data:`DOCX` or :data:`XLSX`: which members are the main parts and which element is counted.
+    limits : ArchiveLimits, default ArchiveLimits()
+        The bounds; the defaults fit interviews many hours long.
+
     Raises
     ------
     TranscriptError
         Naming the file, the part, the limit and the value found; or that the file is not a readable
         archive of this kind.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, zipfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "ok.docx"
+    >>> with zipfile.ZipFile(path, "w") as z:
+    ...     z.writestr("word/document.xml", "<w:body><w:p>x</w:p></w:body>")
+    >>> check_archive(path, DOCX) is None
+    True
     """
     source = str(path)
 

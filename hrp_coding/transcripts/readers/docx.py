@@ -126,10 +126,43 @@ def read_docx(path, *, transcript_id: str | None = None, speaker_pattern: str | 
               layout: str | None = None, limits: ArchiveLimits = DOCX_LIMITS) -> Transcript:
     """Read a ``.docx`` transcript (see the module docstring for the conventions).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The Word document.
+    transcript_id : str, optional
+        Default: the file name without extension.
+    speaker_pattern : str or re.Pattern, optional
+        A regular expression with a named group ``speaker`` matched at paragraph start, replacing detection.
+    speaker_roles : mapping, optional
+        Speaker -> role overrides.
+    attributes : mapping, optional
+        Transcript attributes (they win over header fields).
+    layout : str, optional
+        Force a layout (``"bold"``, ``"table"``, ``"labels"``...).
+    limits : ArchiveLimits, default DOCX_LIMITS
+        Bounds checked before the XML is parsed (:func:`~hrp_coding.transcripts.readers.bounds.check_archive`).
+
+    Returns
+    -------
+    Transcript
+        The transcript; messages count Word paragraphs.
+
     Raises
     ------
     TranscriptError
         When the file is not a Word document, or exceeds ``limits`` (naming the file).
+
+    Examples
+    --------
+    >>> import docx, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "P02.docx"
+    >>> doc = docx.Document()
+    >>> _ = doc.add_paragraph("Interviewer: How did it start?"), doc.add_paragraph("P02: Slowly.")
+    >>> doc.save(path)
+    >>> t = read_docx(path)
+    >>> [(x.speaker, t.turn_text(x)) for x in t.turns]
+    [('Interviewer', 'How did it start?'), ('P02', 'Slowly.')]
     """
     import docx
     from docx.opc.exceptions import OpcError

@@ -89,6 +89,16 @@ class Head:
 def parse_timestamp(value: str) -> float:
     """Seconds in ``"01:02:03"``, ``"02:03"`` or ``"00:02:03.500"`` (comma or dot before fractions).
 
+    Parameters
+    ----------
+    value : str
+        ``[[hh:]mm:]ss[.fff]``, with ``,`` or ``.`` before the fraction (SubRip writes a comma).
+
+    Returns
+    -------
+    float
+        The seconds.
+
     Examples
     --------
     >>> parse_timestamp("00:12:03"), parse_timestamp("12:03"), parse_timestamp("00:00:01,250")
@@ -102,13 +112,51 @@ def parse_timestamp(value: str) -> float:
 
 
 def plausible_speaker(speaker: str) -> bool:
-    """A placeholder (``[PERSON_3]``) or up to four capitalised words (digits allowed), at most 40 characters."""
+    """A placeholder (``[PERSON_3]``) or up to four capitalised words (digits allowed), at most 40 characters.
+
+    Parameters
+    ----------
+    speaker : str
+        A candidate label found at line start.
+
+    Returns
+    -------
+    bool
+        Whether it looks like a speaker name rather than the start of a sentence.
+
+    Examples
+    --------
+    >>> plausible_speaker("Dr Lee"), plausible_speaker("[PERSON_3]"), plausible_speaker("and then she said")
+    (True, True, False)
+    """
     if re.fullmatch(PLACEHOLDER, speaker):
         return True
     return len(speaker) <= 40 and all(word[0].isupper() or word[0].isdigit() for word in speaker.split(" "))
 
 
 def compile_pattern(speaker_pattern) -> re.Pattern:
+    """A ``speaker_pattern`` (text or compiled) as a compiled regular expression with a ``speaker`` group.
+
+    Parameters
+    ----------
+    speaker_pattern : str or re.Pattern
+        A regular expression with a named group ``speaker``, matched at line start.
+
+    Returns
+    -------
+    re.Pattern
+        The compiled pattern.
+
+    Raises
+    ------
+    TranscriptError
+        For an invalid regular expression, or one without a group named ``speaker``.
+
+    Examples
+    --------
+    >>> compile_pattern(r"(?P<speaker>[A-Z]+):").match("INT: hello").group("speaker")
+    'INT'
+    """
     try:
         pattern = re.compile(speaker_pattern) if isinstance(speaker_pattern, str) else speaker_pattern
     except re.error as exc:
@@ -202,10 +250,21 @@ def read_lines(lines: Sequence[str], *, transcript_id: str, source: str | None =
     unit : str
         What ``line_numbers`` count, in messages: ``"line"``, ``"paragraph"`` (Word), ``"page"`` (PDF).
 
+    Returns
+    -------
+    Transcript
+        The transcript of ``"\\n".join(lines)``, with its layout report (a low-confidence detection also warns).
+
     Raises
     ------
     TranscriptError
         An unknown ``layout``, or a bad ``speaker_pattern``.
+
+    Examples
+    --------
+    >>> t = read_lines(["Interviewer: Why?", "P01: Work."], transcript_id="P01")
+    >>> t.layout.layout, [x.speaker for x in t.turns]
+    ('labels', ['Interviewer', 'P01'])
     """
     name = source or transcript_id
     number_of = (lambda i: line_numbers[i]) if line_numbers else (lambda i: i + 1)

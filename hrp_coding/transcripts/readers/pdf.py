@@ -43,10 +43,38 @@ def read_pdf(path, *, transcript_id: str | None = None, speaker_pattern=None,
              layout: str | None = None) -> Transcript:
     """Read a PDF transcript with a text layer (see the module docstring).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The PDF file (at most ``MAX_PDF_BYTES``).
+    transcript_id : str, optional
+        Default: the file name without extension.
+    speaker_pattern : str or re.Pattern, optional
+        A regular expression with a named group ``speaker`` matched at line start, replacing detection.
+    speaker_roles : mapping, optional
+        Speaker -> role overrides.
+    attributes : mapping, optional
+        Transcript attributes (they win over header fields).
+    layout : str, optional
+        Force one of the line layouts.
+
+    Returns
+    -------
+    Transcript
+        The transcript; its attributes gain ``pages`` and ``page_starts``.
+
     Raises
     ------
     TranscriptError
         Not a readable PDF, encrypted, too large, or without a text layer (naming the file).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "P09.pdf"
+    >>> _ = path.write_bytes(_tiny_pdf([["P09: One page."]]))
+    >>> read_pdf(path).attributes["page_starts"]
+    [0]
     """
     import pypdf
     from pypdf.errors import PdfReadError

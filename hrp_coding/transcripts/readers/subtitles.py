@@ -111,11 +111,40 @@ def parse_subtitles(content: str, *, transcript_id: str, kind: str, speaker_role
                     encoding: str | None = None) -> Transcript:
     """A transcript from the text of a ``.vtt`` (``kind="vtt"``) or ``.srt`` (``kind="srt"``) file.
 
+    Parameters
+    ----------
+    content : str
+        The file's text (canonicalised here).
+    transcript_id : str
+        The id.
+    kind : {"vtt", "srt"}
+        The format.
+    speaker_roles : mapping, optional
+        Speaker -> role overrides.
+    source : str, optional
+        The file, for messages and the report.
+    attributes : mapping, optional
+        Transcript attributes.
+    encoding : str, optional
+        How the text was decoded, for the layout report.
+
+    Returns
+    -------
+    Transcript
+        One turn per cue (consecutive Zoom cues of one speaker merged), with cue times in seconds.
+
     Raises
     ------
     TranscriptError
         For a cue whose timing line is malformed or whose end comes before its start, naming the line
         (every such cue is listed).
+
+    Examples
+    --------
+    >>> vtt = "WEBVTT\\n\\n00:00:01.000 --> 00:00:03.000\\n<v Ana>How are you?\\n"
+    >>> t = parse_subtitles(vtt, transcript_id="P03", kind="vtt")
+    >>> [(x.speaker, x.time_start, t.turn_text(x)) for x in t.turns]
+    [('Ana', 1.0, 'How are you?')]
     """
     content = canonicalize(content)
     name = source or transcript_id
@@ -241,7 +270,39 @@ def parse_subtitles(content: str, *, transcript_id: str, kind: str, speaker_role
 
 def read_subtitles(path, *, transcript_id: str | None = None, encoding: str | None = None,
                    speaker_roles: Mapping[str, str] | None = None, attributes: Mapping | None = None) -> Transcript:
-    """Read a ``.vtt`` or ``.srt`` file (see the module docstring for the conventions)."""
+    """Read a ``.vtt`` or ``.srt`` file (see the module docstring for the conventions).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.vtt`` or ``.srt`` file.
+    transcript_id : str, optional
+        Default: the file name without extension.
+    encoding : str, optional
+        A codec name; detected by default.
+    speaker_roles : mapping, optional
+        Speaker -> role overrides.
+    attributes : mapping, optional
+        Transcript attributes.
+
+    Returns
+    -------
+    Transcript
+        As :func:`parse_subtitles`.
+
+    Raises
+    ------
+    TranscriptError
+        For another extension, undecodable bytes or malformed cues.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "P04.srt"
+    >>> _ = path.write_text("1\\n00:00:01,000 --> 00:00:02,500\\n[Ana] Hello.\\n", encoding="utf-8")
+    >>> [(x.speaker, x.time_end) for x in read_subtitles(path).turns]
+    [('Ana', 2.5)]
+    """
     path = Path(path)
     kind = path.suffix.lower().lstrip(".")
     if kind not in ("vtt", "srt"):

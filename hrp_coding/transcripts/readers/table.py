@@ -69,7 +69,28 @@ class UtteranceTable:
     source: str | None = None
 
     def transcript(self, transcript_id: str) -> Transcript:
-        """The transcript with this id (``KeyError`` naming the known ids when absent)."""
+        """The transcript with this id (``KeyError`` naming the known ids when absent).
+
+        The transcript with this id (``KeyError`` naming the known ids when absent).
+
+        Parameters
+        ----------
+        transcript_id : str
+            A transcript id of the table.
+
+        Returns
+        -------
+        Transcript
+            That transcript.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"id": ["A", "B"], "who": ["client", "client"], "text": ["Hi.", "Yes."]})
+        >>> table = read_utterance_table(df, transcript_col="id", speaker_col="who", text_col="text")
+        >>> table.transcript("B").text
+        'client: Yes.'
+        """
         for t in self.transcripts:
             if t.id == transcript_id:
                 return t
@@ -187,6 +208,16 @@ def read_utterance_table(path_or_df, *, transcript_col: str, speaker_col: str, t
         transcript id or speaker, an attribute that changes inside a transcript,
         or (with ``coder_col``) one utterance given two texts: every such row is listed with its
         row number and file line.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"id": ["A", "A"], "who": ["therapist", "client"], "text": ["How are you?", "Fine."],
+    ...                    "code": ["question", "n/a"]})
+    >>> table = read_utterance_table(df, transcript_col="id", speaker_col="who", text_col="text", code_cols=["code"],
+    ...                              role_map={"therapist": "interviewer", "client": "participant"})
+    >>> table.codings.to_dict("records")
+    [{'transcript': 'A', 'coder': 'imported', 'code': 'question', 'start': ..., 'end': ...}]
     """
     import pandas as pd
 
@@ -340,6 +371,16 @@ def annomi_columns(full: bool = False) -> dict:
 
     ``full=True`` maps AnnoMI-full (one row per utterance and annotator, coders ``annotator-0`` ...).
 
+    Parameters
+    ----------
+    full : bool, default False
+        Map AnnoMI-full instead of AnnoMI-simple.
+
+    Returns
+    -------
+    dict
+        Keyword arguments of :func:`read_utterance_table` (columns, role map, coder).
+
     Examples
     --------
     >>> annomi_columns()["code_cols"]
@@ -369,6 +410,28 @@ def read_annomi(path, **overrides) -> UtteranceTable:
     interviewer) and ``client`` (participant); codes are the values of ``main_therapist_behaviour``
     and ``client_talk_type`` (``n/a`` is no code); AnnoMI-simple's coder is ``annomi``.
     ``overrides`` replace entries of :func:`annomi_columns`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The AnnoMI CSV file (kept outside the repository, e.g. in the shared benchmark data).
+    **overrides
+        Keyword arguments of :func:`read_utterance_table` that replace the AnnoMI defaults.
+
+    Returns
+    -------
+    UtteranceTable
+        The transcripts and the span codings of the corpus.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "AnnoMI-simple.csv"
+    >>> _ = path.write_text("transcript_id,utterance_id,interlocutor,utterance_text,main_therapist_behaviour,"
+    ...                     "client_talk_type\\n0,0,therapist,Hi.,question,n/a\\n0,1,client,Hello.,n/a,neutral\\n")
+    >>> table = read_annomi(path, time_col=None, attribute_cols=None)  # a cut-down file without those columns
+    >>> [(t.speaker, t.role) for t in table.transcript("0").turns], list(table.codings["code"])
+    ([('therapist', 'interviewer'), ('client', 'participant')], ['question', 'neutral'])
     """
     path = Path(path)
     full = False

@@ -41,7 +41,27 @@ def _plausible_default_label(speaker: str) -> bool:
 def parse_turns(text: str, *, transcript_id: str, speaker_pattern: str | re.Pattern | None = None,
                 speaker_roles: Mapping[str, str] | None = None, source: str | None = None,
                 layout: str | None = None) -> tuple[Turn, ...]:
-    """The turns of a canonical text (see :func:`~hrp_coding.transcripts.readers.lines.read_lines`)."""
+    """The turns of a canonical text (see :func:`~hrp_coding.transcripts.readers.lines.read_lines`).
+
+    Parameters
+    ----------
+    text : str
+        A canonical text.
+    transcript_id : str
+        The id, for messages.
+    speaker_pattern, speaker_roles, source, layout
+        As for :func:`transcript_from_text`.
+
+    Returns
+    -------
+    tuple of Turn
+        The turns only (no header fields, no layout report).
+
+    Examples
+    --------
+    >>> [t.speaker for t in parse_turns("I: Why?\\nP01: Work.", transcript_id="P01")]
+    ['I', 'P01']
+    """
     return read_lines(text.split("\n"), transcript_id=transcript_id, source=source, speaker_pattern=speaker_pattern,
                       speaker_roles=speaker_roles, layout=layout).turns
 
@@ -71,6 +91,11 @@ def transcript_from_text(text: str, transcript_id: str, *, speaker_pattern: str 
     encoding : str, optional
         The encoding the text was decoded from, for the layout report.
 
+    Returns
+    -------
+    Transcript
+        The transcript of the canonical text, with its layout report.
+
     Examples
     --------
     >>> t = transcript_from_text("Q: Why?\\r\\nA: Because.", "T1", speaker_roles={"A": "participant"})
@@ -85,7 +110,33 @@ def transcript_from_text(text: str, transcript_id: str, *, speaker_pattern: str 
 def read_text(path, *, transcript_id: str | None = None, encoding: str | None = None,
               speaker_pattern: str | re.Pattern | None = None, speaker_roles: Mapping[str, str] | None = None,
               attributes: Mapping | None = None, layout: str | None = None) -> Transcript:
-    """Read a ``.txt`` or ``.md`` transcript (see the module docstring for the conventions)."""
+    """Read a ``.txt`` or ``.md`` transcript (see the module docstring for the conventions).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.txt`` or ``.md`` file.
+    transcript_id : str, optional
+        Default: the file name without extension.
+    encoding : str, optional
+        A codec name; detected by default.
+    speaker_pattern, speaker_roles, attributes, layout
+        As for :func:`transcript_from_text`.
+
+    Returns
+    -------
+    Transcript
+        The transcript; its layout report names the encoding used.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "P05.txt"
+    >>> _ = path.write_text("Interviewer: Why?\\nP05: Work.\\n", encoding="utf-8")
+    >>> t = read_text(path)
+    >>> t.id, t.layout.encoding
+    ('P05', 'utf-8')
+    """
     from hrp_coding.transcripts.canonical import read_text_with_encoding
 
     path = Path(path)

@@ -51,6 +51,16 @@ def sniff_delimiter(text: str) -> str:
     """The delimiter of a CSV text: comma, semicolon or tab (the one splitting the header into most columns
     consistently).
 
+    Parameters
+    ----------
+    text : str
+        The CSV text (its first 20 lines are looked at).
+
+    Returns
+    -------
+    str
+        ``","``, ``";"`` or ``"\\t"``.
+
     Examples
     --------
     >>> sniff_delimiter("a;b;c\\n1;2,5;3\\n"), sniff_delimiter("a,b\\n1,2\\n"), sniff_delimiter("a\\tb\\n1\\t2\\n")
@@ -90,10 +100,38 @@ def read_table_transcript(path, *, transcript_id: str | None = None, encoding: s
                           layout: str | None = None) -> Transcript:
     """Read an utterance table file as one transcript (see the module docstring).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.csv``, ``.tsv`` or ``.xlsx`` file with one row per turn.
+    transcript_id : str, optional
+        Default: the table's transcript column when it has one, else the file name without extension.
+    encoding : str, optional
+        For ``.csv``/``.tsv``: a codec name; detected by default.
+    speaker_roles : mapping, optional
+        Speaker -> role overrides.
+    attributes : mapping, optional
+        Transcript attributes.
+    layout : str, optional
+        Only ``"utterance-table"`` (or None).
+
+    Returns
+    -------
+    Transcript
+        One turn per row.
+
     Raises
     ------
     TranscriptError
         Columns not recognised (naming the columns found), several transcript ids, or bad rows.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "P06.csv"
+    >>> _ = path.write_text("speaker,text\\nInterviewer,Why?\\nP06,Work.\\n", encoding="utf-8")
+    >>> [(x.speaker, x.role) for x in read_table_transcript(path).turns]
+    [('Interviewer', 'interviewer'), ('P06', 'participant')]
     """
     from hrp_coding.transcripts.readers.table import read_utterance_table
 
