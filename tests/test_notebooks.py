@@ -152,6 +152,8 @@ def test_03_interrater_reliability(tmp_path_factory):
     assert s["n_decisions"] == 3 and s["n_consensus_codings"] >= 3
     assert 0.5 < s["u_alpha_ana_ben"] < 1
     assert 0 < s["maxqda_overall_percent"] < 100 and s["nvivo_codes"] == 19
+    # the prevalence example in the text: ben and caro, signaling the limits, participant sentences
+    assert s["ben_caro_signaling_sentence"] == [0.964, 0.418, 0.961]
     assert _outputs(nb, "image/png") >= 1  # the agreement chart
     assert list(workdir.iterdir()) == []
 
