@@ -39,10 +39,12 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
+
+from hrp_coding.errors import AnalysisError
+from hrp_coding.intervals import newcombe_interval
 
 __all__ = [
     "SampleComparison",
@@ -67,14 +69,14 @@ def _codings(source, coders: Sequence[str] | None = None) -> pd.DataFrame:
     """The span-level codings of a project, or a codings DataFrame checked for its columns."""
     frame = source.codings() if hasattr(source, "codings") else source
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"expected a Project or a codings DataFrame, got {type(source).__name__}")
+        raise AnalysisError(f"expected a Project or a codings DataFrame, got {type(source).__name__}")
     missing = [c for c in ("transcript", "coder", "code") if c not in frame.columns]
     if missing:
-        raise ValueError(f"codings DataFrame lacks column(s) {missing}; it has {list(frame.columns)}")
+        raise AnalysisError(f"codings DataFrame lacks column(s) {missing}; it has {list(frame.columns)}")
     if coders is not None:
         unknown = sorted(set(coders) - set(frame["coder"]))
         if unknown:
-            raise ValueError(f"coders={unknown} have no codings; coders present: {sorted(set(frame['coder']))}")
+            raise AnalysisError(f"coders={unknown} have no codings; coders present: {sorted(set(frame['coder']))}")
         frame = frame[frame["coder"].isin(list(coders))]
     return without_recoding(frame)
 
@@ -135,13 +137,13 @@ def _with_attributes(frame: pd.DataFrame, source, by: Sequence[str]) -> pd.DataF
     if not needed:
         return frame
     if not hasattr(source, "transcript_ids"):
-        raise ValueError(f"by={needed} are not columns of the codings; "
+        raise AnalysisError(f"by={needed} are not columns of the codings; "
                          "pass a Project to group by transcript attributes")
     attributes = transcript_attributes(source)
     unknown = [b for b in needed if b not in attributes.columns]
     if unknown:
         known = sorted(set(attributes.columns) - {"transcript"})
-        raise ValueError(f"by={unknown}: no such transcript attribute; attributes are {known}")
+        raise AnalysisError(f"by={unknown}: no such transcript attribute; attributes are {known}")
     return frame.merge(attributes[["transcript", *needed]], on="transcript", how="left")
 
 
@@ -224,7 +226,8 @@ def cooccurrence(source, *, unit: str = "turn", coders: Sequence[str] | None = N
             frame = frame[frame["code"].isin(list(codes))]
         return _span_cooccurrence(frame)
     if not hasattr(source, "coded_segments"):
-        raise TypeError(f"unit={unit!r} needs a Project (to segment the transcripts); pass unit='span' for DataFrames")
+        raise AnalysisError(f"unit={unit!r} needs a Project (to segment the transcripts); "
+                            "pass unit='span' for DataFrames")
     present = source.coded_segments(unit)
     if coders is not None:
         present = present[present["coder"].isin(list(coders))]
@@ -270,7 +273,7 @@ def _sorted_pairs(frame: pd.DataFrame) -> pd.DataFrame:
 def _span_cooccurrence(frame: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("start", "end") if c not in frame.columns]
     if missing:
-        raise ValueError(f"unit='span' needs span offsets; the codings lack {missing}")
+        raise AnalysisError(f"unit='span' needs span offsets; the codings lack {missing}")
     pairs: Counter = Counter()
     for _, group in frame.groupby(["transcript", "coder"], sort=False):
         group = group.sort_values("start", kind="stable")
@@ -412,37 +415,6 @@ class SampleComparison:
                 f"{_escape(self.sample_b)}</b></p>" + self.table.to_html(index=False, float_format="{:.3f}".format))
 
 
-def _wilson(k: int, n: int, z: float) -> tuple[float, float]:
-    if n == 0:
-        return (0.0, 1.0)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (centre - half, centre + half)
-
-
-def newcombe_interval(k_a: int, n_a: int, k_b: int, n_b: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Newcombe's (1998, method 10) hybrid Wilson score interval for p_b - p_a.
-
-    Examples
-    --------
-    Newcombe (1998), Statistics in Medicine 17, Table II, example (a): 56/70 versus 48/80 gives
-    0.0524 to 0.3339 for the difference 0.2.
-
-    >>> lo, hi = newcombe_interval(48, 80, 56, 70)
-    >>> round(lo, 4), round(hi, 4)
-    (0.0524, 0.3339)
-    """
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    pa, pb = k_a / n_a, k_b / n_b
-    la, ua = _wilson(k_a, n_a, z)
-    lb, ub = _wilson(k_b, n_b, z)
-    diff = pb - pa
-    low = diff - math.sqrt((pb - lb) ** 2 + (ua - pa) ** 2)
-    high = diff + math.sqrt((ub - pb) ** 2 + (pa - la) ** 2)
-    return (low, high)
-
-
 def compare_samples(project, *, attribute: str = "sample", a: str = "original", b: str = "replication",
                     unit: str = "turn", role: str | None = "participant", coders: Sequence[str] | None = None,
                     codes: Sequence[str] | None = None, min_h: float = 0.2) -> SampleComparison:
@@ -465,14 +437,14 @@ def compare_samples(project, *, attribute: str = "sample", a: str = "original", 
     """
     attributes = transcript_attributes(project)
     if attribute not in attributes.columns:
-        raise ValueError(f"attribute {attribute!r} is not a transcript attribute; attributes are "
+        raise AnalysisError(f"attribute {attribute!r} is not a transcript attribute; attributes are "
                          f"{sorted(set(attributes.columns) - {'transcript'})}")
     groups = {}
     for name in (a, b):
         ids = attributes.loc[attributes[attribute] == name, "transcript"].tolist()
         if not ids:
             values = sorted(attributes[attribute].dropna().astype(str).unique())
-            raise ValueError(f"no transcript has {attribute}={name!r}; values are {values}")
+            raise AnalysisError(f"no transcript has {attribute}={name!r}; values are {values}")
         groups[name] = ids
     if codes is None:
         codebook = getattr(project, "codebook", None)

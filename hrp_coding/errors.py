@@ -27,6 +27,7 @@ from dataclasses import dataclass
 __all__ = [
     "AgreementError",
     "AgreementWarning",
+    "AnalysisError",
     "AnchorWarning",
     "CodebookError",
     "CodebookVersionWarning",
@@ -180,6 +181,11 @@ class EventError(HrpCodingError, ValueError):
 
 class AgreementError(HrpCodingError, ValueError):
     """Ratings given to a reliability coefficient are malformed (shape, labels, weights...)."""
+
+
+class AnalysisError(HrpCodingError, ValueError):
+    """An analysis was asked for what its input cannot give: a missing column, coder, attribute or value, a
+    unit that needs a project, or a parameter out of range (named, with what is there)."""
 
 
 class SuggestError(HrpCodingError, ValueError):

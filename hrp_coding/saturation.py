@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from hrp_coding.errors import AnalysisError
+
 __all__ = ["SaturationResult", "saturation"]
 
 
@@ -106,11 +108,11 @@ def saturation(source, *, order: Sequence[str] | None = None, base_size: int = 4
     (2, ('C', 'D'))
     """
     if not isinstance(base_size, int) or base_size < 1:
-        raise ValueError(f"base_size must be a positive integer, got {base_size!r}")
+        raise AnalysisError(f"base_size must be a positive integer, got {base_size!r}")
     if not isinstance(run_length, int) or run_length < 1:
-        raise ValueError(f"run_length must be a positive integer, got {run_length!r}")
+        raise AnalysisError(f"run_length must be a positive integer, got {run_length!r}")
     if not 0 <= threshold < 1:
-        raise ValueError(f"threshold is a proportion in [0, 1), got {threshold!r}")
+        raise AnalysisError(f"threshold is a proportion in [0, 1), got {threshold!r}")
     from hrp_coding.analysis import _codings
 
     frame = _codings(source, coders)
@@ -121,9 +123,9 @@ def saturation(source, *, order: Sequence[str] | None = None, base_size: int = 4
         order = list(order)
         unknown = sorted(set(present) - set(order))
         if unknown:
-            raise ValueError(f"order lacks transcripts that have codings: {unknown}")
+            raise AnalysisError(f"order lacks transcripts that have codings: {unknown}")
         if len(set(order)) != len(order):
-            raise ValueError("order lists a transcript twice")
+            raise AnalysisError("order lists a transcript twice")
     codes_of = frame.groupby("transcript")["code"].agg(lambda s: set(s)).to_dict()
     uncoded = tuple(t for t in order if t not in codes_of)
     order = [t for t in order if t in codes_of]

@@ -230,3 +230,29 @@ def test_codings_waiting_for_recoding_are_left_out_with_a_note():
     with pytest.warns(CodebookVersionWarning, match="need recoding"):
         freq = analysis.code_frequencies(codings, by=())
     assert int(freq["n_codings"].sum()) == len(codings) - 3
+
+
+def test_errors_come_from_the_catalogue():
+    from hrp_coding.errors import AnalysisError
+
+    codings = _codings_from({"I1": ["a"], "I2": ["b"]})
+    with pytest.raises(AnalysisError, match=r"coders=\['zoe'\]"):
+        analysis.code_frequencies(codings, coders=["zoe"])
+    with pytest.raises(AnalysisError, match="a Project or a codings DataFrame"):
+        analysis.code_frequencies([1, 2, 3])
+    with pytest.raises(AnalysisError, match="base_size"):
+        analysis.saturation(codings, base_size=0)
+
+
+def test_compare_samples_with_a_sample_without_participant_turns():
+    # R01 has only interviewer turns: the replication sample has no unit to count in. Before the one interval
+    # helper, compare_samples died in newcombe_interval with ZeroDivisionError; now its proportions and
+    # interval are undefined (NaN) and nothing is flagged.
+    interviewer = [dict(t, role="interviewer") for t in _turns("R01", 5)]
+    segments = pd.DataFrame(_turns("P01", 10) + interviewer)
+    present = pd.DataFrame([("P01", "P01:t001", "ana", "holding")], columns=["transcript", "segment", "coder", "code"])
+    project = FakeProject(segments, present, {"P01": {"sample": "original"}, "R01": {"sample": "replication"}},
+                          codes=["holding"])
+    row = analysis.compare_samples(project).table.set_index("code").loc["holding"]
+    assert (row["units_a"], row["units_b"], row["prop_a"]) == (10, 0, pytest.approx(0.1))
+    assert np.isnan(row["prop_b"]) and np.isnan(row["ci_low"]) and np.isnan(row["ci_high"]) and not row["flag"]
