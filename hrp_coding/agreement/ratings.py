@@ -104,7 +104,23 @@ class Ratings(_Encoded):
         return self.codes.shape[1]
 
     def take(self, idx) -> Ratings:
-        """The units at positions ``idx`` (repeats allowed), relabelled ``0 .. len(idx) - 1``."""
+        """The units at positions ``idx`` (repeats allowed), relabelled ``0 .. len(idx) - 1``.
+
+        Parameters
+        ----------
+        idx : array-like of int
+            Unit positions, e.g. a bootstrap draw.
+
+        Returns
+        -------
+        Ratings
+            Same coders and categories, the units taken in that order.
+
+        Examples
+        --------
+        >>> as_ratings([["a", "b"], ["a", "a"]]).take([1, 1]).codes.tolist()
+        [[1, 1], [0, 0]]
+        """
         return Ratings(self.codes[:, idx], self.categories, self.coders, range(len(idx)))
 
     def counts(self) -> np.ndarray:
@@ -140,7 +156,23 @@ class RatingCounts(_Encoded):
         return self.counts.shape[0]
 
     def take(self, idx) -> RatingCounts:
-        """The units at positions ``idx`` (repeats allowed), relabelled ``0 .. len(idx) - 1``."""
+        """The units at positions ``idx`` (repeats allowed), relabelled ``0 .. len(idx) - 1``.
+
+        Parameters
+        ----------
+        idx : array-like of int
+            Unit positions, e.g. a bootstrap draw.
+
+        Returns
+        -------
+        RatingCounts
+            Same categories, the units' count rows taken in that order.
+
+        Examples
+        --------
+        >>> from_counts([[2, 0], [1, 1]]).take([1, 0, 1]).counts.tolist()
+        [[1.0, 1.0], [2.0, 0.0], [1.0, 1.0]]
+        """
         return RatingCounts(self.counts[idx], self.categories, range(len(idx)))
 
     def __repr__(self) -> str:
