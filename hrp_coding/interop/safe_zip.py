@@ -94,6 +94,18 @@ def check_member_name(name: str, target: str | os.PathLike | None = None) -> str
 
     With ``target``, the path must also resolve inside that folder (following any links already there).
 
+    Parameters
+    ----------
+    name : str
+        A member path as the archive's header gives it (``\\`` is read as ``/``).
+    target : str or os.PathLike, optional
+        The folder the member would be extracted into.
+
+    Returns
+    -------
+    str or None
+        The reason (``"absolute path"``, ``"contains '..' (zip slip)"``...), or None for a safe path.
+
     Examples
     --------
     >>> check_member_name("sources/a.txt") is None
@@ -214,7 +226,28 @@ class SafeZip:
         return tuple(self._members)
 
     def info(self, name: str) -> zipfile.ZipInfo:
-        """The header of one member."""
+        """The header of one member.
+
+        Parameters
+        ----------
+        name : str
+            A member path, one of :attr:`names`.
+
+        Returns
+        -------
+        zipfile.ZipInfo
+            Its header (declared sizes, compression, dates).
+
+        Raises
+        ------
+        RefiError
+            When the archive has no such member.
+
+        Examples
+        --------
+        >>> SafeZip(_example_archive({"project.qde": "<Project/>"})).info("project.qde").file_size
+        10
+        """
         try:
             return self._members[name]
         except KeyError:
@@ -248,7 +281,29 @@ class SafeZip:
             raise RefiError([Problem(name, f"corrupt or unsupported member: {err}")], source=self._source) from None
 
     def read(self, name: str) -> bytes:
-        """The bytes of one member (limits enforced while decompressing)."""
+        """The bytes of one member (limits enforced while decompressing).
+
+        Parameters
+        ----------
+        name : str
+            The member to read (see :attr:`names`), decompressed in chunks.
+
+        Returns
+        -------
+        bytes
+            The member's content.
+
+        Raises
+        ------
+        RefiError
+            For an unknown or corrupt member, or one that decompresses beyond its header or the limits.
+
+        Examples
+        --------
+        >>> with SafeZip(_example_archive({"sources/P01.txt": "Hi."})) as archive:
+        ...     archive.read("sources/P01.txt")
+        b'Hi.'
+        """
         return b"".join(self._stream(name))
 
     def extract_all(self, target: str | os.PathLike) -> list[Path]:
@@ -256,6 +311,29 @@ class SafeZip:
 
         Each destination is checked to resolve inside ``target`` before it is opened; on any error the
         files written so far are removed and the error is raised.
+
+        Parameters
+        ----------
+        target : str or os.PathLike
+            The folder to extract into; an existing file in it is never overwritten.
+
+        Returns
+        -------
+        list of pathlib.Path
+            The files written (resolved paths), in archive order.
+
+        Raises
+        ------
+        RefiError
+            For a member path that would resolve outside ``target``, an existing destination, or any limit
+            exceeded while decompressing (what was written is removed first).
+
+        Examples
+        --------
+        >>> path = _example_archive({"sources/P01.txt": "Hi."})
+        >>> with SafeZip(path) as archive:
+        ...     [p.relative_to(path.parent.resolve()).as_posix() for p in archive.extract_all(path.parent / "out")]
+        ['out/sources/P01.txt']
         """
         root = Path(target)
         problems = [Problem(name, f"unsafe member path: {reason}")
@@ -291,6 +369,13 @@ class SafeZip:
         return written
 
     def close(self) -> None:
+        """Close the archive file (done on leaving a ``with`` block).
+
+        Examples
+        --------
+        >>> archive = SafeZip(_example_archive({"a.txt": "x"}))
+        >>> archive.close()
+        """
         self._zip.close()
 
     def __enter__(self) -> SafeZip:
@@ -301,3 +386,14 @@ class SafeZip:
 
     def __repr__(self) -> str:
         return f"SafeZip({self._source!r}, {len(self._members)} members)"
+
+
+def _example_archive(members: dict[str, str]) -> Path:
+    """A small zip archive in a new temporary folder, for the examples."""
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "example.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return path

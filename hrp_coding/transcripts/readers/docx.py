@@ -130,16 +130,9 @@ def read_docx(path, *, transcript_id: str | None = None, speaker_pattern: str | 
     ----------
     path : str or os.PathLike
         The Word document.
-    transcript_id : str, optional
-        Default: the file name without extension.
-    speaker_pattern : str or re.Pattern, optional
-        A regular expression with a named group ``speaker`` matched at paragraph start, replacing detection.
-    speaker_roles : mapping, optional
-        Speaker -> role overrides.
-    attributes : mapping, optional
-        Transcript attributes (they win over header fields).
-    layout : str, optional
-        Force a layout (``"bold"``, ``"table"``, ``"labels"``...).
+    transcript_id, speaker_pattern, speaker_roles, attributes, layout
+        As for :func:`~hrp_coding.transcripts.readers.read_transcript`; ``speaker_pattern`` is matched at
+        paragraph start, ``layout`` may force ``"bold"`` or ``"table"`` as well as the line layouts.
     limits : ArchiveLimits, default DOCX_LIMITS
         Bounds checked before the XML is parsed (:func:`~hrp_coding.transcripts.readers.bounds.check_archive`).
 

@@ -47,16 +47,8 @@ def read_pdf(path, *, transcript_id: str | None = None, speaker_pattern=None,
     ----------
     path : str or os.PathLike
         The PDF file (at most ``MAX_PDF_BYTES``).
-    transcript_id : str, optional
-        Default: the file name without extension.
-    speaker_pattern : str or re.Pattern, optional
-        A regular expression with a named group ``speaker`` matched at line start, replacing detection.
-    speaker_roles : mapping, optional
-        Speaker -> role overrides.
-    attributes : mapping, optional
-        Transcript attributes (they win over header fields).
-    layout : str, optional
-        Force one of the line layouts.
+    transcript_id, speaker_pattern, speaker_roles, attributes, layout
+        As for :func:`~hrp_coding.transcripts.readers.read_transcript` (the line layouts apply to the pages' text).
 
     Returns
     -------

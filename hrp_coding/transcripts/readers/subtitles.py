@@ -276,14 +276,8 @@ def read_subtitles(path, *, transcript_id: str | None = None, encoding: str | No
     ----------
     path : str or os.PathLike
         A ``.vtt`` or ``.srt`` file.
-    transcript_id : str, optional
-        Default: the file name without extension.
-    encoding : str, optional
-        A codec name; detected by default.
-    speaker_roles : mapping, optional
-        Speaker -> role overrides.
-    attributes : mapping, optional
-        Transcript attributes.
+    transcript_id, encoding, speaker_roles, attributes
+        As for :func:`~hrp_coding.transcripts.readers.read_transcript`.
 
     Returns
     -------

@@ -116,12 +116,8 @@ def read_text(path, *, transcript_id: str | None = None, encoding: str | None = 
     ----------
     path : str or os.PathLike
         A ``.txt`` or ``.md`` file.
-    transcript_id : str, optional
-        Default: the file name without extension.
-    encoding : str, optional
-        A codec name; detected by default.
-    speaker_pattern, speaker_roles, attributes, layout
-        As for :func:`transcript_from_text`.
+    transcript_id, encoding, speaker_pattern, speaker_roles, attributes, layout
+        As for :func:`~hrp_coding.transcripts.readers.read_transcript` (the id defaults to the file name).
 
     Returns
     -------

@@ -106,12 +106,8 @@ def read_table_transcript(path, *, transcript_id: str | None = None, encoding: s
         A ``.csv``, ``.tsv`` or ``.xlsx`` file with one row per turn.
     transcript_id : str, optional
         Default: the table's transcript column when it has one, else the file name without extension.
-    encoding : str, optional
-        For ``.csv``/``.tsv``: a codec name; detected by default.
-    speaker_roles : mapping, optional
-        Speaker -> role overrides.
-    attributes : mapping, optional
-        Transcript attributes.
+    encoding, speaker_roles, attributes
+        As for :func:`~hrp_coding.transcripts.readers.read_transcript` (``encoding`` for ``.csv``/``.tsv`` only).
     layout : str, optional
         Only ``"utterance-table"`` (or None).
 
