@@ -90,9 +90,32 @@ def import_qdpx(path: str | os.PathLike, study_dir: str | os.PathLike, *, codebo
                 base_dir: str | os.PathLike | None = None) -> Project:
     """Import a REFI-QDA project (``.qdpx``) into a new project folder; returns the :class:`Project`.
 
-    Parameters are those of :func:`import_qdpx_with_summary`; the :class:`ImportSummary` is stored in the
-    project's ``refi-qda.yaml`` (read it with :func:`last_import_summary`) and each warning in it is issued
-    as a :class:`~hrp_coding.errors.RefiWarning`.
+    The :class:`ImportSummary` is stored in the project's ``refi-qda.yaml`` (read it with
+    :func:`last_import_summary`) and each warning in it is issued as a :class:`~hrp_coding.errors.RefiWarning`.
+
+    Parameters
+    ----------
+    path, study_dir, codebook, max_bytes, max_ratio, encoding_fallbacks, external_files, base_dir
+        As for :func:`import_qdpx_with_summary`.
+
+    Returns
+    -------
+    Project
+        The new project, open.
+
+    Raises
+    ------
+    RefiError, ProjectError
+        As :func:`import_qdpx_with_summary`; nothing is written then.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.datasets import tiny_study
+    >>> archive = pathlib.Path(tempfile.mkdtemp()) / "tiny.qdpx"
+    >>> _ = export_qdpx(tiny_study(), archive)
+    >>> import_qdpx(archive, archive.with_name("imported")).transcript_ids
+    ('P01',)
     """
     project, _summary = import_qdpx_with_summary(path, study_dir, codebook=codebook, max_bytes=max_bytes,
                                                  max_ratio=max_ratio, encoding_fallbacks=encoding_fallbacks,
@@ -128,6 +151,12 @@ def import_qdpx_with_summary(path: str | os.PathLike, study_dir: str | os.PathLi
         Folder that ``relative://`` paths start from (default: the project's ``basePath``, else the folder
         of the ``.qdpx``).
 
+    Returns
+    -------
+    tuple of (Project, ImportSummary)
+        The new project, open, and what the import read and wrote (counts, coder map, position reading,
+        one line per tolerated deviation or skipped coding).
+
     Raises
     ------
     RefiError
@@ -135,6 +164,16 @@ def import_qdpx_with_summary(path: str | os.PathLike, study_dir: str | os.PathLi
         line and column), or a file that is not a REFI-QDA project. Nothing is written then.
     ProjectError
         When ``study_dir`` exists and is not empty.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.datasets import tiny_study
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = export_qdpx(tiny_study(coded=False), folder / "uncoded.qdpx")
+    >>> project, summary = import_qdpx_with_summary(folder / "uncoded.qdpx", folder / "study")
+    >>> summary.codings, summary.skipped_codings, project.coders
+    (0, 0, ())
     """
     from hrp_coding.interop.refi.parse import parse_qdpx
     from hrp_coding.project import Project

@@ -31,13 +31,59 @@ _MAX_LISTED = 12
 
 
 def listing(items: list[str]) -> str:
-    """At most a dozen items, then how many more."""
+    """At most a dozen items, then how many more.
+
+    Parameters
+    ----------
+    items : list of str
+        What a message lists (member names, GUIDs...).
+
+    Returns
+    -------
+    str
+        The first twelve, comma-separated, then ``and N more`` when there are more.
+
+    Examples
+    --------
+    >>> listing([f"m{i}" for i in range(14)])
+    'm0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11 and 2 more'
+    """
     shown = ", ".join(items[:_MAX_LISTED])
     return shown + (f" and {len(items) - _MAX_LISTED} more" if len(items) > _MAX_LISTED else "")
 
 
 def open_archive(path: Path, limits: ZipLimits) -> SafeZip:
-    """Open ``path`` as a safe zip (a clear error for a folder or a missing file)."""
+    """Open ``path`` as a safe zip (a clear error for a folder or a missing file).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.qdpx`` file.
+    limits : ZipLimits
+        The zip-bomb limits the members are checked against.
+
+    Returns
+    -------
+    SafeZip
+        The open archive, every member already checked.
+
+    Raises
+    ------
+    RefiError
+        For a folder (a ``.qdpx`` is a zip file) or an unsafe archive.
+    FileNotFoundError
+        When there is no such file.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.interop.safe_zip import DEFAULT_LIMITS
+    >>> open_archive(pathlib.Path(tempfile.mkdtemp()), DEFAULT_LIMITS)
+    Traceback (most recent call last):
+    ...
+    hrp_coding.errors.RefiError: ...
+      (archive): ... is a folder; a .qdpx is a zip file (zip the folder's project.qde and sources/ into a .qdpx)
+    """
     if path.is_dir():
         raise RefiError([Problem("(archive)", f"{path} is a folder; a .qdpx is a zip file",
                                  hint="zip the folder's project.qde and sources/ into a .qdpx")], source=str(path))
@@ -47,7 +93,30 @@ def open_archive(path: Path, limits: ZipLimits) -> SafeZip:
 
 
 def decode_text(data: bytes, *, where: str, fallbacks: tuple[str, ...], notes: list[str]) -> str | None:
-    """Decode a source file: BOMs removed (UTF-8 or UTF-16), UTF-8 else the fallbacks; None when impossible."""
+    """Decode a source file: BOMs removed (UTF-8 or UTF-16), UTF-8 else the fallbacks; None when impossible.
+
+    Parameters
+    ----------
+    data : bytes
+        The source file's bytes.
+    where : str
+        Names the source in notes.
+    fallbacks : tuple of str
+        Encodings tried in order when the bytes are not UTF-8 (each use is noted).
+    notes : list of str
+        Each BOM removed, fallback used or source skipped is appended here.
+
+    Returns
+    -------
+    str or None
+        The text (BOM removed, positions not yet canonicalised), or None when no encoding reads it.
+
+    Examples
+    --------
+    >>> notes = []
+    >>> decode_text("naïve".encode("cp1252"), where="P02", fallbacks=("cp1252",), notes=notes), notes
+    ('naïve', ['P02: not valid UTF-8 (byte 2); decoded as cp1252'])
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         notes.append(f"{where}: starts with a UTF-8 byte order mark (BOM); removed, not counted in positions")
         data = data[3:]
@@ -87,10 +156,47 @@ class ArchiveReader:
         self.members_ci = {n.casefold(): n for n in archive.names}
 
     def warn(self, message: str) -> None:
+        """Record a tolerated deviation (it becomes a warning and a line of the import summary).
+
+        Parameters
+        ----------
+        message : str
+            What was tolerated, naming the element or member.
+
+        Examples
+        --------
+        >>> from hrp_coding.interop.safe_zip import SafeZip, _example_archive
+        >>> reader = ArchiveReader(SafeZip(_example_archive({"project.qde": "<Project/>"})), "demo.qdpx",
+        ...                        fallbacks=(), external_files=False, notes=[])
+        >>> reader.warn("Sources: empty")
+        >>> reader.notes
+        ['Sources: empty']
+        """
         self.notes.append(message)
 
     def project_xml(self) -> tuple[str, bytes]:
-        """``(member name, bytes)`` of the project XML (``project.qde``, or the one ``.qde`` there is)."""
+        """``(member name, bytes)`` of the project XML (``project.qde``, or the one ``.qde`` there is).
+
+        A project XML under another name or in a folder is read with a note; several, or none, is an error.
+
+        Returns
+        -------
+        tuple of (str, bytes)
+            The member name and its content.
+
+        Raises
+        ------
+        RefiError
+            When the archive holds no ``.qde`` file, or several.
+
+        Examples
+        --------
+        >>> from hrp_coding.interop.safe_zip import SafeZip, _example_archive
+        >>> reader = ArchiveReader(SafeZip(_example_archive({"Study.qde": "<Project/>"})), "demo.qdpx",
+        ...                        fallbacks=(), external_files=False, notes=[])
+        >>> reader.project_xml(), len(reader.notes)
+        (('Study.qde', b'<Project/>'), 1)
+        """
         names = self.archive.names
         if "project.qde" in names:
             return "project.qde", self.archive.read("project.qde")
@@ -143,7 +249,32 @@ class ArchiveReader:
         return path.read_bytes()
 
     def text_of(self, el: ET.Element, *, where: str) -> SourceText | None:
-        """The text of a ``TextSource`` or ``Note`` (``PlainTextContent`` or ``plainTextPath``); None when absent."""
+        """The text of a ``TextSource`` or ``Note`` (``PlainTextContent`` or ``plainTextPath``); None when absent.
+
+        ``internal://`` paths are read from ``sources/`` (case and folder mistakes tolerated with a note),
+        ``relative://`` and ``absolute://`` ones only with ``external_files=True``.
+
+        Parameters
+        ----------
+        el : xml.etree.ElementTree.Element
+            The ``TextSource`` or ``Note`` element.
+        where : str
+            Names the element in notes.
+
+        Returns
+        -------
+        SourceText or None
+            The decoded text with its original positions, or None (noted) when it has none or cannot be read.
+
+        Examples
+        --------
+        >>> import xml.etree.ElementTree as ET
+        >>> from hrp_coding.interop.safe_zip import SafeZip, _example_archive
+        >>> reader = ArchiveReader(SafeZip(_example_archive({"sources/a.txt": "Hi."})), "demo.qdpx",
+        ...                        fallbacks=(), external_files=False, notes=[])
+        >>> reader.text_of(ET.fromstring('<TextSource plainTextPath="internal://a.txt"/>'), where="P01").raw
+        'Hi.'
+        """
         content = child(el, "PlainTextContent")
         path = el.get("plainTextPath")
         if content is not None and path:

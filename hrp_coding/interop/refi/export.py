@@ -66,6 +66,16 @@ def _short(text: str, n: int = 40) -> str:
 def project_guids(project_name: str):
     """The GUID function of a project: ``guid(kind, *ids)`` -> lower-case UUID version 5 (stable across exports).
 
+    Parameters
+    ----------
+    project_name : str
+        The project's name: the namespace of every GUID of its export.
+
+    Returns
+    -------
+    callable
+        ``guid(kind, *ids) -> str``, e.g. ``guid("user", "ana")``, ``guid("selection", transcript, start, end)``.
+
     Examples
     --------
     >>> g = project_guids("Making Room")
@@ -189,9 +199,28 @@ def export_qdpx(project: Project, path: str | os.PathLike, *, origin: str | None
     selection's ``Description``); attributes become ``Variables`` and ``Cases``; code sets become project
     ``Sets``. The same project always gives the same GUIDs, and the same bytes when nothing changed.
 
+    Parameters
+    ----------
+    project : Project
+        The project to export (nothing in it is changed).
+    path : str or os.PathLike
+        The ``.qdpx`` file to write; replaced atomically when it exists.
+    origin : str, optional
+        The ``Project@origin`` attribute; ``"hrp-coding <version>"`` by default.
+
     Returns
     -------
     ExportSummary
+        What was written: the path, counts of transcripts, coders, codings, selections, codes, notes,
+        variables, cases and sets, and the file size.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.datasets import tiny_study
+    >>> summary = export_qdpx(tiny_study(), pathlib.Path(tempfile.mkdtemp()) / "tiny.qdpx")
+    >>> summary.transcripts, summary.coders, summary.codings
+    (1, 1, 1)
     """
     w = _Writer(project, origin)
     guid, root, cb = w.guid, w.root, project.codebook

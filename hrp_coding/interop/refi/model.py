@@ -24,6 +24,20 @@ __all__ = ["ParsedAnnotation", "ParsedCoding", "ParsedMemo", "ParsedProject", "P
 def annotation_text(text: str, start: int, end: int, memo: str) -> str:
     """The transcript memo an annotation becomes: its passage (offsets and quote), then the memo.
 
+    Parameters
+    ----------
+    text : str
+        The transcript's canonical text.
+    start, end : int
+        The annotated passage (end exclusive); the quote is cut to 80 characters.
+    memo : str
+        The annotation's text.
+
+    Returns
+    -------
+    str
+        ``Annotation on <start>-<end> “<quote>”:`` and the memo on the next line.
+
     Examples
     --------
     >>> print(annotation_text("P01: We sat with her.", 5, 20, "Silence here."))

@@ -382,10 +382,29 @@ def parse_qdpx(path: str | os.PathLike, *, codebook=None, max_bytes: int = 1 << 
                base_dir: str | os.PathLike | None = None) -> ParsedProject:
     """Read a ``.qdpx`` into a :class:`ParsedProject`; parameters as in :func:`~hrp_coding.interop.refi.import_qdpx`.
 
+    Parameters
+    ----------
+    path, codebook, max_bytes, max_ratio, encoding_fallbacks, external_files, base_dir
+        As for :func:`~hrp_coding.interop.refi.import_qdpx_with_summary` (the defaults are the same).
+
+    Returns
+    -------
+    ParsedProject
+        The project as read, with every tolerated deviation in its notes; nothing is written.
+
     Raises
     ------
     RefiError
         For an unsafe archive, hostile or malformed XML, or a file that is not a REFI-QDA project.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.datasets import tiny_study
+    >>> from hrp_coding.interop.refi import export_qdpx
+    >>> parsed = parse_qdpx(export_qdpx(tiny_study(), pathlib.Path(tempfile.mkdtemp()) / "tiny.qdpx").path)
+    >>> [(c.coder, c.code) for c in parsed.codings]
+    [('ana', 'holding')]
     """
     from hrp_coding.codebook import Codebook
 

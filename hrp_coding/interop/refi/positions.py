@@ -83,7 +83,23 @@ DEFAULT = Convention("unknown program", "", Reading("code points", False),
 
 
 def convention_for(origin: str | None) -> Convention:
-    """The convention of the program named by ``Project@origin`` (:data:`DEFAULT` when unknown)."""
+    """The convention of the program named by ``Project@origin`` (:data:`DEFAULT` when unknown).
+
+    Parameters
+    ----------
+    origin : str or None
+        The ``origin`` attribute of the project XML (``"NVivo for Windows 12.6"``, ``"ATLAS.ti 23"``...).
+
+    Returns
+    -------
+    Convention
+        The first of :data:`CONVENTIONS` whose pattern matches (case-insensitively), else :data:`DEFAULT`.
+
+    Examples
+    --------
+    >>> convention_for("ATLAS.ti 23.1").producer, convention_for(None).producer
+    ('ATLAS.ti', 'unknown program')
+    """
     text = (origin or "").lower()
     return next((c for c in CONVENTIONS if text and re.search(c.pattern, text)), DEFAULT)
 
@@ -123,11 +139,48 @@ class SourceText:
         return self._tables[reading]
 
     def length(self, reading: Reading) -> int:
-        """The text's length counted in ``reading``."""
+        """The text's length counted in ``reading``.
+
+        Parameters
+        ----------
+        reading : Reading
+            How the producer counted.
+
+        Returns
+        -------
+        int
+            The length the producer would give the text (a CRLF or an astral character may count two).
+
+        Examples
+        --------
+        >>> text = SourceText("a\\r\\nb")
+        >>> text.length(Reading("code points", True)), text.length(Reading("utf-16", False))
+        (4, 3)
+        """
         return len(self.collapsed) + len(self._table(reading)[0])
 
     def to_collapsed(self, pos: int, reading: Reading) -> tuple[int, bool]:
-        """``(collapsed index, splits a character)`` of a producer position."""
+        """``(collapsed index, splits a character)`` of a producer position.
+
+        Parameters
+        ----------
+        pos : int
+            A ``startPosition`` or ``endPosition`` as the producer wrote it.
+        reading : Reading
+            How the producer counted.
+
+        Returns
+        -------
+        tuple of (int, bool)
+            The index in the text with CRLF collapsed to LF, and whether ``pos`` fell inside a character that
+            counts two (between CR and LF, or between the halves of a surrogate pair).
+
+        Examples
+        --------
+        >>> text = SourceText("a\\r\\nb")
+        >>> text.to_collapsed(3, Reading("code points", True)), text.to_collapsed(2, Reading("code points", True))
+        ((2, False), (2, True))
+        """
         _wide, starts, extra_before = self._table(reading)
         k = bisect.bisect_left(starts, pos)  # wide characters starting before pos
         if k and pos == starts[k - 1] + 1:  # inside the wide character k-1: between \r and \n, or mid-surrogate
@@ -135,7 +188,25 @@ class SourceText:
         return pos - extra_before[k], False
 
     def map(self, pos: int, reading: Reading) -> int:
-        """Canonical offset of producer position ``pos`` read as ``reading``."""
+        """Canonical offset of producer position ``pos`` read as ``reading``.
+
+        Parameters
+        ----------
+        pos : int
+            A position as the producer wrote it.
+        reading : Reading
+            How the producer counted.
+
+        Returns
+        -------
+        int
+            The offset in :attr:`canonical` (code points, LF, NFC).
+
+        Examples
+        --------
+        >>> SourceText("ok \\U0001F600 yes").map(5, Reading("utf-16", False))
+        4
+        """
         index, _split = self.to_collapsed(pos, reading)
         if self.nfc_changed:
             if index not in self._nfc_cache:
@@ -200,7 +271,18 @@ class Decision:
         return self.relevant and scores.get(self.reading, 0) > scores.get(self.convention.reading, 0)
 
     def describe(self) -> str:
-        """One line for the import summary."""
+        """One line for the import summary.
+
+        Returns
+        -------
+        str
+            The reading chosen and its basis (the evidence's points per reading, or that every reading agrees).
+
+        Examples
+        --------
+        >>> print(decide([(SourceText("Ana: hi"), [(5, 7)])], "ATLAS.ti").describe())
+        positions read as code points, CRLF as one character (ATLAS.ti convention; no text has a CRLF or ...)
+        """
         scores = dict(self.fits)
         if not self.relevant:
             return (f"positions read as {self.reading} ({self.convention.producer} convention; no text has a CRLF "
@@ -220,6 +302,17 @@ def decide(texts: Sequence[tuple[SourceText, Iterable[tuple[int, int]]]], origin
         Each source text with its selections' raw positions.
     origin : str or None
         ``Project@origin``.
+
+    Returns
+    -------
+    Decision
+        The reading, the convention, each candidate reading's points, and the texts that dissent.
+
+    Examples
+    --------
+    >>> text = SourceText("Ana: hi\\r\\nBen: We sat.\\r\\n")
+    >>> decide([(text, [(15, 22)])], "NVivo for Windows").reading
+    Reading(unit='utf-16', crlf_as_two=True)
     """
     convention = convention_for(origin)
     pairs = [(t, list(spans)) for t, spans in texts]

@@ -64,7 +64,19 @@ class ImportSummary:
         return len(self.warnings)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (as stored in ``refi-qda.yaml``)."""
+        """Plain data (as stored in ``refi-qda.yaml``).
+
+        Returns
+        -------
+        dict
+            Every field by name, tuples as lists (YAML-ready).
+
+        Examples
+        --------
+        >>> summary = ImportSummary("a.qdpx", "study", "QualCoder", 1, 1, 2, 3, 0, 0)
+        >>> summary.to_dict()["codings"], ImportSummary.from_dict(summary.to_dict()) == summary
+        (2, True)
+        """
         return {"source": self.source, "project": self.project, "origin": self.origin,
                 "transcripts": self.transcripts, "coders": self.coders, "codings": self.codings,
                 "codes": self.codes, "memos": self.memos, "skipped_codings": self.skipped_codings,
@@ -73,7 +85,25 @@ class ImportSummary:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ImportSummary:
-        """Rebuild from :meth:`to_dict` output."""
+        """Rebuild from :meth:`to_dict` output.
+
+        Parameters
+        ----------
+        data : mapping
+            :meth:`to_dict` output (e.g. the ``import`` entry of ``refi-qda.yaml``); later fields may be missing
+            in files written by earlier versions and take their defaults.
+
+        Returns
+        -------
+        ImportSummary
+            The summary.
+
+        Examples
+        --------
+        >>> ImportSummary.from_dict({"source": "a.qdpx", "project": "study", "transcripts": 1, "coders": 1,
+        ...                          "codings": 2, "codes": 3}).memos
+        0
+        """
         return cls(source=str(data["source"]), project=str(data["project"]), origin=data.get("origin"),
                    transcripts=int(data["transcripts"]), coders=int(data["coders"]), codings=int(data["codings"]),
                    codes=int(data["codes"]), memos=int(data.get("memos", 0)),

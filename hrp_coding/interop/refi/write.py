@@ -48,10 +48,27 @@ SIDECAR = "refi-qda.yaml"
 def read_sidecar(project: Project | str | os.PathLike) -> dict[str, Any] | None:
     """The ``refi-qda.yaml`` of a project imported from a ``.qdpx`` (None when there is none).
 
+    Parameters
+    ----------
+    project : Project, str or os.PathLike
+        The project, or its folder.
+
+    Returns
+    -------
+    dict or None
+        The sidecar's data (cases, variables, sets of sources, loose notes, the ``import`` summary...), or None
+        for a project that was not imported from a ``.qdpx``.
+
     Raises
     ------
     ProjectError
         When the file exists but cannot be read.
+
+    Examples
+    --------
+    >>> from hrp_coding.datasets import tiny_study
+    >>> read_sidecar(tiny_study()) is None
+    True
     """
     import yaml
 
@@ -72,10 +89,29 @@ def read_sidecar(project: Project | str | os.PathLike) -> dict[str, Any] | None:
 def last_import_summary(project: Project | str | os.PathLike) -> ImportSummary:
     """The :class:`ImportSummary` of the import that created ``project`` (from its ``refi-qda.yaml``).
 
+    Parameters
+    ----------
+    project : Project, str or os.PathLike
+        A project created by :func:`~hrp_coding.interop.refi.import_qdpx`, or its folder.
+
+    Returns
+    -------
+    ImportSummary
+        What that import read and wrote, with its warnings.
+
     Raises
     ------
     ProjectError
         When the project was not imported from a ``.qdpx`` (no ``refi-qda.yaml``) or the file is unreadable.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.datasets import tiny_study
+    >>> from hrp_coding.interop.refi import export_qdpx, import_qdpx
+    >>> archive = export_qdpx(tiny_study(), pathlib.Path(tempfile.mkdtemp()) / "tiny.qdpx").path
+    >>> last_import_summary(import_qdpx(archive, pathlib.Path(archive).with_name("again"))).codings
+    1
     """
     folder = Path(getattr(project, "path", project))
     data = read_sidecar(folder)
@@ -89,6 +125,28 @@ def last_import_summary(project: Project | str | os.PathLike) -> ImportSummary:
 
 def write_project(parsed: ParsedProject, study_dir: str | os.PathLike) -> ImportSummary:
     """Create ``study_dir`` holding ``parsed``; returns the :class:`ImportSummary`.
+
+    Parameters
+    ----------
+    parsed : ParsedProject
+        What :func:`~hrp_coding.interop.refi.parse.parse_qdpx` read.
+    study_dir : str or os.PathLike
+        The project folder to create (must not exist, or be empty); built aside and renamed into place.
+
+    Returns
+    -------
+    ImportSummary
+        The counts and warnings of the import (also stored in the folder's ``refi-qda.yaml``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.datasets import tiny_study
+    >>> from hrp_coding.interop.refi import export_qdpx
+    >>> from hrp_coding.interop.refi.parse import parse_qdpx
+    >>> archive = export_qdpx(tiny_study(), pathlib.Path(tempfile.mkdtemp()) / "tiny.qdpx").path
+    >>> write_project(parse_qdpx(archive), pathlib.Path(archive).with_name("copy")).transcripts
+    1
 
     Raises
     ------
