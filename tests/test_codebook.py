@@ -344,7 +344,7 @@ def test_schema_describes_exactly_the_dataclass_fields():
 
     schema = rules.schema()
     assert tuple(schema["$defs"]["code"]["properties"]) == CODE_FIELDS
-    assert rules.ID_PATTERN.pattern == schema["$defs"]["id"]["pattern"]
+    assert rules.ID_PATTERN is rules.ecma_pattern(schema["$defs"]["id"]["pattern"])
     assert tuple(schema["$defs"]["change"]["properties"]["op"]["enum"]) == OPERATIONS
 
 

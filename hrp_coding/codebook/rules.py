@@ -27,7 +27,7 @@ from typing import Any
 from hrp_coding.errors import Problem, did_you_mean
 from hrp_coding.resources import data_path
 
-__all__ = ["ID_PATTERN", "code_problems", "find_cycles", "path_str", "problems", "schema"]
+__all__ = ["ID_PATTERN", "code_problems", "ecma_pattern", "find_cycles", "path_str", "problems", "schema"]
 
 Path_ = tuple  # a path inside the data: ("codes", 3, "parent")
 
@@ -48,7 +48,42 @@ def schema() -> dict:
     return json.loads(data_path("codebook", "schema.json").read_text(encoding="utf-8"))
 
 
-ID_PATTERN = re.compile(schema()["$defs"]["id"]["pattern"])
+@functools.cache
+def ecma_pattern(pattern: str) -> re.Pattern:
+    """A JSON Schema ``pattern`` compiled with its ECMA-262 meaning of ``$``: the end of the text.
+
+    Python's ``$`` also matches before a final newline, so ``^[a-z]+$`` would take ``"holding\\n"`` as a code
+    id; here a trailing ``$`` becomes ``\\Z``.
+
+    Parameters
+    ----------
+    pattern : str
+        A pattern from ``codebook/schema.json``.
+
+    Returns
+    -------
+    re.Pattern
+
+    Examples
+    --------
+    >>> bool(ecma_pattern("^[a-z]+$").search("holding\\n")), bool(re.search("^[a-z]+$", "holding\\n"))
+    (False, True)
+    """
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+#: What a code id (and a set id) may be: the schema's ``$defs.id.pattern``, the one source of the rule.
+ID_PATTERN = ecma_pattern(schema()["$defs"]["id"]["pattern"])
+
+
+def _pattern_keyword(validator, pattern, instance, schema):
+    """JSON Schema ``pattern`` with ECMA-262 anchors (see :func:`ecma_pattern`)."""
+    import jsonschema
+
+    if validator.is_type(instance, "string") and not ecma_pattern(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def _inline(node: Any, root: dict) -> Any:
@@ -72,7 +107,7 @@ def _validator(part: str = "codebook"):
     base = jsonschema.Draft202012Validator
     # Python callers pass tuples where YAML has lists (Code.examples, ChangeEntry.old_ids)
     checker = base.TYPE_CHECKER.redefine("array", lambda _checker, value: isinstance(value, (list, tuple)))
-    cls = jsonschema.validators.extend(base, type_checker=checker)
+    cls = jsonschema.validators.extend(base, {"pattern": _pattern_keyword}, type_checker=checker)
     root = schema()
     whole = _inline(root, root)
     if part == "code":

@@ -38,6 +38,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from hrp_coding.codebook.rules import ID_PATTERN
 from hrp_coding.errors import ProjectError
 from hrp_coding.errors import did_you_mean as errors_did_you_mean
 
@@ -46,7 +47,7 @@ __all__ = ["CODER_PATTERN", "CODE_PATTERN", "TRANSCRIPT_PATTERN", "check_coder",
 
 TRANSCRIPT_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
 CODER_PATTERN = re.compile(r"\A(?:[a-z0-9][a-z0-9_-]{0,63}|model:[a-z0-9][a-z0-9_.-]{0,63})\Z")
-CODE_PATTERN = re.compile(r"\A[a-z][a-z0-9_]{0,63}\Z")
+CODE_PATTERN = ID_PATTERN  # the codebook's rule (codebook/schema.json), not a copy of it
 _PATTERNS = {"transcript": (TRANSCRIPT_PATTERN, "transcript id", "letters, digits, '.', '_' or '-', starting with a "
                             "letter or digit, at most 64 characters"),
              "coder": (CODER_PATTERN, "coder name", "a lowercase slug such as 'ana' (letters, digits, '-', '_'), "

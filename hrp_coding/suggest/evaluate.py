@@ -102,18 +102,19 @@ class EvaluationResult:
 
 
 def _kappa(a: np.ndarray, b: np.ndarray) -> float:
-    """Cohen's kappa of two label arrays; NaN when chance agreement is 1 (one category only)."""
-    cats = np.unique(np.concatenate([a, b]))
-    idx = {c: i for i, c in enumerate(cats)}
-    m = np.zeros((len(cats), len(cats)))
-    for x, y in zip(a, b):
-        m[idx[x], idx[y]] += 1
-    n = m.sum()
-    if n == 0:
+    """Cohen's kappa of two label arrays: :func:`hrp_coding.agreement.cohen_kappa` on their contingency table.
+
+    The agreement package's degenerate-case policy holds (one category only: 1.0 with a
+    :class:`~hrp_coding.errors.DegenerateAgreementWarning`); NaN when there is no unit.
+    """
+    from hrp_coding.agreement import cohen_kappa, from_contingency
+
+    if len(a) == 0:
         return float("nan")
-    po = np.trace(m) / n
-    pe = float((m.sum(0) * m.sum(1)).sum() / n / n)
-    return float("nan") if pe == 1 else float((po - pe) / (1 - pe))
+    cats = np.unique(np.concatenate([a, b]))
+    table = np.zeros((len(cats), len(cats)))
+    np.add.at(table, (np.searchsorted(cats, a), np.searchsorted(cats, b)), 1)
+    return float(cohen_kappa(from_contingency(table), se=None).value)
 
 
 def label_scores(Y_true: np.ndarray, Y_pred: np.ndarray, classes: Sequence[str], multilabel: bool):
@@ -136,8 +137,9 @@ def label_scores(Y_true: np.ndarray, Y_pred: np.ndarray, classes: Sequence[str],
         precision = tp / (tp + fp) if tp + fp else float("nan")
         recall = tp / (tp + fn) if tp + fn else float("nan")
         f1 = 2 * tp / (2 * tp + fp + fn) if (2 * tp + fp + fn) else float("nan")
+        kappa = _kappa(t, p) if (t | p).any() else float("nan")  # in no unit: nothing to agree on, not in the mean
         rows.append({"code": str(code), "support": int(t.sum()), "precision": precision, "recall": recall, "f1": f1,
-                     "kappa": _kappa(t, p)})
+                     "kappa": kappa})
     per = pd.DataFrame(rows, columns=["code", "support", "precision", "recall", "f1", "kappa"])
     macro = float(np.nan_to_num(per["f1"].to_numpy(float), nan=0.0).mean()) if len(per) else float("nan")
     if multilabel:
