@@ -43,7 +43,18 @@ def codebook_path(name: str = "making_room") -> Path:
 
 
 def replication_codings_path() -> Path:
-    """The later coding of the replication interviews R01-R04 by coder ``dana`` (used by the replication notebook)."""
+    """The later coding of the replication interviews R01-R04 by coder ``dana`` (used by the replication notebook).
+
+    Returns
+    -------
+    pathlib.Path
+        ``sample_data/replication/codings.csv`` wherever the data are (checkout, editable install or wheel).
+
+    Examples
+    --------
+    >>> replication_codings_path().name
+    'codings.csv'
+    """
     return data_path("sample_data", "replication", "codings.csv")
 
 

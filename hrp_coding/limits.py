@@ -53,6 +53,24 @@ def check_file_size(path: str | os.PathLike, limit: int, *, what: str, error: ty
                     setting: str | None = None) -> int:
     """The size of ``path`` in bytes, or ``error`` if it is over ``limit`` (checked before anything is read).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file (only its size is read).
+    limit : int
+        The most bytes allowed.
+    what : str
+        Names the file's kind in the message (``"YAML file"``, ``"model file"``).
+    error : exception class, default ProjectError
+        What to raise (a catalogue error of :mod:`hrp_coding.errors`).
+    setting : str, optional
+        The ``hrp_coding.limits`` constant the message suggests raising for a trusted file.
+
+    Returns
+    -------
+    int
+        The file's size in bytes.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -70,6 +88,18 @@ def check_file_size(path: str | os.PathLike, limit: int, *, what: str, error: ty
 
 def check_transcript_size(text: str, *, source: str, error: type[Exception] = ProjectError) -> str:
     """``text``, or ``error`` when it is longer than :data:`MAX_TRANSCRIPT_CHARS` characters.
+
+    Parameters
+    ----------
+    text : str
+        A transcript's canonical text.
+    source, error
+        Name the transcript in the message, and what to raise (as for :func:`load_yaml`).
+
+    Returns
+    -------
+    str
+        ``text`` itself, unchanged.
 
     Examples
     --------
@@ -154,6 +184,11 @@ def load_yaml(text: str, *, source: str, error: type[Exception] = ProjectError) 
     -------
     object
         The loaded data (plain dicts, lists and scalars).
+
+    Examples
+    --------
+    >>> load_yaml("codes: [care, holding]", source="codebook.yaml")
+    {'codes': ['care', 'holding']}
     """
     import yaml
 
@@ -165,7 +200,26 @@ def load_yaml(text: str, *, source: str, error: type[Exception] = ProjectError) 
 
 
 def compose_yaml(text: str, *, source: str, error: type[Exception] = ProjectError):
-    """The YAML node tree of ``text`` (for line numbers), within the same bounds as :func:`load_yaml`."""
+    """The YAML node tree of ``text`` (for line numbers), within the same bounds as :func:`load_yaml`.
+
+    Parameters
+    ----------
+    text : str
+        The YAML document.
+    source, error
+        As for :func:`load_yaml`.
+
+    Returns
+    -------
+    yaml.Node or None
+        The root node (its ``start_mark`` gives line and column), None for an empty document.
+
+    Examples
+    --------
+    >>> node = compose_yaml("name: Demo\\ncodes:\\n  - care\\n", source="codebook.yaml")
+    >>> [(key.value, value.start_mark.line + 1) for key, value in node.value]
+    [('name', 1), ('codes', 3)]
+    """
     import yaml
 
     _check_text(text, source, error)
@@ -177,6 +231,18 @@ def compose_yaml(text: str, *, source: str, error: type[Exception] = ProjectErro
 
 def read_yaml(path: str | os.PathLike, *, error: type[Exception] = ProjectError) -> Any:
     """Read and parse a YAML file; its size is checked against :data:`MAX_YAML_BYTES` before it is read.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The YAML file, read as UTF-8.
+    error : exception class, default ProjectError
+        What to raise when the file is too large or its aliases expand too far.
+
+    Returns
+    -------
+    object
+        The loaded data (plain dicts, lists and scalars).
 
     Examples
     --------

@@ -34,7 +34,28 @@ QUEUE_COLUMNS = ["coding_id", "coder", "transcript", "start", "end", "code", "ca
 
 def recode_queue(codings: pd.DataFrame) -> pd.DataFrame:
     """The codings waiting for recoding, one row each (columns :data:`QUEUE_COLUMNS`), by coder, transcript and
-    position; ``candidates`` are the codes they may be recoded to (';'-joined)."""
+    position; ``candidates`` are the codes they may be recoded to (';'-joined).
+
+    Parameters
+    ----------
+    codings : pandas.DataFrame
+        Live codings (:meth:`~hrp_coding.project.Project.codings`), with ``needs_recoding`` and ``candidates``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The waiting codings, columns :data:`QUEUE_COLUMNS` that the input has; empty when nothing waits or the
+        input has no ``needs_recoding`` column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> codings = pd.DataFrame({"coding_id": ["c1", "c2"], "coder": "ana", "transcript": "P01", "start": [0, 9],
+    ...                         "end": 4, "code": "hold", "candidates": ["care;space", ""], "text": "text",
+    ...                         "needs_recoding": [True, False]})
+    >>> recode_queue(codings)[["coding_id", "candidates"]].values.tolist()
+    [['c1', 'care;space']]
+    """
     if "needs_recoding" not in codings.columns:
         return pd.DataFrame(columns=QUEUE_COLUMNS)
     waiting = codings[codings["needs_recoding"].fillna(False).astype(bool)]
@@ -44,7 +65,31 @@ def recode_queue(codings: pd.DataFrame) -> pd.DataFrame:
 
 def migration_preview(codings: pd.DataFrame, new_codebook) -> pd.DataFrame:
     """What moving to ``new_codebook`` does to the codings: one row per (from_code, to_code) with
-    ``needs_recoding``, ``candidates``, ``n_codings`` and ``coders``; unchanged codes are left out."""
+    ``needs_recoding``, ``candidates``, ``n_codings`` and ``coders``; unchanged codes are left out.
+
+    Parameters
+    ----------
+    codings : pandas.DataFrame
+        Live codings (``code`` and ``coder`` columns at least).
+    new_codebook : Codebook
+        The codebook that would replace the current one (its changelog says where old ids go).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``from_code, to_code, needs_recoding, candidates, n_codings, coders, reason``, by ``from_code``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from hrp_coding.codebook import Code, Codebook
+    >>> cb = Codebook(name="Demo", version=1, codes=[Code("hold", "Hold")])
+    >>> codings = pd.DataFrame({"code": ["hold", "hold"], "coder": ["ana", "ben"]})
+    >>> preview = migration_preview(codings, cb.retire("hold", who="ana", why="unused"))
+    >>> preview[["needs_recoding", "n_codings", "coders"]]
+       needs_recoding  n_codings    coders
+    0            True          2  ana, ben
+    """
     migration = new_codebook.migration()
     rows = []
     for code, group in codings.groupby("code", sort=True):
@@ -60,7 +105,28 @@ def migration_preview(codings: pd.DataFrame, new_codebook) -> pd.DataFrame:
 
 def orphaned_ids(codings: pd.DataFrame, codebook) -> dict[str, int]:
     """Code ids of live codings that are not in the codebook and that no changelog entry accounts for, with how
-    many codings use each (see :func:`hrp_coding.codebook.evolve.unaccounted_ids`)."""
+    many codings use each (see :func:`hrp_coding.codebook.evolve.unaccounted_ids`).
+
+    Parameters
+    ----------
+    codings : pandas.DataFrame
+        Live codings (a ``code`` column); an empty frame has none.
+    codebook : Codebook
+        The project's codebook as it is now on disk.
+
+    Returns
+    -------
+    dict of str to int
+        Each unaccounted code id and its number of codings, sorted by id.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from hrp_coding.codebook import Code, Codebook
+    >>> cb = Codebook(name="D", version=1, codes=[Code("care", "Care")])
+    >>> orphaned_ids(pd.DataFrame({"code": ["care", "cair"]}), cb)
+    {'cair': 1}
+    """
     from hrp_coding.codebook.evolve import unaccounted_ids
 
     return unaccounted_ids(codings["code"] if len(codings) else (), codebook)

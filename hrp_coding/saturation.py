@@ -52,6 +52,23 @@ class SaturationResult:
         return self.saturation_at is not None
 
     def to_frame(self) -> pd.DataFrame:
+        """The per-interview table, a copy of :attr:`new_per_interview`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``order``, ``transcript``, ``n_codes``, ``new_codes``, ``n_new`` and ``cumulative``, one row per coded
+            interview.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> codings = pd.DataFrame({"transcript": ["A", "A", "B"], "code": ["a", "b", "a"], "coder": "ana"})
+        >>> saturation(codings, base_size=1, run_length=1).to_frame()[["transcript", "n_new", "cumulative"]]
+          transcript  n_new  cumulative
+        0          A      2           2
+        1          B      0           2
+        """
         return self.new_per_interview.copy()
 
     def __str__(self) -> str:
@@ -95,6 +112,17 @@ def saturation(source, *, order: Sequence[str] | None = None, base_size: int = 4
         New-information threshold as a proportion (0.05 = their <= 5%; 0 = no new information at all).
     coders : list of str, optional
         Whose codings count (default: all, e.g. restrict to the consensus layer).
+
+    Returns
+    -------
+    SaturationResult
+        The per-interview table, the runs assessed, ``saturation_at`` and the interviews confirming it.
+
+    Raises
+    ------
+    AnalysisError
+        For a base or run that is not a positive integer, a threshold outside [0, 1), or an ``order`` that lacks
+        coded transcripts or lists one twice.
 
     Examples
     --------
