@@ -63,7 +63,18 @@ class TranscriptStore:
 
     # -- ids --------------------------------------------------------------------------------------------
     def ids(self) -> tuple[str, ...]:
-        """The ids of the transcripts (text and sidecar both present), sorted."""
+        """The ids of the transcripts (text and sidecar both present), sorted.
+
+        Returns
+        -------
+        tuple of str
+            The ids, sorted; cached until the folder's mtime changes.
+
+        Examples
+        --------
+        >>> _example_store().ids()
+        ('P01',)
+        """
         return self._index()[1]
 
     def _index(self) -> tuple[tuple, tuple[str, ...], dict[str, str]]:
@@ -78,15 +89,67 @@ class TranscriptStore:
         return self._ids
 
     def case_twin(self, transcript_id: str) -> str | None:
-        """The existing id equal to ``transcript_id`` but for case (or the id itself), or None."""
+        """The existing id equal to ``transcript_id`` but for case (or the id itself), or None.
+
+        Parameters
+        ----------
+        transcript_id : str
+            A wanted id.
+
+        Returns
+        -------
+        str or None
+            The id already in the folder that differs from it at most by case (file systems that ignore case would
+            mix the two), or None.
+
+        Examples
+        --------
+        >>> store = _example_store()
+        >>> store.case_twin("p01"), store.case_twin("P02")
+        ('P01', None)
+        """
         return self._index()[2].get(transcript_id.casefold())
 
     def exists(self, transcript_id: str) -> bool:
+        """Whether transcript ``transcript_id`` has both its text and its sidecar.
+
+        Parameters
+        ----------
+        transcript_id : str
+            The id (anything else is not a transcript).
+
+        Returns
+        -------
+        bool
+            True when ``<id>.txt`` and ``<id>.yaml`` are both files.
+
+        Examples
+        --------
+        >>> store = _example_store()
+        >>> store.exists("P01"), store.exists("P02"), store.exists(None)
+        (True, False, False)
+        """
         return (isinstance(transcript_id, str) and (self.folder / f"{transcript_id}.txt").is_file()
                 and (self.folder / f"{transcript_id}.yaml").is_file())
 
     def unknown(self, transcript_id) -> str:
-        """The error message for an unknown id (with a did-you-mean and the first ids)."""
+        """The error message for an unknown id (with a did-you-mean and the first ids).
+
+        Parameters
+        ----------
+        transcript_id : object
+            The id that was not found.
+
+        Returns
+        -------
+        str
+            The message for a :class:`~hrp_coding.errors.ProjectError`.
+
+        Examples
+        --------
+        >>> _example_store().unknown("P1")
+        "unknown transcript 'P1' (did you mean 'P01'?); the project has 1 transcript(s): P01"
+        """
         ids = self.ids()
         return (f"unknown transcript {transcript_id!r}{did_you_mean(transcript_id, ids)}; the project has "
                 f"{len(ids)} transcript(s)" + (f": {', '.join(ids[:12])}{' ...' if len(ids) > 12 else ''}"
@@ -94,7 +157,28 @@ class TranscriptStore:
 
     # -- reading ------------------------------------------------------------------------------------------
     def text(self, transcript_id: str) -> str:
-        """The canonical text (offsets count code points into it); reads only the ``.txt`` file."""
+        """The canonical text (offsets count code points into it); reads only the ``.txt`` file.
+
+        Parameters
+        ----------
+        transcript_id : str
+            One of :meth:`ids` (another id is an error).
+
+        Returns
+        -------
+        str
+            The text, read as UTF-8 without newline translation (cached until the file changes).
+
+        Raises
+        ------
+        ProjectError
+            For an unknown id (with a did-you-mean).
+
+        Examples
+        --------
+        >>> _example_store().text("P01")
+        'I: Hi\\nP: Hello\\n'
+        """
         file = self.folder / f"{transcript_id}.txt"
         try:
             key = _key(file.stat())
@@ -107,7 +191,24 @@ class TranscriptStore:
         return cached[1]
 
     def text_sha256(self, transcript_id: str) -> tuple[str, str]:
-        """The text and its sha256 (computed once per version of the file)."""
+        """The text and its sha256 (computed once per version of the file).
+
+        Parameters
+        ----------
+        transcript_id : str
+            The transcript whose text is hashed.
+
+        Returns
+        -------
+        tuple of (str, str)
+            The text and the hex sha256 of its UTF-8 bytes (the hash codings' anchors record).
+
+        Examples
+        --------
+        >>> text, sha = _example_store().text_sha256("P01")
+        >>> len(sha), text.startswith("I: Hi")
+        (64, True)
+        """
         text = self.text(transcript_id)
         cached = self._texts[transcript_id]
         if cached[2][0] is None:
@@ -131,7 +232,16 @@ class TranscriptStore:
         return meta
 
     def flush(self) -> None:
-        """Write the sidecar cache when sidecars were parsed since (skipped silently on a read-only folder)."""
+        """Write the sidecar cache when sidecars were parsed since (skipped silently on a read-only folder).
+
+        Examples
+        --------
+        >>> store = _example_store()
+        >>> _ = store.load("P01")
+        >>> store.flush()
+        >>> store.cache_file.is_file()
+        True
+        """
         if not self._dirty or self._metas is None:
             return
         live = set(self.ids())
@@ -148,7 +258,29 @@ class TranscriptStore:
             self._dirty = 0
 
     def load(self, transcript_id: str) -> tuple[Transcript, dict]:
-        """The transcript and its sidecar mapping."""
+        """The transcript and its sidecar mapping.
+
+        Parameters
+        ----------
+        transcript_id : str
+            The transcript read with its sidecar.
+
+        Returns
+        -------
+        tuple of (Transcript, dict)
+            The transcript (turns, attributes, layout) and its parsed sidecar, cached until either file changes.
+
+        Raises
+        ------
+        ProjectError
+            For an unknown id, or a text whose sha256 does not match its sidecar (edited outside hrp-coding).
+
+        Examples
+        --------
+        >>> transcript, meta = _example_store().load("P01")
+        >>> [turn.speaker for turn in transcript.turns], meta["id"]
+        (['I', 'P'], 'P01')
+        """
         from hrp_coding.transcripts import Transcript
 
         if not self.exists(transcript_id):
@@ -166,7 +298,23 @@ class TranscriptStore:
         return transcript, meta
 
     def segments(self, unit: str):
-        """Every transcript cut into ``unit`` segments (a DataFrame; cached per transcript text and unit)."""
+        """Every transcript cut into ``unit`` segments (a DataFrame; cached per transcript text and unit).
+
+        Parameters
+        ----------
+        unit : {"turn", "sentence", "paragraph"}
+            The segmentation unit.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``transcript, segment, start, end, speaker, role, text``, transcripts in id order.
+
+        Examples
+        --------
+        >>> _example_store().segments("turn")[["segment", "text"]].values.tolist()
+        [['P01:t001', 'Hi'], ['P01:t002', 'Hello']]
+        """
         import pandas as pd
 
         from hrp_coding.transcripts import segment_many
@@ -187,7 +335,27 @@ class TranscriptStore:
 
     # -- writing ------------------------------------------------------------------------------------------
     def stage(self, intent: Intent, transcript: Transcript, extra: Mapping | None = None) -> None:
-        """Stage the text and sidecar of ``transcript`` (``extra``: more sidecar keys) in ``intent``."""
+        """Stage the text and sidecar of ``transcript`` (``extra``: more sidecar keys) in ``intent``.
+
+        Parameters
+        ----------
+        intent : Intent
+            The change the two files are renamed into place with.
+        transcript : Transcript
+            The transcript to write (its id names the files).
+        extra : mapping, optional
+            More sidecar keys (the source file's hash, a de-identification record...).
+
+        Examples
+        --------
+        >>> from hrp_coding.store.intents import Intent
+        >>> from hrp_coding.transcripts import transcript_from_text
+        >>> store = _example_store()
+        >>> with Intent(store.folder.parent, "transcript", "add P02") as intent:
+        ...     store.stage(intent, transcript_from_text("P: Bye\\n", "P02"), extra={"imported_from": "P02.txt"})
+        >>> store.clear(); store.ids()
+        ('P01', 'P02')
+        """
         meta = transcript.to_meta()
         meta["attributes"] = plain(meta.get("attributes") or {})
         meta["turns"] = [Flow(turn) for turn in meta.get("turns") or []]
@@ -199,14 +367,49 @@ class TranscriptStore:
         intent.write(self.folder / f"{transcript.id}.yaml", dump_yaml(meta))
 
     def clear(self) -> None:
-        """Forget everything cached (after files changed behind the store's back)."""
+        """Forget everything cached (after files changed behind the store's back).
+
+        Examples
+        --------
+        >>> store = _example_store()
+        >>> store.clear()
+        >>> store.ids()
+        ('P01',)
+        """
         self._ids, self._texts, self._full, self._segments = None, {}, {}, {}
 
     def written(self, transcript_id: str) -> None:
-        """Note that ``transcript_id`` was just written under the project lock (keeps the id list current)."""
+        """Note that ``transcript_id`` was just written under the project lock (keeps the id list current).
+
+        Parameters
+        ----------
+        transcript_id : str
+            The id just written.
+
+        Examples
+        --------
+        >>> store = _example_store()
+        >>> store.ids(); store.written("P01"); store.ids()
+        ('P01',)
+        ('P01',)
+        """
         self._texts.pop(transcript_id, None)
         self._full.pop(transcript_id, None)
         if self._ids is not None and transcript_id not in self._ids[2].values():
             key = _key(self.folder.stat())
             ids = tuple(sorted((*self._ids[1], transcript_id)))
             self._ids = (key, ids, {**self._ids[2], transcript_id.casefold(): transcript_id})
+
+
+def _example_store() -> TranscriptStore:
+    """A store in a new temporary folder holding transcript ``P01`` (``"I: Hi\\nP: Hello\\n"``), for the examples."""
+    import tempfile
+
+    from hrp_coding.store.intents import Intent
+    from hrp_coding.transcripts import transcript_from_text
+
+    root = Path(tempfile.mkdtemp())
+    store = TranscriptStore(root)
+    with Intent(root, "transcript", "add P01") as intent:
+        store.stage(intent, transcript_from_text("I: Hi\nP: Hello\n", "P01"))
+    return store
