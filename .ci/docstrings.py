@@ -9,6 +9,9 @@ excluded), defined in hrp_coding/, including the methods of public classes. A fu
   properties are documented as attributes (a summary line) and need neither;
 - ``Examples`` when its docstring has no such section (properties excepted).
 
+A method without a docstring of its own that overrides a documented method of a base class in the same module
+is judged by the inherited docstring, as :func:`inspect.getdoc` and ``help()`` show it.
+
 Prints one line per package and a total; ``--list`` names every function lacking a section, with the
 sections it lacks. :func:`missing_sections` is what ``tests/test_docstrings.py`` uses.
 
@@ -26,15 +29,34 @@ SECTIONS = ("Parameters", "Returns", "Examples")
 
 
 def _public_functions(path: Path):
+    """Yield ``(qualified name, node, docstring)``; a method without a docstring of its own inherits the one of
+    the method it overrides in a base class of the same module (as :func:`inspect.getdoc` does)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    classes = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
 
-    def visit(body, owner=""):
+    def inherited(cls: ast.ClassDef, name: str, seen: frozenset = frozenset()) -> str:
+        for base in cls.bases:
+            parent = classes.get(ast.unparse(base))
+            if parent is None or parent.name in seen:
+                continue
+            for node in parent.body:
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+                    doc = ast.get_docstring(node)
+                    if doc:
+                        return doc
+            doc = inherited(parent, name, seen | {parent.name})
+            if doc:
+                return doc
+        return ""
+
+    def visit(body, owner="", cls=None):
         for node in body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if not node.name.startswith("_"):
-                    yield f"{owner}{node.name}", node
+                    doc = ast.get_docstring(node) or (inherited(cls, node.name) if cls is not None else "")
+                    yield f"{owner}{node.name}", node, doc
             elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
-                yield from visit(node.body, f"{owner}{node.name}.")
+                yield from visit(node.body, f"{owner}{node.name}.", node)
 
     yield from visit(tree.body)
 
@@ -89,8 +111,7 @@ def missing_sections(root: Path):
         rel = path.relative_to(root)
         if any(part.startswith("_") and part != "__init__.py" for part in rel.parts):
             continue
-        for name, node in _public_functions(path):
-            doc = ast.get_docstring(node) or ""
+        for name, node, doc in _public_functions(path):
             lacking = []
             if _needs_parameters(node) and not _has(doc, "Parameters"):
                 lacking.append("Parameters")

@@ -103,6 +103,17 @@ class Thing:
 class _Hidden:
     def method(self, x):
         return x
+
+class Child(Thing):
+    def method(self, x):
+        return 2 * x
+
+class Base:
+    def run(self, n):{textwrap.indent(COMPLETE, "    ")}        return n
+
+class Derived(Base):
+    def run(self, n):
+        return n + 1
 '''
     (package / "mod.py").write_text(textwrap.dedent(source), encoding="utf-8")
     found = {name: lacking for _, name, lacking in _checker().missing_sections(tmp_path)}
@@ -114,6 +125,9 @@ class _Hidden:
         "annotated": ["Returns", "Examples"],
         "Thing.method": ["Parameters", "Returns", "Examples"],
         "Thing.size": [],
+        "Child.method": ["Parameters", "Returns", "Examples"],
+        "Base.run": [],
+        "Derived.run": [],
     }
 
 

@@ -139,7 +139,20 @@ class Event:
             _REGISTRY[cls.kind] = cls
 
     def to_json(self) -> dict:
-        """The JSON object written to the journal (``None`` optional fields left out)."""
+        """The JSON object written to the journal (``None`` optional fields left out).
+
+        Returns
+        -------
+        dict
+            ``event`` (the kind) and every field by name, tuples as lists; ready for :func:`json.dumps`, and
+            :func:`decode` gives the event back.
+
+        Examples
+        --------
+        >>> event = RemoveCoding(id="e1", at="2026-01-01T00:00:00+00:00", coder="ana", coding_id="c1")
+        >>> event.to_json()["event"], decode(event.to_json()) == event
+        ('remove', True)
+        """
         out: dict[str, Any] = {"event": self.kind}
         for f in _fields(type(self)):
             value = getattr(self, f.name)
@@ -149,7 +162,27 @@ class Event:
         return out
 
     def apply(self, state: LedgerState) -> None:
-        """Change ``state`` as this event says (history events change nothing in the codings)."""
+        """Change ``state`` as this event says (history events change nothing in the codings).
+
+        Each kind says what it changes: ``add`` makes a live coding, ``remove`` ends one, ``memo``, ``migrate`` and
+        ``reanchor`` change one, ``decision`` and ``reject`` are recorded beside the codings.
+
+        Parameters
+        ----------
+        state : LedgerState
+            The state the journals are being replayed into; changed in place. An event about an unknown coding
+            is skipped with a :class:`~hrp_coding.errors.JournalWarning` naming ``state.where``.
+
+        Examples
+        --------
+        >>> from hrp_coding.store.state import LedgerState
+        >>> state = LedgerState()
+        >>> decode({"event": "add", "id": "e1", "at": "t", "coder": "ana", "coding_id": "c1", "transcript": "P01",
+        ...         "start": 0, "end": 4, "code": "holding"}).apply(state)
+        >>> RemoveCoding(id="e2", at="t", coder="ana", coding_id="c1").apply(state)
+        >>> list(state.rows), state.removed
+        ([], {'c1'})
+        """
         state.history.append(self)
 
 
@@ -168,11 +201,28 @@ def decode(data: Mapping, coder: str | None = None) -> Event:
 
     ``coder``: the journal's coder, used when the object has no ``coder`` field.
 
+    Parameters
+    ----------
+    data : mapping
+        The JSON object of one journal line.
+    coder : str, optional
+        The journal's coder, used when the object has no ``coder`` field.
+
+    Returns
+    -------
+    Event
+        An instance of the class registered for ``data["event"]`` (e.g. :class:`AddCoding`), fields converted.
+
     Raises
     ------
     EventError
         Naming the event, the field, the value received and what is allowed; also for an unknown
         kind and a ``version`` newer than :data:`EVENT_VERSION`.
+
+    Examples
+    --------
+    >>> decode({"event": "memo", "id": "e3", "coding_id": "c1", "text": "check P02"}, coder="ben").coder
+    'ben'
     """
     if not isinstance(data, Mapping):
         raise EventError(f"an event must be a JSON object, got {type(data).__name__}")

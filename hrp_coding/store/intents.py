@@ -78,27 +78,107 @@ class Intent:
         self.events: dict[str, list[dict]] = {}
 
     def write(self, target: Path, data: str | bytes) -> None:
-        """Stage the new content of ``target`` (a file inside the project)."""
+        """Stage the new content of ``target`` (a file inside the project).
+
+        Parameters
+        ----------
+        target : pathlib.Path
+            The file to create or replace, inside the project folder.
+        data : str or bytes
+            Its new content (text is written as UTF-8); staged and fsynced now, renamed into place on commit.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> with Intent(root, "demo", "write two files") as intent:
+        ...     intent.write(root / "a.txt", "one"); intent.write(root / "b.bin", b"two")
+        >>> sorted(p.name for p in root.iterdir() if p.is_file())
+        ['a.txt', 'b.bin']
+        """
         self.folder.mkdir(parents=True, exist_ok=True)
         staged = self.folder / f"{len(self.files):04d}"
         write_durable(staged, data.encode("utf-8") if isinstance(data, str) else data)
         self.files.append((staged.relative_to(self.root).as_posix(), Path(target).relative_to(self.root).as_posix()))
 
     def delete(self, target: Path) -> None:
-        """Remove ``target`` (a file inside the project) as part of this change."""
+        """Remove ``target`` (a file inside the project) as part of this change.
+
+        Parameters
+        ----------
+        target : pathlib.Path
+            The file to remove, inside the project folder (a missing file is fine).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (root / "old.txt").write_text("x")
+        >>> with Intent(root, "demo", "remove a file") as intent:
+        ...     intent.delete(root / "old.txt")
+        >>> (root / "old.txt").exists()
+        False
+        """
         self.files.append((None, Path(target).relative_to(self.root).as_posix()))
 
     def append(self, coder: str, events: list[Event]) -> None:
-        """Append ``events`` to ``coder``'s journal as part of this change."""
+        """Append ``events`` to ``coder``'s journal as part of this change.
+
+        Parameters
+        ----------
+        coder : str
+            Whose journal (``codings/<coder>.jsonl``) the events go to.
+        events : list of Event
+            The events, appended after the staged files are in place (nothing for an empty list).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from hrp_coding.store.events import RemoveCoding
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> with Intent(root, "demo", "remove c1") as intent:
+        ...     intent.append("ana", [RemoveCoding(id="e1", at="t", coder="ana", coding_id="c1")])
+        >>> (root / "codings" / "ana.jsonl").read_text().count("\\n")
+        1
+        """
         if events:
             self.events.setdefault(f"codings/{journal_name(coder)}", []).extend(e.to_json() for e in events)
 
     def append_history(self, event: Event) -> None:
-        """Record ``event`` in the project history (``history.jsonl``) as part of this change."""
+        """Record ``event`` in the project history (``history.jsonl``) as part of this change.
+
+        Parameters
+        ----------
+        event : Event
+            A history event (a settings, codebook or transcript change).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from hrp_coding.store.events import SettingsChanged
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> with Intent(root, "settings", "blind coding on") as intent:
+        ...     intent.append_history(SettingsChanged(id="h1", at="t", changes={"blind_coding": True}))
+        >>> '"blind_coding":true' in (root / HISTORY).read_text()
+        True
+        """
         self.events.setdefault(HISTORY, []).append(event.to_json())
 
     def commit(self) -> None:
-        """Write the record, apply the change, remove the record."""
+        """Write the record, apply the change, remove the record.
+
+        Leaving the ``with`` block without an error commits; an intent with nothing staged writes nothing.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> intent = Intent(root, "demo", "by hand")
+        >>> intent.write(root / "c.txt", "three")
+        >>> intent.commit()
+        >>> (root / "c.txt").read_text(), pending(root)
+        ('three', False)
+        """
         if not self.files and not self.events:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -166,7 +246,24 @@ def _apply(root: Path, record: dict) -> tuple[int, int]:
 
 
 def pending(root: Path) -> bool:
-    """Whether ``root`` has an unfinished intent (or its leftovers)."""
+    """Whether ``root`` has an unfinished intent (or its leftovers).
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The project folder.
+
+    Returns
+    -------
+    bool
+        True when ``.hrp/intents/`` holds anything: :func:`recover` has work to do.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> pending(pathlib.Path(tempfile.mkdtemp()))
+    False
+    """
     folder = Path(root) / INTENTS
     try:
         with os.scandir(folder) as entries:
@@ -178,7 +275,23 @@ def pending(root: Path) -> bool:
 def recover(root: Path) -> list[str]:
     """Finish or roll back every interrupted intent in ``root`` (call under the project lock).
 
-    Returns one sentence per intent handled (empty when there was nothing to do).
+    Parameters
+    ----------
+    root : pathlib.Path
+        The project folder, its lock held by the caller.
+
+    Returns
+    -------
+    list of str
+        One sentence per intent finished, rolled back or kept for review (empty when there was nothing to do).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / INTENTS / "0123").mkdir(parents=True)   # staged, never recorded: a crash before step 2
+    >>> print(*recover(root))
+    rolled back an interrupted change that had not been recorded (staged files 0123 removed; nothing of it had ...)
     """
     root = Path(root)
     folder = root / INTENTS

@@ -48,12 +48,34 @@ __all__ = ["EVENT_KINDS", "Journal", "file_lock", "new_id", "now_iso"]
 
 
 def new_id() -> str:
-    """A fresh random identifier (32 hex digits)."""
+    """A fresh random identifier (32 hex digits).
+
+    Returns
+    -------
+    str
+        ``uuid4().hex``: event, coding and intent ids.
+
+    Examples
+    --------
+    >>> len(new_id()), new_id() != new_id()
+    (32, True)
+    """
     return uuid.uuid4().hex
 
 
 def now_iso() -> str:
-    """The current UTC time as ISO 8601 with microseconds, e.g. ``2024-05-01T10:11:12.123456+00:00``."""
+    """The current UTC time as ISO 8601 with microseconds, e.g. ``2024-05-01T10:11:12.123456+00:00``.
+
+    Returns
+    -------
+    str
+        The time every event records in ``at``.
+
+    Examples
+    --------
+    >>> now_iso().endswith("+00:00")
+    True
+    """
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
@@ -63,6 +85,26 @@ def file_lock(path: str | os.PathLike, *, timeout: float = 120.0) -> FileLock:
     Re-entrant within a process. The operating system releases it when its holder dies (SIGKILL,
     power cut), so a crashed coder never blocks the others. Waiting longer than ``timeout`` seconds
     raises :class:`~hrp_coding.errors.JournalError` naming the lock file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The lock file.
+    timeout : float, default 120.0
+        Seconds to wait for another holder before giving up.
+
+    Returns
+    -------
+    FileLock
+        Use it as a context manager (``with file_lock(path): ...``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> lock = file_lock(pathlib.Path(tempfile.mkdtemp()) / "demo.lock")
+    >>> with lock, lock:   # re-entrant
+    ...     lock.is_locked
+    True
     """
     return _NamedLock(str(Path(path).absolute()), timeout=timeout, is_singleton=True)
 
@@ -106,11 +148,60 @@ class Journal:
 
     # -- writing -------------------------------------------------------------------------------
     def append(self, event: Mapping) -> dict:
-        """Append one event; fills ``id`` and ``at`` when absent and returns the event as written."""
+        """Append one event; fills ``id`` and ``at`` when absent and returns the event as written.
+
+        Parameters
+        ----------
+        event : mapping
+            The event's JSON object; it must have an ``event`` kind.
+
+        Returns
+        -------
+        dict
+            The event as written (with ``id`` and ``at``).
+
+        Raises
+        ------
+        JournalError
+            As :meth:`append_many`.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> journal = Journal(pathlib.Path(tempfile.mkdtemp()) / "ana.jsonl")
+        >>> sorted(journal.append({"event": "remove", "coding_id": "c1"}))
+        ['at', 'coding_id', 'event', 'id']
+        """
         return self.append_many([event])[0]
 
     def append_many(self, events: Iterable[Mapping]) -> list[dict]:
-        """Append several events with one locked write and one fsync (used by bulk imports)."""
+        """Append several events with one locked write and one fsync (used by bulk imports).
+
+        The whole batch is written with one ``write`` and fsynced once, under the journal's lock; a torn last line
+        left by a crash is ended first, so the new events start on a line of their own.
+
+        Parameters
+        ----------
+        events : iterable of mapping
+            The events' JSON objects, each with an ``event`` kind.
+
+        Returns
+        -------
+        list of dict
+            The events as written, in order (empty for no events: nothing is written).
+
+        Raises
+        ------
+        JournalError
+            For an object without a kind, or a journal that cannot be written.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> journal = Journal(pathlib.Path(tempfile.mkdtemp()) / "ana.jsonl")
+        >>> len(journal.append_many([{"event": "remove", "coding_id": f"c{i}"} for i in range(3)]))
+        3
+        """
         complete = []
         for event in events:
             if "event" not in event:
@@ -157,7 +248,22 @@ class Journal:
 
     # -- reading -------------------------------------------------------------------------------
     def events(self) -> list[dict]:
-        """Every readable event in file order (a new list; unreadable lines are warned about and skipped)."""
+        """Every readable event in file order (a new list; unreadable lines are warned about and skipped).
+
+        Returns
+        -------
+        list of dict
+            The events' JSON objects; a torn or unreadable line gives a
+            :class:`~hrp_coding.errors.JournalWarning` naming the file and line, and no earlier event is lost.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> journal = Journal(pathlib.Path(tempfile.mkdtemp()) / "ana.jsonl")
+        >>> _ = journal.append({"event": "remove", "coding_id": "c1"})
+        >>> [e["coding_id"] for e in journal.events()]
+        ['c1']
+        """
         restarted, fresh = self.read_new()
         if restarted:
             self._events = []
@@ -170,6 +276,20 @@ class Journal:
         Reads only the new bytes (the file is append-only). ``restarted`` is True when the file was
         replaced, shortened or removed since the last call: the events are then read from the start,
         and the caller must forget what it had from this journal.
+
+        Returns
+        -------
+        tuple of (bool, list of (int, dict))
+            ``restarted`` and the new events with their line numbers.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> journal = Journal(pathlib.Path(tempfile.mkdtemp()) / "ana.jsonl")
+        >>> _ = journal.append({"event": "remove", "coding_id": "c1"})
+        >>> restarted, fresh = journal.read_new()
+        >>> restarted, [line for line, _ in fresh], journal.read_new()
+        (False, [1], (False, []))
         """
         restarted = False
         try:
@@ -191,7 +311,31 @@ class Journal:
         return self._inode, self._offset, self._line, self._pending_newline
 
     def seek(self, inode: tuple[int, int], offset: int, line: int, pending_newline: bool) -> None:
-        """Continue reading from a :attr:`position` saved earlier (by a cache of the folded state)."""
+        """Continue reading from a :attr:`position` saved earlier (by a cache of the folded state).
+
+        Parameters
+        ----------
+        inode : tuple of (int, int)
+            The file's device and inode when the position was saved (another file restarts the reading).
+        offset : int
+            The byte offset reached.
+        line : int
+            The number of lines read.
+        pending_newline : bool
+            Whether the last event read lacked its final newline.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> journal = Journal(pathlib.Path(tempfile.mkdtemp()) / "ana.jsonl")
+        >>> _ = journal.append({"event": "remove", "coding_id": "c1"})
+        >>> _ = journal.events()
+        >>> again = Journal(journal.path)
+        >>> again.seek(*journal.position)
+        >>> _ = journal.append({"event": "remove", "coding_id": "c2"})
+        >>> [e["coding_id"] for e in again.events()]
+        ['c2']
+        """
         self._inode, self._offset, self._line, self._pending_newline = tuple(inode), offset, line, pending_newline
         self._events = []
         self._warned = set()
