@@ -57,6 +57,11 @@ def lazy_attributes(package: str, names: Mapping[str, str], *, submodules: Itera
     def __getattr__(name: str):
         if name in names:
             value = getattr(importlib.import_module(names[name]), name)
+            # importing ``pkg.segment`` binds the submodule as ``pkg.segment``, hiding a lazy name ``segment``
+            # defined in it: forget the module so the name loads its value
+            for other, module in names.items():
+                if other not in subs and getattr(namespace.get(other), "__name__", None) == module:
+                    del namespace[other]
         elif name in subs:
             value = importlib.import_module(f"{package}.{name}")
         else:

@@ -20,6 +20,7 @@ import yaml
 from hrp_coding.codebook import Code, Codebook
 from hrp_coding.errors import JournalError, ProjectError, RecoveryWarning
 from hrp_coding.project import Project
+from hrp_coding.store import segment_cache
 
 LINES = [f"P01: Yeah. We sat with her for hour {i} and it was quiet and then the nurse came back." for i in range(30)]
 TEXT = "\n".join(f"Interviewer: And then, part {i}?\n{line}" for i, line in enumerate(LINES)) + "\n"
@@ -89,8 +90,15 @@ class _Crash(OSError):
     pass
 
 
+def _no_derived_cache(monkeypatch) -> None:
+    # the segment cache is written after the change is committed and is rebuilt when torn or missing
+    # (tests/test_store_segment_cache.py): not a write step of the change
+    monkeypatch.setattr(segment_cache, "save", lambda *args, **kwargs: None)
+
+
 def _count_steps(monkeypatch, template, tmp_path, op) -> int:
     calls = []
+    _no_derived_cache(monkeypatch)
     real_write, real_replace = os.write, os.replace
     monkeypatch.setattr(os, "write", lambda *a: (calls.append("write"), real_write(*a))[1])
     monkeypatch.setattr(os, "replace", lambda *a, **k: (calls.append("replace"), real_replace(*a, **k))[1])
@@ -133,6 +141,7 @@ def test_a_crash_at_each_write_step_is_finished_or_rolled_back(op, template, tmp
                 raise _Crash(f"injected crash at write step {_k + 1}")
             return real(*args, **kwargs)
 
+        _no_derived_cache(monkeypatch)
         monkeypatch.setattr(os, "write", lambda *a, _r=real_write: step(_r, *a))
         monkeypatch.setattr(os, "replace", lambda *a, _r=real_replace, **kw: step(_r, *a, **kw))
         with warnings.catch_warnings():

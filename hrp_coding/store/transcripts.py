@@ -24,11 +24,12 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hrp_coding._atomic import atomic_write_bytes
 from hrp_coding.errors import ProjectError
@@ -59,7 +60,10 @@ class TranscriptStore:
         self._ids: tuple[tuple, tuple[str, ...], dict[str, str]] | None = None
         self._texts: dict[str, tuple[tuple, str, list]] = {}
         self._full: dict[str, tuple[tuple, Transcript, dict]] = {}
-        self._segments: dict[tuple[str, str, str], Any] = {}
+        self._segments: dict[tuple[str, str], tuple[list, dict]] = {}  # (tid, unit) -> (cache key, columns)
+        self._sidecar_sha: dict[str, tuple[tuple, str]] = {}
+        self._staged: dict[str, tuple[Transcript, str]] = {}  # tid -> (transcript, sidecar sha256) being written
+        self.segment_folder = Path(root) / ".hrp" / "cache" / "segments"
 
     # -- ids --------------------------------------------------------------------------------------------
     def ids(self) -> tuple[str, ...]:
@@ -297,8 +301,40 @@ class TranscriptStore:
         self._full[transcript_id] = (key, transcript, meta)
         return transcript, meta
 
+    def sidecar_sha256(self, transcript_id: str) -> str:
+        """The sha256 of the sidecar file's bytes (read again only when the file changed).
+
+        Parameters
+        ----------
+        transcript_id : str
+            One of :meth:`ids`.
+
+        Returns
+        -------
+        str
+            The hex digest (part of the segment cache's key).
+
+        Examples
+        --------
+        >>> len(_example_store().sidecar_sha256("P01"))
+        64
+        """
+        file = self.folder / f"{transcript_id}.yaml"
+        try:
+            key = _key(file.stat())
+        except (FileNotFoundError, TypeError, ValueError) as err:
+            raise ProjectError(self.unknown(transcript_id)) from err
+        cached = self._sidecar_sha.get(transcript_id)
+        if cached is None or cached[0] != key:
+            cached = self._sidecar_sha[transcript_id] = (key, hashlib.sha256(file.read_bytes()).hexdigest())
+        return cached[1]
+
     def segments(self, unit: str):
-        """Every transcript cut into ``unit`` segments (a DataFrame; cached per transcript text and unit).
+        """Every transcript cut into ``unit`` segments (a DataFrame).
+
+        Segment boundaries come from the derived cache (:mod:`hrp_coding.store.segment_cache`) when its
+        entry matches the text's and the sidecar's sha256; the others are segmented (one pass, one spaCy
+        pipe for sentences) and cached. ``text`` is always sliced from the current text.
 
         Parameters
         ----------
@@ -317,21 +353,72 @@ class TranscriptStore:
         """
         import pandas as pd
 
+        from hrp_coding.store import segment_cache
         from hrp_coding.transcripts import segment_many
 
-        transcripts = [self.load(tid)[0] for tid in self.ids()]
-        self.flush()
-        keys = {t.id: (t.id, t.sha256, unit) for t in transcripts}
-        todo = [t for t in transcripts if keys[t.id] not in self._segments]
-        if todo:  # one pass over every transcript not yet segmented (one spaCy pipe for sentences)
-            fresh = segment_many(todo, unit)
-            for tid, part in fresh.groupby("transcript", sort=False):
-                self._segments[keys[tid]] = part.reset_index(drop=True)
-            for t in todo:
-                self._segments.setdefault(keys[t.id], fresh.iloc[0:0])
-        if not transcripts:
-            return pd.DataFrame(columns=["transcript", "segment", "start", "end", "speaker", "role", "text"])
-        return pd.concat([self._segments[keys[t.id]] for t in transcripts], ignore_index=True)
+        ids = self.ids()
+        keys, texts, todo = {}, {}, []
+        for tid in ids:
+            texts[tid], sha = self.text_sha256(tid)
+            keys[tid] = segment_cache.segment_key(sha, self.sidecar_sha256(tid), unit)
+            cached = self._segments.get((tid, unit))
+            if cached is None or cached[0] != keys[tid]:
+                cols = segment_cache.load(self.segment_folder, tid, keys[tid])
+                if cols is None:
+                    todo.append(tid)
+                    continue
+                self._segments[(tid, unit)] = (keys[tid], cols)
+        if todo:
+            transcripts = [self.load(tid)[0] for tid in todo]
+            self.flush()
+            fresh = segment_cache.columns_of(segment_many(transcripts, unit), todo)
+            for t in transcripts:
+                key = segment_cache.segment_key(t.sha256, self.sidecar_sha256(t.id), unit)
+                if key == keys[t.id]:  # the files did not change while they were read
+                    segment_cache.save(self.segment_folder, t.id, key, fresh[t.id])
+                self._segments[(t.id, unit)] = (keys[t.id], fresh[t.id])
+        return self._frame(ids, unit, texts, pd)
+
+    def _frame(self, ids, unit, texts, pd):
+        out = {name: [] for name in ("transcript", "segment", "start", "end", "speaker", "role", "text")}
+        for tid in ids:
+            cols = self._segments[(tid, unit)][1]
+            text = texts[tid]
+            out["transcript"].extend([tid] * len(cols["segment"]))
+            for name in ("segment", "start", "end", "speaker", "role"):
+                out[name].extend(cols[name])
+            out["text"].extend([text[a:b] for a, b in zip(cols["start"], cols["end"])])
+        frame = pd.DataFrame(out)
+        return frame.astype({"start": "int64", "end": "int64"})
+
+    def cache_segments(self, transcript: Transcript, sidecar_sha256: str, units=("turn",)) -> None:
+        """Cache the segments of a transcript just written (default: turns, the project's usual unit).
+
+        Parameters
+        ----------
+        transcript : Transcript
+            As written.
+        sidecar_sha256 : str
+            The sha256 of the sidecar bytes written with it.
+        units : tuple of str
+            The units to cache.
+
+        Examples
+        --------
+        >>> store = _example_store()
+        >>> t, _ = store.load("P01")
+        >>> store.cache_segments(t, store.sidecar_sha256("P01"))
+        >>> sorted(p.name for p in store.segment_folder.iterdir())
+        ['P01.turn.json']
+        """
+        from hrp_coding.store import segment_cache
+        from hrp_coding.transcripts import segment_many
+
+        for unit in units:
+            key = segment_cache.segment_key(transcript.sha256, sidecar_sha256, unit)
+            cols = segment_cache.columns_of(segment_many([transcript], unit), [transcript.id])[transcript.id]
+            segment_cache.save(self.segment_folder, transcript.id, key, cols)
+            self._segments[(transcript.id, unit)] = (key, cols)
 
     # -- writing ------------------------------------------------------------------------------------------
     def stage(self, intent: Intent, transcript: Transcript, extra: Mapping | None = None) -> None:
@@ -363,8 +450,10 @@ class TranscriptStore:
         deid = meta.get("deidentification")
         if isinstance(deid, dict) and deid.get("replacements"):
             meta["deidentification"] = {**deid, "replacements": [Flow(r) for r in deid["replacements"]]}
+        sidecar = dump_yaml(meta)
         intent.write(self.folder / f"{transcript.id}.txt", transcript.text)
-        intent.write(self.folder / f"{transcript.id}.yaml", dump_yaml(meta))
+        intent.write(self.folder / f"{transcript.id}.yaml", sidecar)
+        self._staged[transcript.id] = (transcript, hashlib.sha256(sidecar.encode("utf-8")).hexdigest())
 
     def clear(self) -> None:
         """Forget everything cached (after files changed behind the store's back).
@@ -376,7 +465,7 @@ class TranscriptStore:
         >>> store.ids()
         ('P01',)
         """
-        self._ids, self._texts, self._full, self._segments = None, {}, {}, {}
+        self._ids, self._texts, self._full, self._segments, self._staged = None, {}, {}, {}, {}
 
     def written(self, transcript_id: str) -> None:
         """Note that ``transcript_id`` was just written under the project lock (keeps the id list current).
@@ -395,6 +484,9 @@ class TranscriptStore:
         """
         self._texts.pop(transcript_id, None)
         self._full.pop(transcript_id, None)
+        staged = self._staged.pop(transcript_id, None)
+        if staged is not None:
+            self.cache_segments(*staged)
         if self._ids is not None and transcript_id not in self._ids[2].values():
             key = _key(self.folder.stat())
             ids = tuple(sorted((*self._ids[1], transcript_id)))
