@@ -95,3 +95,46 @@ def test_inserting_text_anywhere_outside_keeps_exact_quotes(prefix, suffix, befo
     new = before + old
     p = one(old, new, quote)
     assert p.category in ("unchanged", "moved") and new[p.start:p.end] == quote and p.score == 1.0
+
+
+
+# Two cases of the wide sweep of benchmarks/bench_reanchor.py (seeds 2048 and 780 of 3,000), as the edits left them.
+TAIL = "I16: Why?\nP17: maybe Yeah.\nI18: Why?\nP19: Yeah.\nI20: And then?\nP21: It was hard. Nobody called back.\n"
+SWAP_OLD = ("I0: Why?\nP1: then Yeah, it helped. Nobody called back. We just sat with her.\nI2: How was it?\nP3: No.\n"
+            "I4: And then?\nP5: We just sat with her.\nI6: Did it help?\nP7: No, never. No.\nI8: And then?\n"
+            "P9: We just sat with her. Yeah.\nI10: Did it help?\nP11: once Nobody called back. We just sat with her.\n"
+            "I12: How was it?\nP13: so No.\nI14: How was it?\nP15: We just sat with her. Yeah. It was hard.\n" + TAIL)
+SWAP_NEW = ("I8: And then?\nP9: We just sat with her. Yeah.\nI2: How was it?\nP3: No.\nI4: And then?\n"
+            "P5: We just sat with her.\nI6: Did it help?\nP7: No, never. No.\nI0: Why?\n"
+            "P1: then Yeah, it helped. Nobody called back. We just sat with her.\nI12: How was it?\n"
+            "P11: once Nobody called back. We just sat with her.\nI10: Did it help?\nP13: so No.\nI14: How was it?\n"
+            "P15: We just sat with her. Yeah. It was hard.\n" + TAIL)
+DELETE_OLD = ("I0: Did it help?\nP1: I don't know. No, never. We just sat with her.\nI2: Why?\nP3: again No.\n"
+              "I4: How was it?\nP5: really Nobody called back.\nI6: And then?\nP7: It was hard. We just sat with her.\n"
+              "I8: Did it help?\nP9: Yeah, it helped.\nI10: Why?\nP11: then I don't know.\nI12: And then?\n"
+              "P13: Nobody called back. I don't know.\nI14: And then?\n"
+              "P15: Nobody called back. No. so Yeah, it helped.\n")
+DELETE_NEW = ("I0: Did it help?\nP1: I don't know. No, never. We just sat with her.\nI2: Why?\nP3: again No.\n"
+              "I4: How was it?\nP5: really Nobody called back.\nthen?\nP7: It was hard. We just sat with her.\n"
+              "I8: Did it help?\nP9: Yeah, it helped.\nI10: Why?\nP11: then I know.\n"
+              "P13: Nobody called back. I don't know.\nI12: And then?\n")
+
+
+def _coding(old, quote, before):
+    start = old.index(quote + before) if before else old.index(quote)
+    return Target("c", start, start + len(quote), make_anchor(old, start, start + len(quote)))
+
+
+def test_repeated_sentence_next_to_a_swapped_identical_question_is_not_moved():
+    # P11's last sentence is P1's too; after the swaps P1's (not P11's) is followed by "I12: How was it?", so the
+    # quote with 16 characters of context each side is unique in both texts, but stitched from two lines
+    p = reanchor(SWAP_OLD, SWAP_NEW, [_coding(SWAP_OLD, "with her.", "\nI12")]).placements[0]
+    assert (p.category, p.start) == ("needs_review", None)
+    truth = SWAP_NEW.index("with her.\nI10")
+    assert (truth, truth + 9) in p.candidates and all(SWAP_NEW[a:b] == "with her." for a, b in p.candidates)
+
+
+def test_words_deleted_next_to_a_look_alike_line_are_not_given_its_words():
+    # P11's "don't" was deleted; the alignment pairs it with P13's, which a swap put before "I12: And then?"
+    p = reanchor(DELETE_OLD, DELETE_NEW, [_coding(DELETE_OLD, "don't", " know.\nI12")]).placements[0]
+    assert p.category in ("needs_review", "orphaned") and p.start is None

@@ -218,6 +218,7 @@ def _place(c, old: str, new: str, al: Alignment, count, threshold: float) -> Pla
     if not quote:
         return result("orphaned", method="deleted", score=0.0)
     fresh = getattr(c, "status", "active") == "active" and old[s:e] == quote
+    kept = None  # where the alignment put the words, when it kept them but that alone does not settle it
     if fresh:
         mapped = al.map_span(s, e)
         if mapped is not None:
@@ -225,13 +226,17 @@ def _place(c, old: str, new: str, al: Alignment, count, threshold: float) -> Pla
             pre, suf = min(len(anchor.prefix), before), min(len(anchor.suffix), after)
             window = old[s - pre:e + suf]
             enough = pre >= min(len(anchor.prefix), _KEPT_CONTEXT) and suf >= min(len(anchor.suffix), _KEPT_CONTEXT)
-            # an edit right next to the quote: the alignment alone may have slid; the kept window must be unique
-            unique = enough or (count("old", window) == 1 and count("new", window) == 1)
+            # an edit right next to the quote: the alignment alone may have slid; the kept window must be unique,
+            # and so must its part on the quote's own lines (a run may have paired the words with a look-alike
+            # line that a swap put before the same next line)
+            unique = enough or (count("old", window) == 1 and count("new", window) == 1
+                                and _balanced(al, _own_lines(window, pre, len(quote)), window, 0))
             if unique and not al.destroyed(window, "old") and not al.destroyed(window, "new"):
                 return result("unchanged" if mapped == (s, e) else "moved", *mapped, method="diff")
             if enough:
                 places = [(h + pre, h + pre + len(quote)) for h in _occurrences(new, window)]
                 return result("needs_review", method="ambiguous", candidates=places or [mapped])
+            kept = mapped
     # the words are not where the edit put the rest: look for the quote with its context
     prefix, suffix = anchor.prefix, anchor.suffix
     # context on both sides: one side alone cannot tell two identical lines apart after a swap
@@ -252,9 +257,22 @@ def _place(c, old: str, new: str, al: Alignment, count, threshold: float) -> Pla
             if not hits:
                 continue
         places = [(h + len(p), h + len(p) + len(quote)) for h in hits]
-        if len(places) == 1 and (not fresh or count("old", window) == 1):
+        # context beyond a line end may come from another line that an edit put next to a look-alike of ours:
+        # the part on the quote's own lines must have left the old text once and entered the new text once
+        own = _own_lines(window, len(p), len(quote))
+        if (len(places) == 1 and (not fresh or count("old", window) == 1)
+                and (not fresh or _balanced(al, own, window, 1))):
             return result("moved", *places[0], method="context")
+        at = len(p) - max(window.rfind("\n", 0, len(p)), 0)  # where the quote starts in ``own``
+        places += [(h + at, h + at + len(quote)) for h in _occurrences(new, own)]
+        if kept is not None:
+            places.append(kept)
+        places = list(dict.fromkeys(places))
         return result("needs_review", method="ambiguous", candidates=places[:_MAX_CANDIDATES])
+    if kept is not None:  # the words are kept, but so close to an edit that another occurrence may be theirs
+        others = [(h, h + len(quote)) for h in _occurrences(new, quote, limit=1000) if (h, h + len(quote)) != kept]
+        others.sort(key=lambda span: abs(span[0] - kept[0]))
+        return result("needs_review", method="ambiguous", candidates=[kept, *others][:_MAX_CANDIDATES])
     if fresh:
         fuzzy = _fuzzy(quote, s, e, new, al, threshold)
         if fuzzy is not None:
@@ -262,6 +280,26 @@ def _place(c, old: str, new: str, al: Alignment, count, threshold: float) -> Pla
     near = al.map_point(s) if fresh else 0
     others = sorted(_occurrences(new, quote, limit=1000), key=lambda h: abs(h - near))[:_MAX_CANDIDATES]
     return result("orphaned", method="deleted", score=0.0, candidates=[(h, h + len(quote)) for h in others])
+
+
+def _own_lines(window: str, at: int, length: int) -> str:
+    """The part of ``window`` on the lines of its quote (``window[at:at + length]``), line ends included.
+
+    Examples
+    --------
+    >>> _own_lines("her.\\nP3: We sat.\\nI4: Why?", 8, 7)
+    '\\nP3: We sat.\\n'
+    """
+    a = window.rfind("\n", 0, at)
+    b = window.find("\n", at + length)
+    return window[max(a, 0):len(window) if b == -1 else b + 1]
+
+
+def _balanced(al: Alignment, piece: str, window: str, unpaired: int) -> bool:
+    """Whether the edit destroyed exactly ``unpaired`` occurrences of ``piece`` and created as many (0: the
+    coding's own occurrence is kept and no other was touched; 1: its occurrence moved, and no other did);
+    true when ``piece`` is the whole ``window``, whose own counts the caller checks."""
+    return piece == window or (al.destroyed(piece, "old") == unpaired and al.destroyed(piece, "new") == unpaired)
 
 
 def _fuzzy(quote: str, s: int, e: int, new: str, al: Alignment, threshold: float) -> tuple[int, int, float] | None:
