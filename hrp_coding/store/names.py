@@ -60,13 +60,51 @@ _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?")
 
 def did_you_mean(value: Any, options: Iterable[str]) -> str:
     """``" (did you mean 'x'?)"`` for the closest of ``options``, or ``""`` (:func:`hrp_coding.errors.did_you_mean`
-    as a suffix)."""
+    as a suffix).
+
+    Parameters
+    ----------
+    value : object
+        What was given (an unknown coder, transcript or code).
+    options : iterable of str
+        What exists.
+
+    Returns
+    -------
+    str
+        The suffix for an error message, empty when nothing is close.
+
+    Examples
+    --------
+    >>> did_you_mean("P1", ["P01", "P02"]), did_you_mean("zzz", ["P01"])
+    (" (did you mean 'P01'?)", '')
+    """
     hint = errors_did_you_mean(value, options)
     return f" ({hint})" if hint else ""
 
 
 def name_problem(value: Any, kind: str, existing: Iterable[str] = ()) -> str | None:
-    """What is wrong with ``value`` as a ``kind`` name (``transcript``, ``coder``, ``code``), or None."""
+    """What is wrong with ``value`` as a ``kind`` name (``transcript``, ``coder``, ``code``), or None.
+
+    Parameters
+    ----------
+    value : object
+        The name to check.
+    kind : {"transcript", "coder", "code"}
+        Which rules apply (see the module docstring).
+    existing : iterable of str, default ()
+        Names already in use: one differing only in case is a problem.
+
+    Returns
+    -------
+    str or None
+        The problem in words (``"it contains '..'"``...), or None for a valid name.
+
+    Examples
+    --------
+    >>> name_problem("CON", "transcript"), name_problem("ana", "coder")
+    ('Windows reserves that file name', None)
+    """
     pattern, _label, _allowed = _PATTERNS[kind]
     if not isinstance(value, str):
         return f"it is a {type(value).__name__}, not a string"
@@ -90,7 +128,32 @@ def name_problem(value: Any, kind: str, existing: Iterable[str] = ()) -> str | N
 
 
 def check_name(value: Any, kind: str, *, existing: Iterable[str] = ()) -> str:
-    """Return ``value`` when it is a valid ``kind`` name (see the module), else raise ProjectError saying why."""
+    """Return ``value`` when it is a valid ``kind`` name (see the module), else raise ProjectError saying why.
+
+    Parameters
+    ----------
+    value : object
+        The name to check.
+    kind : {"transcript", "coder", "code"}
+        Which rules apply.
+    existing : iterable of str, default ()
+        Names already in use (case twins are refused).
+
+    Returns
+    -------
+    str
+        ``value`` itself, when valid.
+
+    Raises
+    ------
+    ProjectError
+        When :func:`name_problem` finds a problem: the message names the value, the problem and what is allowed.
+
+    Examples
+    --------
+    >>> check_name("holding", "code")
+    'holding'
+    """
     problem = name_problem(value, kind, existing)
     if problem is not None:
         _pattern, label, allowed = _PATTERNS[kind]
@@ -99,7 +162,34 @@ def check_name(value: Any, kind: str, *, existing: Iterable[str] = ()) -> str:
 
 
 def check_coder(coder: Any, what: str = "coder") -> str:
-    """A valid coder name (see :func:`check_name`); ``what`` names the parameter in the error."""
+    """A valid coder name (see :func:`check_name`); ``what`` names the parameter in the error.
+
+    Parameters
+    ----------
+    coder : object
+        The coder name to check (a slug, ``model:<name>`` or ``consensus``).
+    what : str, default "coder"
+        The parameter's name in the message (``"coder_a"``...).
+
+    Returns
+    -------
+    str
+        ``coder`` itself.
+
+    Raises
+    ------
+    ProjectError
+        Naming the parameter, the value and what is allowed.
+
+    Examples
+    --------
+    >>> check_coder("model:suggest-v1")
+    'model:suggest-v1'
+    >>> check_coder("Ana B", what="coder_b")
+    Traceback (most recent call last):
+    ...
+    hrp_coding.errors.ProjectError: coder_b 'Ana B' is not a valid coder name: it has characters that are not ...
+    """
     problem = name_problem(coder, "coder")
     if problem is not None:
         raise ProjectError(f"{what} {coder!r} is not a valid coder name: {problem} (use {_PATTERNS['coder'][2]})")
