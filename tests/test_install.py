@@ -9,6 +9,7 @@ large is downloaded, but the wheel itself is really installed there) and runs th
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 import shutil
@@ -56,9 +57,14 @@ def _third_party_imports(folder: Path) -> dict[str, str]:
     return found
 
 
+@functools.cache
+def _providers() -> dict[str, list[str]]:
+    return metadata.packages_distributions()  # reads every installed distribution's file list: once
+
+
 def _distributions(modules: dict[str, str]) -> dict[str, str]:
     """Distribution name (normalised) -> a file importing it; a module no distribution provides is named as is."""
-    providers = metadata.packages_distributions()
+    providers = _providers()
     out: dict[str, str] = {}
     for module, where in modules.items():
         for dist in providers.get(module, [module]):
