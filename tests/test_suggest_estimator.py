@@ -128,7 +128,12 @@ def test_thresholds_reach_target_precision_out_of_fold(data):
     for code in per.index:
         if per.loc[code, "n_selected"] >= 20:  # chosen inside training folds, measured on held-out folds
             assert per.loc[code, "precision_at_target"] >= 0.85, code
-    assert (per["n_selected"] > 0).all()
+    # a code shows suggestions only where a fold could state a threshold; the rest are "not reliable yet"
+    assert ((per["n_selected"] > 0) <= (per["status"] == "reliable")).all()
+    assert (per["n_selected"] > 0).any() and set(per["status"]) <= {"reliable", "not reliable yet"}
+    shown = per[per["n_selected"] >= 20]
+    assert (shown["precision_low"] <= shown["precision_at_target"]).all()
+    assert (shown["precision_at_target"] <= shown["precision_high"]).all()
 
 
 def test_precision_thresholds_on_constructed_scores():
@@ -139,9 +144,12 @@ def test_precision_thresholds_on_constructed_scores():
     sel = p >= t.threshold
     assert y[sel].mean() >= 0.9 and t.precision >= 0.9
     assert t.coverage == pytest.approx(y[sel].sum() / y.sum())
-    # a lower threshold would break the target: it is the lowest that reaches it
+    # the Wilson lower bound of its precision reaches the target; at the next lower threshold it does not
+    from hrp_coding.suggest.thresholds import wilson_interval
+
+    assert t.precision_low >= 0.9 and t.precision_low == wilson_interval(int(y[sel].sum()), int(sel.sum()))[0]
     lower = p >= np.max(p[p < t.threshold])
-    assert y[lower].mean() < 0.9 or lower.sum() == sel.sum()
+    assert wilson_interval(int(y[lower].sum()), int(lower.sum()))[0] < 0.9
     fresh = np.clip(np.where(y, rng.normal(0.7, 0.15, 2000), rng.normal(0.35, 0.15, 2000)), 0, 1)
     assert y[fresh >= t.threshold].mean() > 0.85  # and holds on new data from the same process
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import pickle
@@ -28,7 +29,9 @@ def test_round_trip_predicts_identically(model, tmp_path):
     np.testing.assert_allclose(again.predict_proba(texts[:50]), m.predict_proba(texts[:50]))
     assert again.predict(texts[:50]).tolist() == m.predict(texts[:50]).tolist()
     assert again.get_params() == m.get_params()
-    assert again.thresholds_ == m.thresholds_
+    assert {k: str(v) for k, v in again.thresholds_.items()} == {k: str(v) for k, v in m.thresholds_.items()}
+    np.testing.assert_equal([dataclasses.astuple(t) for t in again.thresholds_.values()],
+                            [dataclasses.astuple(t) for t in m.thresholds_.values()])  # NaN == NaN here
     assert again.evidence(texts[:2]) == m.evidence(texts[:2])
     assert again.nearest_examples(texts[:1]) == m.nearest_examples(texts[:1])
     info = again.model_info_
@@ -158,3 +161,28 @@ def test_codebook_version_mismatch_warns(model, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_model(path, codebook=("Demo", 1))  # same codebook: silent
+
+
+def test_round_trip_with_codebook_prior(tmp_path):
+    """A model that blends in the codebook stores its fingerprint; loading needs that same codebook."""
+    from hrp_coding.codebook import Code, Codebook
+
+    cb = Codebook(name="Demo", version=1, codes=[
+        Code("question", "Question", definition="The speaker asks something.", examples=("How often do you use?",)),
+        Code("reflection", "Reflection", definition="The speaker mirrors feelings back.",
+             examples=("It sounds like you are tired.",), near_misses=("Are you tired?",)),
+        Code("other", "Other", definition="Small talk.", examples=("Nice weather today.",))])
+    texts, labels, groups = make_turns(n_transcripts=6)
+    m = CodeSuggester(cv=2, char_ngrams=None, codebook=cb).fit(texts, labels, groups=groups)
+    path = save_model(m, tmp_path / "m.npz")
+    with pytest.raises(ModelFileError, match="load it with load_model"):
+        load_model(path)
+    again = load_model(path, codebook=cb)
+    np.testing.assert_allclose(again.predict_proba(texts[:30]), m.predict_proba(texts[:30]))
+    assert again.prior_weight_ == m.prior_weight_ and again.codebook is cb
+    changed = cb.codes["other"]
+    other = Codebook(name="Demo", version=1, codes=[cb.codes["question"], cb.codes["reflection"],
+                                                    Code("other", "Other", definition=changed.definition,
+                                                         examples=("Lovely day.",))])
+    with pytest.raises(ModelFileError, match="differs from the one the model was trained with"):
+        load_model(path, codebook=other)

@@ -51,11 +51,35 @@ def test_suggest_for_a_coder(study, model):
     assert text[row.start:row.end] == row.text
     assert isinstance(row.evidence, list) and row.evidence
     assert all(code in study.codebook.codes for code in table["code"])
-    # thresholds: only suggestions at or above the code's threshold survive; abstaining codes vanish
+    # thresholds: a reliable code shows at or above its threshold; a code without one shows only
+    # where the model picks it, marked "not reliable yet"
     strict = suggest(study, coder="ben", transcript="P02", model=model, top_k=2)
     for r in strict.itertuples():
-        assert model.thresholds_[r.code].threshold is not None and r.confidence >= r.threshold
+        if model.thresholds_[r.code].threshold is not None:
+            assert r.reliability == "reliable" and r.confidence >= r.threshold
+        else:
+            assert r.reliability == "not reliable yet" and r.threshold is None
     assert len(strict) <= len(table)
+
+
+def test_suggestion_is_a_passage_inside_its_turn_with_readable_evidence(study, model):
+    table = suggest(study, coder="ben", transcript="P02", model=model, top_k=1, use_thresholds=False)
+    text = study.transcript("P02").text
+    sentences = study.segments("sentence")
+    narrowed = 0
+    for r in table.itertuples():
+        assert r.turn_start <= r.start < r.end <= r.turn_end and text[r.start:r.end] == r.text
+        inside = sentences[(sentences.transcript == "P02") & (sentences.start >= r.turn_start)
+                           & (sentences.end <= r.turn_end)]
+        assert r.start in set(inside.start) and r.end in set(inside.end)  # whole sentences, one run
+        narrowed += (r.end - r.start) < (r.turn_end - r.turn_start)
+        for a, b in r.highlights:  # highlighted words lie inside the passage
+            assert r.start <= a < b <= r.end
+        assert not any(e.startswith(("w:", "p1:", "n1:", "c:", "kw:")) for e in r.evidence)
+        assert len(r.evidence) == len(r.evidence_terms)
+    assert narrowed > 0
+    whole = suggest(study, coder="ben", transcript="P02", model=model, top_k=1, use_thresholds=False, span_ratio=0)
+    assert (whole.start == whole.turn_start).all() and (whole.end == whole.turn_end).all()
 
 
 def test_blind_coder_sees_nothing(study, model):
@@ -153,7 +177,9 @@ def test_cold_start_on_sample_study(study):
     assert hit1 > 0.4 and hit3 > 0.75
     table = suggest(cold, frame["text"].tolist()[:20], top_k=1)
     assert (table["model"] == "cold-start").all()
-    assert all(any(e.startswith(("kw:", "w:")) for e in ev) for ev in table["evidence"])
+    assert all(any(e.startswith(("kw:", "w:")) for e in ev) for ev in table["evidence_terms"])
+    assert all(ev and not any(e.startswith(("kw:", "w:")) for e in ev) for ev in table["evidence"])
+    assert all(isinstance(e, str) and e for e in table["codebook_example"])
 
 
 def test_cold_start_near_miss_and_keywords():

@@ -36,7 +36,50 @@ import numpy as np
 from hrp_coding.errors import SuggestError
 from hrp_coding.suggest.features import lemmas_available, tokenize
 
-__all__ = ["ColdStartSuggester"]
+__all__ = ["ColdStartSuggester", "codebook_rows", "suggestable_codes"]
+
+
+def suggestable_codes(codebook) -> dict:
+    """The codebook's active, codable codes (``{code id: Code}``), the ones a suggester may propose.
+
+    Examples
+    --------
+    >>> from hrp_coding.codebook import Codebook, Code
+    >>> list(suggestable_codes(Codebook(name="D", version=1, codes=[Code("a", "A", definition="x")])))
+    ['a']
+    """
+    codes = getattr(codebook, "codes", None)
+    if codes is None or not hasattr(codes, "items"):
+        raise SuggestError("ColdStartSuggester needs a Codebook (an object with a 'codes' mapping)")
+    out = {cid: c for cid, c in codes.items()
+           if getattr(c, "status", "active") == "active" and getattr(c, "codable", True)}
+    if not out:
+        raise SuggestError("the codebook has no active, codable code to suggest")
+    return out
+
+
+def codebook_rows(codebook) -> list[tuple[str, str, str]]:
+    """The codebook as training rows: ``(code, text, kind)`` with kind ``definition``, ``example`` or ``near_miss``.
+
+    A definition row joins the code's name, short definition, definition and "when to use"; each
+    example is a row; each near miss is a row that is *not* that code.
+
+    Examples
+    --------
+    >>> from hrp_coding.codebook import Codebook, Code
+    >>> cb = Codebook(name="D", version=1, codes=[Code("a", "Asking", definition="A question.",
+    ...                                                examples=("Why?",), near_misses=("Fine.",))])
+    >>> [kind for _, _, kind in codebook_rows(cb)]
+    ['definition', 'example', 'near_miss']
+    """
+    rows = []
+    for cid, c in suggestable_codes(codebook).items():
+        rows.append((cid, " ".join(filter(None, [getattr(c, "name", ""), getattr(c, "short_definition", ""),
+                                                getattr(c, "definition", ""), getattr(c, "when_to_use", "")])),
+                     "definition"))
+        rows += [(cid, e, "example") for e in (getattr(c, "examples", ()) or ()) if e and e.strip()]
+        rows += [(cid, e, "near_miss") for e in (getattr(c, "near_misses", ()) or ()) if e and e.strip()]
+    return rows
 
 
 class ColdStartSuggester:
@@ -65,14 +108,7 @@ class ColdStartSuggester:
         self.lemmas = lemmas
 
     def _codes(self):
-        codes = getattr(self.codebook, "codes", None)
-        if codes is None or not hasattr(codes, "items"):
-            raise SuggestError("ColdStartSuggester needs a Codebook (an object with a 'codes' mapping)")
-        out = {cid: c for cid, c in codes.items()
-               if getattr(c, "status", "active") == "active" and getattr(c, "codable", True)}
-        if not out:
-            raise SuggestError("the codebook has no active, codable code to suggest")
-        return out
+        return suggestable_codes(self.codebook)
 
     def fit(self, texts: Sequence[str] | None = None) -> ColdStartSuggester:
         """Build the code profiles; ``texts`` (uncoded turns, optional) only sharpen the idf weights."""

@@ -129,6 +129,20 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     store_examples : bool
         Keep the training texts and labels for :meth:`nearest_examples` (they are then also in a
         saved model file: keep such files as private as the transcripts).
+    codebook : Codebook or None
+        When given, the codebook's definitions, examples and near misses are weighted training rows
+        and the codebook-only cold-start score is blended with the model's (see
+        :mod:`~hrp_coding.suggest.prior`); every active, codable code becomes a class, coded or not.
+    codebook_weight : float
+        Sample weight of each codebook row (a coded unit weighs 1).
+    prior_weight : "auto" or float in [0, 1]
+        Weight of the cold-start score in the blend; "auto" chooses it on the inner out-of-fold
+        scores (from 0, the coded data alone, to 1, the codebook alone).
+    min_precision_count : int
+        A threshold must rest on at least this many out-of-fold suggestions.
+    classifier : "svm" or "logistic"
+        Linear SVM (hinge loss, the default: best on large coded sets) or logistic regression (with
+        a larger ``C``, e.g. 10: better on a handful of coded interviews plus the codebook).
 
     Attributes
     ----------
@@ -141,11 +155,19 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     thresholds_ : dict code -> CodeThreshold
     lemmas_ : bool
     calibrated_ : bool
+    prior_ : ColdStartSuggester or None
+        The codebook-only scorer blended in (None without ``codebook``).
+    prior_weight_ : float
+        The blend weight used (0 without ``codebook``).
+    sup_calibration_ : array (n_codes, 2)
+        With a codebook: Platt (a, b) of the linear scores before blending.
     """
 
     def __init__(self, *, word_ngrams=(1, 2), char_ngrams=(1, 4), char_min_df=2, context=0,
                  context_weights=(0.7, 0.5, 0.3), use_role=True, use_shape=True, lemmas="auto", C=0.05,
-                 class_weight="balanced", cv=3, tune_bias=True, target_precision=0.9, store_examples=True):
+                 class_weight="balanced", cv=3, tune_bias=True, target_precision=0.9, store_examples=True,
+                 codebook=None, codebook_weight=1.0, prior_weight="auto", min_precision_count=10,
+                 classifier="svm"):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.char_min_df = char_min_df
@@ -160,6 +182,19 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.tune_bias = tune_bias
         self.target_precision = target_precision
         self.store_examples = store_examples
+        self.codebook = codebook
+        self.codebook_weight = codebook_weight
+        self.prior_weight = prior_weight
+        self.min_precision_count = min_precision_count
+        self.classifier = classifier
+
+    def __sklearn_clone__(self):
+        """Clone as scikit-learn does, sharing the (immutable) codebook instead of deep-copying it."""
+        from sklearn.base import clone
+
+        params = self.get_params(deep=False)
+        codebook = params.pop("codebook")
+        return type(self)(**{k: clone(v, safe=False) for k, v in params.items()}, codebook=codebook)
 
     # -- fitting ------------------------------------------------------------------------------------
     def _validate_params(self):
@@ -176,6 +211,15 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
             problems.append(f"context must be an integer >= 0, got {self.context!r}")
         if not (isinstance(self.target_precision, (int, float)) and 0 < self.target_precision <= 1):
             problems.append(f"target_precision must be in (0, 1], got {self.target_precision!r}")
+        if not (isinstance(self.codebook_weight, (int, float)) and self.codebook_weight >= 0):
+            problems.append(f"codebook_weight must be a number >= 0, got {self.codebook_weight!r}")
+        if not (self.prior_weight == "auto" or (isinstance(self.prior_weight, (int, float))
+                                                and 0 <= self.prior_weight <= 1)):
+            problems.append(f"prior_weight must be 'auto' or a number in [0, 1], got {self.prior_weight!r}")
+        if not (isinstance(self.min_precision_count, int) and self.min_precision_count >= 1):
+            problems.append(f"min_precision_count must be an integer >= 1, got {self.min_precision_count!r}")
+        if self.classifier not in ("svm", "logistic"):
+            problems.append(f"classifier must be 'svm' or 'logistic', got {self.classifier!r}")
         if problems:
             raise SuggestError("CodeSuggester: " + "; ".join(problems))
 
@@ -217,19 +261,33 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         Y[np.arange(n), [index[v] for v in y]] = True
         return False, classes, Y
 
-    def _linear(self, X, Y, multilabel):
-        """Fit the linear SVMs; returns coef (K, F) and intercept (K,)."""
+    def _new_linear(self):
+        if self.classifier == "logistic":
+            from sklearn.linear_model import LogisticRegression
+
+            return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=1000)
         from sklearn.svm import LinearSVC
 
+        return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0)
+
+    def _linear(self, X, Y, multilabel, weight=None, mask=None):
+        """Fit the linear SVMs; returns coef (K, F) and intercept (K,).
+
+        ``weight`` (n,) are sample weights; ``mask`` (n, K) leaves a row out of code k's problem
+        (multi-label only; single-label rows are left out where their mask row is all False).
+        """
         K = Y.shape[1]
         if not multilabel:
+            keep = np.ones(len(Y), bool) if mask is None else mask.any(1)
+            X, Y = X[keep], Y[keep]
+            w = None if weight is None else weight[keep]
             yi = Y.argmax(1)
             present = np.unique(yi)
             if len(present) < 2:  # an inner fold saw one code only: constant scores
                 coef = np.zeros((K, X.shape[1]))
                 intercept = np.where(np.arange(K) == present[0], 1.0, -1.0)
                 return coef, intercept
-            svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0).fit(X, yi)
+            svm = self._new_linear().fit(X, yi, sample_weight=w)
             coef = np.zeros((K, X.shape[1]))
             intercept = np.full(K, -1e3)
             if len(present) == 2:
@@ -241,11 +299,13 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         coef = np.zeros((K, X.shape[1]))
         intercept = np.zeros(K)
         for k in range(K):
-            y = Y[:, k]
+            keep = slice(None) if mask is None else mask[:, k]
+            y = Y[keep, k]
             if y.all() or not y.any():
                 intercept[k] = 1.0 if y.all() else -1.0
                 continue
-            svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0).fit(X, y)
+            w = None if weight is None else weight[keep]
+            svm = self._new_linear().fit(X[keep], y, sample_weight=w)
             coef[k], intercept[k] = svm.coef_[0], svm.intercept_[0]
         return coef, intercept
 
@@ -290,18 +350,65 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                                     char_min_df=self.char_min_df, context=self.context,
                                     context_weights=self.context_weights, use_role=self.use_role,
                                     use_shape=self.use_shape, lemmas=lemmas)
-        Xm = featurizer.fit_transform(frame)
+        n = len(frame)
+        prior = None
+        if self.codebook is not None:
+            from hrp_coding.suggest.coldstart import ColdStartSuggester
+            from hrp_coding.suggest.prior import codebook_frame, codebook_targets
+
+            prior = ColdStartSuggester(self.codebook, lemmas=lemmas).fit()  # a function of the codebook alone
+            extra = [c for c in prior.classes_ if c not in set(classes.tolist())]
+            if extra:  # every codable code is a class, coded yet or not
+                old = {c: k for k, c in enumerate(classes)}
+                classes = np.array(sorted([*classes.tolist(), *extra], key=str), dtype=object)
+                Y = np.column_stack([Y[:, old[c]] if c in old else np.zeros(n, bool) for c in classes])
+            role = frame["role"].mode().iloc[0] if "role" in frame.columns and frame["role"].notna().any() else None
+            cb_frame, cb_codes, cb_kinds = codebook_frame(self.codebook, frame.columns, role=role)
+            Yc, Mc = codebook_targets(cb_codes, cb_kinds, classes, multilabel)
+            import pandas as pd
+
+            Xall = featurizer.fit_transform(pd.concat([frame, cb_frame], ignore_index=True))
+            Xm, Xc = Xall[:n], Xall[n:]
+        else:
+            Xm = featurizer.fit_transform(frame)
+            Xc, Yc, Mc = None, None, None
         K = len(classes)
+
+        def train(rows):
+            """Linear model on the real rows ``rows`` plus, with a codebook, every codebook row."""
+            if Xc is None:
+                return self._linear(Xm[rows], Y[rows], multilabel)
+            import scipy.sparse as sp
+
+            m = len(np.arange(n)[rows])
+            return self._linear(sp.vstack([Xm[rows], Xc], format="csr"), np.vstack([Y[rows], Yc]), multilabel,
+                                weight=np.r_[np.ones(m), np.full(len(Yc), float(self.codebook_weight))],
+                                mask=np.vstack([np.ones((m, K), bool), Mc]))
 
         # inner out-of-fold decision scores
         splits = self._inner_splits(Y, groups, multilabel)
-        oof = np.zeros((len(frame), K))
+        oof = np.zeros((n, K))
         for tr, te in splits:
-            c, b = self._linear(Xm[tr], Y[tr], multilabel)
+            c, b = train(tr)
             oof[te] = Xm[te] @ c.T + b
-        coef, intercept = self._linear(Xm, Y, multilabel)
+        coef, intercept = train(slice(None))
 
         calibrated = bool(splits)
+        self.prior_ = prior
+        self.prior_weight_ = 0.0
+        self.sup_calibration_ = np.tile([1.0, 0.0], (K, 1))
+        if prior is not None:
+            from hrp_coding.suggest.prior import choose_blend
+
+            cold = self._prior_scores(frame, classes)
+            if calibrated and self.classifier == "svm":  # logistic scores are log-odds already
+                self.sup_calibration_ = np.array([_platt(oof[:, k], Y[:, k]) for k in range(K)])
+            p_oof = self._sigmoid(oof, self.sup_calibration_)
+            if self.prior_weight == "auto":
+                self.prior_weight_ = choose_blend(Y, p_oof, cold) if calibrated else 0.5
+            else:
+                self.prior_weight_ = float(self.prior_weight)
+            oof = (1.0 - self.prior_weight_) * p_oof + self.prior_weight_ * cold
         if calibrated:
             calibration = np.array([_platt(oof[:, k], Y[:, k]) for k in range(K)])
         else:
@@ -329,7 +436,8 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         if calibrated:
             proba_oof = self._proba_from_scores(oof)
             self.thresholds_ = precision_thresholds(Y, proba_oof, list(classes),
-                                                    target_precision=float(self.target_precision))
+                                                    target_precision=float(self.target_precision),
+                                                    min_selected=int(self.min_precision_count))
         else:
             self.thresholds_ = {c: CodeThreshold(str(c), None, float("nan"), 0.0, 0, int(Y[:, k].sum()),
                                                  float(self.target_precision)) for k, c in enumerate(classes)}
@@ -396,9 +504,41 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self._check_fitted()
         return self.featurizer_.transform(as_turn_frame(X))
 
-    def decision_function(self, X) -> np.ndarray:
-        """Raw linear scores, shape (n_texts, n_codes) (offsets ``bias_`` not added)."""
+    def _prior_scores(self, X, classes=None) -> np.ndarray:
+        """Cold-start scores of the codebook prior in ``classes`` order (0 for codes the codebook lacks)."""
+        classes = self.classes_ if classes is None else classes
+        texts = as_turn_frame(X)["text"].tolist()
+        raw = self.prior_.predict_proba(texts)
+        index = {c: i for i, c in enumerate(self.prior_.classes_)}
+        out = np.zeros((len(texts), len(classes)))
+        for k, c in enumerate(classes):
+            if c in index:
+                out[:, k] = raw[:, index[c]]
+        return out
+
+    def _linear_scores(self, X) -> np.ndarray:
         return np.asarray(self._transform(X) @ self.coef_.T + self.intercept_)
+
+    def decision_function(self, X) -> np.ndarray:
+        """Scores before calibration, shape (n_texts, n_codes) (offsets ``bias_`` not added).
+
+        Without a codebook: the linear scores. With one: the blend of the linear model's probability
+        and the cold-start score, ``(1 - prior_weight_) * p + prior_weight_ * cold``.
+        """
+        scores = self._linear_scores(X)
+        if getattr(self, "prior_", None) is None:
+            return scores
+        p = self._sigmoid(scores, self.sup_calibration_)
+        return (1.0 - self.prior_weight_) * p + self.prior_weight_ * self._prior_scores(X)
+
+    def ranking_scores(self, X) -> np.ndarray:
+        """Scores that order the codes of a text (what :func:`~hrp_coding.suggest.suggest` ranks by).
+
+        The decision scores plus the offsets ``bias_``. Per-code calibration (``predict_proba``) keeps
+        each code's confidence honest but, fitted on few coded units, can reorder codes against each
+        other; the order of suggestions therefore comes from the scores before calibration.
+        """
+        return self.decision_function(X) + self.bias_
 
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated confidence of each code, shape (n_texts, n_codes), columns in ``classes_`` order.
@@ -430,7 +570,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         the prediction.
         """
         Xm = self._transform(X)
-        scores = np.asarray(Xm @ self.coef_.T + self.intercept_)
+        scores = self.decision_function(X)
         index = {c: i for i, c in enumerate(self.classes_)}
         if codes is None:
             ks = (scores + self.bias_).argmax(1)

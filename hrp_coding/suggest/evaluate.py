@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,7 +50,11 @@ class EvaluationResult:
     per_code : DataFrame
         ``code, support, precision, recall, f1`` (of the model's predictions), plus ``kappa`` (per-code,
         present vs absent), and at the thresholds chosen inside each training fold for
-        ``target_precision``: ``precision_at_target``, ``coverage_at_target``, ``n_selected``.
+        ``target_precision``: ``precision_at_target``, ``coverage_at_target``, ``n_selected``, the
+        Wilson interval of that measured precision (``precision_low``, ``precision_high``), the
+        interval each training fold stated for it (mean over folds: ``stated_low``, ``stated_high``),
+        ``folds_reliable`` (folds where the code had a threshold), ``status`` ("reliable" or "not
+        reliable yet") and ``within_stated`` (measured precision inside the stated interval).
     macro_f1 : float
     kappa : float
         Cohen's kappa of predictions versus gold (single-label); multi-label: mean per-code kappa.
@@ -194,6 +199,7 @@ def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress
     Yp = np.zeros((len(frame), K), dtype=bool)
     selected = np.zeros((len(frame), K), dtype=bool)
     fold_of = np.full(len(frame), -1)
+    stated = np.full((len(splits), K, 2), np.nan)  # each fold's inner Wilson interval of its threshold
     wall, cpu = time.perf_counter(), time.process_time()
     if n_jobs is not None and n_jobs != 1:
         from joblib import Parallel, delayed
@@ -215,9 +221,10 @@ def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress
             if j < 0:  # the code never occurred in this training fold: never predicted
                 continue
             proba[te, k] = p_model[:, j]
-            thr = thresholds_[classes[k]].threshold
-            if thr is not None:
-                selected[te, k] = p_model[:, j] >= thr
+            t = thresholds_[classes[k]]
+            if t.threshold is not None:
+                selected[te, k] = p_model[:, j] >= t.threshold
+                stated[f, k] = (t.precision_low, t.precision_high)
         if multilabel:
             for r, codes in zip(te, pred):
                 for c in codes:
@@ -234,6 +241,20 @@ def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress
     per["precision_at_target"] = np.where(n_sel > 0, tp_sel / np.maximum(n_sel, 1), np.nan)
     per["coverage_at_target"] = np.where(support > 0, tp_sel / np.maximum(support, 1), np.nan)
     per["n_selected"] = n_sel
+    from hrp_coding.suggest.thresholds import NOT_RELIABLE, wilson_interval
+
+    measured = np.array([wilson_interval(int(a), int(b)) for a, b in zip(tp_sel, n_sel)])
+    per["precision_low"] = np.where(n_sel > 0, measured[:, 0], np.nan)
+    per["precision_high"] = np.where(n_sel > 0, measured[:, 1], np.nan)
+    folds_reliable = np.isfinite(stated[:, :, 0]).sum(0)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a code reliable in no fold: NaN, said by status
+        per["stated_low"] = np.nanmean(stated[:, :, 0], axis=0)
+        per["stated_high"] = np.nanmean(stated[:, :, 1], axis=0)
+    per["folds_reliable"] = folds_reliable
+    per["status"] = np.where(folds_reliable > 0, "reliable", NOT_RELIABLE)
+    per["within_stated"] = np.where(n_sel > 0, (per["precision_at_target"] >= per["stated_low"])
+                                    & (per["precision_at_target"] <= per["stated_high"]), np.nan)
     curve = coverage_curve(Y, proba, list(classes), thresholds)
     if multilabel:
         gold_col = [tuple(classes[Y[i]].tolist()) for i in range(len(frame))]

@@ -37,6 +37,7 @@ __all__ = [
     "add_context",
     "as_turn_frame",
     "lemmas_available",
+    "token_offsets",
     "tokenize",
 ]
 
@@ -110,6 +111,19 @@ def tokenize(texts: Sequence[str], *, lemmas: bool = False) -> list[tuple[str, .
     if todo:
         _tokenize_into(todo, lemmas, _TOKEN_CACHE)
     return [_TOKEN_CACHE[(t, lemmas)] for t in texts]
+
+
+def token_offsets(text: str, *, lemmas: bool = False) -> list[tuple[int, int, str]]:
+    """The tokens of ``text`` as :func:`tokenize` normalises them, with their character offsets.
+
+    Examples
+    --------
+    >>> token_offsets("Are you ok?", lemmas=False)
+    [(0, 3, 'are'), (4, 7, 'you'), (8, 10, 'ok'), (10, 11, '?')]
+    """
+    norms = tokenize([text], lemmas=lemmas)[0]
+    spans = [(tok.idx, tok.idx + len(tok.text)) for tok in _nlp().tokenizer(text) if not tok.is_space]
+    return [(a, b, n) for (a, b), n in zip(spans, norms)]
 
 
 def _tokenize_into(unique: list[str], lemmas: bool, out: dict) -> None:

@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import io
@@ -61,6 +62,23 @@ def _codebook_info(codebook) -> dict | None:
     if not isinstance(version, int) or isinstance(version, bool):
         raise ModelFileError(f"codebook version must be an integer, got {version!r}")
     return {"name": None if name is None else str(name), "version": version}
+
+
+def codebook_fingerprint(codebook) -> str:
+    """SHA-256 of what the codebook prior is built from (every code's rows and keywords), order-independent.
+
+    Examples
+    --------
+    >>> from hrp_coding.codebook import Codebook, Code
+    >>> len(codebook_fingerprint(Codebook(name="D", version=1, codes=[Code("a", "A", definition="x")])))
+    64
+    """
+    from hrp_coding.suggest.coldstart import codebook_rows, suggestable_codes
+
+    keywords = {cid: sorted(getattr(c, "keywords", ()) or ()) for cid, c in suggestable_codes(codebook).items()}
+    body = json.dumps({"rows": sorted(codebook_rows(codebook)), "keywords": keywords}, sort_keys=True,
+                      ensure_ascii=False)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def _jsonable(value):
@@ -119,15 +137,20 @@ def save_model(model, path: str | os.PathLike, *, codebook=None) -> Path:
         "bias": np.asarray(model.bias_, dtype=np.float64),
         "decision_threshold": np.asarray(model.decision_threshold_, dtype=np.float64),
     }
+    prior = None
+    if getattr(model, "prior_", None) is not None:
+        arrays["sup_calibration"] = np.asarray(model.sup_calibration_, dtype=np.float64)
+        prior = {"weight": float(model.prior_weight_), "codebook_sha256": codebook_fingerprint(model.codebook),
+                 "lemmas": bool(model.prior_.lemmas_)}
+        if codebook is None:
+            codebook = model.codebook
     blocks = []
     for i, (prefix, column, weight, block) in enumerate(feat.blocks):
         arrays[f"idf_{i}"] = np.asarray(block.idf, dtype=np.float64)
         blocks.append({"prefix": prefix, "column": column, "weight": float(weight), "kind": block.kind,
                        "ngram_range": list(block.ngram_range), "min_df": int(block.min_df),
                        "vocabulary": list(block.vocabulary)})
-    thresholds = [{"code": t.code, "threshold": t.threshold, "precision": t.precision, "coverage": t.coverage,
-                   "n_selected": t.n_selected, "support": t.support, "target_precision": t.target_precision}
-                  for t in model.thresholds_.values()]
+    thresholds = [dataclasses.asdict(t) for t in model.thresholds_.values()]
     meta = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -135,7 +158,8 @@ def save_model(model, path: str | os.PathLike, *, codebook=None) -> Path:
         "sklearn_version": sklearn.__version__,
         "saved_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "codebook": _codebook_info(codebook),
-        "params": {k: _jsonable(v) for k, v in model.get_params().items()},
+        "params": {k: _jsonable(v) for k, v in model.get_params().items() if k != "codebook"},
+        "prior": prior,
         "classes": [str(c) for c in model.classes_],
         "multilabel": bool(model.multilabel_),
         "lemmas": bool(model.lemmas_),
@@ -303,11 +327,29 @@ def load_model(path: str | os.PathLike, *, codebook=None):
     n_features = sum(len(b[3].vocabulary) for b in blocks)
     shapes = {"coef": (K, n_features), "intercept": (K,), "calibration": (K, 2), "bias": (K,),
               "decision_threshold": (K,)}
+    prior = meta.get("prior")
+    model.prior_, model.prior_weight_, model.sup_calibration_ = None, 0.0, np.tile([1.0, 0.0], (K, 1))
+    if prior is not None:
+        from hrp_coding.codebook import Codebook
+        from hrp_coding.suggest.coldstart import ColdStartSuggester
+
+        _require(path, isinstance(prior, dict) and isinstance(prior.get("weight"), (int, float))
+                 and 0 <= prior["weight"] <= 1 and isinstance(prior.get("codebook_sha256"), str), "bad prior entry")
+        if not isinstance(codebook, Codebook):
+            raise ModelFileError(f"{path}: the model blends in the codebook it was trained with; load it with "
+                                 "load_model(path, codebook=<that Codebook>)")
+        if codebook_fingerprint(codebook) != prior["codebook_sha256"]:
+            raise ModelFileError(f"{path}: the codebook given differs from the one the model was trained with "
+                                 "(definitions, examples, near misses or keywords changed); retrain the model")
+        model.codebook = codebook
+        model.prior_ = ColdStartSuggester(codebook, lemmas=bool(prior.get("lemmas"))).fit()
+        model.prior_weight_ = float(prior["weight"])
+        shapes["sup_calibration"] = (K, 2)
     for name, shape in shapes.items():
         a = arrays.pop(name, None)
         _require(path, a is not None and a.shape == shape and a.dtype.kind == "f",
                  f"array {name!r} missing or not of shape {shape}")
-        setattr(model, f"{name}_", a.astype(np.float64))
+        setattr(model, f"{name}_", a.astype(np.float64))  # sup_calibration -> sup_calibration_
     _require(path, not arrays, f"unexpected arrays {sorted(arrays)[:5]}")
 
     fmeta = meta.get("featurizer") or {}
@@ -327,9 +369,12 @@ def load_model(path: str | os.PathLike, *, codebook=None):
         _require(path, isinstance(t, dict) and t.get("code") in classes, "bad threshold entry")
         thr = t.get("threshold")
         _require(path, thr is None or isinstance(thr, (int, float)), f"bad threshold for {t.get('code')!r}")
-        thresholds[t["code"]] = CodeThreshold(t["code"], thr, float(t.get("precision", float("nan"))),
-                                              float(t.get("coverage", 0.0)), int(t.get("n_selected", 0)),
-                                              int(t.get("support", 0)), float(t.get("target_precision", 0.9)))
+        nan = float("nan")
+        thresholds[t["code"]] = CodeThreshold(
+            t["code"], thr, float(t.get("precision", nan)), float(t.get("coverage", 0.0)), int(t.get("n_selected", 0)),
+            int(t.get("support", 0)), float(t.get("target_precision", 0.9)),
+            *(float(t.get(k, nan)) for k in ("precision_low", "precision_high", "coverage_low", "coverage_high")),
+            float(t.get("confidence", 0.95)))
     _require(path, set(thresholds) == set(classes), "thresholds do not cover every code")
     model.thresholds_ = thresholds
     examples = meta.get("examples")

@@ -37,8 +37,9 @@ from hrp_coding.suggest.features import add_context, as_turn_frame
 __all__ = ["accept_suggestion", "check_not_hidden", "human_coders", "suggest", "training_data",
            "write_model_layer"]
 
-COLUMNS = ["transcript", "segment", "start", "end", "text", "code", "confidence", "threshold", "evidence",
-           "nearest_examples", "model"]
+COLUMNS = ["transcript", "segment", "start", "end", "text", "code", "confidence", "threshold", "reliability",
+           "evidence", "evidence_terms", "highlights", "nearest_examples", "codebook_example", "turn_start",
+           "turn_end", "model"]
 
 
 def _is_project(obj) -> bool:
@@ -90,78 +91,145 @@ def _model_name(model) -> str:
     return "cold-start" if isinstance(model, ColdStartSuggester) else "suggester"
 
 
-def _rows(model, frame, top_k, use_thresholds, min_confidence, n_evidence, n_examples):
+def _closest_codebook_example(codebook_or_model, texts, codes):
+    """The codebook example of each code most similar to each text ('' when the code has none)."""
+    from hrp_coding.suggest.coldstart import ColdStartSuggester as Cold
+
+    prior = codebook_or_model if isinstance(codebook_or_model, Cold) else getattr(codebook_or_model, "prior_", None)
+    if prior is None or not len(texts):
+        return [""] * len(texts)
+    examples = [e for c in prior.classes_ for e in (getattr(prior.codebook.codes[c], "examples", ()) or ())]
+    owner = [c for c in prior.classes_ for _ in (getattr(prior.codebook.codes[c], "examples", ()) or ())]
+    if not examples:
+        return [""] * len(texts)
+    sims = np.asarray((prior._vec(list(texts)) @ prior._vec(examples).T).todense())
+    out = []
+    for i, code in enumerate(codes):
+        cols = [j for j, c in enumerate(owner) if c == code]
+        out.append(examples[max(cols, key=lambda j: sims[i, j])] if cols else "")
+    return out
+
+
+def _rows(model, frame, top_k, use_thresholds, min_confidence, n_evidence, n_examples, sentences=None,
+          span_ratio=0.5):
     import pandas as pd
+
+    from hrp_coding.suggest.spans import highlights, plain_label, sentence_passages
+    from hrp_coding.suggest.thresholds import NOT_RELIABLE
 
     if len(frame) == 0:
         return pd.DataFrame(columns=COLUMNS)
     texts = frame["text"].tolist()
     cold = isinstance(model, ColdStartSuggester)
     proba = model.predict_proba(texts if cold else frame)
+    rank = proba if cold else model.ranking_scores(frame)
     classes = [str(c) for c in model.classes_]
+    if not cold:  # the model's own pick for a code that is not reliable yet (best F1 out of fold)
+        chosen = (proba >= model.decision_threshold_) if model.multilabel_ else (
+            np.arange(len(classes))[None, :] == rank.argmax(1)[:, None])
     picks = []
     for i, row in enumerate(proba):
-        order = np.argsort(-row, kind="stable")[:top_k]
+        order = np.argsort(-rank[i], kind="stable")[:top_k]
         for k in order:
             p = float(row[k])
             if cold:
-                thr = float(model.threshold)
+                thr, reliable = float(model.threshold), False
+                if p < thr:
+                    continue
             else:
-                t = model.thresholds_.get(classes[k]) if use_thresholds else None
+                t = model.thresholds_.get(classes[k])
                 thr = None if t is None else t.threshold
-                if use_thresholds and thr is None:
-                    continue  # the code abstains: it never reached the target precision out of fold
-            if thr is not None and p < thr:
-                continue
+                reliable = thr is not None
+                if use_thresholds and (p < thr if reliable else not chosen[i, k]):
+                    continue  # below the code's threshold, or (not reliable yet) not the model's own pick
             if min_confidence is not None and p < min_confidence:
                 continue
             if p <= 0:
                 continue
-            picks.append((i, k, p, thr))
+            picks.append((i, k, p, thr, reliable))
     if not picks:
         return pd.DataFrame(columns=COLUMNS)
-    idx = [i for i, *_ in picks]
-    codes = [classes[k] for _, k, _, _ in picks]
+    idx = [pick[0] for pick in picks]
+    codes = [classes[pick[1]] for pick in picks]
+    sub = frame.iloc[idx].reset_index(drop=True)
     if cold:
         evidence = model.evidence([texts[i] for i in idx], codes, top=n_evidence)
         nearest = [[] for _ in picks]
     else:
-        sub = frame.iloc[idx].reset_index(drop=True)
         evidence = model.evidence(sub, codes, top=n_evidence)
         nearest = (model.nearest_examples(sub, code=codes, k=n_examples) if model.examples_text_ is not None
                    else [[] for _ in picks])
+    has_offsets = {"transcript", "start", "end"} <= set(frame.columns)
+    if sentences is not None and has_offsets and span_ratio > 0:
+        passages = sentence_passages(model, sub, sentences, codes, ratio=span_ratio)
+    elif has_offsets:
+        passages = list(zip(sub["start"].astype(int), sub["end"].astype(int)))
+    else:
+        passages = [(None, None)] * len(picks)
+    passage_text = []
+    for j, (a, b) in enumerate(passages):
+        if a is None:
+            passage_text.append(sub["text"].iloc[j])
+        else:
+            base = int(sub["start"].iloc[j])
+            passage_text.append(sub["text"].iloc[j][a - base:b - base])
+    lemmas = bool(getattr(model, "lemmas_", False))
+    terms = [[term for term, _ in ev] for ev in evidence]
+    marks = [highlights(passage_text[j], terms[j], lemmas=lemmas, offset=passages[j][0] or 0)
+             for j in range(len(picks))]
     out = pd.DataFrame({
         "transcript": [frame["transcript"].iloc[i] if "transcript" in frame else None for i in idx],
         "segment": [frame["segment"].iloc[i] if "segment" in frame else i for i in idx],
-        "start": [frame["start"].iloc[i] if "start" in frame else None for i in idx],
-        "end": [frame["end"].iloc[i] if "end" in frame else None for i in idx],
-        "text": [texts[i] for i in idx],
+        "start": [a for a, _ in passages],
+        "end": [b for _, b in passages],
+        "text": passage_text,
         "code": codes,
-        "confidence": [p for *_, p, _ in picks],
-        "threshold": [thr for *_, thr in picks],
-        "evidence": [[term for term, _ in ev] for ev in evidence],
+        "confidence": [pick[2] for pick in picks],
+        "threshold": [pick[3] for pick in picks],
+        "reliability": ["reliable" if pick[4] else NOT_RELIABLE for pick in picks],
+        "evidence": [[plain_label(term) for term in ts] for ts in terms],
+        "evidence_terms": terms,
+        "highlights": marks,
         "nearest_examples": [[t for t, _ in ne] for ne in nearest],
+        "codebook_example": _closest_codebook_example(model, passage_text, codes),
+        "turn_start": [frame["start"].iloc[i] if "start" in frame else None for i in idx],
+        "turn_end": [frame["end"].iloc[i] if "end" in frame else None for i in idx],
         "model": _model_name(model),
     })
     return out
 
 
+def project_estimator(project) -> CodeSuggester:
+    """The default suggester of a project: logistic regression with the project's codebook as prior.
+
+    Examples
+    --------
+    >>> project_estimator(None).get_params()["classifier"]
+    'logistic'
+    """
+    return CodeSuggester(context=2, context_weights=(0.7, 0.5), classifier="logistic", C=10.0,
+                         codebook=getattr(project, "codebook", None))
+
+
 def fit_project_model(project, *, coders: Sequence[str] | None = None, unit: str | None = None,
-                      estimator: CodeSuggester | None = None, min_coded_segments: int = 20):
+                      estimator: CodeSuggester | None = None, min_coded_segments: int = 1):
     """Train a model on the project's human codings (coders hidden from suggestions excluded).
 
+    The default estimator (:func:`project_estimator`) learns from the codebook and the coded data
+    together, weighing them by the data themselves, so it is used as soon as anything is coded.
     Falls back to a :class:`ColdStartSuggester` on the project's codebook when fewer than
-    ``min_coded_segments`` segments carry a code or fewer than two codes were used.
+    ``min_coded_segments`` segments carry a code (before anyone has coded).
     """
     from sklearn.base import clone
 
     if coders is None:
         hidden = set(project.settings.suggestions_hidden_from)
         coders = [c for c in human_coders(project) if c not in hidden]
-    estimator = CodeSuggester(context=2, context_weights=(0.7, 0.5)) if estimator is None else estimator
+    estimator = project_estimator(project) if estimator is None else estimator
     frame, labels, groups = training_data(project, coders=coders, unit=unit, context=estimator.context or 1)
     used = {c for labs in labels for c in labs}
-    if sum(bool(labs) for labs in labels) < min_coded_segments or len(used) < 2:
+    enough_codes = len(used) >= 2 or estimator.codebook is not None
+    if sum(bool(labs) for labs in labels) < max(1, min_coded_segments) or not enough_codes:
         return ColdStartSuggester(project.codebook).fit(project.segments(unit)["text"].tolist())
     model = clone(estimator).fit(frame, [list(labs) for labs in labels], groups=groups)
     return model
@@ -170,7 +238,7 @@ def fit_project_model(project, *, coders: Sequence[str] | None = None, unit: str
 def suggest(source, data=None, *, coder: str | None = None, transcript: str | Sequence[str] | None = None,
             top_k: int = 3, unit: str | None = None, model=None, use_thresholds: bool = True,
             min_confidence: float | None = None, n_evidence: int = 5, n_examples: int = 2,
-            include_coded: bool = False):
+            include_coded: bool = False, span_ratio: float = 0.5):
     """Suggest codes, with confidence, evidence and the nearest coded examples; abstain where the model is weak.
 
     Parameters
@@ -189,15 +257,23 @@ def suggest(source, data=None, *, coder: str | None = None, transcript: str | Se
         At most this many codes per segment.
     use_thresholds : bool
         Keep only suggestions whose confidence reaches the code's threshold for the model's
-        ``target_precision`` (codes that never reached it abstain).
+        ``target_precision``; for a code that has no threshold yet, keep the model's own pick (its
+        best-F1 decision out of fold), marked ``reliability="not reliable yet"``.
+    span_ratio : float in [0, 1]
+        Project with turn units: narrow each suggestion to a passage of adjacent sentences of the
+        turn (see :mod:`~hrp_coding.suggest.spans`); 0 keeps whole turns.
     include_coded : bool
         Project only: also suggest codes the coder already applied to that segment.
 
     Returns
     -------
     DataFrame
-        Columns ``transcript, segment, start, end, text, code, confidence, threshold, evidence,
-        nearest_examples, model``, one row per suggestion.
+        One row per suggestion: ``transcript, segment`` (the turn), ``start, end, text`` (the
+        suggested passage: offsets into the transcript), ``code, confidence, threshold,
+        reliability`` ("reliable" or "not reliable yet"), ``evidence`` (plain-language reasons),
+        ``evidence_terms`` (the features behind them), ``highlights`` ((start, end) of the words that
+        pushed the suggestion), ``nearest_examples`` (coded turns), ``codebook_example`` (the
+        closest example in the codebook), ``turn_start, turn_end, model``.
     """
     if not isinstance(top_k, int) or top_k < 1:
         raise SuggestError(f"top_k must be a positive integer, got {top_k!r}")
@@ -225,7 +301,11 @@ def suggest(source, data=None, *, coder: str | None = None, transcript: str | Se
         if unknown:
             raise SuggestError(f"unknown transcript(s) {unknown}; the project has {list(project.transcript_ids)}")
         segments = segments[segments["transcript"].isin(wanted)].reset_index(drop=True)
-    table = _rows(model, segments, top_k, use_thresholds, min_confidence, n_evidence, n_examples)
+    sentences = None
+    if (unit or getattr(project.settings, "default_unit", "turn")) == "turn" and span_ratio > 0:
+        sentences = project.segments("sentence")
+    table = _rows(model, segments, top_k, use_thresholds, min_confidence, n_evidence, n_examples,
+                  sentences=sentences, span_ratio=span_ratio)
     if not include_coded and len(table):
         coded = project.coded_segments(unit, coder=coder)
         done = set(zip(coded["segment"], coded["code"]))

@@ -1,9 +1,12 @@
-"""Per-code confidence thresholds that reach a target precision, and precision/coverage curves.
+"""Per-code confidence thresholds that reach a target precision, honestly, and precision/coverage curves.
 
-A suggestion for code *k* is shown only when its confidence reaches the code's threshold; the
-threshold is the lowest confidence at which the suggestions made so far (on out-of-fold data) are
-at least ``target_precision`` correct. Where no threshold reaches the target with at least
-``min_selected`` suggestions, the code abstains (``threshold`` is ``None``).
+A suggestion for code *k* is shown as reliable only when its confidence reaches the code's
+threshold; the threshold is the lowest confidence at which the suggestions made so far (on
+out-of-fold data) are at least ``target_precision`` correct *with confidence*: the lower end of
+the Wilson score interval of that precision (95% by default) must reach the target, and at least
+``min_selected`` suggestions must lie above the threshold. Where no threshold does, the code is
+"not reliable yet" (``threshold`` is ``None``): its suggestions may still be shown, marked so.
+Each chosen threshold states the Wilson interval of its precision and of its coverage.
 
 Words used below: for one code, *precision* is the share of its suggestions that the gold coder
 also applied; *coverage* is the share of the gold coder's uses of that code that the model
@@ -14,9 +17,13 @@ Examples
 >>> import numpy as np
 >>> Y = np.array([[1], [1], [1], [0], [1], [0]])
 >>> p = np.array([[0.95], [0.9], [0.8], [0.7], [0.6], [0.1]])
->>> t = precision_thresholds(Y, p, ["holding"], target_precision=0.9, min_selected=2)["holding"]
+>>> t = precision_thresholds(Y, p, ["holding"], target_precision=0.4, min_selected=2)["holding"]
 >>> (t.threshold, t.precision, t.coverage)
 (0.8, 1.0, 0.75)
+>>> round(t.precision_low, 3)   # 3 of 3 correct: the 95% Wilson interval starts at 0.439
+0.439
+>>> precision_thresholds(Y, p, ["holding"], target_precision=0.9, min_selected=2)["holding"].reliable
+False
 """
 
 from __future__ import annotations
@@ -28,15 +35,37 @@ import numpy as np
 
 from hrp_coding.errors import SuggestError
 
-__all__ = ["CodeThreshold", "coverage_curve", "precision_thresholds"]
+__all__ = ["CodeThreshold", "coverage_curve", "precision_thresholds", "wilson_interval"]
+
+NOT_RELIABLE = "not reliable yet"
+
+
+def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion ``k / n`` (Wilson 1927, JASA 22:209-212); ``(0, 1)`` when n = 0.
+
+    Examples
+    --------
+    >>> tuple(round(v, 4) for v in wilson_interval(9, 10))
+    (0.5958, 0.9821)
+    """
+    from statistics import NormalDist
+
+    if n == 0:
+        return (0.0, 1.0)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (float(max(0.0, centre - half)), float(min(1.0, centre + half)))
 
 
 @dataclass(frozen=True)
 class CodeThreshold:
     """The threshold chosen for one code and what it achieved on the data it was chosen on.
 
-    ``threshold`` is ``None`` when the code abstains (no confidence reached the target precision);
-    ``precision`` is then NaN and ``coverage`` 0.
+    ``threshold`` is ``None`` when the code is not reliable yet (no confidence reached the target
+    precision with confidence); ``precision`` is then NaN and ``coverage`` 0. ``precision_low`` /
+    ``precision_high`` and ``coverage_low`` / ``coverage_high`` are Wilson intervals at ``confidence``.
     """
 
     code: str
@@ -46,12 +75,30 @@ class CodeThreshold:
     n_selected: int
     support: int
     target_precision: float
+    precision_low: float = float("nan")
+    precision_high: float = float("nan")
+    coverage_low: float = float("nan")
+    coverage_high: float = float("nan")
+    confidence: float = 0.95
+
+    @property
+    def reliable(self) -> bool:
+        """True when the code has a threshold (its target precision is met with confidence)."""
+        return self.threshold is not None
+
+    @property
+    def status(self) -> str:
+        """``"reliable"`` or ``"not reliable yet"``."""
+        return "reliable" if self.reliable else NOT_RELIABLE
 
     def __str__(self) -> str:
         if self.threshold is None:
-            return f"{self.code}: abstains (target precision {self.target_precision:.2f} not reached)"
-        return (f"{self.code}: confidence >= {self.threshold:.3f} gives precision {self.precision:.3f}, "
-                f"coverage {self.coverage:.3f} ({self.n_selected} suggestions, {self.support} gold)")
+            return (f"{self.code}: not reliable yet (precision {self.target_precision:.2f} not reached with "
+                    f"{self.confidence:.0%} confidence; {self.support} gold uses)")
+        return (f"{self.code}: confidence >= {self.threshold:.3f} gives precision {self.precision:.3f} "
+                f"[{self.precision_low:.3f}, {self.precision_high:.3f}], coverage {self.coverage:.3f} "
+                f"[{self.coverage_low:.3f}, {self.coverage_high:.3f}] ({self.n_selected} suggestions, "
+                f"{self.support} gold)")
 
 
 def _check(Y, proba, classes):
@@ -67,8 +114,8 @@ def _check(Y, proba, classes):
 
 
 def precision_thresholds(Y, proba, classes: Sequence[str], *, target_precision: float = 0.9,
-                         min_selected: int = 5) -> dict[str, CodeThreshold]:
-    """Choose, per code, the lowest confidence threshold whose suggestions reach ``target_precision``.
+                         min_selected: int = 10, confidence: float = 0.95) -> dict[str, CodeThreshold]:
+    """Choose, per code, the lowest threshold whose precision's Wilson lower bound reaches ``target_precision``.
 
     Parameters
     ----------
@@ -81,6 +128,8 @@ def precision_thresholds(Y, proba, classes: Sequence[str], *, target_precision: 
     target_precision : float in (0, 1]
     min_selected : int
         A threshold must select at least this many units (a precision of 1/1 proves nothing).
+    confidence : float in (0, 1)
+        Level of the Wilson intervals; the lower bound of the precision must reach the target.
 
     Returns
     -------
@@ -90,8 +139,8 @@ def precision_thresholds(Y, proba, classes: Sequence[str], *, target_precision: 
     --------
     >>> import numpy as np
     >>> t = precision_thresholds(np.array([[0], [0]]), np.array([[0.9], [0.2]]), ["x"], min_selected=1)
-    >>> t["x"].threshold is None
-    True
+    >>> t["x"].threshold is None, t["x"].status
+    (True, 'not reliable yet')
     """
     if not 0 < target_precision <= 1:
         raise SuggestError(f"target_precision must be in (0, 1], got {target_precision!r}")
@@ -106,13 +155,17 @@ def precision_thresholds(Y, proba, classes: Sequence[str], *, target_precision: 
         n = np.arange(1, len(ps) + 1)
         # only cut between distinct confidences: all units at the threshold are selected together
         last_of_tie = np.r_[ps[1:] != ps[:-1], True] if len(ps) else np.zeros(0, bool)
-        ok = last_of_tie & (tp / n >= target_precision) & (n >= min_selected)
+        low = np.array([wilson_interval(int(a), int(b), confidence)[0] for a, b in zip(tp, n)]) if len(n) else n
+        ok = last_of_tie & (low >= target_precision) & (n >= min_selected)
         if support == 0 or not ok.any():
-            out[code] = CodeThreshold(code, None, float("nan"), 0.0, 0, support, float(target_precision))
+            out[code] = CodeThreshold(code, None, float("nan"), 0.0, 0, support, float(target_precision),
+                                      confidence=float(confidence))
             continue
         i = int(np.flatnonzero(ok)[-1])
+        plo, phi = wilson_interval(int(tp[i]), int(n[i]), confidence)
+        clo, chi = wilson_interval(int(tp[i]), support, confidence)
         out[code] = CodeThreshold(code, float(ps[i]), float(tp[i] / n[i]), float(tp[i] / support), int(n[i]),
-                                  support, float(target_precision))
+                                  support, float(target_precision), plo, phi, clo, chi, float(confidence))
     return out
 
 

@@ -1,0 +1,172 @@
+"""Suggested passages inside a turn, and evidence a coder can read.
+
+A code rarely covers a whole turn (in the sample study about a third of its sentences), so a
+suggestion for a turn is narrowed to a passage: each sentence of the turn is scored for the
+suggested code (with the turn's context), the sentences scoring at least ``ratio`` of the way from
+the turn's weakest to its strongest sentence are kept, and the run of adjacent kept sentences that
+holds the strongest one becomes the suggested span (``start``/``end`` offsets into the transcript).
+
+Evidence is said in words: ``w:`` terms become the quoted words (and their offsets in the passage,
+for highlighting), ``p1:`` becomes "the previous turn says ...", ``kw:`` "keyword of the code ...",
+and so on (:func:`plain_label`).
+
+Examples
+--------
+>>> plain_label("p1:how often")
+'the previous turn says "how often"'
+>>> plain_label("kw:harm reduction")
+'a keyword of the code: "harm reduction"'
+>>> pick_run([0.1, 0.9, 0.7, 0.2, 0.8], ratio=0.5)
+(1, 2)
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+__all__ = ["highlights", "pick_run", "plain_label", "sentence_passages"]
+
+_ORDINAL = {1: "previous", 2: "second previous", 3: "third previous"}
+_NEXT = {1: "next", 2: "second next", 3: "third next"}
+
+
+def plain_label(feature: str) -> str:
+    """A feature name (``block:term``) in plain language for a coder.
+
+    Examples
+    --------
+    >>> plain_label("w:stay with"), plain_label("n2:yes"), plain_label("r:prev1=interviewer")
+    ('"stay with"', 'the second next turn says "yes"', 'the speaker before is the interviewer')
+    """
+    block, _, term = feature.partition(":")
+    m = re.fullmatch(r"([pn])(\d+)", block)
+    if block == "w":
+        return f'"{term}"'
+    if m:
+        k = int(m.group(2))
+        where = (_ORDINAL if m.group(1) == "p" else _NEXT).get(k, f"{k}th {'previous' if m.group(1) == 'p' else 'next'}")
+        return f'the {where} turn says "{term}"'
+    if block == "kw":
+        return f'a keyword of the code: "{term}"'
+    if block == "c":
+        return f'the letters "{term.strip()}"'
+    if block == "r":
+        who, _, role = term.partition("=")
+        if who == "self":
+            return f"the speaker is the {role}"
+        m = re.fullmatch(r"(prev|next)(\d+)", who)
+        if m:
+            rel = "before" if m.group(1) == "prev" else "after"
+            k = int(m.group(2))
+            return f"the speaker {rel} is the {role}" if k == 1 else f"the speaker {k} turns {rel} is the {role}"
+        return f"speaker role {term}"
+    if block == "s":
+        kind, _, value = term.partition("=")
+        if kind == "len":
+            return f"the turn's length (band {value})"
+        if kind == "pos":
+            return "no position in the interview" if value == "none" else f"its place in the interview (fifth {int(value) + 1})"
+    if block == "e":
+        return "the meaning of the passage (sentence embedding)"
+    return feature
+
+
+def highlights(text: str, terms, *, lemmas: bool = False, offset: int = 0) -> list[tuple[int, int]]:
+    """Character spans (``offset`` added) of ``text`` where the word terms (``w:`` features) occur.
+
+    Examples
+    --------
+    >>> highlights("You can stay with it. Stay.", ["w:stay with", "w:."], offset=10)
+    [(18, 27), (30, 31), (36, 37)]
+    """
+    from hrp_coding.suggest.features import token_offsets
+
+    toks = token_offsets(text, lemmas=lemmas)
+    norms = [n for _, _, n in toks]
+    out = set()
+    for feature in terms:
+        block, _, term = feature.partition(":")
+        if block != "w" or not term:
+            continue
+        parts = term.split(" ")
+        size = len(parts)
+        for i in range(len(norms) - size + 1):
+            if norms[i:i + size] == parts:
+                out.add((toks[i][0] + offset, toks[i + size - 1][1] + offset))
+    return sorted(out)
+
+
+def pick_run(scores, ratio: float = 0.5) -> tuple[int, int]:
+    """First and last index of the run of adjacent kept items that holds the best one.
+
+    An item is kept when its score is at least ``min + ratio * (max - min)``.
+    """
+    s = np.asarray(scores, dtype=float)
+    best = int(np.argmax(s))
+    cut = s.min() + ratio * (s.max() - s.min())
+    keep = s >= cut - 1e-12
+    lo = best
+    while lo > 0 and keep[lo - 1]:
+        lo -= 1
+    hi = best
+    while hi < len(s) - 1 and keep[hi + 1]:
+        hi += 1
+    return lo, hi
+
+
+def sentence_passages(model, turns, sentences, codes, *, ratio: float = 0.5):
+    """Narrow each (turn, code) suggestion to a passage of adjacent sentences.
+
+    Parameters
+    ----------
+    model : CodeSuggester or ColdStartSuggester
+    turns : DataFrame
+        One row per suggestion: ``transcript, start, end, text`` and the context columns the model uses.
+    sentences : DataFrame
+        Sentence segments: ``transcript, start, end, text``.
+    codes : sequence of str
+        The code suggested for each row of ``turns``.
+    ratio : float in [0, 1]
+        0 keeps the whole turn, 1 only the strongest sentence (and equally strong neighbours).
+
+    Returns
+    -------
+    list of (start, end)
+        Offsets into the transcript text, one per row; the whole turn when it has one sentence.
+    """
+    import pandas as pd
+
+    out: list[tuple[int, int]] = []
+    by_transcript = {t: g.sort_values("start") for t, g in sentences.groupby("transcript")} if len(sentences) else {}
+    rows, owners = [], []
+    for i, turn in enumerate(turns.itertuples(index=False)):
+        g = by_transcript.get(turn.transcript)
+        inside = g[(g["start"] >= turn.start) & (g["end"] <= turn.end)] if g is not None else g
+        if inside is None or len(inside) < 2:
+            owners.append(None)
+            continue
+        owners.append((len(rows), len(inside)))
+        base = turns.iloc[i]
+        for s in inside.itertuples(index=False):
+            row = base.copy()
+            row["text"], row["start"], row["end"] = s.text, s.start, s.end
+            rows.append(row)
+    scores = None
+    if rows:
+        frame = pd.DataFrame(rows).reset_index(drop=True)
+        if hasattr(model, "ranking_scores"):
+            scores, classes = model.ranking_scores(frame), list(model.classes_)
+        else:
+            scores, classes = model.predict_proba(frame["text"].tolist()), list(model.classes_)
+        index = {c: k for k, c in enumerate(classes)}
+    for i, turn in enumerate(turns.itertuples(index=False)):
+        if owners[i] is None:
+            out.append((int(turn.start), int(turn.end)))
+            continue
+        first, count = owners[i]
+        k = index[codes[i]]
+        lo, hi = pick_run(scores[first:first + count, k], ratio)
+        out.append((int(frame["start"].iloc[first + lo]), int(frame["end"].iloc[first + hi])))
+    return out
