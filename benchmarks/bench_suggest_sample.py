@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-
 MODEL = {"context": 2, "context_weights": (0.7, 0.5), "classifier": "logistic", "C": 10.0}
 
 
@@ -124,8 +123,8 @@ def main(argv=None) -> int:
         print(f"\n{time.time() - t0:.1f} s")
         m4 = mean.loc[4]
         ok = (m4["model@3"] >= 0.85 and m4["model@1"] >= 0.55
-              and all(mean.loc[n, "model@1"] >= mean.loc[n, "cold@1"] and mean.loc[n, "model@3"] >= mean.loc[n, "cold@3"]
-                      for n in (2, 4, 6))
+              and all(mean.loc[n, "model@1"] >= mean.loc[n, "cold@1"]
+                      and mean.loc[n, "model@3"] >= mean.loc[n, "cold@3"] for n in (2, 4, 6))
               and all(min(v) > 0 for v in nonempty.values()))
         print("acceptance (4 interviews hit@3 >= 0.85, hit@1 >= 0.55; never below cold start on average; "
               f"suggest non-empty): {'met' if ok else 'NOT met'}")

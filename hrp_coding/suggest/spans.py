@@ -46,7 +46,8 @@ def plain_label(feature: str) -> str:
         return f'"{term}"'
     if m:
         k = int(m.group(2))
-        where = (_ORDINAL if m.group(1) == "p" else _NEXT).get(k, f"{k}th {'previous' if m.group(1) == 'p' else 'next'}")
+        side = "previous" if m.group(1) == "p" else "next"
+        where = (_ORDINAL if m.group(1) == "p" else _NEXT).get(k, f"{k}th {side}")
         return f'the {where} turn says "{term}"'
     if block == "kw":
         return f'a keyword of the code: "{term}"'
@@ -67,7 +68,9 @@ def plain_label(feature: str) -> str:
         if kind == "len":
             return f"the turn's length (band {value})"
         if kind == "pos":
-            return "no position in the interview" if value == "none" else f"its place in the interview (fifth {int(value) + 1})"
+            if value == "none":
+                return "no position in the interview"
+            return f"its place in the interview (fifth {int(value) + 1})"
     if block == "e":
         return "the meaning of the passage (sentence embedding)"
     return feature
