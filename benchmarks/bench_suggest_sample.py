@@ -78,8 +78,13 @@ def main(argv=None) -> int:
         rows, t0 = [], time.time()
         nonempty = {}
         for n in (2, 4, 6):
-            for seed in range(args.subsets):
-                train = set(np.random.default_rng(seed).choice(interviews, n, replace=False).tolist())
+            rng, subsets = np.random.default_rng(n), []
+            while len(subsets) < args.subsets:  # distinct random subsets
+                pick = sorted(rng.choice(interviews, n, replace=False).tolist())
+                if pick not in subsets:
+                    subsets.append(pick)
+            for seed, pick in enumerate(subsets):
+                train = set(pick)
                 tr = np.isin(ga, list(train))
                 r = {"interviews": n, "seed": seed, "weight": np.nan}
                 r["cold@1"], r["cold@3"] = hits(Ya[~tr], Ca[~tr])

@@ -246,3 +246,51 @@ def test_evidence_lists_words_before_shape_and_role_features():
     evidence = model.evidence(["she stayed with me?"], ["staying_with"])[0]
     assert evidence and all(_is_word_feature(name) for name, _ in evidence)
     assert any("stay" in name for name, _ in evidence)  # lemma of "stayed" where lookups are installed
+
+
+def _demo_codebook(extra=True):
+    from hrp_coding.codebook import Code, Codebook
+
+    codes = [Code("question", "Question", definition="The speaker asks how often or what happens.",
+                  examples=("How often do you drink?", "What happens when you stop?"), keywords=("how often",)),
+             Code("reflection", "Reflection", definition="The speaker mirrors what the client feels.",
+                  examples=("It sounds like you are tired.",), near_misses=("Are you tired?",)),
+             Code("information", "Information", definition="Facts: research shows, the clinic offers.",
+                  examples=("Research shows that naloxone can reverse it.",))]
+    if extra:
+        codes.append(Code("humour", "Humour", definition="A joke or a laugh.", examples=("That made us laugh.",)))
+    return Codebook(name="Demo", version=1, codes=codes)
+
+
+def test_codebook_rows_and_learned_blend():
+    from hrp_coding.suggest.prior import BLEND_GRID
+
+    texts, labels, groups = make_turns(n_transcripts=4, turns_per=20)
+    cb = _demo_codebook()
+    model = CodeSuggester(cv=3, char_ngrams=None, codebook=cb, classifier="logistic", C=10.0)
+    twin = clone(model)
+    assert twin.codebook is cb and twin.get_params()["classifier"] == "logistic"
+    model.fit(texts, labels, groups=groups)
+    # every codable code is a class, coded or not; its confidence comes from the codebook alone
+    assert model.classes_.tolist() == ["humour", "information", "question", "reflection"]
+    assert model.prior_weight_ in BLEND_GRID and model.prior_ is not None
+    assert model.predict_proba(texts[:5]).shape == (5, 4)
+    # prior_weight=1: the model ranks codes exactly as the cold start does
+    only_cb = CodeSuggester(cv=3, char_ngrams=None, codebook=cb, prior_weight=1.0).fit(texts, labels, groups=groups)
+    cold = only_cb.prior_.predict_proba(texts[:40])
+    order = [list(only_cb.prior_.classes_).index(c) for c in only_cb.classes_]
+    np.testing.assert_allclose(only_cb.decision_function(texts[:40]), cold[:, order])
+    # the learned weight is what ranks the gold codes best out of fold (the data decide)
+    assert 0.0 <= model.prior_weight_ <= 1.0
+    with pytest.raises(SuggestError, match="prior_weight"):
+        CodeSuggester(codebook=cb, prior_weight=2).fit(texts, labels, groups=groups)
+
+
+def test_choose_blend_prefers_the_better_source():
+    from hrp_coding.suggest.prior import choose_blend
+
+    rng = np.random.default_rng(0)
+    Y = np.eye(3, dtype=bool)[rng.integers(0, 3, 200)]
+    good = Y + rng.normal(0, 0.3, Y.shape)
+    bad = rng.random(Y.shape)
+    assert choose_blend(Y, good, bad) < 0.5 < choose_blend(Y, bad, good)

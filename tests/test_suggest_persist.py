@@ -171,7 +171,7 @@ def test_round_trip_with_codebook_prior(tmp_path):
         Code("question", "Question", definition="The speaker asks something.", examples=("How often do you use?",)),
         Code("reflection", "Reflection", definition="The speaker mirrors feelings back.",
              examples=("It sounds like you are tired.",), near_misses=("Are you tired?",)),
-        Code("other", "Other", definition="Small talk.", examples=("Nice weather today.",))])
+        Code("information", "Information", definition="Facts the clinic gives.", examples=("We can provide it.",))])
     texts, labels, groups = make_turns(n_transcripts=6)
     m = CodeSuggester(cv=2, char_ngrams=None, codebook=cb).fit(texts, labels, groups=groups)
     path = save_model(m, tmp_path / "m.npz")
@@ -180,9 +180,9 @@ def test_round_trip_with_codebook_prior(tmp_path):
     again = load_model(path, codebook=cb)
     np.testing.assert_allclose(again.predict_proba(texts[:30]), m.predict_proba(texts[:30]))
     assert again.prior_weight_ == m.prior_weight_ and again.codebook is cb
-    changed = cb.codes["other"]
+    changed = cb.codes["information"]
     other = Codebook(name="Demo", version=1, codes=[cb.codes["question"], cb.codes["reflection"],
-                                                    Code("other", "Other", definition=changed.definition,
-                                                         examples=("Lovely day.",))])
+                                                    Code("information", "Information", definition=changed.definition,
+                                                         examples=("Research shows it works.",))])
     with pytest.raises(ModelFileError, match="differs from the one the model was trained with"):
         load_model(path, codebook=other)
