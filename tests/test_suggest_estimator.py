@@ -233,7 +233,7 @@ def test_import_hrp_coding_stays_cheap():
 
 
 def test_evidence_lists_words_before_shape_and_role_features():
-    from hrp_coding.suggest.estimator import _is_word_feature
+    from hrp_coding.suggest.explain import is_word_feature as _is_word_feature
 
     assert _is_word_feature("w:stayed with") and _is_word_feature("p1:court")
     assert not _is_word_feature("s:pos=1") and not _is_word_feature("r:next1=interviewer")

@@ -28,69 +28,20 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from hrp_coding.errors import SuggestError
+from hrp_coding.suggest.calibration import best_f1_threshold, fast_macro_f1, platt, sigmoid, tune_offsets
+from hrp_coding.suggest.explain import ExplainMixin
 from hrp_coding.suggest.features import TextFeaturizer, as_turn_frame, lemmas_available
+from hrp_coding.suggest.labels import parse_labels
 from hrp_coding.suggest.thresholds import CodeThreshold, precision_thresholds
 
 __all__ = ["CodeSuggester", "fast_macro_f1"]
 
 
-def fast_macro_f1(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> float:
-    """Macro-F1 over class indices ``0..n_classes-1`` (numpy; classes absent from both count as F1 0).
-
-    Examples
-    --------
-    >>> float(fast_macro_f1(np.array([0, 1, 1]), np.array([0, 1, 0]), 2))
-    0.6666666666666666
-    """
-    f = np.empty(n_classes)
-    for k in range(n_classes):
-        t, p = y_true == k, y_pred == k
-        tp = np.sum(t & p)
-        denom = np.sum(t) + np.sum(p)
-        f[k] = 2 * tp / denom if denom else 0.0
-    return float(f.mean())
-
-
-def _is_word_feature(name: str) -> bool:
-    """A word n-gram of the turn (``w:``) or of a neighbouring turn (``p1:``, ``n2:``...) with a letter in it."""
-    block, _, term = name.partition(":")
-    lexical = block == "w" or (len(block) > 1 and block[0] in "pn" and block[1:].isdigit())
-    return lexical and any(ch.isalpha() for ch in term)
-
-
-def _is_label_list(v) -> bool:
-    return isinstance(v, (list, tuple, set, frozenset))
-
-
-def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Fit p = sigmoid(a * s + b) (Platt scaling with Platt's target smoothing); returns (a, b)."""
-    n_pos, n = int(y.sum()), len(y)
-    if n_pos == 0 or n_pos == n:
-        prior = (n_pos + 1.0) / (n + 2.0)
-        return 0.0, float(np.log(prior / (1 - prior)))
-    t = np.where(y, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n - n_pos + 2.0))
-    a, b = 1.0, float(np.log((n - n_pos + 1.0) / (n_pos + 1.0))) * -1.0
-    for _ in range(100):  # Newton's method on the cross-entropy, with a small ridge for stability
-        z = np.clip(a * scores + b, -35, 35)
-        p = 1.0 / (1.0 + np.exp(-z))
-        g = p - t
-        w = p * (1 - p) + 1e-12
-        grad = np.array([np.dot(g, scores), g.sum()])
-        h = np.array([[np.dot(w, scores * scores) + 1e-9, np.dot(w, scores)], [np.dot(w, scores), w.sum() + 1e-9]])
-        step = np.linalg.solve(h, grad)
-        a, b = a - step[0], b - step[1]
-        if np.abs(step).max() < 1e-9:
-            break
-    return float(a), float(b)
-
-
-class CodeSuggester(ClassifierMixin, BaseEstimator):
+class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
     """Suggest codes for turns (or sentences) of interview transcripts; a scikit-learn classifier.
 
     Parameters
@@ -223,44 +174,6 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         if problems:
             raise SuggestError("CodeSuggester: " + "; ".join(problems))
 
-    def _labels(self, y, n):
-        if isinstance(y, str):
-            raise SuggestError("labels must be a sequence (one label or one list of codes per text), got a string")
-        y = list(y.tolist() if hasattr(y, "tolist") else y)
-        if len(y) != n:
-            raise SuggestError(f"got {n} texts but {len(y)} labels")
-        multi = [_is_label_list(v) for v in y]
-        if any(multi) and not all(multi):
-            bad = multi.index(False) if multi[0] else multi.index(True)
-            raise SuggestError(
-                f"labels mix single codes and code lists (row 0 is {type(y[0]).__name__}, row {bad} is "
-                f"{type(y[bad]).__name__}); give one code per text or one list of codes per text"
-            )
-        if all(multi) and y:
-            for i, codes in enumerate(y):
-                for c in codes:
-                    if not isinstance(c, str):
-                        raise SuggestError(f"row {i}: codes must be strings, got {c!r}")
-            classes = np.array(sorted({c for codes in y for c in codes}), dtype=object)
-            if len(classes) == 0:
-                raise SuggestError("no text carries any code: there is nothing to learn from")
-            index = {c: i for i, c in enumerate(classes)}
-            Y = np.zeros((n, len(classes)), dtype=bool)
-            for i, codes in enumerate(y):
-                for c in codes:
-                    Y[i, index[c]] = True
-            return True, classes, Y
-        for i, v in enumerate(y):
-            if v is None or (isinstance(v, float) and np.isnan(v)):
-                raise SuggestError(f"row {i}: missing label ({v!r}); drop the row or give it a code")
-        classes = np.array(sorted(set(y), key=str), dtype=object)
-        if len(classes) < 2:
-            raise SuggestError(f"a classifier needs at least two distinct codes in the labels; got {classes.tolist()}")
-        index = {c: i for i, c in enumerate(classes)}
-        Y = np.zeros((n, len(classes)), dtype=bool)
-        Y[np.arange(n), [index[v] for v in y]] = True
-        return False, classes, Y
-
     def _new_linear(self):
         if self.classifier == "logistic":
             from sklearn.linear_model import LogisticRegression
@@ -338,7 +251,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         """
         self._validate_params()
         frame = as_turn_frame(X)
-        multilabel, classes, Y = self._labels(y, len(frame))
+        multilabel, classes, Y = parse_labels(y, len(frame))
         if len(frame) == 0:
             raise SuggestError("cannot fit on zero texts")
         if groups is not None:
@@ -402,26 +315,26 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
 
             cold = self._prior_scores(frame, classes)
             if calibrated and self.classifier == "svm":  # logistic scores are log-odds already
-                self.sup_calibration_ = np.array([_platt(oof[:, k], Y[:, k]) for k in range(K)])
-            p_oof = self._sigmoid(oof, self.sup_calibration_)
+                self.sup_calibration_ = np.array([platt(oof[:, k], Y[:, k]) for k in range(K)])
+            p_oof = sigmoid(oof, self.sup_calibration_)
             if self.prior_weight == "auto":
                 self.prior_weight_ = choose_blend(Y, p_oof, cold) if calibrated else 0.5
             else:
                 self.prior_weight_ = float(self.prior_weight)
             oof = (1.0 - self.prior_weight_) * p_oof + self.prior_weight_ * cold
         if calibrated:
-            calibration = np.array([_platt(oof[:, k], Y[:, k]) for k in range(K)])
+            calibration = np.array([platt(oof[:, k], Y[:, k]) for k in range(K)])
         else:
             calibration = np.tile([1.0, 0.0], (K, 1))
         bias = np.zeros(K)
         decision_threshold = np.full(K, 0.5)
         if calibrated and self.tune_bias:
             if multilabel:
-                proba_oof = self._sigmoid(oof, calibration)
+                proba_oof = sigmoid(oof, calibration)
                 for k in range(K):
-                    decision_threshold[k] = self._best_f1_threshold(proba_oof[:, k], Y[:, k])
+                    decision_threshold[k] = best_f1_threshold(proba_oof[:, k], Y[:, k])
             else:
-                bias = self._tune_offsets(oof, Y.argmax(1))
+                bias = tune_offsets(oof, Y.argmax(1))
 
         self.multilabel_ = multilabel
         self.classes_ = classes
@@ -450,37 +363,6 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self._example_matrix = None
         return self
 
-    @staticmethod
-    def _tune_offsets(scores, yi, rounds=2):
-        grid = np.linspace(-0.6, 0.6, 25)
-        K = scores.shape[1]
-        bias = np.zeros(K)
-        best = fast_macro_f1(yi, scores.argmax(1), K)
-        for _ in range(rounds):
-            improved = False
-            for k in range(K):
-                for v in grid:
-                    trial = bias.copy()
-                    trial[k] = v
-                    f = fast_macro_f1(yi, (scores + trial).argmax(1), K)
-                    if f > best + 1e-9:
-                        best, bias, improved = f, trial, True
-            if not improved:
-                break
-        return bias
-
-    @staticmethod
-    def _best_f1_threshold(p, y):
-        best_t, best_f = 0.5, -1.0
-        for t in np.linspace(0.05, 0.95, 19):
-            pred = p >= t
-            tp = np.sum(pred & y)
-            denom = pred.sum() + y.sum()
-            f = 2 * tp / denom if denom else 0.0
-            if f > best_f + 1e-12:
-                best_t, best_f = float(t), f
-        return best_t
-
     # -- prediction ---------------------------------------------------------------------------------
     def _check_fitted(self):
         if not hasattr(self, "coef_"):
@@ -488,13 +370,8 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
 
             raise NotFittedError("This CodeSuggester is not fitted yet; call fit(texts, labels) first.")
 
-    @staticmethod
-    def _sigmoid(scores, calibration):
-        z = np.clip(scores * calibration[:, 0] + calibration[:, 1], -35, 35)
-        return 1.0 / (1.0 + np.exp(-z))
-
     def _proba_from_scores(self, scores):
-        p = self._sigmoid(scores, self.calibration_)
+        p = sigmoid(scores, self.calibration_)
         if self.multilabel_:
             return p
         total = p.sum(1, keepdims=True)
@@ -528,7 +405,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         scores = self._linear_scores(X)
         if getattr(self, "prior_", None) is None:
             return scores
-        p = self._sigmoid(scores, self.sup_calibration_)
+        p = sigmoid(scores, self.sup_calibration_)
         return (1.0 - self.prior_weight_) * p + self.prior_weight_ * self._prior_scores(X)
 
     def ranking_scores(self, X) -> np.ndarray:
@@ -555,84 +432,3 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         proba = self._proba_from_scores(scores)
         chosen = proba >= self.decision_threshold_
         return [self.classes_[row].tolist() for row in chosen]
-
-    # -- explanations -------------------------------------------------------------------------------
-    def evidence(self, X, codes: Sequence[str] | None = None, top: int = 5,
-                 words_first: bool = True) -> list[list[tuple[str, float]]]:
-        """The terms that pushed each text towards a code: ``[(feature, contribution), ...]`` per text.
-
-        ``codes`` gives the code to explain for each text (default: the predicted code, for multi-label
-        the most probable code). Feature names carry their block: ``w:`` word n-gram of the turn,
-        ``c:`` character n-gram, ``p1:``/``n1:`` words of the previous/next turn, ``r:`` role,
-        ``s:`` shape. Only positive contributions (feature value times weight) are listed, largest first.
-        With ``words_first`` (the default) words of the turn and its neighbours are listed, since those
-        are what a coder can check against the text; other features appear only when no word pushed
-        the prediction.
-        """
-        Xm = self._transform(X)
-        scores = self.decision_function(X)
-        index = {c: i for i, c in enumerate(self.classes_)}
-        if codes is None:
-            ks = (scores + self.bias_).argmax(1)
-        else:
-            codes = list(codes)
-            if len(codes) != Xm.shape[0]:
-                raise SuggestError(f"evidence: got {Xm.shape[0]} texts but {len(codes)} codes")
-            unknown = sorted({c for c in codes if c not in index})
-            if unknown:
-                raise SuggestError(f"evidence: unknown code(s) {unknown}; the model knows {self.classes_.tolist()}")
-            ks = [index[c] for c in codes]
-        names = self.featurizer_.feature_names()
-        wordy = np.array([_is_word_feature(name) for name in names], dtype=bool)
-        out = []
-        for i, k in enumerate(ks):
-            row = Xm.getrow(i)
-            contrib = row.data * self.coef_[k, row.indices]
-            order = [j for j in np.argsort(-contrib) if contrib[j] > 0]
-            if words_first and any(wordy[row.indices[j]] for j in order):
-                order = [j for j in order if wordy[row.indices[j]]]
-            out.append([(names[row.indices[j]], float(contrib[j])) for j in order[:top]])
-        return out
-
-    def _examples(self):
-        if self.examples_text_ is None:
-            raise SuggestError("this model was fitted with store_examples=False: it has no examples to show")
-        if getattr(self, "_example_matrix", None) is None:
-            self._example_matrix = self._own_text_matrix(self.examples_text_)
-        return self._example_matrix
-
-    def _own_text_matrix(self, texts):
-        from sklearn.preprocessing import normalize
-
-        Xm = self.featurizer_.transform(as_turn_frame(list(texts)))
-        sl = self.featurizer_.block_slices()
-        cols = [sl[p] for p in ("w", "c") if p in sl]
-        import scipy.sparse as sp
-
-        return normalize(sp.hstack([Xm[:, s] for s in cols], format="csr"))
-
-    def nearest_examples(self, X, code: str | Sequence[str] | None = None, k: int = 3) -> list[list[tuple[str, float]]]:
-        """The ``k`` most similar training texts (cosine of the turn's word and character TF-IDF) per text.
-
-        With ``code`` (one code, or one per text) only training texts labelled with that code are
-        searched. Returns ``[(text, similarity), ...]`` per text.
-        """
-        self._check_fitted()
-        E = self._examples()
-        frame = as_turn_frame(X)
-        Q = self._own_text_matrix(frame["text"].tolist())
-        sims = np.asarray((Q @ E.T).todense())
-        if code is not None:
-            codes = [code] * len(frame) if isinstance(code, str) else list(code)
-            if len(codes) != len(frame):
-                raise SuggestError(f"nearest_examples: got {len(frame)} texts but {len(codes)} codes")
-            for i, c in enumerate(codes):
-                if c not in set(self.classes_.tolist()):
-                    raise SuggestError(f"nearest_examples: unknown code {c!r} at row {i}")
-                mask = np.array([c in labels for labels in self.examples_labels_])
-                sims[i, ~mask] = -np.inf
-        out = []
-        for i in range(len(frame)):
-            order = np.argsort(-sims[i], kind="stable")[:k]
-            out.append([(self.examples_text_[j], float(sims[i, j])) for j in order if np.isfinite(sims[i, j])])
-        return out

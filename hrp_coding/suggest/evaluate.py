@@ -32,6 +32,7 @@ import numpy as np
 from hrp_coding.errors import SuggestError
 from hrp_coding.suggest.estimator import CodeSuggester
 from hrp_coding.suggest.features import as_turn_frame
+from hrp_coding.suggest.labels import parse_labels
 from hrp_coding.suggest.thresholds import coverage_curve
 
 __all__ = ["EvaluationResult", "evaluate", "label_scores"]
@@ -183,8 +184,7 @@ def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress
     from sklearn.base import clone
 
     frame = as_turn_frame(X)
-    probe = CodeSuggester()
-    multilabel, classes, Y = probe._labels(labels, len(frame))
+    multilabel, classes, Y = parse_labels(labels, len(frame))
     labels = list(labels.tolist() if hasattr(labels, "tolist") else labels)
     if groups is not None:
         groups = np.asarray(groups)
