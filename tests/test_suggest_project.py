@@ -82,6 +82,38 @@ def test_suggestion_is_a_passage_inside_its_turn_with_readable_evidence(study, m
     assert (whole.start == whole.turn_start).all() and (whole.end == whole.turn_end).all()
 
 
+def test_evidence_quotes_the_transcript_and_the_codebook(study):
+    """What a coder reads (issue 13.5): words as they stand in the passage or a neighbouring turn, the speaker's
+    place in plain words, the words highlighted, and the closest example from the codebook of the suggested code."""
+    from hrp_coding.suggest.project import project_estimator
+
+    frame, labels, groups = training_data(study, coders=["ana", "caro"])
+    cb_model = project_estimator(study).fit(frame, [list(x) for x in labels], groups=groups)
+    table = suggest(study, coder="ben", transcript="P02", model=cb_model, top_k=1)
+    text = study.transcript("P02").text
+    turns = study.segments("turn").set_index("segment")
+    seg_ids = list(turns.index)
+    for r in table.itertuples():
+        turn = turns.loc[r.segment, "text"]
+        pos = seg_ids.index(r.segment)
+        for label, term in zip(r.evidence, r.evidence_terms):
+            block = term.partition(":")[0]
+            if block == "w":
+                assert label.startswith('"') and label.strip('"') in turn
+            elif block == "n1":
+                assert label.startswith('the next turn says "') and label[20:-1] in turns["text"].iloc[pos + 1]
+            elif block == "p1":
+                assert label.startswith('the previous turn says "') and label[24:-1] in turns["text"].iloc[pos - 1]
+        assert r.codebook_example in study.codebook.codes[r.code].examples
+    row = table.set_index("segment").loc["P02:t027"]
+    assert row.code == "making_room" and row.reliability == "not reliable yet"
+    assert row.evidence[:2] == ['"space"', '"trying to"']  # the lemma "try to", quoted as it was said
+    assert "trying to" in [text[a:b] for a, b in row.highlights]
+    t014 = table.set_index("segment").loc["P02:t014"]
+    assert t014.evidence[0] == 'the next turn says "How do"'
+    assert row.codebook_example.startswith("What I try to do is make enough space")
+
+
 def test_blind_coder_sees_nothing(study, model):
     study.update_settings(suggestions_hidden_from=["caro"])
     try:

@@ -110,11 +110,26 @@ def _closest_codebook_example(codebook_or_model, texts, codes):
     return out
 
 
+def _readable(term: str, passage: str, row, lemmas: bool) -> str:
+    """One evidence term as a coder reads it, quoting the words as they stand in the passage, turn or neighbour."""
+    from hrp_coding.suggest.spans import plain_label, surface_words
+
+    block, _, word = term.partition(":")
+    texts = {"w": passage}
+    if block == "w" and surface_words(word, passage, lemmas=lemmas) is None:
+        texts["w"] = str(row.get("text", "") or "")  # evidence comes from the whole turn
+    for side, key in (("prev", "p"), ("next", "n")):
+        for col in row.index:
+            if col.startswith(side) and col.endswith("_text") and col[len(side):-5].isdigit():
+                texts[key + col[len(side):-5]] = str(row[col] or "")
+    return plain_label(term, texts, lemmas=lemmas)
+
+
 def _rows(model, frame, top_k, use_thresholds, min_confidence, n_evidence, n_examples, sentences=None,
           span_ratio=0.5):
     import pandas as pd
 
-    from hrp_coding.suggest.spans import highlights, plain_label, sentence_passages
+    from hrp_coding.suggest.spans import highlights, sentence_passages
     from hrp_coding.suggest.thresholds import NOT_RELIABLE
 
     if len(frame) == 0:
@@ -187,7 +202,8 @@ def _rows(model, frame, top_k, use_thresholds, min_confidence, n_evidence, n_exa
         "confidence": [pick[2] for pick in picks],
         "threshold": [pick[3] for pick in picks],
         "reliability": ["reliable" if pick[4] else NOT_RELIABLE for pick in picks],
-        "evidence": [[plain_label(term) for term in ts] for ts in terms],
+        "evidence": [[_readable(term, passage_text[j], sub.iloc[j], lemmas) for term in terms[j]]
+                     for j in range(len(picks))],
         "evidence_terms": terms,
         "highlights": marks,
         "nearest_examples": [[t for t, _ in ne] for ne in nearest],

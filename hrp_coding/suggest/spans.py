@@ -26,22 +26,82 @@ import re
 
 import numpy as np
 
-__all__ = ["highlights", "pick_run", "plain_label", "sentence_passages"]
+__all__ = ["highlights", "pick_run", "plain_label", "sentence_passages", "surface_words"]
 
 _ORDINAL = {1: "previous", 2: "second previous", 3: "third previous"}
 _NEXT = {1: "next", 2: "second next", 3: "third next"}
 
 
-def plain_label(feature: str) -> str:
+def surface_words(term: str, text: str, *, lemmas: bool = False) -> str | None:
+    """The words of ``text`` that a normalised n-gram ``term`` was made from (its first occurrence), or None.
+
+    Feature terms are lower-cased (and, with ``lemmas``, lemmatised) tokens joined by spaces, e.g.
+    ``"how do"`` for "How does"; a coder should read the words as they stand in the transcript.
+
+    Parameters
+    ----------
+    term : str
+        The term of a word feature (without its ``w:``/``p1:`` block).
+    text : str
+        The text the feature was taken from (the passage, the turn or a neighbouring turn).
+    lemmas : bool
+        Whether the model normalised tokens to lemmas.
+
+    Returns
+    -------
+    str or None
+        The original characters, from the first token to the last; None when ``term`` is not in ``text``.
+
+    Examples
+    --------
+    >>> surface_words("stay with", "You can STAY  with it.")
+    'STAY  with'
+    >>> surface_words("court", "No judge here.") is None
+    True
+    """
+    from hrp_coding.suggest.features import token_offsets
+
+    if not term or not text:
+        return None
+    parts = term.split(" ")
+    toks = token_offsets(text, lemmas=lemmas)
+    for i in range(len(toks) - len(parts) + 1):
+        if all(toks[i + j][2] == part for j, part in enumerate(parts)):
+            return text[toks[i][0]:toks[i + len(parts) - 1][1]]
+    return None
+
+
+def plain_label(feature: str, texts=None, *, lemmas: bool = False) -> str:
     """A feature name (``block:term``) in plain language for a coder.
+
+    Parameters
+    ----------
+    feature : str
+        A feature name: ``w:`` words of the passage, ``p1:``/``n1:`` words of the previous/next turn,
+        ``kw:`` a codebook keyword, ``c:`` letters, ``r:`` speaker roles, ``s:`` length and position.
+    texts : mapping, optional
+        The texts behind the blocks (``{"w": passage, "p1": previous turn, ...}``); when given, word
+        features are quoted as the words stand there (case, inflection) instead of their normalised form.
+    lemmas : bool
+        Whether the model's tokens are lemmas (used to find the words in ``texts``).
+
+    Returns
+    -------
+    str
+        What a coder reads, e.g. ``the previous turn says "How often"``.
 
     Examples
     --------
     >>> plain_label("w:stay with"), plain_label("n2:yes"), plain_label("r:prev1=interviewer")
     ('"stay with"', 'the second next turn says "yes"', 'the speaker before is the interviewer')
+    >>> plain_label("p1:how often", {"p1": "How often do you use?"})
+    'the previous turn says "How often"'
     """
     block, _, term = feature.partition(":")
     m = re.fullmatch(r"([pn])(\d+)", block)
+    if texts is not None and (block == "w" or m):
+        found = surface_words(term, texts.get(block) or "", lemmas=lemmas)
+        term = found if found is not None else term
     if block == "w":
         return f'"{term}"'
     if m:
