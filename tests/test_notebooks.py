@@ -184,7 +184,7 @@ def test_04_assisted_coding(tmp_path_factory):
     # accepted suggestions (function, then the widget's accept) are on record with source, model, confidence
     assert (s["accepted_source"], s["accepted_model"]) == ("model:suggester", "suggester")
     assert s["accepted_confidence_ok"] is True
-    assert (s["widget_suggestions"], s["widget_left"], s["widget_coding_code"]) == (25, 24, "inviting")
+    assert (s["widget_suggestions"], s["widget_left"], s["widget_coding_code"]) == (18, 17, "therapeutic_environment")
     assert s["journal_events"] == [["add", "R01", "model:suggester"], ["add", "R02", "model:suggester"]]
     # the model as a coder on held-out P07-P08, beside the humans
     assert s["n_layer"] == 65 and s["model_pairs"] == ["ana", "ben", "caro"]
