@@ -35,7 +35,35 @@ _HEADING = re.compile(r"^## (\S+) · (\S+)\s*$")
 
 
 def append_memo(file: Path, kind: str, target_id: str, coder: str, text: str, at: str) -> None:
-    """Append one memo section to ``file`` (created with a title when new)."""
+    """Append one memo section to ``file`` (created with a title when new).
+
+    Parameters
+    ----------
+    file : pathlib.Path
+        The target's memo file (``memos/codes/<id>.md``, ``memos/transcripts/<id>.md``...).
+    kind : str
+        The target kind, for the title of a new file.
+    target_id : str
+        The target, for the title.
+    coder : str
+        Who wrote the memo (in the section heading).
+    text : str
+        The memo (Markdown; lines starting with ``## `` are escaped).
+    at : str
+        When (UTC ISO time, in the section heading).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "codes" / "care.md"
+    >>> append_memo(file, "code", "care", "ben", "Check P04.", "2024-02-01T00:00:00+00:00")
+    >>> print(file.read_text(encoding="utf-8"), end="")
+    # Memos on code `care`
+    <BLANKLINE>
+    ## 2024-02-01T00:00:00+00:00 · ben
+    <BLANKLINE>
+    Check P04.
+    """
     file.parent.mkdir(parents=True, exist_ok=True)
     with file_lock(file.parent.parent / ".lock"):
         old = file.read_text(encoding="utf-8") if file.exists() else f"# Memos on {kind} `{target_id}`\n"
@@ -45,7 +73,27 @@ def append_memo(file: Path, kind: str, target_id: str, coder: str, text: str, at
 
 
 def read_memos(file: Path) -> list[tuple[str, str, str]]:
-    """The memos in ``file`` as ``(coder, text, at)`` in file order."""
+    """The memos in ``file`` as ``(coder, text, at)`` in file order.
+
+    Parameters
+    ----------
+    file : pathlib.Path
+        A memo file written by :func:`append_memo`.
+
+    Returns
+    -------
+    list of (str, str, str)
+        Each section's coder, text (escapes undone) and time.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "P01.md"
+    >>> _ = file.write_text("# Memos on transcript `P01`\\n\\n## 2024-03-01T00:00:00+00:00 · cy\\n\\nQuiet room.\\n",
+    ...                     encoding="utf-8")
+    >>> read_memos(file)
+    [('cy', 'Quiet room.', '2024-03-01T00:00:00+00:00')]
+    """
     memos: list[tuple[str, str, str]] = []
     current: tuple[str, str] | None = None
     lines: list[str] = []
@@ -68,7 +116,29 @@ def read_memos(file: Path) -> list[tuple[str, str, str]]:
 def memos_frame(folder: Path, coding_memos: list[tuple], *, target_kind: str | None = None,
                 target_id: str | None = None):
     """Every memo under ``folder`` (``codes/``, ``transcripts/``) plus ``coding_memos`` (target_kind,
-    target_id, coder, text, at) as a frame: target_kind, target_id, coder, at, text, sorted by target then time."""
+    target_id, coder, text, at) as a frame: target_kind, target_id, coder, at, text, sorted by target then time.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The project's ``memos/`` folder (it may not exist yet).
+    coding_memos : list of tuple
+        The memos on codings, from the journals.
+    target_kind, target_id : str, optional
+        Keep only memos on this kind of target, or on this target.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``target_kind, target_id, coder, at, text``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> memos_frame(folder, [("coding", "c1", "ana", "Unsure.", "2024-04-01")])[["target_id", "text"]].values.tolist()
+    [['c1', 'Unsure.']]
+    """
     import pandas as pd
 
     rows = []

@@ -84,6 +84,20 @@ class ReanchorReport:
         return not self.unplaced
 
     def to_frame(self) -> pd.DataFrame:
+        r"""One row per coding the revision touched.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``outcome`` (moved, fuzzy, needs_review, orphaned), then the :class:`ReanchoredCoding` fields.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()
+        >>> study.update_transcript("P01", "I: Hi\nP: We sat with him.\n").to_frame()["outcome"].tolist()
+        ['fuzzy']
+        """
         import pandas as pd
 
         rows = [dataclasses.asdict(r) for group in (self.moved, self.fuzzy, self.needs_review, self.orphaned)

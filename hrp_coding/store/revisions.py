@@ -74,6 +74,27 @@ class TranscriptChanges:
             Passed to the reader (``encoding`` may map extensions to encodings).
         allow_empty : bool
             Store a transcript without text (a REFI-QDA source may be empty); refused by default.
+
+        Returns
+        -------
+        Transcript
+            The transcript as stored (de-identified when asked), with its layout report.
+
+        Raises
+        ------
+        ProjectError
+            For an id that is invalid, taken (or a case twin of one taken), an empty text, or a file too large.
+        TranscriptError
+            For a file the reader cannot read (naming file, line or byte).
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()
+        >>> t = study.add_transcript("Interviewer: And then?\\nP02: We waited.\\n", transcript_id="P02",
+        ...                          attributes={"site": "B"})
+        >>> study.transcript_ids, t.attributes, t.layout.layout
+        (('P01', 'P02'), {'site': 'B'}, 'labels')
         """
         from hrp_coding.store.transcript_import import prepare
 
@@ -121,6 +142,33 @@ class TranscriptChanges:
         ``attributes`` maps transcript id -> attributes; ``overrides`` are those of
         :meth:`add_transcript` (``encoding``, ``speaker_pattern``, ``speaker_roles``, ``layout``).
         The error names the failing file.
+
+        Parameters
+        ----------
+        files : iterable of str or os.PathLike
+            The transcript files; each id is its file name without the suffix.
+        attributes : mapping of str to mapping, optional
+            Transcript id -> its attributes.
+        deidentify : Deidentifier or path, optional
+            As for :meth:`add_transcript`, with one set of pseudonyms for all the files.
+        **overrides
+            ``encoding``, ``speaker_pattern``, ``speaker_roles``, ``layout``: as for :meth:`add_transcript`.
+
+        Returns
+        -------
+        list of Transcript
+            The transcripts added, in the order of ``files``.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from hrp_coding.datasets import tiny_study
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> for tid in ("P02", "P03"):
+        ...     _ = (folder / f"{tid}.txt").write_text(f"I: Hello\\n{tid}: Hi\\n", encoding="utf-8")
+        >>> study = tiny_study()
+        >>> [t.id for t in study.add_transcripts(sorted(folder.glob("*.txt")), attributes={"P03": {"site": "C"}})]
+        ['P02', 'P03']
         """
         from hrp_coding.store.transcript_import import add_batch
 
@@ -130,6 +178,28 @@ class TranscriptChanges:
         """Remove a transcript; its live codings get ``remove`` events (the journals keep their history).
 
         The removal events and the deletion of the files are one intent. Returns the number of codings removed.
+
+        Parameters
+        ----------
+        transcript_id : str
+            The transcript to remove.
+
+        Returns
+        -------
+        int
+            How many live codings were removed with it.
+
+        Raises
+        ------
+        ProjectError
+            For an unknown transcript.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()
+        >>> study.remove_transcript("P01"), study.transcript_ids, len(study.codings())
+        (1, (), 0)
         """
         check_name(transcript_id, "transcript")
         with self._lock():
@@ -164,6 +234,34 @@ class TranscriptChanges:
         The new text, its sidecar and the re-anchoring events are one intent (see
         :mod:`hrp_coding.store.intents`): a crash leaves the old text with the old places, or the new
         text with every coding re-anchored.
+
+        Parameters
+        ----------
+        transcript_id : str
+            The transcript to revise.
+        new_text : str
+            Its whole new text (canonicalised as any import; speaker labels at line start).
+        threshold : float, default DEFAULT_THRESHOLD
+            Minimum similarity for an edited quote to be placed by fuzzy matching.
+
+        Returns
+        -------
+        ReanchorReport
+            Each coding's outcome: ``moved`` (the same words elsewhere), ``fuzzy``, ``needs_review`` or
+            ``orphaned``; ``report.ok`` when all were placed.
+
+        Raises
+        ------
+        ProjectError
+            For an unknown transcript or a text too long.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()   # ana coded "We sat with her" at 9-24
+        >>> report = study.update_transcript("P01", "I: Hi there\\nP: We sat with her.\\n")
+        >>> report.ok, study.codings()[["start", "end", "text"]].values.tolist()
+        (True, [[15, 30, 'We sat with her']])
         """
         from hrp_coding.store.changes import plan_reanchor
         from hrp_coding.transcripts import transcript_from_text
