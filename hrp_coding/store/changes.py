@@ -38,6 +38,36 @@ def plan_reanchor(transcript_id: str, codings: Iterable[Coding], old_text: str, 
 
     Returns the report and, per coder, the ``reanchor`` events to append. A coding that cannot be
     placed is kept off the text (``needs_review`` or ``orphaned``, one event the first time) and listed.
+
+    Parameters
+    ----------
+    transcript_id : str
+        The transcript whose text changed.
+    codings : iterable of Coding
+        Its codings (live ones, and those already off the text).
+    old_text, new_text : str
+        The text the codings were placed on, and the new one.
+    new_sha256 : str
+        The hash of ``new_text``, recorded in the new anchors.
+    codebook_version : int or None
+        Recorded in the events.
+    threshold : float, default DEFAULT_THRESHOLD
+        Minimum similarity for an edited quote.
+
+    Returns
+    -------
+    tuple of (ReanchorReport, dict of str to list of Reanchor)
+        What happened to each coding, and the events to append per coder (none for an unchanged coding).
+
+    Examples
+    --------
+    >>> from hrp_coding.store.anchors import make_anchor
+    >>> from hrp_coding.store.state import Coding
+    >>> text = "P: We sat with her.\\n"
+    >>> gone = Coding("c2", "ben", "P01", 3, 9, "holding", make_anchor(text, 3, 9))
+    >>> report, events = plan_reanchor("P01", [gone], text, "P: Nothing.\\n", new_sha256="sha", codebook_version=1)
+    >>> [r.outcome for r in report.orphaned], [e.status for e in events["ben"]]
+    (['orphaned'], ['orphaned'])
     """
     codings = list(codings)
     by_id = {c.id: c for c in codings}
@@ -69,7 +99,34 @@ def plan_reanchor(transcript_id: str, codings: Iterable[Coding], old_text: str, 
 
 def plan_migration(codings: Iterable[Coding], migration: Mapping, *, from_version: int, to_version: int
                    ) -> tuple[MigrationReport, dict[str, list[MigrateCoding]]]:
-    """The ``migrate`` events that move ``codings`` to a new codebook (``migration``: ``Codebook.migration()``)."""
+    """The ``migrate`` events that move ``codings`` to a new codebook (``migration``: ``Codebook.migration()``).
+
+    Parameters
+    ----------
+    codings : iterable of Coding
+        The live codings.
+    migration : mapping of str to CodeMigration
+        ``Codebook.migration()`` of the new codebook.
+    from_version, to_version : int
+        The codebook versions, for the report and the events.
+
+    Returns
+    -------
+    tuple of (MigrationReport, dict of str to list of MigrateCoding)
+        The codings moved to a new code and those flagged for recoding, and the events per coder; a coding
+        already flagged with the same candidates gets no new event.
+
+    Examples
+    --------
+    >>> from hrp_coding.codebook import Code, Codebook
+    >>> from hrp_coding.store.anchors import make_anchor
+    >>> from hrp_coding.store.state import Coding
+    >>> cb = Codebook(name="D", version=1, codes=[Code("hold", "Hold")]).rename("hold", "holding", who="a", why="")
+    >>> coding = Coding("c1", "ana", "P01", 0, 2, "hold", make_anchor("Hi", 0, 2))
+    >>> report, events = plan_migration([coding], cb.migration(), from_version=1, to_version=2)
+    >>> report.moved, events["ana"][0].to_code
+    ((('c1', 'ana', 'hold', 'holding'),), 'holding')
+    """
     per_coder: dict[str, list[MigrateCoding]] = {}
     moved, flagged = [], []
     at = now_iso()
@@ -94,7 +151,29 @@ def plan_migration(codings: Iterable[Coding], migration: Mapping, *, from_versio
 
 def plan_import_events(planned: Iterable[Mapping], rows: Iterable[tuple], make_add) -> tuple[dict[str, list], int]:
     """The add events of an import, per coder (``make_add(row)`` makes one), skipping rows identical to a live
-    coding (``rows``: the ledger's rows) or to an earlier row; returns (events per coder, number skipped)."""
+    coding (``rows``: the ledger's rows) or to an earlier row; returns (events per coder, number skipped).
+
+    Parameters
+    ----------
+    planned : iterable of mapping
+        The rows of an import, each with ``coder``, ``transcript``, ``start``, ``end`` and ``code``.
+    rows : iterable of tuple
+        The ledger's live rows (``(coding_id, coder, transcript, start, end, code, ...)``).
+    make_add : callable
+        ``row -> AddCoding`` event.
+
+    Returns
+    -------
+    tuple of (dict of str to list, int)
+        The add events per coder, and how many rows were skipped as duplicates.
+
+    Examples
+    --------
+    >>> planned = [{"coder": "ana", "transcript": "P01", "start": 0, "end": 4, "code": "care"}] * 2
+    >>> events, skipped = plan_import_events(planned, [], make_add=lambda row: row["code"])
+    >>> events, skipped
+    ({'ana': ['care']}, 1)
+    """
     existing = {row[1:6] for row in rows}  # coder, transcript, start, end, code
     per_coder: dict[str, list] = {}
     skipped = 0

@@ -128,6 +128,36 @@ def deidentify_transcript(transcript, deidentify: Any, *, key_file: Path, gitign
 
     ``key_file`` is ``<project>/private/deid-key.yaml``; ``existing``: ids already in the project
     (a de-identified id must not collide with one).
+
+    Parameters
+    ----------
+    transcript : Transcript
+        The transcript as read.
+    deidentify : Deidentifier or path
+        A de-identifier, or a names-list file (:meth:`Deidentifier.from_file`).
+    key_file : pathlib.Path
+        The project's key file; the pseudonyms given are added to it (owner-only permissions).
+    gitignore : pathlib.Path
+        The project's ``.gitignore``, made to ignore ``private/``.
+    existing : iterable of str, default ()
+        Transcript ids already in the project.
+
+    Returns
+    -------
+    tuple of (Transcript, dict)
+        The de-identified transcript (its id de-identified too) and the sidecar's ``deidentification``
+        section (the report, without originals).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.transcripts import Deidentifier, transcript_from_text
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> t = transcript_from_text("I: Who?\\nP: Maria helped.\\n", "P01")
+    >>> new, section = deidentify_transcript(t, Deidentifier(names=["Maria"]), gitignore=root / ".gitignore",
+    ...                                      key_file=root / "private" / "deid-key.yaml")
+    >>> new.text, "private/" in (root / ".gitignore").read_text()
+    ('I: Who?\\nP: [PERSON_1] helped.\\n', True)
     """
     root = Path(key_file).parent.parent
     return _apply(transcript, _deidentifier(deidentify), root=root, gitignore=gitignore, existing=existing,
@@ -140,10 +170,35 @@ def reapply(transcript, *, root: Path, gitignore: Path) -> tuple[Any, dict]:
     Pseudonyms already in the text stay; names the revision brought back are replaced by the
     pseudonyms they had (list entries and known pattern values) or new ones.
 
+    Parameters
+    ----------
+    transcript : Transcript
+        The revised transcript (its id is the stored one).
+    root : pathlib.Path
+        The project folder (its ``private/`` holds the lists and the key).
+    gitignore : pathlib.Path
+        The project's ``.gitignore``.
+
+    Returns
+    -------
+    tuple of (Transcript, dict)
+        The de-identified revision and its sidecar section.
+
     Raises
     ------
     ProjectError
         When the lists used at import are missing from ``private/`` (the text is then not stored).
+
+    Examples
+    --------
+    >>> from hrp_coding.datasets import tiny_study
+    >>> from hrp_coding.transcripts import Deidentifier
+    >>> study = tiny_study()
+    >>> deid = Deidentifier(names=["Maria"])
+    >>> _ = study.add_transcript("I: Who?\\nP: Maria helped.\\n", transcript_id="P02", deidentify=deid)
+    >>> _ = study.update_transcript("P02", "I: Who?\\nP: Maria helped, and Maria stayed.\\n")   # reapply runs here
+    >>> study.transcript("P02").text
+    'I: Who?\\nP: [PERSON_1] helped, and [PERSON_1] stayed.\\n'
     """
     from hrp_coding.transcripts import Deidentifier
 
