@@ -78,9 +78,12 @@ _PLATFORM = {"msvcrt", "fcntl", "winreg", "resource"}
 
 def test_every_import_of_the_package_is_a_declared_dependency():
     declared = {_name(r) for r in PYPROJECT["project"]["dependencies"]}
+    # a user-facing extra (e.g. ``embeddings``) may be imported where its feature is used
+    optional = {_name(r) for extra, reqs in PYPROJECT["project"]["optional-dependencies"].items()
+                if extra not in ("test", "bench") for r in reqs}
     imported = _distributions({m: f for m, f in _third_party_imports(REPO / "hrp_coding").items()
                                if m not in _PLATFORM})
-    missing = {dist: where for dist, where in imported.items() if dist not in declared}
+    missing = {dist: where for dist, where in imported.items() if dist not in declared | optional}
     assert missing == {}, f"imported but not declared in [project] dependencies: {missing}"
     unused = declared - set(imported) - NOT_IMPORTED_ON_PURPOSE
     assert unused == set(), f"declared in [project] dependencies but never imported by hrp_coding: {unused}"

@@ -40,3 +40,11 @@ def test_benchmark_skips_cleanly_without_data(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0
     assert "AnnoMI not found" in out.stdout and "skipped" in out.stdout
+
+
+def test_nested_benchmark_skips_cleanly_without_data(tmp_path):
+    env = {**os.environ, "HRP_ANNOMI_DIR": str(tmp_path / "absent")}
+    out = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_suggest_annomi_nested.py")], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "AnnoMI not found" in out.stdout and "skipped" in out.stdout

@@ -1,0 +1,245 @@
+"""Optional sentence-embedding features from a local ONNX model folder (off by default, never downloaded).
+
+A researcher who has a sentence-embedding model on disk (for example all-MiniLM-L6-v2 exported to
+ONNX, with its ``tokenizer.json``) can add its embeddings to the suggester's TF-IDF features as one
+more block (``e:0``, ``e:1``, ...). The model is loaded by path only, and only after the sha256 of
+its ``.onnx`` file matches the value the user gives: a file that differs (another model, a truncated
+copy, a tampered one) is refused with a :class:`~hrp_coding.errors.ModelFileError` naming the file,
+and nothing of it is run. Nothing is ever fetched from the network.
+
+It needs the ``embeddings`` extra (``pip install 'hrp-coding[embeddings]'``: onnxruntime and
+tokenizers); without it, :class:`SentenceEmbedder` says so when constructed.
+
+The folder holds ``model.onnx`` (inputs ``input_ids`` and ``attention_mask``, optionally
+``token_type_ids``; first output either token vectors ``(batch, tokens, dim)``, mean-pooled over the
+attention mask, or sentence vectors ``(batch, dim)``) and ``tokenizer.json`` (a Hugging Face
+``tokenizers`` file). Sentence vectors are l2-normalised.
+
+Examples
+--------
+>>> isinstance(embeddings_available(), bool)
+True
+
+With a model folder and the sha256 its publisher states (not run here: no model ships with the package)::
+
+    embedder = SentenceEmbedder("models/all-MiniLM-L6-v2", sha256="<64 hex digits>")
+    embedder.encode(["How often do you drink?"]).shape      # (1, 384)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from hrp_coding.errors import ModelFileError, SuggestError
+
+__all__ = ["SentenceEmbedder", "embedding_block", "embeddings_available", "file_sha256"]
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def embeddings_available() -> bool:
+    """True when onnxruntime and tokenizers (the ``embeddings`` extra) are installed.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> isinstance(embeddings_available(), bool)
+    True
+    """
+    return all(importlib.util.find_spec(m) is not None for m in ("onnxruntime", "tokenizers"))
+
+
+def file_sha256(path, chunk: int = 1 << 20) -> str:
+    """The sha256 of a file's bytes, read in chunks (bounded memory), as 64 lower-case hex digits.
+
+    Parameters
+    ----------
+    path : str or Path
+    chunk : int
+        Bytes read at a time.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile(delete=False) as f:
+    ...     _ = f.write(b"abc")
+    >>> file_sha256(f.name)[:16]
+    'ba7816bf8f01cfea'
+    >>> os.unlink(f.name)
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(chunk), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class SentenceEmbedder:
+    """Sentence embeddings from a local ONNX model folder, checked by sha256 before anything is run.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The model folder (holding ``model_file`` and ``tokenizer_file``).
+    sha256 : str
+        The sha256 (64 hex digits) the user expects for ``model_file``; required. A mismatch raises
+        :class:`~hrp_coding.errors.ModelFileError` naming the file, the expected and the found hash.
+    model_file, tokenizer_file : str
+        File names inside ``folder``.
+    tokenizer_sha256 : str, optional
+        When given, ``tokenizer_file`` is checked the same way.
+    max_length : int
+        Tokens per text (longer texts are truncated).
+    batch_size : int
+        Texts per call of the model.
+
+    Attributes
+    ----------
+    dim : int
+        Length of one sentence vector (known after the first :meth:`encode`).
+    model_path : Path
+
+    Examples
+    --------
+    >>> SentenceEmbedder("/nonexistent", sha256="0" * 64)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    hrp_coding.errors.ModelFileError: ...
+    """
+
+    def __init__(self, folder, sha256: str, *, model_file: str = "model.onnx", tokenizer_file: str = "tokenizer.json",
+                 tokenizer_sha256: str | None = None, max_length: int = 128, batch_size: int = 32):
+        folder = Path(folder)
+        if not isinstance(max_length, int) or max_length < 1:
+            raise SuggestError(f"SentenceEmbedder: max_length must be a positive integer, got {max_length!r}")
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise SuggestError(f"SentenceEmbedder: batch_size must be a positive integer, got {batch_size!r}")
+        self.model_path = folder / model_file
+        self.tokenizer_path = folder / tokenizer_file
+        for path in (self.model_path, self.tokenizer_path):
+            if not path.is_file():
+                raise ModelFileError(f"{path}: embedding model file not found (the folder must hold {model_file} "
+                                     f"and {tokenizer_file}; models are never downloaded)")
+        self._check_hash(self.model_path, sha256, "sha256")
+        if tokenizer_sha256 is not None:
+            self._check_hash(self.tokenizer_path, tokenizer_sha256, "tokenizer_sha256")
+        if not embeddings_available():
+            raise SuggestError("sentence embeddings need onnxruntime and tokenizers: "
+                               "pip install 'hrp-coding[embeddings]'")
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self.sha256 = sha256.lower()
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        try:
+            self._session = onnxruntime.InferenceSession(str(self.model_path), sess_options=options,
+                                                         providers=["CPUExecutionProvider"])
+        except Exception as err:  # onnxruntime raises its own exception types
+            raise ModelFileError(f"{self.model_path}: not a loadable ONNX model ({err})") from None
+        self._inputs = [i.name for i in self._session.get_inputs()]
+        missing = [n for n in ("input_ids", "attention_mask") if n not in self._inputs]
+        if missing:
+            raise ModelFileError(f"{self.model_path}: the model has no input(s) {missing}; it has {self._inputs}")
+        try:
+            self._tokenizer = Tokenizer.from_file(str(self.tokenizer_path))
+        except Exception as err:  # tokenizers raises a plain Exception on a malformed file
+            raise ModelFileError(f"{self.tokenizer_path}: not a readable tokenizers file ({err})") from None
+        self._tokenizer.enable_truncation(max_length=max_length)
+        if self._tokenizer.padding is None:
+            pad = next((t for t in ("[PAD]", "<pad>") if self._tokenizer.token_to_id(t) is not None), None)
+            pad_id = self._tokenizer.token_to_id(pad) if pad else 0
+            self._tokenizer.enable_padding(pad_id=pad_id, pad_token=pad or "[PAD]")
+        self._cache: dict[str, np.ndarray] = {}
+        self.dim: int | None = None
+
+    @staticmethod
+    def _check_hash(path: Path, expected, name: str) -> None:
+        if not isinstance(expected, str) or not _HEX64.match(expected.lower()):
+            raise ModelFileError(f"{path}: {name} must be the file's sha256 as 64 hex digits, got {expected!r}")
+        found = file_sha256(path)
+        if found != expected.lower():
+            raise ModelFileError(f"{path}: sha256 mismatch, expected {expected.lower()} but the file has {found}; "
+                                 "the model was not loaded (another model, or a damaged or altered copy)")
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        out = np.asarray(self._session.run(None, feeds)[0], dtype=np.float64)
+        if out.ndim == 3:  # token vectors: mean over the real (unpadded) tokens
+            m = mask[:, :, None].astype(np.float64)
+            out = (out * m).sum(1) / np.maximum(m.sum(1), 1.0)
+        elif out.ndim != 2:
+            raise ModelFileError(f"{self.model_path}: first output has shape {out.shape}; expected "
+                                 "(batch, tokens, dim) or (batch, dim)")
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One l2-normalised sentence vector per text, shape ``(len(texts), dim)``.
+
+        Each distinct text is embedded once per embedder (memoised: cross-validation folds embed the
+        same turns again and again).
+
+        Parameters
+        ----------
+        texts : sequence of str
+
+        Returns
+        -------
+        ndarray of float64
+        """
+        if isinstance(texts, str):
+            raise SuggestError("SentenceEmbedder.encode expects a sequence of texts, got a single string")
+        texts = [str(t) for t in texts]
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        for i in range(0, len(todo), self.batch_size):
+            batch = todo[i:i + self.batch_size]
+            for t, v in zip(batch, self._run(batch)):
+                self._cache[t] = v
+        if self.dim is None:
+            if self._cache:
+                self.dim = len(next(iter(self._cache.values())))
+            else:
+                self.dim = int(self._run(["."]).shape[1])
+        if not texts:
+            return np.zeros((0, self.dim))
+        return np.vstack([self._cache[t] for t in texts])
+
+
+def embedding_block(embedder: SentenceEmbedder, texts: Sequence[str], weight: float = 1.0):
+    """The embedding feature block of ``texts``: a sparse matrix ``(n, dim)``, rows scaled by ``weight``.
+
+    Parameters
+    ----------
+    embedder : SentenceEmbedder
+    texts : sequence of str
+    weight : float
+        Scale of the block beside the TF-IDF blocks (each of those has l2-normalised rows too).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+    """
+    import scipy.sparse as sp
+
+    return sp.csr_matrix(embedder.encode(texts) * float(weight))

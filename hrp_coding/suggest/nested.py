@@ -1,0 +1,321 @@
+"""Settings chosen inside the training data (nested): a CodeSuggester that tunes itself by grouped inner CV.
+
+:class:`NestedCodeSuggester` is a :class:`~hrp_coding.suggest.estimator.CodeSuggester` whose
+settings are not given but chosen in :meth:`~NestedCodeSuggester.fit`, on the training data alone:
+the regularisation ``C``, the weight of each feature block (a weight of 0 leaves the block out: the
+feature choice), whether per-code decision offsets are tuned for macro-F1, and, when a sentence
+embedder is given, the weight of the embedding block. Evaluated by
+:func:`~hrp_coding.suggest.evaluate` (outer grouped folds), every figure is then free of tuning
+optimism: nothing was chosen on the held-out transcripts.
+
+The search is cheap by construction. The featurizer is fitted once with every block; a candidate
+only rescales columns (a block weight is the same as that block's own regularisation in a linear
+model), so no text is featurized twice. One grouped inner cross-validation (``inner_cv`` folds by
+transcript) gives each candidate's out-of-fold decision scores; the candidate with the best inner
+macro-F1 wins (with and without tuned offsets: both come from the same scores, so that choice costs
+no fit). To keep the fit cheap the candidates race on the first inner fold only; the winner's
+out-of-fold scores are completed on the other inner folds and then reused, as
+:class:`CodeSuggester` does, for the offsets, the Platt calibration and the per-code precision
+thresholds; one last fit on all the training data gives the model. Total:
+``len(candidates) + inner_cv`` linear fits and one featurization.
+
+Single-label codings only (one code per unit, as in AnnoMI); a multi-label fit says so.
+
+Examples
+--------
+>>> texts = ["Would you like to talk about it?", "How often do you use?", "It sounds like you are tired.",
+...          "You feel the clinic judged you.", "Did you sleep?", "You sound relieved."] * 4
+>>> labels = ["question", "question", "reflection", "reflection", "question", "reflection"] * 4
+>>> groups = [f"T{i // 6}" for i in range(24)]
+>>> model = NestedCodeSuggester(Cs=(0.05, 0.5), inner_cv=2, context=0).fit(texts, labels, groups=groups)
+>>> sorted(model.chosen_)
+['C', 'block_weights', 'tune_bias']
+>>> model.predict(["What do you use?", "You sound worried about her."]).tolist()
+['question', 'reflection']
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from hrp_coding.errors import SuggestError
+from hrp_coding.suggest.calibration import fast_macro_f1, platt, tune_offsets
+from hrp_coding.suggest.estimator import CodeSuggester
+from hrp_coding.suggest.features import TextFeaturizer, as_turn_frame, lemmas_available
+from hrp_coding.suggest.labels import parse_labels
+from hrp_coding.suggest.thresholds import precision_thresholds
+
+__all__ = ["NestedCodeSuggester", "block_weight_grid"]
+
+_CONTEXT = "ctx"  # a block-weight key standing for every neighbouring-turn block (p1, n1, p2, ...)
+
+
+def block_weight_grid(**choices) -> list[dict[str, float]]:
+    """Every combination of block weights, as a list of ``{block: weight}`` dicts.
+
+    Keys are block prefixes (``w`` turn words, ``c`` characters, ``ctx`` all neighbouring turns,
+    ``p1``/``n1``... one of them, ``r`` role, ``s`` shape, ``e`` embeddings); values are the weights to try.
+
+    Parameters
+    ----------
+    **choices : sequence of float
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> block_weight_grid(w=(1.0, 1.4), s=(0.0,))
+    [{'w': 1.0, 's': 0.0}, {'w': 1.4, 's': 0.0}]
+    """
+    keys = list(choices)
+    return [dict(zip(keys, combo)) for combo in itertools.product(*(tuple(choices[k]) for k in keys))]
+
+
+class _EmbeddingFeaturizer:
+    """A TextFeaturizer with one more block: the turns' sentence embeddings (``e:0``, ``e:1``...)."""
+
+    def __init__(self, base: TextFeaturizer, embedder):
+        self.base = base
+        self.embedder = embedder
+        self.dim = 0
+
+    def _block(self, X):
+        from hrp_coding.suggest.embeddings import embedding_block
+
+        block = embedding_block(self.embedder, as_turn_frame(X)["text"].tolist())
+        self.dim = block.shape[1]
+        return block
+
+    def fit_transform(self, X):
+        import scipy.sparse as sp
+
+        return sp.hstack([self.base.fit_transform(X), self._block(X)], format="csr")
+
+    def transform(self, X):
+        import scipy.sparse as sp
+
+        return sp.hstack([self.base.transform(X), self._block(X)], format="csr")
+
+    def feature_names(self):
+        return [*self.base.feature_names(), *(f"e:{i}" for i in range(self.dim))]
+
+    def block_slices(self):
+        out = self.base.block_slices()
+        end = max((s.stop for s in out.values()), default=0)
+        out["e"] = slice(end, end + self.dim)
+        return out
+
+
+class NestedCodeSuggester(CodeSuggester):
+    """A CodeSuggester whose C, block weights and offsets are chosen by grouped inner CV on its training data.
+
+    Parameters
+    ----------
+    Cs : sequence of float
+        Regularisation values to try.
+    block_weights : list of dict or None
+        Block-weight candidates (see :func:`block_weight_grid`); a missing block keeps weight 1, a
+        weight of 0 drops the block. None: ``[{}]`` (every block at weight 1).
+    tune_bias : "auto", True or False
+        "auto" chooses, per candidate, whether per-code offsets tuned for macro-F1 help on the inner
+        folds.
+    inner_cv : int
+        Folds of the inner cross-validation (grouped by ``groups`` when :meth:`fit` gets them).
+    embedder : SentenceEmbedder or None
+        Adds the sentence-embedding block ``e`` (see :mod:`~hrp_coding.suggest.embeddings`); its
+        weight is searched like the others (give ``e`` in ``block_weights``). Off by default. A model
+        with an embedder cannot be saved with :func:`~hrp_coding.suggest.save_model`.
+    word_ngrams, char_ngrams, char_min_df, context, context_weights, use_role, use_shape, lemmas, class_weight,
+    target_precision, min_precision_count, store_examples
+        As for :class:`CodeSuggester`; they describe the largest featurizer (every block the search may keep).
+
+    Attributes
+    ----------
+    chosen_ : dict
+        ``C``, ``block_weights`` and ``tune_bias`` of the winning candidate.
+    search_ : DataFrame
+        One row per candidate: ``C, block_weights, inner_macro_f1, inner_macro_f1_offsets`` (on the
+        first inner fold, where the candidates race).
+    And every fitted attribute of :class:`CodeSuggester` (``coef_`` has the block weights folded in,
+    so ``featurizer_.transform(X) @ coef_.T`` is the chosen model's score).
+    """
+
+    def __init__(self, *, Cs=(0.05, 0.1), block_weights=None, tune_bias="auto", inner_cv=3, embedder=None,
+                 word_ngrams=(1, 2), char_ngrams=(1, 4), char_min_df=2, context=3, context_weights=(0.7, 0.5, 0.3),
+                 use_role=True, use_shape=True, lemmas="auto", class_weight="balanced", target_precision=0.9,
+                 min_precision_count=10, store_examples=True):
+        self.Cs = Cs
+        self.block_weights = block_weights
+        self.tune_bias = tune_bias
+        self.inner_cv = inner_cv
+        self.embedder = embedder
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.char_min_df = char_min_df
+        self.context = context
+        self.context_weights = context_weights
+        self.use_role = use_role
+        self.use_shape = use_shape
+        self.lemmas = lemmas
+        self.class_weight = class_weight
+        self.target_precision = target_precision
+        self.min_precision_count = min_precision_count
+        self.store_examples = store_examples
+
+    # the parent's settings that the search does not vary
+    codebook = None
+    classifier = "svm"
+    prior_weight = 0.0
+    codebook_weight = 1.0
+
+    @property
+    def cv(self):  # the parent's inner-CV helper reads ``cv``
+        return self.inner_cv
+
+    @property
+    def C(self):  # the parent's linear-model helper reads ``C``; set per candidate in ``_fit_linear``
+        return self._C
+
+    def __sklearn_clone__(self):
+        from sklearn.base import clone
+
+        params = self.get_params(deep=False)
+        embedder = params.pop("embedder")
+        return type(self)(**{k: clone(v, safe=False) for k, v in params.items()}, embedder=embedder)
+
+    def _check_search(self):
+        problems = []
+        Cs = tuple(self.Cs) if isinstance(self.Cs, (list, tuple)) else ()
+        if not Cs or not all(isinstance(c, (int, float)) and c > 0 for c in Cs):
+            problems.append(f"Cs must be a non-empty sequence of positive numbers, got {self.Cs!r}")
+        grid = [{}] if self.block_weights is None else self.block_weights
+        if not isinstance(grid, (list, tuple)) or not grid or not all(isinstance(g, dict) for g in grid):
+            problems.append(f"block_weights must be a non-empty list of dicts, got {self.block_weights!r}")
+            grid = []
+        for g in grid:
+            for key, w in g.items():
+                if not (isinstance(w, (int, float)) and w >= 0):
+                    problems.append(f"block_weights: weight of {key!r} must be a number >= 0, got {w!r}")
+        if self.tune_bias not in ("auto", True, False):
+            problems.append(f"tune_bias must be 'auto', True or False, got {self.tune_bias!r}")
+        if not (isinstance(self.inner_cv, int) and self.inner_cv >= 2):
+            problems.append(f"inner_cv must be an integer >= 2, got {self.inner_cv!r}")
+        if problems:
+            raise SuggestError("NestedCodeSuggester: " + "; ".join(problems))
+        return Cs, grid
+
+    def _column_scale(self, slices, weights, n_features):
+        scale = np.ones(n_features)
+        for key, w in weights.items():
+            prefixes = [p for p in slices if len(p) > 1 and p[0] in "pn" and p[1:].isdigit()] if key == _CONTEXT \
+                else [key]
+            unknown = [p for p in prefixes if p not in slices]
+            if key != _CONTEXT and unknown:
+                raise SuggestError(f"NestedCodeSuggester: block_weights names block {key!r}, but the featurizer "
+                                   f"has blocks {sorted(slices)} (and 'ctx' for all neighbouring turns)")
+            for p in prefixes:
+                scale[slices[p]] = float(w)
+        return scale
+
+    def _fit_linear(self, X, Y, C):
+        self._C = float(C)
+        return self._linear(X, Y, False)
+
+    def fit(self, X, y, groups=None):
+        """Choose the settings by grouped inner CV on ``(X, y)`` alone, then fit the chosen model on all of it.
+
+        Parameters
+        ----------
+        X : sequence of str or DataFrame
+            Texts or a turn table (see :func:`~hrp_coding.suggest.features.add_context`).
+        y : sequence of str
+            One code per text.
+        groups : sequence, optional
+            The transcript of each text: inner folds never split one.
+
+        Returns
+        -------
+        NestedCodeSuggester
+        """
+        import pandas as pd
+        import scipy.sparse as sp
+
+        Cs, grid = self._check_search()
+        frame = as_turn_frame(X)
+        multilabel, classes, Y = parse_labels(y, len(frame))
+        if multilabel:
+            raise SuggestError("NestedCodeSuggester handles one code per unit; for code lists use CodeSuggester")
+        if groups is not None:
+            groups = np.asarray(groups)
+            if len(groups) != len(frame):
+                raise SuggestError(f"got {len(frame)} texts but {len(groups)} groups")
+        lemmas = lemmas_available() if self.lemmas == "auto" else bool(self.lemmas)
+        featurizer = TextFeaturizer(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
+                                    char_min_df=self.char_min_df, context=self.context,
+                                    context_weights=self.context_weights, use_role=self.use_role,
+                                    use_shape=self.use_shape, lemmas=lemmas)
+        if self.embedder is not None:
+            featurizer = _EmbeddingFeaturizer(featurizer, self.embedder)
+        Xm = featurizer.fit_transform(frame)
+        slices = featurizer.block_slices()
+        K, yi = len(classes), Y.argmax(1)
+        splits = self._inner_splits(Y, groups, False)
+        if not splits:
+            raise SuggestError("NestedCodeSuggester needs at least two transcripts (groups) or two examples of "
+                               "every code to choose its settings; use CodeSuggester with fixed settings")
+        # candidates race on the first inner fold; the winner's out-of-fold scores are completed on the others
+        first_tr, first_te = splits[0]
+        rows, best = [], None
+        for weights in grid:
+            scale = self._column_scale(slices, weights, Xm.shape[1])
+            Xs = Xm @ sp.diags(scale)
+            for C in Cs:
+                coef, intercept = self._fit_linear(Xs[first_tr], Y[first_tr], C)
+                part = np.asarray(Xs[first_te] @ coef.T + intercept)
+                plain = fast_macro_f1(yi[first_te], part.argmax(1), K)
+                bias = tune_offsets(part, yi[first_te]) if self.tune_bias in ("auto", True) else np.zeros(K)
+                tuned = fast_macro_f1(yi[first_te], (part + bias).argmax(1), K)
+                rows.append({"C": float(C), "block_weights": dict(weights), "inner_macro_f1": plain,
+                             "inner_macro_f1_offsets": tuned})
+                score = max(plain, tuned) if self.tune_bias == "auto" else (tuned if self.tune_bias else plain)
+                if best is None or score > best[0] + 1e-9:
+                    best = (score, float(C), dict(weights), scale, part)
+        _, C, weights, scale, part = best
+        Xs = Xm @ sp.diags(scale)
+        oof = np.zeros((len(frame), K))
+        oof[first_te] = part
+        for tr, te in splits[1:]:
+            coef, intercept = self._fit_linear(Xs[tr], Y[tr], C)
+            oof[te] = Xs[te] @ coef.T + intercept
+        # offsets (and whether to use them) from the winner's complete out-of-fold scores
+        bias = tune_offsets(oof, yi) if self.tune_bias in ("auto", True) else np.zeros(K)
+        use_bias = self.tune_bias is True or (self.tune_bias == "auto" and fast_macro_f1(yi, (oof + bias).argmax(1), K)
+                                               > fast_macro_f1(yi, oof.argmax(1), K) + 1e-9)
+        coef, intercept = self._fit_linear(Xs, Y, C)
+
+        self.multilabel_ = False
+        self.classes_ = classes
+        self.lemmas_ = lemmas
+        self.featurizer_ = featurizer
+        self.coef_ = coef * scale  # the block weights folded in: featurizer_.transform(X) @ coef_.T
+        self.intercept_ = intercept
+        self.calibration_ = np.array([platt(oof[:, k], Y[:, k]) for k in range(K)])
+        self.bias_ = bias if use_bias else np.zeros(K)
+        self.decision_threshold_ = np.full(K, 0.5)
+        self.calibrated_ = True
+        self.prior_ = None
+        self.prior_weight_ = 0.0
+        self.sup_calibration_ = np.tile([1.0, 0.0], (K, 1))
+        self.chosen_ = {"C": C, "block_weights": weights, "tune_bias": bool(use_bias)}
+        self.search_ = pd.DataFrame(rows, columns=["C", "block_weights", "inner_macro_f1", "inner_macro_f1_offsets"])
+        self.thresholds_ = precision_thresholds(Y, self._proba_from_scores(oof), list(classes),
+                                                target_precision=float(self.target_precision),
+                                                min_selected=int(self.min_precision_count))
+        self.examples_text_ = frame["text"].tolist() if self.store_examples else None
+        self.examples_labels_ = [(str(classes[k]),) for k in yi] if self.store_examples else None
+        self._example_matrix = None
+        return self

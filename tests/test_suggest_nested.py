@@ -1,0 +1,106 @@
+"""NestedCodeSuggester: settings chosen by grouped inner CV on the training data alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from hrp_coding.errors import SuggestError
+from hrp_coding.suggest import add_context, evaluate
+from hrp_coding.suggest.nested import NestedCodeSuggester, block_weight_grid
+
+QUESTIONS = ["How often do you drink?", "What would you like to change?", "Did you sleep last night?",
+             "Would you like to talk about it?", "When did you start?", "How do you feel about that?"]
+REFLECTIONS = ["It sounds like you are tired.", "You feel the clinic judged you.", "You sound relieved.",
+               "You are worried about your son.", "So it has been a hard week.", "You want to be there for her."]
+INPUT = ["Many people find a plan helps.", "Drinking can affect your sleep.", "The group meets on Tuesdays.",
+         "Here is a leaflet about support.", "Some clients keep a diary.", "The clinic opens at nine."]
+
+
+def _turns(n_transcripts=8):
+    rows = []
+    for t in range(n_transcripts):
+        for i in range(6):
+            for code, pool in (("question", QUESTIONS), ("reflection", REFLECTIONS), ("therapist_input", INPUT)):
+                rows.append({"transcript": f"T{t}", "role": "therapist", "text": pool[(i + t) % 6], "code": code})
+    return add_context(pd.DataFrame(rows), window=1)
+
+
+def test_settings_are_chosen_and_the_model_predicts():
+    turns = _turns()
+    model = NestedCodeSuggester(Cs=(0.05, 0.5), block_weights=block_weight_grid(w=(1.0, 1.4), s=(0.0, 1.0)),
+                                inner_cv=2, context=1).fit(turns, turns.code, groups=turns.transcript)
+    assert set(model.chosen_) == {"C", "block_weights", "tune_bias"}
+    assert model.chosen_["C"] in (0.05, 0.5)
+    assert len(model.search_) == 2 * 4
+    assert model.predict(["How do you sleep?", "You sound tired of it."]).tolist() == ["question", "reflection"]
+    np.testing.assert_allclose(model.predict_proba(turns.head(3)).sum(1), 1.0)
+    assert set(model.thresholds_) == {"question", "reflection", "therapist_input"}
+
+
+def test_block_weights_are_folded_into_the_coefficients():
+    turns = _turns()
+    model = NestedCodeSuggester(Cs=(0.1,), block_weights=[{"c": 0.0, "w": 1.4}], inner_cv=2, context=1)
+    model.fit(turns, turns.code, groups=turns.transcript)
+    sl = model.featurizer_.block_slices()
+    assert not model.coef_[:, sl["c"]].any()  # a weight of 0 drops the block
+    assert model.coef_[:, sl["w"]].any()
+    X = model.featurizer_.transform(turns.head(5))
+    np.testing.assert_allclose(model.decision_function(turns.head(5)), X @ model.coef_.T + model.intercept_)
+    assert model.evidence(turns.head(1))[0]  # explanations work on the folded model
+
+
+def test_no_setting_sees_the_held_out_labels():
+    """Relabelling the held-out transcripts leaves their outer predictions unchanged (nothing tuned on them)."""
+    turns = _turns(6)
+    est = NestedCodeSuggester(Cs=(0.05, 0.5), block_weights=[{}, {"w": 1.4}], inner_cv=2, context=1)
+    train, test = turns[~turns.transcript.isin(["T0", "T1"])], turns[turns.transcript.isin(["T0", "T1"])]
+    before = clone(est).fit(train, train.code, groups=train.transcript).predict_proba(test)
+    shuffled = turns.copy()
+    shuffled.loc[test.index, "code"] = np.random.default_rng(0).permutation(test.code.to_numpy())
+    train2 = shuffled.loc[train.index]
+    after = clone(est).fit(train2, train2.code, groups=train2.transcript).predict_proba(test)
+    np.testing.assert_array_equal(before, after)
+
+
+def test_outer_evaluation_with_nested_settings():
+    turns = _turns()
+    result = evaluate(turns, turns.code.tolist(), turns.transcript.to_numpy(), cv=4,
+                      estimator=NestedCodeSuggester(Cs=(0.05, 0.5), inner_cv=2, context=1))
+    assert result.macro_f1 > 0.9
+    assert result.per_code["code"].tolist() == ["question", "reflection", "therapist_input"]
+
+
+def test_clone_and_bad_settings_name_the_parameter():
+    est = NestedCodeSuggester(Cs=(0.1,), block_weights=[{"w": 2.0}])
+    assert clone(est).get_params()["block_weights"] == [{"w": 2.0}]
+    turns = _turns(4)
+    with pytest.raises(SuggestError, match="Cs must be"):
+        NestedCodeSuggester(Cs=()).fit(turns, turns.code, groups=turns.transcript)
+    with pytest.raises(SuggestError, match="weight of 'w'"):
+        NestedCodeSuggester(block_weights=[{"w": -1}]).fit(turns, turns.code, groups=turns.transcript)
+    with pytest.raises(SuggestError, match="names block 'zz'"):
+        NestedCodeSuggester(block_weights=[{"zz": 1.0}], inner_cv=2, context=1).fit(
+            turns, turns.code, groups=turns.transcript)
+    with pytest.raises(SuggestError, match="one code per unit"):
+        NestedCodeSuggester().fit(["a b", "c d"], [["x"], ["y"]])
+
+
+def test_embedding_block_is_searched_when_an_embedder_is_given(tmp_path):
+    pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
+    from hrp_coding.suggest.embeddings import SentenceEmbedder, file_sha256
+    from tests.test_suggest_embeddings import DIM, _write_model
+
+    _write_model(tmp_path)
+    emb = SentenceEmbedder(tmp_path, sha256=file_sha256(tmp_path / "model.onnx"))
+    turns = _turns(4)
+    model = NestedCodeSuggester(Cs=(0.1,), block_weights=[{"e": 0.0}, {"e": 1.0}], inner_cv=2, context=1,
+                                embedder=emb).fit(turns, turns.code, groups=turns.transcript)
+    sl = model.featurizer_.block_slices()
+    assert sl["e"].stop - sl["e"].start == DIM
+    assert model.featurizer_.feature_names()[sl["e"]][:2] == ["e:0", "e:1"]
+    assert model.predict(turns.head(2)).shape == (2,)
+    assert len(model.search_) == 2
