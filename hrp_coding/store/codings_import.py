@@ -48,6 +48,16 @@ def normalise_quote(text: str) -> tuple[str, list[int]]:
     """``text`` with curly quotes straightened, dashes as ``-``, ``…`` as ``...`` and white space runs as one
     space; and, per character of the result, the offset in ``text`` it comes from.
 
+    Parameters
+    ----------
+    text : str
+        A quote from a codings table, or a transcript's text.
+
+    Returns
+    -------
+    tuple of (str, list of int)
+        The normalised text and the map back to offsets of ``text``.
+
     Examples
     --------
     >>> normalise_quote("It\u2019s  \u2013 fine")
@@ -73,6 +83,18 @@ def normalise_quote(text: str) -> tuple[str, list[int]]:
 
 def find_normalised(quote: str, text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` (up to 5) matching ``quote`` once both are normalised (see :func:`normalise_quote`).
+
+    Parameters
+    ----------
+    quote : str
+        The quote of a row without offsets (stripped first).
+    text : str
+        The transcript's canonical text.
+
+    Returns
+    -------
+    list of (int, int)
+        The ``(start, end)`` spans in ``text``, in text order; more than one means the quote is ambiguous.
 
     Examples
     --------
@@ -151,6 +173,30 @@ def read_table(table) -> tuple[list[tuple[str, int | None, dict]], list[str], st
 
     Empty cells become ``None``; the line is the line of the file where the row starts (see the
     module docstring for decoding, delimiters and strict quoting).
+
+    Parameters
+    ----------
+    table : str, os.PathLike or pandas.DataFrame
+        A codings CSV file or a DataFrame (not modified).
+
+    Returns
+    -------
+    tuple of (list, list of str, str)
+        The rows, the column names, and the file path (``"DataFrame"`` for a frame).
+
+    Raises
+    ------
+    CodingsImportError
+        For a file that cannot be decoded or parsed (naming the line), or a table of another type.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows, columns, source = read_table(pd.DataFrame({"transcript": ["P01"], "code": ["care"], "memo": [None]}))
+    >>> rows
+    [('row 1 (index 0)', None, {'transcript': 'P01', 'code': 'care', 'memo': None})]
+    >>> columns, source
+    (['transcript', 'code', 'memo'], 'DataFrame')
     """
     if isinstance(table, (str, os.PathLike)):
         rows, columns = _read_csv(Path(table))
@@ -205,6 +251,20 @@ def plan_import(table, *, texts: Mapping[str, str], codes: Mapping[str, str], co
     -------
     list of dict
         ``coder, transcript, start, end, code, memo, source, model, confidence, row`` per row, in file order.
+
+    Raises
+    ------
+    CodingsImportError
+        Listing every problem (row, column and value): unknown transcripts, codes or coders, offsets outside
+        the text or a quote not found in it, a retired code; nothing is imported then.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"transcript": ["P01"], "code": ["care"], "quote": ["sat with"]})
+    >>> [(p["coder"], p["start"], p["end"]) for p in plan_import(table, texts={"P01": "We sat with her."},
+    ...                                                           codes={"care": "active"}, coder="ana")]
+    [('ana', 3, 11)]
     """
     rows, columns, name = read_table(table)
     name = source or name

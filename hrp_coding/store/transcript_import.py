@@ -62,12 +62,23 @@ def prepare(source: Any, transcript_id: str | None = None, *, existing: Iterable
     allow_empty : bool
         Accept a transcript without text (refused by default).
 
+    Returns
+    -------
+    Transcript
+        The transcript to store: canonical text, turns, attributes merged, id checked against ``existing``.
+
     Raises
     ------
     TranscriptError
         Unreadable or empty transcript (naming the file).
     ProjectError
         Bad or duplicate id.
+
+    Examples
+    --------
+    >>> t = prepare("I: Hi\\nP: Hello\\n", "P09", existing=["P01"])
+    >>> t.id, [turn.role for turn in t.turns]
+    ('P09', ['interviewer', 'participant'])
     """
     from hrp_coding.transcripts import Transcript, read_transcript, transcript_from_text
 
@@ -118,12 +129,47 @@ def prepare(source: Any, transcript_id: str | None = None, *, existing: Iterable
 
 
 def snapshot(paths: Iterable[Path]) -> dict[Path, bytes | None]:
-    """The current bytes of each path (None: absent), for :func:`restore`."""
+    """The current bytes of each path (None: absent), for :func:`restore`.
+
+    Parameters
+    ----------
+    paths : iterable of pathlib.Path
+        The files a batch may write.
+
+    Returns
+    -------
+    dict of pathlib.Path to bytes or None
+        Each file's content now, None for a file that does not exist.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_bytes(b"A")
+    >>> snapshot([folder / "a.txt", folder / "b.txt"]) == {folder / "a.txt": b"A", folder / "b.txt": None}
+    True
+    """
     return {Path(p): (Path(p).read_bytes() if Path(p).is_file() else None) for p in paths}
 
 
 def restore(saved: Mapping[Path, bytes | None]) -> None:
-    """Put every path back as :func:`snapshot` found it (removing files that did not exist)."""
+    """Put every path back as :func:`snapshot` found it (removing files that did not exist).
+
+    Parameters
+    ----------
+    saved : mapping of pathlib.Path to bytes or None
+        What :func:`snapshot` returned.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> saved = snapshot([folder / "new.txt"])
+    >>> _ = (folder / "new.txt").write_text("written by a failed batch")
+    >>> restore(saved)
+    >>> (folder / "new.txt").exists()
+    False
+    """
     from hrp_coding._atomic import atomic_write_bytes
 
     for path, data in saved.items():
@@ -138,10 +184,35 @@ def add_batch(project, files: Iterable[Any], *, transcript_ids: Mapping[str, str
               attributes: Mapping[str, Mapping] | None = None, deidentify: Any = None, **overrides) -> list:
     """Add several transcript files, all or nothing (see the module docstring).
 
+    Parameters
+    ----------
+    project : Project
+        The project to add to.
+    files : iterable of str or os.PathLike
+        The transcript files (two files may not give one id).
+    transcript_ids : mapping of str to str, optional
+        File path (as given in ``files``) -> transcript id, for files whose name is not a usable id.
+    attributes : mapping of str to mapping, optional
+        Transcript id -> attributes.
+    deidentify : Deidentifier or path, optional
+        De-identify every file with one set of pseudonyms.
+    **overrides
+        Reader options (``encoding``, ``speaker_pattern``, ``speaker_roles``, ``layout``).
+
     Returns
     -------
     list of Transcript
         As stored, in the order given (each with its ``layout`` report).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.datasets import tiny_study
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> path = folder / "interview 2.txt"
+    >>> _ = path.write_text("I: Hello\\nP: Hi\\n", encoding="utf-8")
+    >>> [t.id for t in add_batch(tiny_study(), [path], transcript_ids={str(path): "P02"})]
+    ['P02']
     """
     files = [Path(f) for f in files]
     ids = dict(transcript_ids or {})
@@ -188,6 +259,22 @@ def check_coder(coder: str, roster: Iterable[str], closed: bool, *, what: str = 
     A closed roster (declared with ``Project.init(coders=...)`` or ``add_coders``) refuses every
     other name, with a did-you-mean (``anna`` vs ``ana``); an open one (coders registered as they
     first code) accepts new names. Model layers and ``consensus`` are never refused.
+
+    Parameters
+    ----------
+    coder : str
+        The coder of a row or a call.
+    roster : iterable of str
+        The project's coders.
+    closed : bool
+        Whether the roster is closed.
+    what : str, default "coder"
+        Names the value in the message.
+
+    Returns
+    -------
+    str or None
+        The problem in words, or None when the coder may code.
 
     Examples
     --------
