@@ -63,6 +63,20 @@ class CompatResult:
     notes: tuple = ()
 
     def to_frame(self) -> pd.DataFrame:
+        """The per-code summary table (a copy).
+
+        Returns
+        -------
+        pandas.DataFrame
+            :attr:`summary`: one row per code, and ``(overall)`` where the tool reports one.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> spans = pd.DataFrame({"transcript": "P01", "coder": ["ana", "ben"], "code": "care", "start": 0, "end": 4})
+        >>> nvivo_kappa(spans, continuum={"P01": 8}).to_frame()["kappa_weighted"].tolist()
+        [1.0]
+        """
         return self.summary.copy()
 
     def __str__(self) -> str:
@@ -122,6 +136,38 @@ def nvivo_kappa(codings: pd.DataFrame, *, continuum=None, texts=None, coders=Non
     ``agreement`` (P_o), ``a_and_not_b``, ``b_and_not_a`` (shares of characters) and ``kappa``; and whose
     ``summary`` has per code ``kappa_weighted`` (by source length) and ``kappa_mean`` (unweighted), the
     two figures users compute by hand, plus ``agreement_weighted``.
+
+    Parameters
+    ----------
+    codings : pandas.DataFrame
+        Span codings, columns ``transcript, coder, code, start, end``.
+    continuum : mapping of str to int, optional
+        Source -> its length in characters; needed unless ``texts`` is given.
+    texts : mapping of str to str, optional
+        Source -> its text (the lengths are taken from it).
+    coders : (str, str), optional
+        The two users compared; by default the only two coders present.
+    codes : list of str, optional
+        The codes compared; by default every code either of them used.
+
+    Returns
+    -------
+    CompatResult
+        ``tool="NVivo"``, the ``summary`` and ``by_source`` tables above.
+
+    Raises
+    ------
+    AgreementError
+        For missing columns or lengths, anything but two coders, or codes these coders did not use.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> spans = pd.DataFrame({"transcript": ["P01", "P02"], "coder": ["ana", "ben"], "code": "care",
+    ...                       "start": 0, "end": 5})
+    >>> r = nvivo_kappa(spans, continuum={"P01": 10, "P02": 30})
+    >>> r.by_source["kappa"].tolist(), r.summary[["kappa_weighted", "kappa_mean"]].values.tolist()
+    ([0.0, 0.0], [[0.0, 0.0]])
     """
     df = _spans(codings, "nvivo_kappa")
     if texts is not None:
@@ -164,6 +210,21 @@ def maxqda_agreement(codings: pd.DataFrame, *, threshold: float = 0.9, coders=No
     """MAXQDA's segment agreement with a minimum overlap and kappa after Brennan & Prediger (1981).
 
     ``threshold`` is the minimum overlap as a share (MAXQDA's percent / 100), in (0, 1].
+
+    Parameters
+    ----------
+    codings : pandas.DataFrame
+        Span codings, columns ``transcript, coder, code, start, end``.
+    threshold : float, default 0.9
+        The minimum overlap (intersection over union) for two segments to agree.
+    coders, codes
+        As for :func:`nvivo_kappa`.
+
+    Returns
+    -------
+    CompatResult
+        ``summary`` per code (``agree``, ``only_a``, ``only_b``, ``percent``) and ``(overall)`` with the
+        Brennan-Prediger ``kappa_bp``; a note when a segment overlapped several of the other coder's.
 
     Examples
     --------
@@ -231,6 +292,20 @@ def dedoose_kappa(excerpts: pd.DataFrame, *, excerpt_ids=None, coders=None, code
     the test (default: every excerpt seen, coded or not). An excerpt nobody coded is kept: it counts as
     "absent" for every code, as in Dedoose, never dropped.
 
+    Parameters
+    ----------
+    excerpts : pandas.DataFrame
+        Columns ``excerpt, coder, code``.
+    excerpt_ids : iterable, optional
+        Every excerpt of the test.
+    coders, codes
+        As for :func:`nvivo_kappa`.
+
+    Returns
+    -------
+    CompatResult
+        ``summary`` per code (``kappa``, ``p_o``, ``p_e``) and the pooled kappa in row ``(pooled)``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -287,6 +362,24 @@ class AtlasTiResult:
     notes: tuple = ()
 
     def to_frame(self) -> pd.DataFrame:
+        """The per-domain table (a copy).
+
+        Returns
+        -------
+        pandas.DataFrame
+            :attr:`by_domain`: columns ``domain, code, coefficient, value, coverage``.
+
+        Examples
+        --------
+        >>> import warnings, pandas as pd
+        >>> spans = pd.DataFrame({"transcript": "P01", "coder": ["ana", "ben"] * 2, "code": ["x", "x", "y", "y"],
+        ...                       "start": [0, 0, 20, 22], "end": [10, 10, 30, 30]})
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     table = atlas_ti_alpha(spans, continuum={"P01": 40}).to_frame()
+        >>> table["coefficient"].tolist()[:2]
+        ['|u-alpha', 'Cu-alpha']
+        """
         return self.by_domain.copy()
 
     def __str__(self) -> str:
@@ -305,6 +398,38 @@ def atlas_ti_alpha(codings: pd.DataFrame, *, continuum, domains=None, coders=Non
 
     ``domains`` maps a domain name to its codes (default: each code its own domain). Codes of one domain
     must not overlap within one coder (ATLAS.ti's rule); across domains they may.
+
+    Parameters
+    ----------
+    codings : pandas.DataFrame
+        Span codings, columns ``transcript, coder, code, start, end``.
+    continuum : mapping of str to int
+        Source -> its length in characters.
+    domains : mapping of str to list of str, optional
+        Semantic domain -> its codes.
+    coders : sequence of str, optional
+        The coders compared (default: all).
+
+    Returns
+    -------
+    AtlasTiResult
+        ``overall`` (|u-alpha and cu-alpha across domains) and ``by_domain``; an
+        :class:`~hrp_coding.errors.ExperimentalWarning` is issued.
+
+    Raises
+    ------
+    AgreementError
+        For missing columns, or codes of no domain.
+
+    Examples
+    --------
+    >>> import warnings, pandas as pd
+    >>> spans = pd.DataFrame({"transcript": "P01", "coder": ["ana", "ben"], "code": "x", "start": 0, "end": 10})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     result = atlas_ti_alpha(spans, continuum={"P01": 20})
+    >>> float(result.overall.loc["|u-alpha", "value"])
+    1.0
     """
     from .unitized import unitized_alpha_family
 
