@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["newcombe_interval", "wilson_interval"]
+__all__ = ["newcombe_interval", "wilson_interval", "wilson_intervals"]
 
 
 def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -53,6 +53,38 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
 
     low, high = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
     return (float(low), float(high))
+
+
+def wilson_intervals(k, n, confidence: float = 0.95):
+    """:func:`wilson_interval` for arrays of counts at once (one statsmodels call).
+
+    Parameters
+    ----------
+    k, n : array-like of int
+        Successes and trials, element by element.
+    confidence : float, default 0.95
+        Two-sided level.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(low, high)``; 0 and 1 where ``n`` is 0.
+
+    Examples
+    --------
+    >>> low, high = wilson_intervals([9, 3, 0], [10, 3, 0])
+    >>> [round(float(v), 4) for v in low], [round(float(v), 4) for v in high]
+    ([0.5958, 0.4385, 0.0], [0.9821, 1.0, 1.0])
+    """
+    import numpy as np
+    from statsmodels.stats.proportion import proportion_confint
+
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    empty = n == 0
+    with np.errstate(all="ignore"):
+        low, high = proportion_confint(k, np.where(empty, 1.0, n), alpha=1 - confidence, method="wilson")
+    return np.where(empty, 0.0, low), np.where(empty, 1.0, high)
 
 
 def newcombe_interval(k_a: int, n_a: int, k_b: int, n_b: int, confidence: float = 0.95) -> tuple[float, float]:

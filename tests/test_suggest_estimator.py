@@ -13,7 +13,7 @@ from sklearn.metrics import f1_score
 from sklearn.utils import estimator_checks as checks
 
 from hrp_coding.errors import SuggestError
-from hrp_coding.suggest import CodeSuggester, add_context, evaluate, precision_thresholds, tokenize
+from hrp_coding.suggest import CodeSuggester, add_context, evaluate, precision_thresholds, thresholds_frame, tokenize
 from tests._suggest_data import make_turns
 
 FAST = {"cv": 3, "char_ngrams": (2, 4)}
@@ -134,6 +134,22 @@ def test_thresholds_reach_target_precision_out_of_fold(data):
     shown = per[per["n_selected"] >= 20]
     assert (shown["precision_low"] <= shown["precision_at_target"]).all()
     assert (shown["precision_at_target"] <= shown["precision_high"]).all()
+    # per-code coverage is reported with its Wilson interval too (the package's one interval helper)
+    from hrp_coding.intervals import wilson_interval
+
+    for code in per.index:
+        n = int(per.loc[code, "support"])
+        k = round(float(per.loc[code, "coverage_at_target"]) * n)
+        assert (per.loc[code, "coverage_low"], per.loc[code, "coverage_high"]) == pytest.approx(wilson_interval(k, n))
+        assert per.loc[code, "coverage_low"] <= per.loc[code, "coverage_at_target"] <= per.loc[code, "coverage_high"]
+
+
+def test_vectorised_wilson_intervals_match_the_scalar_helper():
+    from hrp_coding.intervals import wilson_interval, wilson_intervals
+
+    k, n = np.array([0, 3, 9, 41, 0]), np.array([1, 3, 10, 50, 0])
+    low, high = wilson_intervals(k, n)
+    assert [(float(a), float(b)) for a, b in zip(low, high)] == pytest.approx([wilson_interval(*x) for x in zip(k, n)])
 
 
 def test_precision_thresholds_on_constructed_scores():
@@ -145,7 +161,7 @@ def test_precision_thresholds_on_constructed_scores():
     assert y[sel].mean() >= 0.9 and t.precision >= 0.9
     assert t.coverage == pytest.approx(y[sel].sum() / y.sum())
     # the Wilson lower bound of its precision reaches the target; at the next lower threshold it does not
-    from hrp_coding.suggest.thresholds import wilson_interval
+    from hrp_coding.intervals import wilson_interval
 
     assert t.precision_low >= 0.9 and t.precision_low == wilson_interval(int(y[sel].sum()), int(sel.sum()))[0]
     lower = p >= np.max(p[p < t.threshold])
@@ -294,3 +310,17 @@ def test_choose_blend_prefers_the_better_source():
     good = Y + rng.normal(0, 0.3, Y.shape)
     bad = rng.random(Y.shape)
     assert choose_blend(Y, good, bad) < 0.5 < choose_blend(Y, bad, good)
+
+
+def test_thresholds_frame_reports_precision_and_coverage_with_intervals(data):
+    texts, labels, groups = data
+    model = CodeSuggester(**FAST).fit(texts[:400], labels[:400], groups=groups[:400])
+    table = thresholds_frame(model.thresholds_).set_index("code")
+    assert list(table.index) == model.classes_.tolist()
+    reliable = table[table["status"] == "reliable"]
+    assert len(reliable) and (reliable["precision_low"] >= model.target_precision).all()
+    for what in ("precision", "coverage"):
+        assert (reliable[f"{what}_low"] <= reliable[what]).all() and (reliable[what] <= reliable[f"{what}_high"]).all()
+    assert (reliable["n_selected"] >= model.min_precision_count).all()
+    rest = table[table["status"] != "reliable"]
+    assert rest["threshold"].isna().all()

@@ -24,7 +24,7 @@ from hrp_coding.suggest.evaluate import EvaluationResult, evaluate
 from hrp_coding.suggest.features import TextFeaturizer, add_context, tokenize
 from hrp_coding.suggest.persist import load_model, save_model
 from hrp_coding.suggest.project import accept_suggestion, check_not_hidden, suggest, training_data, write_model_layer
-from hrp_coding.suggest.thresholds import CodeThreshold, coverage_curve, precision_thresholds
+from hrp_coding.suggest.thresholds import CodeThreshold, coverage_curve, precision_thresholds, thresholds_frame
 
 __all__ = [
     "CodeSuggester",
@@ -43,6 +43,7 @@ __all__ = [
     "rank_for_coding",
     "save_model",
     "suggest",
+    "thresholds_frame",
     "tokenize",
     "training_data",
     "uncertainty",

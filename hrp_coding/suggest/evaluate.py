@@ -52,7 +52,8 @@ class EvaluationResult:
         ``code, support, precision, recall, f1`` (of the model's predictions), plus ``kappa`` (per-code,
         present vs absent), and at the thresholds chosen inside each training fold for
         ``target_precision``: ``precision_at_target``, ``coverage_at_target``, ``n_selected``, the
-        Wilson interval of that measured precision (``precision_low``, ``precision_high``), the
+        Wilson interval of that measured precision (``precision_low``, ``precision_high``) and of that
+        coverage (``coverage_low``, ``coverage_high``), the
         interval each training fold stated for it (mean over folds: ``stated_low``, ``stated_high``),
         ``folds_reliable`` (folds where the code had a threshold), ``status`` ("reliable" or "not
         reliable yet") and ``within_stated`` (measured precision inside the stated interval).
@@ -241,11 +242,15 @@ def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress
     per["precision_at_target"] = np.where(n_sel > 0, tp_sel / np.maximum(n_sel, 1), np.nan)
     per["coverage_at_target"] = np.where(support > 0, tp_sel / np.maximum(support, 1), np.nan)
     per["n_selected"] = n_sel
-    from hrp_coding.suggest.thresholds import NOT_RELIABLE, wilson_interval
+    from hrp_coding.intervals import wilson_intervals
+    from hrp_coding.suggest.thresholds import NOT_RELIABLE
 
-    measured = np.array([wilson_interval(int(a), int(b)) for a, b in zip(tp_sel, n_sel)])
-    per["precision_low"] = np.where(n_sel > 0, measured[:, 0], np.nan)
-    per["precision_high"] = np.where(n_sel > 0, measured[:, 1], np.nan)
+    plo, phi = wilson_intervals(tp_sel, n_sel)
+    per["precision_low"] = np.where(n_sel > 0, plo, np.nan)
+    per["precision_high"] = np.where(n_sel > 0, phi, np.nan)
+    clo, chi = wilson_intervals(tp_sel, support)
+    per["coverage_low"] = np.where(support > 0, clo, np.nan)
+    per["coverage_high"] = np.where(support > 0, chi, np.nan)
     folds_reliable = np.isfinite(stated[:, :, 0]).sum(0)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a code reliable in no fold: NaN, said by status

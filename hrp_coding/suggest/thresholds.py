@@ -6,7 +6,8 @@ out-of-fold data) are at least ``target_precision`` correct *with confidence*: t
 the Wilson score interval of that precision (95% by default) must reach the target, and at least
 ``min_selected`` suggestions must lie above the threshold. Where no threshold does, the code is
 "not reliable yet" (``threshold`` is ``None``): its suggestions may still be shown, marked so.
-Each chosen threshold states the Wilson interval of its precision and of its coverage.
+Each chosen threshold states the Wilson interval of its precision and of its coverage (the package's
+one interval helper, :mod:`hrp_coding.intervals`, through statsmodels' ``proportion_confint``).
 
 Words used below: for one code, *precision* is the share of its suggestions that the gold coder
 also applied; *coverage* is the share of the gold coder's uses of that code that the model
@@ -34,29 +35,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from hrp_coding.errors import SuggestError
+from hrp_coding.intervals import wilson_interval, wilson_intervals
 
-__all__ = ["CodeThreshold", "coverage_curve", "precision_thresholds", "wilson_interval"]
+__all__ = ["CodeThreshold", "coverage_curve", "precision_thresholds", "thresholds_frame"]
 
 NOT_RELIABLE = "not reliable yet"
-
-
-def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion ``k / n`` (Wilson 1927, JASA 22:209-212); ``(0, 1)`` when n = 0.
-
-    Examples
-    --------
-    >>> tuple(round(v, 4) for v in wilson_interval(9, 10))
-    (0.5958, 0.9821)
-    """
-    from statistics import NormalDist
-
-    if n == 0:
-        return (0.0, 1.0)
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (float(max(0.0, centre - half)), float(min(1.0, centre + half)))
 
 
 @dataclass(frozen=True)
@@ -155,7 +138,7 @@ def precision_thresholds(Y, proba, classes: Sequence[str], *, target_precision: 
         n = np.arange(1, len(ps) + 1)
         # only cut between distinct confidences: all units at the threshold are selected together
         last_of_tie = np.r_[ps[1:] != ps[:-1], True] if len(ps) else np.zeros(0, bool)
-        low = np.array([wilson_interval(int(a), int(b), confidence)[0] for a, b in zip(tp, n)]) if len(n) else n
+        low = wilson_intervals(tp, n, confidence)[0] if len(n) else n
         ok = last_of_tie & (low >= target_precision) & (n >= min_selected)
         if support == 0 or not ok.any():
             out[code] = CodeThreshold(code, None, float("nan"), 0.0, 0, support, float(target_precision),
@@ -195,3 +178,40 @@ def coverage_curve(Y, proba, classes: Sequence[str], thresholds: Sequence[float]
                          "precision": tp / n if n else float("nan"),
                          "coverage": tp / support if support else float("nan"), "support": support})
     return pd.DataFrame(rows, columns=["code", "threshold", "n_selected", "precision", "coverage", "support"])
+
+
+def thresholds_frame(thresholds):
+    """Per-code precision and coverage with their Wilson intervals, one row per code (e.g. ``model.thresholds_``).
+
+    Parameters
+    ----------
+    thresholds : dict code -> CodeThreshold
+        As :func:`precision_thresholds` returns it, or a fitted model's ``thresholds_`` (chosen on its
+        own out-of-fold, calibrated scores).
+
+    Returns
+    -------
+    DataFrame
+        ``code, status, threshold, precision, precision_low, precision_high, coverage, coverage_low,
+        coverage_high, n_selected, support, target_precision``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Y = np.array([[1], [1], [1], [0], [1], [0]])
+    >>> p = np.array([[0.95], [0.9], [0.8], [0.7], [0.6], [0.1]])
+    >>> table = thresholds_frame(precision_thresholds(Y, p, ["holding"], target_precision=0.4, min_selected=2))
+    >>> table[["code", "status", "precision", "coverage"]].values.tolist()
+    [['holding', 'reliable', 1.0, 0.75]]
+    >>> round(float(table["coverage_low"].iloc[0]), 3)
+    0.301
+    """
+    import pandas as pd
+
+    cols = ["code", "status", "threshold", "precision", "precision_low", "precision_high", "coverage", "coverage_low",
+            "coverage_high", "n_selected", "support", "target_precision"]
+    rows = [{"code": t.code, "status": t.status, "threshold": t.threshold, "precision": t.precision,
+             "precision_low": t.precision_low, "precision_high": t.precision_high, "coverage": t.coverage,
+             "coverage_low": t.coverage_low, "coverage_high": t.coverage_high, "n_selected": t.n_selected,
+             "support": t.support, "target_precision": t.target_precision} for t in thresholds.values()]
+    return pd.DataFrame(rows, columns=cols)
