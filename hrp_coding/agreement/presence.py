@@ -50,6 +50,14 @@ def presence_terms(present: np.ndarray, rated: np.ndarray, groups: np.ndarray, n
     used : ndarray of bool
         Whether any coder applied the code on a rated unit of the group (codes nobody applied are left out of the
         pooled kappa).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> present = np.array([[[1, 0]], [[1, 0]]], bool)   # 2 coders agree on 1 unit: code 0 applied, code 1 not
+    >>> po, pe, used = presence_terms(present, np.ones((2, 1), bool), np.zeros(1, int), 1)
+    >>> po.tolist(), used.tolist()
+    ([[1.0, 1.0]], [[True, False]])
     """
     m = present.shape[0]
     hit = present & rated[:, :, None]
@@ -83,7 +91,27 @@ def presence_terms(present: np.ndarray, rated: np.ndarray, groups: np.ndarray, n
 
 
 def pooled_kappa(po: np.ndarray, pe: np.ndarray, used: np.ndarray) -> np.ndarray:
-    """De Vries et al. (2008) per group over the used codes with a defined ``p_o``; NaN where none."""
+    """De Vries et al. (2008) per group over the used codes with a defined ``p_o``; NaN where none.
+
+    Parameters
+    ----------
+    po, pe : ndarray of float
+        Groups x codes: observed and expected agreement from :func:`presence_terms`.
+    used : ndarray of bool
+        Groups x codes: whether anyone applied the code in the group.
+
+    Returns
+    -------
+    ndarray of float
+        One pooled kappa per group: ``(mean p_o - mean p_e) / (1 - mean p_e)`` over its codes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> po, pe = np.array([[0.9, 0.7, np.nan]]), np.array([[0.5, 0.5, 0.5]])
+    >>> pooled_kappa(po, pe, np.array([[True, True, True]])).round(4).tolist()
+    [0.6]
+    """
     ok = used & ~np.isnan(po)
     k = ok.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):

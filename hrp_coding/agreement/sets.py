@@ -43,6 +43,18 @@ _BLOCK_PAIRS = 1 << 22  # sharing set pairs per block of the sparse product (exp
 def jaccard_distance(a: frozenset, b: frozenset) -> float:
     """``1 - |a & b| / |a | b|``; two empty sets are identical (distance 0).
 
+    Parameters
+    ----------
+    a, b : frozenset
+        Two code sets (what two coders applied to one unit).
+
+    Returns
+    -------
+    float
+        The share of the union that is not in both, from 0 (equal) to 1 (disjoint).
+
+    Examples
+    --------
     >>> jaccard_distance(frozenset("ab"), frozenset("bc"))
     0.6666666666666667
     """
@@ -53,6 +65,21 @@ def jaccard_distance(a: frozenset, b: frozenset) -> float:
 def masi_distance(a: frozenset, b: frozenset) -> float:
     """MASI distance (Passonneau 2006): ``1 - J * M`` with monotonicity ``M`` 1, 2/3, 1/3 or 0.
 
+    ``M`` is 1 for equal sets, 2/3 when one is a subset of the other, 1/3 when they overlap otherwise and 0
+    when they are disjoint; ``J`` is the Jaccard similarity.
+
+    Parameters
+    ----------
+    a, b : frozenset
+        The codes two coders gave one unit.
+
+    Returns
+    -------
+    float
+        In [0, 1]: 0 for equal sets, 1 for disjoint ones.
+
+    Examples
+    --------
     >>> masi_distance(frozenset("ab"), frozenset("a"))  # J = 1/2, subset: M = 2/3
     0.6666666666666667
     """
@@ -133,14 +160,59 @@ class SetAgreement:
         self.inv = inv
 
     def alpha(self, distance: str = "masi", raters=None, units: np.ndarray | None = None) -> SetAlpha:
-        """Alpha over ``raters`` (indices, default all) and the units in the boolean mask ``units``."""
+        """Alpha over ``raters`` (indices, default all) and the units in the boolean mask ``units``.
+
+        Parameters
+        ----------
+        distance : {"masi", "jaccard"}, default "masi"
+            The distance between two code sets.
+        raters : sequence of int, optional
+            Rows of ``present`` to include (default: every rater).
+        units : ndarray of bool, optional
+            Which units to include (default: all).
+
+        Returns
+        -------
+        SetAlpha
+            The alpha, the number of pairable units, and a note when it is undefined.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> present = np.array([[[1, 0], [1, 1], [0, 1]], [[1, 0], [1, 0], [0, 1]]], bool)  # raters x units x codes
+        >>> agreement = SetAgreement(present, np.ones((2, 3), bool))   # unit 2: {0, 1} vs {0}, MASI 2/3
+        >>> round(agreement.alpha("masi").value, 4), agreement.alpha(units=np.array([True, False, True])).value
+        (0.6429, 1.0)
+        """
         inv = self.inv if raters is None else self.inv[list(raters)]
         if units is not None:
             inv = inv[:, units]
         return self._alpha(inv, distance)
 
     def by_group(self, groups: np.ndarray, distance: str = "masi", raters=None) -> list[SetAlpha]:
-        """One alpha per group id ``0..G-1`` (``groups`` gives each unit's group)."""
+        """One alpha per group id ``0..G-1`` (``groups`` gives each unit's group).
+
+        Parameters
+        ----------
+        groups : ndarray of int
+            Each unit's group (a transcript's index, say).
+        distance : {"masi", "jaccard"}, default "masi"
+            The distance between two code sets.
+        raters : sequence of int, optional
+            Rows of ``present`` to include (default: every rater).
+
+        Returns
+        -------
+        list of SetAlpha
+            One per group, in group order.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> present = np.array([[[1, 0], [1, 1], [0, 1]], [[1, 0], [1, 0], [0, 1]]], bool)
+        >>> [a.n_pairable for a in SetAgreement(present, np.ones((2, 3), bool)).by_group(np.array([0, 0, 1]))]
+        [2, 1]
+        """
         inv = self.inv if raters is None else self.inv[list(raters)]
         order = np.argsort(groups, kind="stable")
         bounds = np.searchsorted(groups[order], np.arange(int(groups.max()) + 2 if groups.size else 1))

@@ -68,7 +68,23 @@ def _custom_matrix(matrix, q: int, what: str) -> np.ndarray:
 
 
 def weight_name(weights) -> str:
-    """The display name of a ``weights`` argument."""
+    """The display name of a ``weights`` argument.
+
+    Parameters
+    ----------
+    weights : None, str or array-like
+        As for :func:`weight_matrix`.
+
+    Returns
+    -------
+    str
+        ``"identity"`` for None, the scheme's name for a string, ``"custom"`` for a matrix.
+
+    Examples
+    --------
+    >>> weight_name(None), weight_name("quadratic"), weight_name([[1, 0], [0, 1]])
+    ('identity', 'quadratic', 'custom')
+    """
     if weights is None:
         return "identity"
     if isinstance(weights, str):
@@ -85,6 +101,12 @@ def weight_matrix(weights, categories: Sequence) -> np.ndarray:
         ``None``/``"identity"``, ``"linear"``, ``"quadratic"``, ``"ordinal"``, ``"ratio"`` or a q x q matrix.
     categories : sequence
         The categories, in order.
+
+    Returns
+    -------
+    ndarray of float
+        Read-only, q x q, 1 on the diagonal; raises :class:`~hrp_coding.errors.AgreementError` for an unknown
+        scheme or a matrix of the wrong shape or with non-finite entries.
 
     Examples
     --------
@@ -148,6 +170,11 @@ def metric_distance(level, categories: Sequence, n_values: np.ndarray | None = N
         Categories in order (ordinal uses the order; interval and ratio use the numeric values).
     n_values : ndarray, optional
         Pairable-value totals ``n_g`` per category (required for ``"ordinal"``).
+
+    Returns
+    -------
+    ndarray of float
+        Read-only, q x q, 0 on the diagonal.
 
     Examples
     --------
