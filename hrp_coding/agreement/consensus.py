@@ -23,7 +23,28 @@ __all__ = ["complete_consensus", "decided_units"]
 
 def decided_units(units, decisions) -> np.ndarray:
     """Units overlapping a consensus decision (``decisions``: transcript, start, end), even one that applied no
-    code (a decision that the passage carries none)."""
+    code (a decision that the passage carries none).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The units compared, with ``transcript``, ``start`` and ``end`` (segment units; character units have no
+        span and none is decided).
+    decisions : pandas.DataFrame or None
+        The project's adjudications (``transcript``, ``start``, ``end``).
+
+    Returns
+    -------
+    ndarray of bool
+        One flag per unit.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> units = pd.DataFrame({"transcript": ["P01", "P01", "P02"], "start": [0, 10, 0], "end": [10, 20, 10]})
+    >>> decided_units(units, pd.DataFrame({"transcript": ["P01"], "start": [12], "end": [14]})).tolist()
+    [False, True, False]
+    """
     decided = np.zeros(len(units), bool)
     if decisions is None or len(decisions) == 0 or units["start"].isna().any():
         return decided
@@ -54,6 +75,15 @@ def complete_consensus(present: np.ndarray, rated: np.ndarray, n_coders: int, de
         missing for the gold layer.
     counts : dict
         ``agreed`` (entered automatically), ``adjudicated`` and ``awaiting`` (contested, no decision yet).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> present = np.array([[[1], [1]], [[1], [0]], [[0], [0]]], bool)   # ana, ben, consensus x 2 units x 1 code
+    >>> rated = np.array([[1, 1], [1, 1], [0, 0]], bool)
+    >>> gold, gold_rated, counts = complete_consensus(present, rated, 2, np.zeros(2, bool))
+    >>> gold[2, :, 0].tolist(), gold_rated[2].tolist(), counts
+    ([True, False], [True, False], {'agreed': 1, 'adjudicated': 0, 'awaiting': 1})
     """
     present, rated = present.copy(), rated.copy()
     pres, rat = present[:n_coders], rated[:n_coders]

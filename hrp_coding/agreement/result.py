@@ -98,6 +98,18 @@ class AgreementResult:
     def deferred(cls, thunk, **fields) -> AgreementResult:
         """A result whose ``se`` and ``ci`` come from ``thunk() -> (se, ci)`` on first access.
 
+        Parameters
+        ----------
+        thunk : callable
+            ``() -> (se, ci)``, run at most once, when ``se`` or ``ci`` is first read.
+        **fields
+            The other fields of :class:`AgreementResult` (``coefficient``, ``value``, ``observed``...).
+
+        Returns
+        -------
+        AgreementResult
+            The result, its point estimate available at once.
+
         Examples
         --------
         >>> r = AgreementResult.deferred(lambda: (0.1, (0.3, 0.7)), coefficient="krippendorff_alpha",
@@ -128,11 +140,40 @@ class AgreementResult:
         return float(self.value)
 
     def replace(self, **changes) -> AgreementResult:
-        """Return a copy with some fields changed (the result itself is frozen)."""
+        """Return a copy with some fields changed (the result itself is frozen).
+
+        Parameters
+        ----------
+        **changes
+            New values of fields (``value``, ``notes``...).
+
+        Returns
+        -------
+        AgreementResult
+            The copy; this result is unchanged.
+
+        Examples
+        --------
+        >>> r = AgreementResult("scott_pi", 0.5, 0.75, 0.5, n_units=4, n_coders=2, n_pairable=4)
+        >>> r.replace(notes=("checked by hand",)).notes, r.notes
+        (('checked by hand',), ())
+        """
         return replace(self, **changes)
 
     def as_dict(self) -> dict:
-        """The fields as a plain dict (``ci`` split into ``ci_low`` and ``ci_high``)."""
+        """The fields as a plain dict (``ci`` split into ``ci_low`` and ``ci_high``).
+
+        Returns
+        -------
+        dict
+            Every field by name in a stable order, ``ci`` as ``ci_low`` and ``ci_high`` (None without an interval).
+
+        Examples
+        --------
+        >>> d = AgreementResult("scott_pi", 0.5, 0.75, 0.5, n_units=4, n_coders=2, n_pairable=4).as_dict()
+        >>> d["coefficient"], d["value"], d["ci_low"]
+        ('scott_pi', 0.5, None)
+        """
         lo, hi = self.ci if self.ci is not None else (None, None)
         return {
             "coefficient": self.coefficient,
@@ -154,6 +195,11 @@ class AgreementResult:
 
     def to_frame(self):
         """One-row DataFrame (index = coefficient name), full precision.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`as_dict` but ``coefficient``, which is the index.
 
         Examples
         --------

@@ -44,13 +44,52 @@ def _z_quantile(p: float) -> float:
 
 
 def t_ci(value: float, se: float, df: int, confidence: float = 0.95) -> tuple[float, float]:
-    """``value +/- t_{df} * se``, upper end capped at 1 (irrCAC's convention)."""
+    """``value +/- t_{df} * se``, upper end capped at 1 (irrCAC's convention).
+
+    Parameters
+    ----------
+    value, se : float
+        The estimate and its standard error.
+    df : int
+        Degrees of freedom of the t quantile (units minus one).
+    confidence : float, default 0.95
+        The interval's level.
+
+    Returns
+    -------
+    tuple of (float, float)
+        The lower and upper ends.
+
+    Examples
+    --------
+    >>> low, high = t_ci(0.9, 0.1, df=9)
+    >>> round(low, 4), high
+    (0.6738, 1.0)
+    """
     t = _t_quantile(1 - (1 - confidence) / 2, df)
     return (value - t * se, min(1.0, value + t * se))
 
 
 def normal_ci(value: float, se: float, confidence: float = 0.95) -> tuple[float, float]:
-    """``value +/- z * se``, not capped (SAS ``PROC FREQ`` and statsmodels ``cohens_kappa`` report it so)."""
+    """``value +/- z * se``, not capped (SAS ``PROC FREQ`` and statsmodels ``cohens_kappa`` report it so).
+
+    Parameters
+    ----------
+    value, se : float
+        The estimate and its standard error.
+    confidence : float, default 0.95
+        The interval's level.
+
+    Returns
+    -------
+    tuple of (float, float)
+        The lower and upper ends (the upper may exceed 1).
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in normal_ci(0.9, 0.1)]
+    [0.704, 1.096]
+    """
     z = _z_quantile(1 - (1 - confidence) / 2)
     return (value - z * se, value + z * se)
 
@@ -60,6 +99,20 @@ def linearised_se(terms: np.ndarray, center: float, weights: np.ndarray | None =
 
     ``weights`` are frequency weights (a unit type observed ``w_i`` times); ``n = sum(w)``.
     Returns ``None`` when fewer than two units carry the estimate.
+
+    Parameters
+    ----------
+    terms : ndarray of float
+        The per-unit terms ``k*_i`` of the coefficient.
+    center : float
+        The estimate they scatter around.
+    weights : ndarray of float, optional
+        Frequency weights, one per term.
+
+    Returns
+    -------
+    float or None
+        The standard error, None with fewer than two units.
 
     Examples
     --------
@@ -228,6 +281,15 @@ def krippendorff_bootstrap(coincidence: np.ndarray, delta: np.ndarray, n_coders:
         Number of coders ``m``.
     n_pairs : float, optional
         Pairs of values within units, ``sum_u m_u (m_u - 1) / 2``.
+
+    Returns
+    -------
+    se : float
+        Standard deviation of the replicates.
+    ci : tuple of float
+        Their percentile interval at ``confidence``.
+    replicates : ndarray
+        The replicate alphas.
 
     Examples
     --------
