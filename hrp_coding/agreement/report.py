@@ -129,6 +129,23 @@ class AgreementReport:
         but not all coders applied) and ``agreed``; ``gold``'s codes when a gold coder was given.
 
         ``code=`` keeps the rows where that code is contested; ``transcript=`` one transcript.
+
+        Parameters
+        ----------
+        code : str, optional
+            Keep the units where this code is contested.
+        transcript : str, optional
+            Keep one transcript's units.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per contested unit, in transcript and text order.
+
+        Examples
+        --------
+        >>> _example_report().disagreements(transcript="P02")[["segment", "ana", "ben", "contested"]].values.tolist()
+        [['P02:t002', 'holding', '', 'holding'], ['P02:t004', '', 'holding', 'holding']]
         """
         d = self._disagreements.copy()
         if code is not None:
@@ -143,14 +160,46 @@ class AgreementReport:
         return d.reset_index(drop=True)
 
     def to_frame(self, by: str = "code") -> pd.DataFrame:
-        """One table: ``by`` in code, overall, transcript, pair, coder, gold."""
+        """One table: ``by`` in code, overall, transcript, pair, coder, gold.
+
+        Parameters
+        ----------
+        by : {"code", "overall", "transcript", "pair", "coder", "gold"}, default "code"
+            Which table; ``"gold"`` only when the report was made with a gold layer.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of that table.
+
+        Raises
+        ------
+        AgreementError
+            For another name (the message lists the tables there are).
+
+        Examples
+        --------
+        >>> _example_report().to_frame("pair").columns.tolist()
+        ['n_units', 'exact_agreement', 'alpha_masi', 'pooled_kappa', 'note']
+        """
         tables = self.tables()
         if by not in tables:
             raise AgreementError(f"by={by!r} is not allowed; use one of {list(tables)}")
         return tables[by]
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by name (copies)."""
+        """Every table by name (copies).
+
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+            ``code``, ``overall``, ``transcript``, ``pair``, ``coder`` and, with a gold layer, ``gold``.
+
+        Examples
+        --------
+        >>> list(_example_report().tables())
+        ['code', 'overall', 'transcript', 'pair', 'coder']
+        """
         out = {"code": self.by_code, "overall": self.overall, "transcript": self.by_transcript,
                "pair": self.by_pair, "coder": self.by_coder}
         if self.vs_gold is not None:
@@ -281,6 +330,12 @@ def report(project_or_codings, *, unit: str = "turn", coders=None, codes=None, o
         and ``bias_index`` (Byrt, Bishop & Carlin 1993; mean over coder pairs with more than two coders),
         ``flag``, ``note`` (why a cell has no value) (``u_alpha``, ``observed_disagreement``,
         ``expected_disagreement``, ``n_units``, ``coverage`` for ``unit="unitized"``).
+
+    Examples
+    --------
+    >>> table = _example_report().to_frame("transcript")   # two coders on two transcripts, see _example_report
+    >>> table.index.tolist()
+    ['P01', 'P02']
     """
     if unit not in UNITS:
         raise AgreementError(f"unit={unit!r} is not allowed; use one of {list(UNITS)}")
@@ -489,3 +544,19 @@ def _unitized_tables(frame, lengths, coders, codes, notes):
         pairs.append({"coder_a": a, "coder_b": b, "n_transcripts": n, "u_alpha": v})
     return (by_code, overall, pd.DataFrame(rows).set_index("transcript"),
             pd.DataFrame(pairs).set_index(["coder_a", "coder_b"]))
+
+
+def _example_report() -> AgreementReport:
+    """The report of a tiny two-coder study, for the examples: ana and ben agree on P01's participant turn and
+    each codes ``holding`` on a different participant turn of P02."""
+    import warnings
+
+    from hrp_coding.datasets import tiny_study
+
+    study = tiny_study()
+    study.add_transcript("I: And?\nP: We stayed.\nI: Then?\nP: We left.\n", transcript_id="P02")
+    for coder, transcript, start, end in (("ben", "P01", 9, 24), ("ana", "P02", 12, 21), ("ben", "P02", 36, 43)):
+        study.add_coding(coder=coder, transcript=transcript, start=start, end=end, code="holding")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return report(study)
