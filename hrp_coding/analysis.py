@@ -86,6 +86,16 @@ def without_recoding(frame: pd.DataFrame) -> pd.DataFrame:
     out with a :class:`~hrp_coding.errors.CodebookVersionWarning` naming them (they keep a code id that no
     longer applies, so counting them would count a dead code).
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Codings, perhaps with a ``needs_recoding`` column (without one, all are kept).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows that do not wait for recoding.
+
     Examples
     --------
     >>> import warnings
@@ -115,6 +125,16 @@ def without_recoding(frame: pd.DataFrame) -> pd.DataFrame:
 
 def transcript_attributes(project) -> pd.DataFrame:
     """One row per transcript: ``transcript`` plus each attribute (discipline, setting, sample, ...).
+
+    Parameters
+    ----------
+    project : Project
+        Anything with ``transcript_ids`` and ``transcript(id).attributes``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        In ``transcript_ids`` order; an attribute a transcript lacks is NaN.
 
     Examples
     --------
@@ -314,6 +334,15 @@ def coverage(project, *, coders: Sequence[str] | None = None, role: str | None =
     Counts the characters of the turns whose speaker has ``role`` (all turns when None) that lie inside
     at least one coding span.
 
+    Parameters
+    ----------
+    project : Project
+        The study.
+    coders : list of str, optional
+        Whose codings count (default: everyone's).
+    role, by_coder : str or None, bool
+        The speakers whose talk is measured (default participants; None: all); one row per coder as well.
+
     Returns
     -------
     DataFrame
@@ -354,6 +383,17 @@ def coverage(project, *, coders: Sequence[str] | None = None, role: str | None =
 def uncoded_passages(project, *, unit: str = "turn", min_chars: int = 200, role: str | None = "participant",
                      coders: Sequence[str] | None = None, transcripts: Sequence[str] | None = None) -> pd.DataFrame:
     """Segments of (participant) talk that no selected coder has coded: where emergent codes may hide.
+
+    Parameters
+    ----------
+    project : Project
+        The study.
+    unit, min_chars : str, int
+        The passages listed (default ``"turn"``) and the fewest characters one must have (default 200).
+    role : str or None, default "participant"
+        Only this role's passages (None: all).
+    coders, transcripts : list of str, optional
+        Whose codings count, and which transcripts are searched (default: all).
 
     Returns
     -------
@@ -400,6 +440,13 @@ class SampleComparison:
         return self.table[self.table["flag"]]
 
     def to_frame(self) -> pd.DataFrame:
+        """The per-code table (a copy of :attr:`table`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per code, the columns described above.
+        """
         return self.table.copy()
 
     def __str__(self) -> str:
@@ -434,6 +481,11 @@ def compare_samples(project, *, attribute: str = "sample", a: str = "original", 
     unit : {"turn", "sentence", "paragraph", "transcript"}
     codes : list of str, optional
         Default: every code of the codebook, so codes never used in one sample are compared too.
+
+    Returns
+    -------
+    SampleComparison
+        The per-code table and the settings used; ``.flagged`` the codes that differ.
     """
     attributes = transcript_attributes(project)
     if attribute not in attributes.columns:
@@ -501,6 +553,22 @@ def distinctive_terms(focus: Sequence[str], background: Sequence[str], *, top: i
     Weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin'
     words", Political Analysis 16(4), eq. 22): z-scores ``delta / sqrt(var)``; positive means the word is
     characteristic of ``focus``. Stop words are dropped.
+
+    Parameters
+    ----------
+    focus, background : sequence of str
+        The texts compared (the passages of one code, say, and the rest of the talk).
+    top : int, default 15
+        How many terms to return.
+    prior : float, default 0.01
+        Strength of the Dirichlet prior, as a share of the pooled counts.
+    min_count : int, default 3
+        Rarer words (both sides together) are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term``, ``focus_count``, ``background_count`` and ``z``, highest ``z`` first.
 
     Examples
     --------
