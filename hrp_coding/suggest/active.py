@@ -1,9 +1,17 @@
-"""Active learning: which segments to code next, by model uncertainty and diversity.
+"""Active learning: which segments to code next, by calibrated uncertainty, code coverage and diversity.
 
 The next segments to code are those where the model is least sure (a coding there teaches it the
-most), spread out over the material: a greedy selection maximises
-``(1 - diversity) * uncertainty - diversity * (highest similarity to a segment already picked)``
-(maximal marginal relevance), so the list is not ten near-identical turns.
+most) and those likely to carry codes that have few codings so far (code coverage), spread out over
+the material: a greedy selection maximises
+``(1 - diversity) * value - diversity * (highest similarity to a segment already picked)``
+(maximal marginal relevance), so the list is not ten near-identical turns, where
+``value = (1 - coverage_weight) * uncertainty + coverage_weight * coverage``.
+
+Uncertainty is only meaningful on calibrated probabilities. A model that is not calibrated (the
+codebook-only cold start before anyone has coded, or a model fitted on too few codings to
+calibrate) gives scores whose closeness to each other says nothing about doubt; its segments are
+then ranked by code coverage of its top code (its ranking of codes is kept, not its magnitudes) and
+diversity only.
 
 Examples
 --------
@@ -14,6 +22,12 @@ Examples
 [0, 1]
 >>> rank_for_coding(proba, X, n=2, diversity=0.6).tolist()
 [0, 2]
+
+Code 0 already has 50 codings, code 1 none: the segment most likely to carry code 1 comes first.
+
+>>> rank_for_coding(np.array([[0.9, 0.1], [0.2, 0.8]]), sp.identity(2, format="csr"), n=1, diversity=0.0,
+...                 counts=[50, 0], coverage_weight=1.0).tolist()
+[1]
 """
 
 from __future__ import annotations
@@ -22,7 +36,7 @@ import numpy as np
 
 from hrp_coding.errors import SuggestError
 
-__all__ = ["next_to_code", "rank_for_coding", "uncertainty"]
+__all__ = ["code_coverage", "next_to_code", "rank_for_coding", "uncertainty"]
 
 
 def uncertainty(proba: np.ndarray, multilabel: bool = False) -> np.ndarray:
@@ -45,14 +59,79 @@ def uncertainty(proba: np.ndarray, multilabel: bool = False) -> np.ndarray:
     return 1.0 - (top2[:, 0] - top2[:, 1])
 
 
-def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: bool = False) -> np.ndarray:
-    """Indices of the ``n`` rows to code next (uncertainty balanced against similarity to those already picked).
+def code_coverage(proba, counts, *, calibrated: bool = True) -> np.ndarray:
+    """How much a segment would add to the codes least coded so far, in [0, 1] per row.
 
-    ``X`` holds one l2-normalised feature row per segment (cosine similarity = dot product).
+    With ``r_k = 1 / sqrt(1 + n_k)`` (``n_k`` codings of code ``k`` so far), a row's coverage is
+    ``sum_k p_k r_k / max(1, sum_k p_k)``: the expected rarity of the codes it carries. Uncalibrated
+    scores only rank codes, so their row counts as carrying its top code alone.
+
+    Parameters
+    ----------
+    proba : array (n_segments, n_codes)
+    counts : sequence of int (n_codes,)
+        Codings of each code so far.
+    calibrated : bool
+        Whether ``proba`` holds calibrated probabilities.
+
+    Returns
+    -------
+    ndarray of float
+
+    Examples
+    --------
+    >>> code_coverage(np.array([[1.0, 0.0], [0.0, 1.0]]), [3, 0]).tolist()
+    [0.5, 1.0]
+    """
+    proba = np.asarray(proba, dtype=float)
+    counts = np.asarray(counts, dtype=float)
+    if proba.ndim != 2 or counts.shape != (proba.shape[1],):
+        raise SuggestError(f"counts must give one number per code ({proba.shape[1:]}), got shape {counts.shape}")
+    if (counts < 0).any():
+        raise SuggestError("counts of codings per code must be >= 0")
+    rarity = 1.0 / np.sqrt(1.0 + counts)
+    if not calibrated:
+        return rarity[proba.argmax(1)] if proba.shape[0] else np.zeros(0)
+    return (proba @ rarity) / np.maximum(1.0, proba.sum(1))
+
+
+def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: bool = False, *, counts=None,
+                    coverage_weight: float = 0.3, calibrated: bool = True) -> np.ndarray:
+    """Indices of the ``n`` rows to code next: uncertainty and code coverage, balanced against similarity.
+
+    Parameters
+    ----------
+    proba : array (n_segments, n_codes)
+        The model's confidences.
+    X : sparse matrix or array (n_segments, n_features)
+        One feature row per segment (rows are l2-normalised here: cosine similarity).
+    n : int
+    diversity : float in [0, 1]
+        Weight of dissimilarity to the rows already picked.
+    multilabel : bool
+    counts : sequence of int, optional
+        Codings of each code so far; enables the code-coverage term.
+    coverage_weight : float in [0, 1]
+        Share of code coverage beside uncertainty (calibrated models only; an uncalibrated model is
+        ranked by coverage alone).
+    calibrated : bool
+        False for scores that are not probabilities (cold start): uncertainty is then not used.
+
+    Returns
+    -------
+    ndarray of int
     """
     if not 0 <= diversity <= 1:
         raise SuggestError(f"diversity must be in [0, 1], got {diversity!r}")
+    if not 0 <= coverage_weight <= 1:
+        raise SuggestError(f"coverage_weight must be in [0, 1], got {coverage_weight!r}")
+    proba = np.asarray(proba, dtype=float)
     u = uncertainty(proba, multilabel)
+    cov = code_coverage(proba, counts, calibrated=calibrated) if counts is not None else np.zeros(len(u))
+    if calibrated:
+        value = (1 - coverage_weight) * u + coverage_weight * cov if counts is not None else u
+    else:
+        value = cov
     n = min(int(n), len(u))
     if n <= 0:
         return np.array([], dtype=int)
@@ -63,7 +142,7 @@ def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: b
     max_sim = np.zeros(len(u))
     available = np.ones(len(u), dtype=bool)
     for _ in range(n):
-        score = (1 - diversity) * u - diversity * max_sim
+        score = (1 - diversity) * value - diversity * max_sim
         score[~available] = -np.inf
         i = int(np.argmax(score))
         chosen.append(i)
@@ -73,19 +152,45 @@ def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: b
     return np.array(chosen, dtype=int)
 
 
+def _code_counts(project, classes) -> np.ndarray:
+    """Coded segments per code (human coders, every transcript), in ``classes`` order."""
+    from hrp_coding.suggest.project import human_coders
+
+    codings = project.codings()
+    if len(codings) == 0:
+        return np.zeros(len(classes))
+    codings = codings[codings["coder"].isin(human_coders(project))]
+    seen = codings.groupby("code").size().to_dict()
+    return np.array([float(seen.get(c, 0)) for c in classes])
+
+
 def next_to_code(project, coder: str, n: int = 10, *, unit: str | None = None, model=None,
-                 diversity: float = 0.3):
-    """The ``n`` segments ``coder`` should code next: uncoded by them, uncertain for the model, diverse.
+                 diversity: float = 0.3, coverage_weight: float = 0.3):
+    """The ``n`` segments ``coder`` should code next: uncoded by them, uncertain, of rarely coded codes, diverse.
 
     The model is trained on the project's human codings (see :func:`~hrp_coding.suggest.suggest`);
-    before anyone has coded, the codebook's cold-start scores are used. Segments of transcripts the
-    coder has already coded are left out. Coders hidden from suggestions still get this list (it
-    shows no codes or confidences), so blind coding is not affected.
+    its calibrated probabilities give the uncertainty, and the codings so far the code coverage (see
+    :func:`rank_for_coding`). Before anyone has coded, the codebook's cold-start scores are not
+    probabilities: segments are then ranked by the coverage of their top code and by diversity only,
+    and ``uncertainty`` is NaN (``basis`` says so). Segments of transcripts the coder has already
+    coded are left out. Coders hidden from suggestions still get this list (it shows no codes or
+    confidences), so blind coding is not affected.
+
+    Parameters
+    ----------
+    project : Project
+    coder : str
+    n : int
+    unit : str, optional
+    model : CodeSuggester or ColdStartSuggester, optional
+    diversity, coverage_weight : float in [0, 1]
+        See :func:`rank_for_coding`.
 
     Returns
     -------
     DataFrame
-        ``transcript, segment, start, end, text, uncertainty``, in the recommended order.
+        ``transcript, segment, start, end, text, uncertainty, coverage, basis``, in the recommended
+        order; ``basis`` is ``"calibrated"`` or ``"uncalibrated"``.
     """
     import pandas as pd
 
@@ -102,18 +207,22 @@ def next_to_code(project, coder: str, n: int = 10, *, unit: str | None = None, m
     coded = project.coded_segments(unit, coder=coder)
     done = set(coded["transcript"]) if len(coded) else set()
     todo = segments[~segments["transcript"].isin(done)].reset_index(drop=True)
-    columns = ["transcript", "segment", "start", "end", "text", "uncertainty"]
+    columns = ["transcript", "segment", "start", "end", "text", "uncertainty", "coverage", "basis"]
     if len(todo) == 0:
         return pd.DataFrame(columns=columns)
     if isinstance(model, ColdStartSuggester):
         proba = model.predict_proba(todo["text"].tolist())
         X = model._vec(todo["text"].tolist())
-        multilabel = True
+        multilabel, calibrated = True, False
     else:
         proba = model.predict_proba(todo)
         X = model._own_text_matrix(todo["text"].tolist())
-        multilabel = model.multilabel_
-    order = rank_for_coding(proba, X, n=n, diversity=diversity, multilabel=multilabel)
+        multilabel, calibrated = model.multilabel_, bool(getattr(model, "calibrated_", False))
+    counts = _code_counts(project, [str(c) for c in model.classes_])
+    order = rank_for_coding(proba, X, n=n, diversity=diversity, multilabel=multilabel, counts=counts,
+                            coverage_weight=coverage_weight, calibrated=calibrated)
     out = todo.iloc[order][["transcript", "segment", "start", "end", "text"]].copy()
-    out["uncertainty"] = uncertainty(proba, multilabel)[order]
+    out["uncertainty"] = uncertainty(proba, multilabel)[order] if calibrated else np.nan
+    out["coverage"] = code_coverage(proba, counts, calibrated=calibrated)[order]
+    out["basis"] = "calibrated" if calibrated else "uncalibrated"
     return out.reset_index(drop=True)

@@ -47,6 +47,8 @@ _LEMMA_TABLE: dict[str, Any] = {}
 # tokenise the same turns again and again); cleared when it grows past _TOKEN_CACHE_MAX texts
 _TOKEN_CACHE: dict[tuple[str, bool], tuple[str, ...]] = {}
 _TOKEN_CACHE_MAX = 200_000
+_CHAR_CACHE: dict[tuple[str, tuple[int, int]], list[str]] = {}
+_CHAR_CACHE_MAX = 50_000
 
 
 def lemmas_available() -> bool:
@@ -150,6 +152,31 @@ def _tokenize_into(unique: list[str], lemmas: bool, out: dict) -> None:
         out[(text, lemmas)] = tuple(toks)
 
 
+def _char_wb_analyzer(ngram_range: tuple[int, int]):
+    """scikit-learn's lower-cased ``char_wb`` analyzer, memoised per text (like the tokens above).
+
+    Character n-grams are a pure function of the text; cross-validation folds count the same turns
+    again and again, so each distinct text is analysed once (n-grams interned; at most
+    ``_CHAR_CACHE_MAX`` texts are kept).
+    """
+    import sys
+
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    analyse = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, lowercase=True).build_analyzer()
+
+    def grams(doc: str) -> list[str]:
+        key = (doc, ngram_range)
+        out = _CHAR_CACHE.get(key)
+        if out is None:
+            if len(_CHAR_CACHE) >= _CHAR_CACHE_MAX:
+                _CHAR_CACHE.clear()
+            out = _CHAR_CACHE[key] = [sys.intern(g) for g in analyse(doc)]
+        return out
+
+    return grams
+
+
 def _word_ngrams(tokens: tuple[str, ...], ngram_range: tuple[int, int]) -> list[str]:
     lo, hi = ngram_range
     grams: list[str] = []
@@ -203,9 +230,7 @@ class TfidfBlock:
                 dtype=np.float64,
             )
         return CountVectorizer(
-            analyzer="char_wb",
-            ngram_range=self.ngram_range,
-            lowercase=True,
+            analyzer=_char_wb_analyzer(self.ngram_range),
             min_df=1 if vocabulary is not None else self.min_df,
             max_features=None if vocabulary is not None else self.max_features,
             vocabulary=vocabulary,

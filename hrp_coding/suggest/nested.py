@@ -225,6 +225,12 @@ class NestedCodeSuggester(CodeSuggester):
         self._C = float(C)
         return self._linear(X, Y, False)
 
+    def _new_linear(self):
+        """The parent's linear SVM with a looser stopping tolerance (1e-3: same predictions here, fewer passes)."""
+        from sklearn.svm import LinearSVC
+
+        return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0, tol=1e-3)
+
     def fit(self, X, y, groups=None):
         """Choose the settings by grouped inner CV on ``(X, y)`` alone, then fit the chosen model on all of it.
 
