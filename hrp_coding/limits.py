@@ -192,11 +192,7 @@ def load_yaml(text: str, *, source: str, error: type[Exception] = ProjectError) 
     """
     import yaml
 
-    _check_text(text, source, error)
-    try:
-        return yaml.load(text, Loader=_loader())
-    except RecursionError:
-        raise _refuse(error, source, "the YAML is nested too deeply") from None
+    return _bounded(yaml.load, text, source, error)
 
 
 def compose_yaml(text: str, *, source: str, error: type[Exception] = ProjectError):
@@ -222,9 +218,14 @@ def compose_yaml(text: str, *, source: str, error: type[Exception] = ProjectErro
     """
     import yaml
 
+    return _bounded(yaml.compose, text, source, error)
+
+
+def _bounded(parse, text: str, source: str, error: type[Exception]):
+    """``parse(text)`` (``yaml.load`` or ``yaml.compose``) with the size, alias and nesting bounds."""
     _check_text(text, source, error)
     try:
-        return yaml.compose(text, Loader=_loader())
+        return parse(text, Loader=_loader())
     except RecursionError:
         raise _refuse(error, source, "the YAML is nested too deeply") from None
 
@@ -242,7 +243,7 @@ def read_yaml(path: str | os.PathLike, *, error: type[Exception] = ProjectError)
     Returns
     -------
     object
-        The loaded data (plain dicts, lists and scalars).
+        What :func:`load_yaml` returns for the file's text.
 
     Examples
     --------
