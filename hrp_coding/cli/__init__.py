@@ -39,7 +39,20 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with every registered command."""
+    """The full argument parser, with every registered command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        ``hrp-coding`` with one subcommand per command of :data:`COMMAND_MODULES`; each parsed command carries
+        the function that runs it (``args.func``).
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["segments", "my-study", "--unit", "sentence"])
+    >>> args.command, args.study, args.unit, args.func.__name__
+    ('segments', 'my-study', 'sentence', 'run_segments')
+    """
     parser = argparse.ArgumentParser(
         prog="hrp-coding",
         description="Qualitative coding and reliability for harm reduction psychotherapy research.",
@@ -54,7 +67,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_command(subparsers, name: str, *, help: str, example: str, func) -> argparse.ArgumentParser:
-    """Add one command with its one-line help and a worked example shown by ``--help``."""
+    """Add one command with its one-line help and a worked example shown by ``--help``.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers action
+        What ``ArgumentParser.add_subparsers()`` returned (the top level, or a command group's).
+    name : str
+        The command's name.
+    help : str
+        One line for the command list; also the start of its description.
+    example : str
+        A command line shown under ``Example:`` in ``--help``.
+    func : callable
+        ``func(args)`` runs the command; it returns None or an exit code.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The command's parser, to add its arguments to.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser(prog="demo").add_subparsers(dest="command")
+    >>> cmd = add_command(sub, "hello", help="Say hello.", example="demo hello", func=lambda args: None)
+    >>> print(cmd.description)
+    Say hello.
+    <BLANKLINE>
+    Example:
+      demo hello
+    """
     command = subparsers.add_parser(
         name,
         help=help,
@@ -85,6 +128,16 @@ _CLI_HINTS = (
 def cli_message(message: str) -> str:
     """A library message with its Python hints turned into CLI options.
 
+    Parameters
+    ----------
+    message : str
+        An error message of the library (it may suggest ``encoding=`` or ``speaker_pattern=``).
+
+    Returns
+    -------
+    str
+        The same message with each such hint in the command line's terms.
+
     Examples
     --------
     >>> cli_message("not valid UTF-8 (pass encoding='cp1252')")
@@ -96,7 +149,29 @@ def cli_message(message: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 success, 1 a reported error, 2 usage)."""
+    """Run the command line; returns the exit code (0 success, 1 a reported error, 2 usage).
+
+    A library error (any :class:`~hrp_coding.errors.HrpCodingError`, a missing file) is printed to standard
+    error as ``hrp-coding COMMAND: error: ...``, never as a traceback.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    int
+        The exit code.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stderr(io.StringIO()) as err:
+    ...     code = main(["codebook", "validate", "no-such-file.yaml"])
+    >>> code, err.getvalue().startswith("hrp-coding codebook: error:")
+    (1, True)
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:

@@ -13,6 +13,20 @@ _BY = {"code": "code", "transcript": "transcript", "pair": "pair", "coder": "cod
 
 
 def register(subparsers) -> None:
+    """Add ``hrp-coding agreement``.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers action
+        The top-level commands, which gain ``agreement``.
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import build_parser
+    >>> args = build_parser().parse_args(["agreement", "study", "--gold", "consensus", "--format", "csv"])
+    >>> args.gold, args.by, args.format
+    ('consensus', None, 'csv')
+    """
     cmd = add_command(subparsers, "agreement", help="Inter-rater agreement of a study: per code, transcript or pair.",
                       example="hrp-coding agreement my-study --unit turn --by code --coders ana,ben", func=run)
     cmd.add_argument("study", metavar="STUDY", help="the project folder")
@@ -43,6 +57,33 @@ def _roles(value: str):
 
 
 def run(args) -> None:
+    """Print one table of :func:`hrp_coding.agreement.report` (or the contested units), as text, CSV or JSON.
+
+    Warnings and the report's notes go to standard error.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study``, ``unit``, ``by``, ``format``, ``coders``, ``codes``, ``gold``, ``overlap``, ``roles`` and
+        ``disagreements``.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> study = tiny_study()
+    >>> _ = study.add_coding(coder="ben", transcript="P01", start=9, end=24, code="holding")
+    >>> with contextlib.redirect_stderr(io.StringIO()):
+    ...     code = main(["agreement", str(study.path), "--by", "overall", "--format", "json"])  # doctest: +ELLIPSIS
+    [
+      {
+        "statistic": "alpha_masi",
+        "value": 1.0,
+    ...
+    >>> code
+    0
+    """
     import warnings
 
     from hrp_coding.agreement.report import report

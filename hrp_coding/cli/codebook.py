@@ -9,6 +9,21 @@ from hrp_coding.cli import add_command
 
 
 def register(subparsers) -> None:
+    """Add ``hrp-coding codebook`` (validate, show, export, import-qdc and the evolution subcommands) and
+    ``hrp-coding recode-queue``.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers action
+        The top-level commands; ``codebook`` gets subcommands of its own.
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import build_parser
+    >>> args = build_parser().parse_args(["codebook", "retire", "study", "hold", "--who", "ana", "--why", "unused"])
+    >>> args.codebook_command, args.func is run_evolve, args.dry_run
+    ('retire', True, False)
+    """
     group = add_command(subparsers, "codebook", help="Validate, show, export and import codebooks.",
                         example="hrp-coding codebook show codebook/making_room.yaml", func=_group_help)
     sub = group.add_subparsers(dest="codebook_command", metavar="SUBCOMMAND")
@@ -115,6 +130,27 @@ def _evolved(args, cb):
 
 
 def run_evolve(args) -> None:
+    """Change a study's codebook (rename, merge, split, move, retire, add) and migrate its codings.
+
+    Prints the change, the codings that would move and, without ``--dry-run``, what was saved.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study``, ``who``, ``why``, ``dry_run`` and the subcommand's own arguments.
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> study = str(tiny_study().path)
+    >>> main(["codebook", "rename", study, "holding", "holding_on", "--who", "ana", "--why", "clearer"])
+    codebook v1 -> v2: renamed id 'holding' -> 'holding_on'
+    from_code    to_code  needs_recoding candidates  n_codings coders
+      holding holding_on           False                     1    ana
+    saved; 1 coding(s) moved, 0 wait for recoding
+    0
+    """
     import pandas as pd
 
     from hrp_coding.project import Project
@@ -139,6 +175,21 @@ def run_evolve(args) -> None:
 
 
 def run_recode_queue(args) -> None:
+    """Print the codings waiting for recoding (as a table, or CSV with ``--format csv``).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study``, ``coder`` (only this coder's codings, or None) and ``format``.
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> main(["recode-queue", str(tiny_study().path)])
+    nothing waits for recoding
+    0
+    """
     import sys
 
     import pandas as pd
@@ -171,6 +222,23 @@ def _load(path: str):
 
 
 def run_validate(args) -> None:
+    """Load a codebook file (any error lists every problem with its path) and print its training gaps.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``file`` and ``strict`` (training gaps are errors too).
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> main(["codebook", "validate", str(tiny_study().path / "codebook.yaml")])  # doctest: +ELLIPSIS
+    /.../codebook.yaml: valid codebook 'D' version 1, 1 codes (1 to apply)
+      training gap: codes[0] (holding).short_definition: is empty
+    ...
+    0
+    """
     from hrp_coding.errors import CodebookError
 
     cb = _load(args.file)
@@ -184,6 +252,24 @@ def run_validate(args) -> None:
 
 
 def run_show(args) -> None:
+    """Render a codebook as Markdown or HTML, to standard output or ``--out``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``file``, ``format`` (``md`` or ``html``) and ``out`` (a file, or None).
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> main(["codebook", "show", str(tiny_study().path / "codebook.yaml")])  # doctest: +ELLIPSIS
+    # D (version 1)
+    ...
+    - 1 Holding (`holding`)
+    ...
+    0
+    """
     cb = _load(args.file)
     text = cb.to_html() if args.format == "html" else cb.to_markdown()
     if args.out:
@@ -196,12 +282,47 @@ def run_show(args) -> None:
 
 
 def run_export(args) -> None:
+    """Write a codebook file as a REFI-QDA ``.qdc``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``file`` (the YAML codebook) and ``qdc`` (the file to write).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "d.qdc"
+    >>> main(["codebook", "export", str(tiny_study().path / "codebook.yaml"), "--qdc", str(out)])  # doctest: +ELLIPSIS
+    wrote .../d.qdc (1 codes, REFI-QDA codebook 1.0)
+    0
+    """
     cb = _load(args.file)
     cb.to_qdc(args.qdc)
     print(f"wrote {args.qdc} ({len(cb.codes)} codes, REFI-QDA codebook 1.0)")
 
 
 def run_import(args) -> None:
+    """Read a ``.qdc`` codebook and save it as YAML (its tolerated deviations printed as warnings).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``file`` (the ``.qdc``), ``out`` (the YAML file) and ``force`` (overwrite ``out``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.codebook import Code, Codebook
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> Codebook(name="Team", version=3, codes=[Code("care", "Care")]).to_qdc(folder / "team.qdc")
+    >>> main(["codebook", "import-qdc", str(folder / "team.qdc"), str(folder / "team.yaml")])  # doctest: +ELLIPSIS
+    wrote .../team.yaml: 'Team' version 3, 1 codes, 0 sets
+    0
+    """
     import warnings
     from pathlib import Path
 

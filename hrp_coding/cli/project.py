@@ -9,6 +9,21 @@ from hrp_coding.units import SEGMENT_UNITS
 
 
 def register(subparsers) -> None:
+    """Add the project commands: ``init``, ``import``, ``remove``, ``add-coders``, ``import-codings``,
+    ``segments`` and ``excerpts``.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers action
+        The top-level commands, which gain the seven project commands.
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import build_parser
+    >>> args = build_parser().parse_args(["excerpts", "study", "holding", "--context", "turn"])
+    >>> args.func is run_excerpts, args.context
+    (True, 'turn')
+    """
     cmd = add_command(subparsers, "init", help="Create a project folder with a codebook.",
                       example="hrp-coding init my-study --codebook codebook/making_room.yaml", func=run_init)
     cmd.add_argument("study", metavar="STUDY", help="the project folder to create (must not exist or be empty)")
@@ -71,6 +86,24 @@ def register(subparsers) -> None:
 
 
 def run_init(args) -> None:
+    """Create a project folder from a codebook file.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study``, ``codebook``, ``name``, ``unit`` and ``coders`` (a closed roster when given).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> new = pathlib.Path(tempfile.mkdtemp()) / "new-study"
+    >>> main(["init", str(new), "--codebook", str(tiny_study().path / "codebook.yaml"), "--coders", "ana", "ben"])
+    ... # doctest: +ELLIPSIS
+    created /.../new-study (codebook 'D' v1)
+    0
+    """
     from hrp_coding.project import Project
 
     project = Project.init(args.study, codebook=args.codebook, name=args.name, default_unit=args.unit,
@@ -119,6 +152,28 @@ def _expand(files) -> tuple[list, list]:
 
 
 def run_import(args) -> None:
+    r"""Add transcript files (or folders of them) to a study, all or nothing, and print each layout report.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study``, ``files`` and the reader options (``deidentify``, ``attributes``, ``encoding``,
+        ``speaker_pattern``, ``roles``, ``layout``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "P02.txt"
+    >>> _ = file.write_text("Interviewer: Why?\nP02: Work.\n", encoding="utf-8")
+    >>> main(["import", str(tiny_study().path), str(file)])  # doctest: +ELLIPSIS
+    added P02: 2 turns, 4 words
+    /.../P02.txt: layout 'labels' (speaker labels 'Name: text'), confidence 1.00
+      encoding: utf-8
+      speakers: Interviewer 1 turn (interviewer, name), P02 1 turn (participant, default)
+    0
+    """
     import warnings
     from pathlib import Path
 
@@ -153,6 +208,21 @@ def run_import(args) -> None:
 
 
 def run_remove(args) -> None:
+    """Remove transcripts and their codings (the journals keep the history).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study`` and ``transcripts`` (ids).
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> main(["remove", str(tiny_study().path), "P01"])
+    removed P01 (1 codings removed; the journals keep their history)
+    0
+    """
     from hrp_coding.project import Project
 
     project = Project.open(args.study)
@@ -162,6 +232,21 @@ def run_remove(args) -> None:
 
 
 def run_add_coders(args) -> None:
+    """Declare coders and close the roster.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study`` and ``coders``.
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> main(["add-coders", str(tiny_study().path), "ben", "cy"])
+    roster: ana, ben, cy
+    0
+    """
     from hrp_coding.project import Project
 
     roster = Project.open(args.study).add_coders(args.coders)
@@ -169,6 +254,24 @@ def run_add_coders(args) -> None:
 
 
 def run_import_codings(args) -> None:
+    r"""Import a codings CSV (every row valid, or nothing imported).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study``, ``csv``, ``coder`` (for rows without one) and ``new_coders``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> table = pathlib.Path(tempfile.mkdtemp()) / "ben.csv"
+    >>> _ = table.write_text("transcript,code,quote\nP01,holding,sat with her\n", encoding="utf-8")
+    >>> main(["import-codings", str(tiny_study().path), str(table), "--coder", "ben"])  # doctest: +ELLIPSIS
+    /.../ben.csv: 1 codings imported for ben (0 duplicates skipped)
+    0
+    """
     import warnings
 
     from hrp_coding.project import Project
@@ -194,6 +297,23 @@ def _emit(frame, out) -> None:
 
 
 def run_segments(args) -> None:
+    """Print (or write as CSV) the segments of every transcript.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study``, ``unit`` (the project's by default) and ``out``.
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> main(["segments", str(tiny_study().path)])
+    transcript,segment,start,end,speaker,role,text
+    P01,P01:t001,3,5,I,interviewer,Hi
+    P01,P01:t002,9,25,P,participant,We sat with her.
+    0
+    """
     from hrp_coding.project import Project
 
     project = Project.open(args.study)
@@ -201,6 +321,24 @@ def run_segments(args) -> None:
 
 
 def run_excerpts(args) -> None:
+    """Print (or write as CSV) every passage coded with a code.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study``, ``code``, ``context`` (characters or ``turn``), ``coders`` and ``out``.
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> main(["excerpts", str(tiny_study().path), "holding"])
+    ## P01 · ana · 9-24
+    [We sat with her]
+    <BLANKLINE>
+    1 excerpts coded 'holding'
+    0
+    """
     from hrp_coding.errors import ProjectError
     from hrp_coding.project import Project
 

@@ -6,6 +6,20 @@ from hrp_coding.cli import add_command
 
 
 def register(subparsers) -> None:
+    """Add ``hrp-coding import-qdpx`` and ``hrp-coding export-qdpx``.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers action
+        The top-level commands, which gain the two REFI-QDA project commands.
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import build_parser
+    >>> args = build_parser().parse_args(["import-qdpx", "team.qdpx", "study", "--encoding-fallback", "cp1250"])
+    >>> args.encoding_fallback, args.external_files
+    (['cp1250'], False)
+    """
     cmd = add_command(subparsers, "import-qdpx",
                       help="Import a REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder...) into a "
                            "new project folder.",
@@ -30,6 +44,24 @@ def register(subparsers) -> None:
 
 
 def run_import_qdpx(args) -> None:
+    """Import a ``.qdpx`` into a new project folder and print the import summary (warnings included).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``file``, ``study`` and the options of :func:`~hrp_coding.interop.refi.import_qdpx_with_summary`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> from hrp_coding.interop.refi import export_qdpx
+    >>> archive = export_qdpx(tiny_study(), pathlib.Path(tempfile.mkdtemp()) / "t.qdpx").path
+    >>> main(["import-qdpx", archive, str(pathlib.Path(archive).with_name("copy"))])  # doctest: +ELLIPSIS
+    Imported .../t.qdpx ...
+    0
+    """
     import warnings
 
     from hrp_coding.errors import RefiWarning
@@ -50,6 +82,23 @@ def run_import_qdpx(args) -> None:
 
 
 def run_export_qdpx(args) -> None:
+    """Export a study as a ``.qdpx`` and print what was written.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study`` and ``out``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> main(["export-qdpx", str(tiny_study().path), str(pathlib.Path(tempfile.mkdtemp()) / "t.qdpx")])
+    ... # doctest: +ELLIPSIS
+    Exported .../t.qdpx (... bytes): 1 transcripts, 1 coders, 1 codings in 1 selections, 1 codes, ...
+    0
+    """
     from hrp_coding.interop import refi
     from hrp_coding.project import Project
 

@@ -7,6 +7,20 @@ from hrp_coding.units import SEGMENT_UNITS
 
 
 def register(subparsers) -> None:
+    """Add ``hrp-coding report`` and ``hrp-coding demo``.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers action
+        The top-level commands, which gain ``report`` and ``demo``.
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import build_parser
+    >>> args = build_parser().parse_args(["report", "study", "--roles", "all"])
+    >>> args.out, args.roles, args.func is run_report
+    ('report.html', 'all', True)
+    """
     report = add_command(subparsers, "report", help="Write one self-contained HTML report about a study.",
                          example="hrp-coding report my-study --out report.html", func=run_report)
     report.add_argument("study", help="the project folder")
@@ -24,6 +38,26 @@ def register(subparsers) -> None:
 
 
 def run_report(args) -> None:
+    """Write the study's HTML report (:func:`hrp_coding.notebook.study_report.write_report`).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study``, ``out``, ``unit``, ``coders`` (comma-separated) and ``roles``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, warnings
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "report.html"
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     code = main(["report", str(tiny_study().path), "--out", str(out)])  # doctest: +ELLIPSIS
+    report written to .../report.html
+    >>> code, out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    (0, True)
+    """
     from hrp_coding.notebook.study_report import write_report
     from hrp_coding.project import Project
 
@@ -34,6 +68,27 @@ def run_report(args) -> None:
 
 
 def run_demo(args) -> None:
+    """Run the whole tour (:func:`hrp_coding.demo.run_demo`) into ``--out``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``out``, the folder to create.
+
+    Examples
+    --------
+    The tour takes tens of seconds (it builds the sample study and trains the suggester); a folder that
+    already holds a study is refused:
+
+    >>> import contextlib, io, pathlib, tempfile
+    >>> from hrp_coding.cli import main
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> (out / "study").mkdir()
+    >>> with contextlib.redirect_stderr(io.StringIO()) as err:
+    ...     code = main(["demo", "--out", str(out)])
+    >>> code, "already exists" in err.getvalue()
+    (1, True)
+    """
     from hrp_coding.demo import run_demo as tour
 
     tour(args.out)
