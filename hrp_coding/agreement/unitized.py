@@ -155,6 +155,19 @@ def normalise_spans(spans, *, continuum=None, coders=None, codes=None, missing: 
     Every problem is collected before raising one :class:`~hrp_coding.errors.AgreementError` that names
     the row, coder, transcript and code concerned.
 
+    Parameters
+    ----------
+    spans, continuum, coders, missing
+        As for :func:`unitized_alpha`.
+    codes : list, optional
+        Keep only spans of these codes (default: all).
+
+    Returns
+    -------
+    _Spans
+        ``frame`` (one row per span, same-code overlaps of one coder merged), ``bounds`` (transcript ->
+        (begin, end)), the ``coders`` and ``transcripts`` compared, and ``notes``.
+
     Examples
     --------
     >>> s = normalise_spans([("ana", 0, 5, "holding"), ("ben", 2, 6, "holding")], continuum=10)
@@ -372,7 +385,25 @@ class UnitizedAlphaResult:
         return float(self.value)
 
     def category(self, name) -> UnitizedCategory:
-        """The result for one category; an AgreementError names the known ones."""
+        """The result for one category; an AgreementError names the known ones.
+
+        Parameters
+        ----------
+        name : object
+            A category (code) of the spans.
+
+        Returns
+        -------
+        UnitizedCategory
+            Its alpha, observed and expected disagreement, units and coverage.
+
+        Examples
+        --------
+        >>> r = unitized_alpha([("ana", 0, 5, "x"), ("ben", 0, 5, "x"), ("ana", 10, 20, "y"), ("ben", 12, 20, "y")],
+        ...                    continuum=30)
+        >>> r.category("x").value, r.category("y").n_units
+        (1.0, 2)
+        """
         for c in self.per_category:
             if c.category == name:
                 return c
@@ -380,7 +411,20 @@ class UnitizedAlphaResult:
                              f"{[c.category for c in self.per_category]}")
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per category, full precision (columns value, observed_disagreement, ...)."""
+        """One row per category, full precision (columns value, observed_disagreement, ...).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by category: ``value``, ``observed_disagreement``, ``expected_disagreement``, ``n_units`` and
+            ``coverage``.
+
+        Examples
+        --------
+        >>> r = unitized_alpha([("ana", 0, 5, "x"), ("ben", 0, 5, "x")], continuum=10)
+        >>> r.to_frame().loc["x", ["value", "n_units"]].tolist()
+        [1.0, 2.0]
+        """
         return pd.DataFrame([c.__dict__ for c in self.per_category]).set_index("category")
 
     def __str__(self) -> str:

@@ -56,7 +56,22 @@ class UnitizedFamilyResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def to_frame(self) -> pd.DataFrame:
-        """Rows: u_alpha, |u_alpha, cu_alpha, then (k)u_alpha per category; columns value, coverage."""
+        """Rows: u_alpha, |u_alpha, cu_alpha, then (k)u_alpha per category; columns value, coverage.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by coefficient (``u_alpha``, ``|u_alpha``, ``cu_alpha``, ``(code)u_alpha``...).
+
+        Examples
+        --------
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     r = unitized_alpha_family([("a", 0, 4, "x"), ("b", 0, 4, "x")], continuum=10)
+        >>> r.to_frame().index.tolist()[:3]
+        ['u_alpha', '|u_alpha', 'cu_alpha']
+        """
         rows = [("u_alpha", self.u_alpha, 1.0), ("|u_alpha", self.binary_u_alpha, 1.0),
                 ("cu_alpha", self.cu_alpha, self.cu_coverage)]
         rows += [(f"({k})u_alpha", v, cov) for k, v, cov in self.per_category]
@@ -123,6 +138,19 @@ def unitized_alpha_family(spans, *, continuum=None, coders=None, codes=None, mis
     With two coders and units one character long these reduce to Krippendorff's nominal alpha over
     characters (u-alpha with gaps as a value; cu-alpha over characters both coders coded), which the
     tests check.
+
+    Parameters
+    ----------
+    spans, continuum, coders, missing
+        As for :func:`~hrp_coding.agreement.unitized.unitized_alpha`.
+    codes : list, optional
+        Only these codes' spans (one semantic domain).
+
+    Returns
+    -------
+    UnitizedFamilyResult
+        u-alpha, |u-alpha, cu-alpha with its coverage, (k)u-alpha per code, and both coincidence matrices;
+        an :class:`~hrp_coding.errors.ExperimentalWarning` is issued.
 
     Examples
     --------
