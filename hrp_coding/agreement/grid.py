@@ -31,6 +31,25 @@ NOT_CODED = "(not coded)"
 # --------------------------------------------------------------------------------------------------
 
 def is_project(obj) -> bool:
+    """Whether ``obj`` can serve as a project here (it has ``segments``, ``coded_segments`` and ``codings``).
+
+    The agreement layer never imports the store: a project is recognised by what it can do.
+
+    Parameters
+    ----------
+    obj : object
+        A :class:`~hrp_coding.project.Project`, a DataFrame, or anything else given to ``report``.
+
+    Returns
+    -------
+    bool
+        True for a project-like object.
+
+    Examples
+    --------
+    >>> is_project(pd.DataFrame()), is_project(None)
+    (False, False)
+    """
     return all(hasattr(obj, name) for name in ("segments", "coded_segments", "codings"))
 
 
@@ -41,7 +60,23 @@ def _need(df: pd.DataFrame, cols, what: str) -> None:
 
 
 def recoding_codes(codings: pd.DataFrame) -> list:
-    """Codes whose codings wait for recoding (a split or retired code): left out, with a note."""
+    """Codes whose codings wait for recoding (a split or retired code): left out, with a note.
+
+    Parameters
+    ----------
+    codings : pandas.DataFrame
+        Codings, perhaps with a ``needs_recoding`` column.
+
+    Returns
+    -------
+    list
+        The codes of the flagged codings, sorted; empty without such a column.
+
+    Examples
+    --------
+    >>> recoding_codes(pd.DataFrame({"code": ["a", "b", "b"], "needs_recoding": [False, True, False]}))
+    ['b']
+    """
     if "needs_recoding" not in codings.columns:
         return []
     flagged = codings["needs_recoding"].fillna(False).astype(bool)
@@ -49,7 +84,31 @@ def recoding_codes(codings: pd.DataFrame) -> list:
 
 
 def pick_units(segs: pd.DataFrame, roles, unit: str, notes: list, why: str = "") -> pd.DataFrame:
-    """Keep the segments of the coded speaker roles (``roles=None``: every segment given)."""
+    """Keep the segments of the coded speaker roles (``roles=None``: every segment given).
+
+    Parameters
+    ----------
+    segs : pandas.DataFrame
+        Segments with a ``role`` column (when ``roles`` is given).
+    roles : str, list of str or None
+        The roles kept; None keeps every segment.
+    unit : str
+        The unit's name, for notes and messages.
+    notes : list of str
+        A note saying which units were used (and how many were left out) is appended.
+    why : str, default ""
+        Appended to the note (``", the codebook's coded_roles"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The kept segments, renumbered from 0.
+
+    Raises
+    ------
+    AgreementError
+        For roles without a ``role`` column, or roles none of the segments has.
+    """
     if roles is None:
         return segs
     roles = [roles] if isinstance(roles, str) else list(roles)
@@ -67,7 +126,40 @@ def pick_units(segs: pd.DataFrame, roles, unit: str, notes: list, why: str = "")
 
 
 def load(source, unit, overlap, segments, continuum, texts, roles, notes):
-    """-> (kind, frame, units_or_lengths, texts, coded_by, codebook_codes, roles used)."""
+    """Read a project or DataFrames into what the report compares (see :func:`hrp_coding.agreement.report`).
+
+    With a project, codings waiting for recoding are left out (with a note) and ``roles="codebook"`` becomes
+    the codebook's ``coded_roles``.
+
+    Parameters
+    ----------
+    source : Project or pandas.DataFrame
+        What ``report`` was given.
+    unit, overlap, segments, continuum, texts, roles
+        The arguments of ``report``.
+    notes : list of str
+        Notes on the units used and the codings left out are appended.
+
+    Returns
+    -------
+    tuple
+        ``(kind, frame, extent, texts, coded_by, codebook_codes, roles)``: ``kind`` is ``"segments"`` (``frame``
+        the coded segments, ``extent`` the unit segments) or ``"spans"`` (``frame`` the codings, ``extent``
+        transcript -> length); ``coded_by`` maps each transcript to the coders who coded it; ``codebook_codes``
+        is None without a project.
+
+    Raises
+    ------
+    AgreementError
+        For a source of another type, missing columns, or span input without lengths.
+
+    Examples
+    --------
+    >>> spans = pd.DataFrame({"transcript": "P01", "coder": ["ana", "ben"], "code": "x", "start": 0, "end": 4})
+    >>> kind, frame, extent, *_ = load(spans, "character", "any", None, {"P01": 10}, None, "codebook", [])
+    >>> kind, extent
+    ('spans', {'P01': 10})
+    """
     if isinstance(roles, str) and roles not in ("codebook", "all"):
         roles = (roles,)
     codebook_codes = None
@@ -147,6 +239,38 @@ def load(source, unit, overlap, segments, continuum, texts, roles, notes):
 
 
 def select(frame, coders, codes, gold, codebook_codes):
+    """The coders compared and the codes reported, checked against the data.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The coded segments or codings (a ``coder`` and a ``code`` column).
+    coders : list of str or None
+        The coders asked for; None: every coder but ``gold``.
+    codes : list of str or None
+        The codes asked for; None: every code they (or ``gold``) used.
+    gold : str or None
+        The reference layer, never one of the coders compared.
+    codebook_codes : list of str or None
+        The codebook's codes: a code nobody used may be reported when it is one of them.
+
+    Returns
+    -------
+    tuple of (tuple of str, tuple of str)
+        The coders and the codes.
+
+    Raises
+    ------
+    AgreementError
+        For unknown coders or codes, a gold coder without codings or among the coders, fewer than two coders,
+        or no code applied.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"coder": ["ana", "ben", "consensus"], "code": ["x", "y", "x"]})
+    >>> select(frame, None, None, "consensus", None)
+    (('ana', 'ben'), ('x', 'y'))
+    """
     present = sorted(set(frame["coder"]), key=str)
     if gold is not None and gold not in present and gold != CONSENSUS:  # consensus: agreed units suffice
         raise AgreementError(f"gold coder {gold!r} has no codings; coders: {present}")
@@ -199,6 +323,35 @@ def _positions(units: pd.DataFrame, rows: pd.DataFrame, problem) -> np.ndarray:
 
 
 def segment_grid(coded, segs, coded_by, raters, codes) -> Grid:
+    """The coders x units x codes grid of segment units.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        Coded segments (``transcript, segment, coder, code``).
+    segs : pandas.DataFrame
+        The unit segments (``transcript, segment`` and, when present, ``start, end, text``).
+    coded_by : dict of str to set
+        Transcript -> the coders who coded it: a rater who did not code a transcript has its units missing.
+    raters : tuple of str
+        The coders, then the gold layer if any.
+    codes : tuple of str
+        The codes.
+
+    Returns
+    -------
+    Grid
+        ``units``, ``present`` (raters x units x codes), ``rated`` (raters x units) and ``raters``; only the
+        transcripts some rater coded are units.
+
+    Examples
+    --------
+    >>> segs = pd.DataFrame({"transcript": "P01", "segment": ["t1", "t2"]})
+    >>> coded = pd.DataFrame({"transcript": "P01", "segment": ["t1", "t2"], "coder": ["ana", "ben"], "code": "x"})
+    >>> grid = segment_grid(coded, segs, {"P01": {"ana", "ben"}}, ("ana", "ben"), ("x",))
+    >>> grid.present[:, :, 0].tolist(), grid.rated.all()
+    ([[True, False], [False, True]], True)
+    """
     coded = coded[coded["coder"].isin(raters) & coded["code"].isin(codes)]
     transcripts = [t for t in dict.fromkeys(segs["transcript"]) if coded_by.get(t, set()) & set(raters)]
     units = segs[segs["transcript"].isin(transcripts)].reset_index(drop=True).copy()
@@ -220,6 +373,33 @@ def segment_grid(coded, segs, coded_by, raters, codes) -> Grid:
 
 
 def character_grid(spans, lengths, texts, coded_by, raters, codes) -> Grid:
+    """The coders x characters x codes grid of span codings (one unit per character).
+
+    Parameters
+    ----------
+    spans : pandas.DataFrame
+        Codings (``transcript, coder, code, start, end``).
+    lengths : mapping of str to int
+        Transcript -> length in characters.
+    texts : mapping of str to str or None
+        Not read here (the units carry no text).
+    coded_by : dict of str to set
+        Transcript -> the coders who coded it.
+    raters, codes : tuple of str
+        The raters (gold last) and the codes.
+
+    Returns
+    -------
+    Grid
+        One unit per character of each transcript some rater coded.
+
+    Examples
+    --------
+    >>> spans = pd.DataFrame({"transcript": "P01", "coder": ["ana", "ben"], "code": "x", "start": [0, 1], "end": 3})
+    >>> grid = character_grid(spans, {"P01": 4}, None, {"P01": {"ana", "ben"}}, ("ana", "ben"), ("x",))
+    >>> grid.present[:, :, 0].astype(int).tolist()
+    [[1, 1, 1, 0], [0, 1, 1, 0]]
+    """
     spans = spans[spans["coder"].isin(raters) & spans["code"].isin(codes)]
     transcripts = [t for t in lengths if coded_by.get(t, set()) & set(raters)]
     offsets = np.cumsum([0] + [lengths[t] for t in transcripts])
@@ -248,6 +428,35 @@ def character_grid(spans, lengths, texts, coded_by, raters, codes) -> Grid:
 
 
 def disagreements(grid, raters, codes, gold, kind, tx) -> pd.DataFrame:
+    """The contested units of a grid (a code some but not all raters applied), for the consensus meeting.
+
+    Parameters
+    ----------
+    grid : Grid
+        The grid.
+    raters, codes : tuple of str
+        Its raters (gold last) and codes.
+    gold : str or None
+        The gold layer: it gets a ``gold:<name>`` column and does not make a unit contested.
+    kind : {"segments", "spans"}
+        With spans, runs of consecutive characters rated alike become one row.
+    tx : mapping of str to str or None
+        Transcript texts, for the ``text`` of span rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``transcript, segment, start, end, text``, each rater's codes (``(not coded)`` where missing),
+        ``contested`` and ``agreed``.
+
+    Examples
+    --------
+    >>> spans = pd.DataFrame({"transcript": "P01", "coder": ["ana", "ben"], "code": "x", "start": [0, 1], "end": 3})
+    >>> grid = character_grid(spans, {"P01": 4}, None, {"P01": {"ana", "ben"}}, ("ana", "ben"), ("x",))
+    >>> disagreements(grid, ("ana", "ben"), ("x",), None, "spans", {"P01": "abcd"})[["segment", "text", "ana", "ben"]]
+      segment text ana ben
+    0   P01:0-1    a   x
+    """
     n_cmp = len(raters) - (1 if gold else 0)
     pres, rated = grid.present[:n_cmp], grid.rated[:n_cmp]
     pairable = rated.sum(axis=0) >= 2
