@@ -152,6 +152,16 @@ class Project(ProjectViews, TranscriptChanges):
         What was recovered is listed in ``project.recovered`` and reported with a
         :class:`~hrp_coding.errors.RecoveryWarning`.
 
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The project folder.
+
+        Returns
+        -------
+        Project
+            The open project.
+
         Raises
         ------
         ProjectError
@@ -318,7 +328,18 @@ class Project(ProjectViews, TranscriptChanges):
         return self._transcripts.ids()
 
     def transcript(self, transcript_id: str) -> Transcript:
-        """The transcript with this id (its ``text`` is what coding offsets point into)."""
+        """The transcript with this id (its ``text`` is what coding offsets point into).
+
+        Parameters
+        ----------
+        transcript_id : str
+            One of :attr:`transcript_ids`.
+
+        Returns
+        -------
+        Transcript
+            Text, turns, attributes and layout report (a ProjectError for an unknown id).
+        """
         return self._transcripts.load(transcript_id)[0]
 
     def _unknown_transcript(self, transcript_id: Any) -> str:
@@ -333,6 +354,21 @@ class Project(ProjectViews, TranscriptChanges):
         Raises ProjectError listing every problem: unknown transcript or code (with a did-you-mean),
         empty or out-of-range span, invalid coder name or confidence, a coder not in a closed roster
         (with a did-you-mean; ``new_coder=True`` or :meth:`add_coders` adds them).
+
+        Parameters
+        ----------
+        coder, transcript, code : str
+            Who (a coder name), where (a transcript id) and what (an active code of the codebook).
+        start, end : int
+            The span, in code points of the transcript's text; ``end`` exclusive.
+        memo, source, confidence, model, new_coder : optional
+            A memo; ``"manual"``, or a suggester's output with its ``confidence`` (0-1) and ``model`` name;
+            ``new_coder=True`` accepts a coder not on a closed roster (and adds them).
+
+        Returns
+        -------
+        Coding
+            The live coding, anchored on its quote.
         """
         problems: list[str] = []
         if name_problem(coder, "coder") is not None:
@@ -421,6 +457,18 @@ class Project(ProjectViews, TranscriptChanges):
         Rows identical to a live coding (same coder, transcript, span and code) are skipped, so
         importing a file twice adds nothing. The whole import is one intent: a crash leaves all of
         it or none of it.
+
+        Parameters
+        ----------
+        csv_path_or_df : str, os.PathLike or pandas.DataFrame
+            Columns ``transcript, code``, ``coder`` (or ``coder=``) and ``start, end`` or ``quote``.
+        coder, new_coders : str, bool, optional
+            The coder of rows without one; whether to accept coders not on a closed roster.
+
+        Returns
+        -------
+        ImportReport
+            How many codings were added, per coder, and how many duplicates skipped.
         """
         from hrp_coding.store.changes import plan_import_events
         from hrp_coding.store.codings_import import plan_import
@@ -455,6 +503,16 @@ class Project(ProjectViews, TranscriptChanges):
         ``memo`` events in the writer's journal and show in the ``memo`` column of :meth:`codings`.
         ``replace=True`` (codings only) makes ``text`` this coder's whole memo on the coding instead of adding
         to it; an empty ``text`` then clears it (the earlier memo events stay in the journal).
+
+        Parameters
+        ----------
+        target_kind, target_id, text, coder : str
+            What the memo is on (``"code"``, ``"transcript"`` or ``"coding"``) and its id, the memo, who wrote it.
+
+        Returns
+        -------
+        Memo
+            The memo as recorded (target, coder, time, text).
         """
         if target_kind not in MEMO_KINDS:
             raise ProjectError(f"add_memo: target_kind must be one of {', '.join(MEMO_KINDS)}, got {target_kind!r}")
@@ -492,6 +550,19 @@ class Project(ProjectViews, TranscriptChanges):
 
         See :mod:`hrp_coding.store.consensus`: a ``decision`` event, one ``consensus`` coding per agreed
         code, and earlier consensus codings on exactly the same span superseded, in one append.
+
+        Parameters
+        ----------
+        transcript, start, end : str, int, int
+            The passage decided on: a transcript id and a span (end exclusive).
+        codes, who, why, segment
+            The agreed codes (none: the passage carries no code), who decided (one or several people) and why,
+            and optionally the segment the decision is about.
+
+        Returns
+        -------
+        Adjudication
+            The decision's id and the consensus codings made and superseded.
         """
         from hrp_coding.store.consensus import CONSENSUS, adjudication_problems, plan_adjudication, segment_problem
 
