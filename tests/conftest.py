@@ -10,6 +10,12 @@ Fixtures
     A function ``sample_study_copy(dest=None, *, replication=True) -> Project`` that copies the built study
     into ``dest`` (a fresh temporary folder by default) and opens it there. Works in fixtures of any scope.
 
+fsync
+-----
+In the test process ``os.fsync`` returns at once (set ``HRP_TEST_FSYNC=1`` for the real one). It makes written
+bytes survive a power cut, which no test can cause; what a test can cause, a process killed mid-write, the page
+cache survives, and the crash tests kill child processes, which fsync for real. The calls are still made.
+
 Hypothesis
 ----------
 No deadline anywhere (``HYPOTHESIS_PROFILE=ci`` also derandomizes, as ``.ci/run`` does).
@@ -84,6 +90,16 @@ class _SampleStudies:
 
     def changed(self) -> list[Path]:
         return [folder for folder, digest in self._built.values() if _digest(folder) != digest]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fsync_returns_at_once():
+    if os.environ.get("HRP_TEST_FSYNC") == "1":
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "fsync", lambda fd: None)
+        yield
 
 
 @pytest.fixture(scope="session")

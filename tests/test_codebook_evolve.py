@@ -206,6 +206,7 @@ def check_migration(original: Codebook, final: Codebook) -> None:
             assert migration[code_id].new_id == code_id
 
 
+@pytest.mark.slow  # 60 random sequences of evolution steps: ~5 s of CPU
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_property_any_sequence_keeps_migration_total(data):
