@@ -28,6 +28,22 @@ __all__ = ["AdjudicationWidget", "disagreements"]
 def disagreements(project, transcript: str, coders: tuple[str, str]) -> list[dict]:
     """Per turn of ``transcript``: each coder's codes, whether they differ, and any consensus already recorded.
 
+    Parameters
+    ----------
+    project : Project
+        The study.
+    transcript : str
+        The transcript shown.
+    coders : (str, str)
+        The two coders compared.
+
+    Returns
+    -------
+    list of dict
+        One per turn, in text order: ``segment``, ``speaker``, ``role``, ``start``/``end`` (code points) and
+        ``s``/``e`` (the same in UTF-16 units, for the browser), ``a`` and ``b`` (each coder's codes, sorted),
+        ``differ`` and ``consensus`` (the decision's codes, who and why, or None).
+
     Examples
     --------
     >>> import tempfile, hrp_coding as hc
@@ -97,11 +113,49 @@ class AdjudicationWidget(anywidget.AnyWidget):
         self.on_msg(self._on_message)
 
     def refresh(self) -> None:
-        """Reload both coders' codings and the decisions."""
+        """Reload both coders' codings and the decisions.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> widget = AdjudicationWidget(tiny_study(), "P01", ("ana", "ben"), who="lead")
+        >>> widget.refresh()
+        >>> [t["a"] for t in widget.turns], [t["differ"] for t in widget.turns]
+        ([[], ['holding']], [False, True])
+        """
         self.turns = disagreements(self._project, self.transcript, tuple(self.coders))
 
     def decide(self, segment: str, codes, why: str):
-        """Record the consensus for one turn: ``codes`` agreed (possibly none) and why; returns the Adjudication."""
+        """Record the consensus for one turn: ``codes`` agreed (possibly none) and why; returns the Adjudication.
+
+        Parameters
+        ----------
+        segment : str
+            The turn (``P01:t002``).
+        codes : iterable of str
+            The agreed codes; empty when the turn carries none.
+        why : str
+            The reason, recorded with the decision.
+
+        Returns
+        -------
+        Adjudication
+            The recorded decision; the widget's turns are reloaded and its status line says what was saved.
+
+        Raises
+        ------
+        ProjectError
+            For a turn not in the transcript, or a decision the project refuses (unknown code, no reason).
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()   # ana coded turn 2 "holding"; ben has not coded it
+        >>> widget = AdjudicationWidget(study, "P01", ("ana", "ben"), who="lead")
+        >>> _ = widget.decide("P01:t002", ["holding"], "ana's reading fits the definition")
+        >>> widget.turns[1]["consensus"]["codes"], study.adjudications()["why"].tolist()
+        (['holding'], ["ana's reading fits the definition"])
+        """
         turn = next((t for t in self.turns if t["segment"] == segment), None)
         if turn is None:
             raise ProjectError(f"unknown turn {segment!r} in transcript {self.transcript}")

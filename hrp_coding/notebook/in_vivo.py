@@ -28,6 +28,12 @@ def add_in_vivo_code(project, quote: str, *, name: str | None = None, who: str, 
     parent : str, optional
         The parent code id.
 
+    Returns
+    -------
+    Code
+        The new code (its id a slug of the name, never one used before); the project's codebook is saved one
+        version up with an ``add`` changelog entry.
+
     Examples
     --------
     >>> import tempfile, hrp_coding as hc

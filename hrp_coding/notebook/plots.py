@@ -34,7 +34,36 @@ def _axes(ax, size):
 
 def cooccurrence_heatmap(pairs: pd.DataFrame, *, measure: str = "jaccard", codes: Sequence[str] | None = None,
                          ax=None):
-    """Heatmap of a :func:`hrp_coding.analysis.cooccurrence` table (``measure`` = jaccard, obs_exp, n_both)."""
+    """Heatmap of a :func:`hrp_coding.analysis.cooccurrence` table (``measure`` = jaccard, obs_exp, n_both).
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        One row per code pair: ``code_a``, ``code_b`` and the measure column.
+    measure : str, default "jaccard"
+        The column drawn (``jaccard``, ``obs_exp`` or ``n_both``).
+    codes : sequence of str, optional
+        The codes on the axes, in this order (default: every code of ``pairs``, sorted).
+    ax : matplotlib Axes, optional
+        Draw here instead of on a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, with a colour bar; a pair never seen is left blank.
+
+    Raises
+    ------
+    ValueError
+        When ``measure`` is not a column of ``pairs``.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"code_a": ["a", "a"], "code_b": ["b", "c"], "n_both": [3, 1]})
+    >>> fig = cooccurrence_heatmap(pairs, measure="n_both", codes=["c", "b", "a"])
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['c', 'b', 'a']
+    """
     if measure not in pairs.columns:
         raise ValueError(f"measure={measure!r} is not a column of the co-occurrence table; columns are "
                          f"{list(pairs.columns)}")
@@ -58,6 +87,35 @@ def agreement_chart(table: pd.DataFrame, *, value: str = "alpha", low: str = "ci
     """Per-code agreement as points with 95% intervals, with Krippendorff's .667 and .800 guide lines.
 
     ``table`` has one row per code with columns ``label``, ``value`` and optionally ``low``/``high``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        An agreement table, e.g. the ``by_code`` table of :func:`hrp_coding.agreement.report` with the code as a
+        column (``reset_index()``).
+    value, low, high, label : str
+        The columns of the estimate, its interval ends and the row labels; without ``low`` and ``high`` the
+        points are drawn without intervals.
+    reference : sequence of float, default (0.667, 0.8)
+        Where the dotted guide lines go.
+    ax : matplotlib Axes, optional
+        An axes to draw on (default: a new figure).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Codes sorted by value, lowest at the bottom.
+
+    Raises
+    ------
+    ValueError
+        When ``label`` or ``value`` is not a column.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"code": ["a", "b"], "alpha": [0.9, 0.5], "ci_low": [0.8, 0.3], "ci_high": [1.0, 0.7]})
+    >>> [t.get_text() for t in agreement_chart(table).axes[0].get_yticklabels()]
+    ['b', 'a']
     """
     for column in (label, value):
         if column not in table.columns:
@@ -82,7 +140,27 @@ def agreement_chart(table: pd.DataFrame, *, value: str = "alpha", low: str = "ci
 
 
 def saturation_curve(result, *, ax=None):
-    """Cumulative distinct codes and new codes per interview, marking where saturation is reached."""
+    """Cumulative distinct codes and new codes per interview, marking where saturation is reached.
+
+    Parameters
+    ----------
+    result : SaturationResult
+        What :func:`hrp_coding.saturation.saturation` returned.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Bars of new codes and a line of distinct codes per interview, a dashed line after ``saturation_at``.
+
+    Examples
+    --------
+    >>> from hrp_coding.saturation import saturation
+    >>> codings = pd.DataFrame({"transcript": list("AABCD"), "code": list("xyxyx"), "coder": "ana"})
+    >>> saturation_curve(saturation(codings, base_size=1, run_length=1)).axes[0].get_title()
+    'Saturation (base 1, run 1, threshold 5%)'
+    """
     frame = result.new_per_interview
     fig, ax = _axes(ax, (6.5, 3.5))
     ax.bar(frame["order"], frame["n_new"], color="#90be6d", label="new codes")
@@ -106,6 +184,30 @@ def code_timeline(codings: pd.DataFrame, *, text_length: int, colors: Mapping[st
 
     ``codings`` are one transcript's codings (columns coder, code, start, end); ``text_length`` is the
     length of its canonical text.
+
+    Parameters
+    ----------
+    codings : pandas.DataFrame
+        One transcript's codings (``coder, code, start, end``).
+    text_length : int
+        The length of the transcript's text (the x axis).
+    colors : mapping of str to str, optional
+        Code -> colour (default: one blue); the codebook's colours, say.
+    title : str, default ""
+        The title (default: ``"Code timeline"``).
+    ax : matplotlib Axes, optional
+        Draw on this axes rather than a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row per code, one bar per span, one hatch per coder.
+
+    Examples
+    --------
+    >>> codings = pd.DataFrame({"coder": ["ana", "ben"], "code": "x", "start": [0, 5], "end": [10, 12]})
+    >>> code_timeline(codings, text_length=40, title="P01").axes[0].get_xlim()
+    (0.0, 40.0)
     """
     colors = dict(colors or {})
     codes = sorted(set(codings["code"]))

@@ -85,7 +85,30 @@ def _section(anchor: str, title: str, *parts: str) -> str:
 
 def render_report(project, *, unit: str | None = None, coders: Sequence[str] | None = None,
                   roles="codebook") -> str:
-    """The report as an HTML string (see :func:`write_report`)."""
+    """The report as an HTML string (see :func:`write_report`).
+
+    Parameters
+    ----------
+    project : Project
+        The study.
+    unit, coders, roles
+        As for :func:`write_report`.
+
+    Returns
+    -------
+    str
+        One self-contained HTML page (figures embedded): study, codebook, agreement, co-occurrence, saturation.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from hrp_coding.datasets import tiny_study
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     page = render_report(tiny_study())
+    >>> page.startswith("<!DOCTYPE html>"), "Holding" in page
+    (True, True)
+    """
     from hrp_coding import agreement, analysis
     from hrp_coding.notebook import plots
 
@@ -190,11 +213,31 @@ def write_report(project, path: str | os.PathLike, *, unit: str | None = None,
     Parameters
     ----------
     project : Project
-    path : path of the .html file to write
-    unit : segmentation unit for agreement and co-occurrence (default: the project's default unit)
-    coders : coders to compare (default: every human coder; model layers and consensus are left out)
-    roles : speaker roles whose segments are the agreement units (default: the codebook's ``coded_roles``;
-        ``"all"`` for every segment); see :func:`hrp_coding.agreement.report`
+        The study.
+    path : str or os.PathLike
+        The ``.html`` file to write (replaced atomically).
+    unit : str, optional
+        Segmentation unit for agreement and co-occurrence (default: the project's default unit).
+    coders : sequence of str, optional
+        Coders to compare (default: every human coder; model layers and consensus are left out).
+    roles : str or list of str, default "codebook"
+        Speaker roles whose segments are the agreement units (default: the codebook's ``coded_roles``;
+        ``"all"`` for every segment); see :func:`hrp_coding.agreement.report`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, warnings
+    >>> from hrp_coding.datasets import tiny_study
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     path = write_report(tiny_study(), pathlib.Path(tempfile.mkdtemp()) / "report.html")
+    >>> path.name, path.stat().st_size > 1000
+    ('report.html', True)
     """
     path = Path(path)
     atomic_write_text(path, render_report(project, unit=unit, coders=coders, roles=roles))
