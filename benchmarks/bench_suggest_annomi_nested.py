@@ -36,11 +36,12 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from bench_suggest_annomi import TASKS, annomi_dir, load_turns  # noqa: E402
 
-# the search offered to every outer training fold (small on purpose: the fit must stay cheaper
-# than the baseline's); the settings measured before on all of AnnoMI are among the candidates
+# the search offered to every outer training fold; kept small so that the fit stays no slower than the
+# baseline's. These search spaces were settled after exploratory runs on all of AnnoMI (so the *space*
+# carries a little optimism); every choice inside it is made on the outer training fold alone.
 SEARCH = {
     "therapist": {"Cs": (0.05, 0.1), "block_weights": [{"w": 1.4}, {"w": 1.4, "s": 0.0}], "inner_cv": 2},
-    "client": {"Cs": (0.05, 0.1), "block_weights": [{"w": 1.4}, {"w": 1.4, "ctx": 0.6}], "inner_cv": 2},
+    "client": {"Cs": (0.05, 0.1), "block_weights": [{"w": 1.4}], "inner_cv": 3},
 }
 GOAL = {"therapist": 0.76, "client": 0.54}
 

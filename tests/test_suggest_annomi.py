@@ -48,3 +48,19 @@ def test_nested_benchmark_skips_cleanly_without_data(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "AnnoMI not found" in out.stdout and "skipped" in out.stdout
+
+
+def test_active_learning_benchmark_skips_cleanly_without_data(tmp_path):
+    env = {**os.environ, "HRP_ANNOMI_DIR": str(tmp_path / "absent")}
+    out = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_active_learning.py")], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "AnnoMI not found" in out.stdout and "skipped" in out.stdout
+
+
+def test_learning_curve_area_is_the_mean_f1_over_log_sizes():
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import bench_active_learning as bench
+
+    assert bench.area([20, 40, 80], [0.5, 0.5, 0.5]) == pytest.approx(0.5)
+    assert bench.area([20, 40, 80], [0.2, 0.4, 0.6]) == pytest.approx(0.4)

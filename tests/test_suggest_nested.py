@@ -104,3 +104,15 @@ def test_embedding_block_is_searched_when_an_embedder_is_given(tmp_path):
     assert model.featurizer_.feature_names()[sl["e"]][:2] == ["e:0", "e:1"]
     assert model.predict(turns.head(2)).shape == (2,)
     assert len(model.search_) == 2
+
+
+def test_final_model_refit_by_default_or_the_mean_of_the_inner_models():
+    turns = _turns()
+    avg = NestedCodeSuggester(Cs=(0.1,), inner_cv=2, context=1, final="average").fit(
+        turns, turns.code, groups=turns.transcript)
+    refit = NestedCodeSuggester(Cs=(0.1,), inner_cv=2, context=1).fit(turns, turns.code, groups=turns.transcript)
+    np.testing.assert_array_equal(avg.calibration_, refit.calibration_)  # same inner scores, same calibration
+    assert not np.allclose(avg.coef_, refit.coef_)
+    assert avg.predict(["How do you sleep?"]).tolist() == refit.predict(["How do you sleep?"]).tolist()
+    with pytest.raises(SuggestError, match="final must be"):
+        NestedCodeSuggester(final="last").fit(turns, turns.code, groups=turns.transcript)

@@ -16,8 +16,9 @@ macro-F1 wins (with and without tuned offsets: both come from the same scores, s
 no fit). To keep the fit cheap the candidates race on the first inner fold only; the winner's
 out-of-fold scores are completed on the other inner folds and then reused, as
 :class:`CodeSuggester` does, for the offsets, the Platt calibration and the per-code precision
-thresholds; one last fit on all the training data gives the model. Total:
-``len(candidates) + inner_cv`` linear fits and one featurization.
+thresholds; one last fit of the winner on all the training data gives the model
+(``final="average"`` keeps the mean of its inner models instead). Total:
+``len(candidates) + inner_cv`` linear fits (one fewer with "average") and one featurization.
 
 Single-label codings only (one code per unit, as in AnnoMI); a multi-label fit says so.
 
@@ -125,6 +126,12 @@ class NestedCodeSuggester(CodeSuggester):
         folds.
     inner_cv : int
         Folds of the inner cross-validation (grouped by ``groups`` when :meth:`fit` gets them).
+    final : "refit" or "average"
+        The model kept: "refit" (default), one more fit of the winner on all the training data;
+        "average", the mean of the winner's inner models, whose out-of-fold scores set the
+        calibration and the thresholds (no extra fit, scores distributed like those the thresholds
+        were set on; on AnnoMI it lost about 0.005 macro-F1 and did not make the precision of
+        client talk thresholds hold on new transcripts: see benchmarks/bench_suggest_annomi_nested.py).
     embedder : SentenceEmbedder or None
         Adds the sentence-embedding block ``e`` (see :mod:`~hrp_coding.suggest.embeddings`); its
         weight is searched like the others (give ``e`` in ``block_weights``). Off by default. A model
@@ -144,7 +151,8 @@ class NestedCodeSuggester(CodeSuggester):
     so ``featurizer_.transform(X) @ coef_.T`` is the chosen model's score).
     """
 
-    def __init__(self, *, Cs=(0.05, 0.1), block_weights=None, tune_bias="auto", inner_cv=3, embedder=None,
+    def __init__(self, *, Cs=(0.05, 0.1), block_weights=None, tune_bias="auto", inner_cv=3, final="refit",
+                 embedder=None,
                  word_ngrams=(1, 2), char_ngrams=(1, 4), char_min_df=2, context=3, context_weights=(0.7, 0.5, 0.3),
                  use_role=True, use_shape=True, lemmas="auto", class_weight="balanced", target_precision=0.9,
                  min_precision_count=10, store_examples=True):
@@ -152,6 +160,7 @@ class NestedCodeSuggester(CodeSuggester):
         self.block_weights = block_weights
         self.tune_bias = tune_bias
         self.inner_cv = inner_cv
+        self.final = final
         self.embedder = embedder
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -202,6 +211,8 @@ class NestedCodeSuggester(CodeSuggester):
                     problems.append(f"block_weights: weight of {key!r} must be a number >= 0, got {w!r}")
         if self.tune_bias not in ("auto", True, False):
             problems.append(f"tune_bias must be 'auto', True or False, got {self.tune_bias!r}")
+        if self.final not in ("average", "refit"):
+            problems.append(f"final must be 'average' or 'refit', got {self.final!r}")
         if not (isinstance(self.inner_cv, int) and self.inner_cv >= 2):
             problems.append(f"inner_cv must be an integer >= 2, got {self.inner_cv!r}")
         if problems:
@@ -289,19 +300,25 @@ class NestedCodeSuggester(CodeSuggester):
                              "inner_macro_f1_offsets": tuned})
                 score = max(plain, tuned) if self.tune_bias == "auto" else (tuned if self.tune_bias else plain)
                 if best is None or score > best[0] + 1e-9:
-                    best = (score, float(C), dict(weights), scale, part)
-        _, C, weights, scale, part = best
+                    best = (score, float(C), dict(weights), scale, part, (coef, intercept))
+        _, C, weights, scale, part, first_model = best
         Xs = Xm @ sp.diags(scale)
         oof = np.zeros((len(frame), K))
         oof[first_te] = part
+        inner_models = [first_model]
         for tr, te in splits[1:]:
             coef, intercept = self._fit_linear(Xs[tr], Y[tr], C)
             oof[te] = Xs[te] @ coef.T + intercept
+            inner_models.append((coef, intercept))
         # offsets (and whether to use them) from the winner's complete out-of-fold scores
         bias = tune_offsets(oof, yi) if self.tune_bias in ("auto", True) else np.zeros(K)
         use_bias = self.tune_bias is True or (self.tune_bias == "auto" and fast_macro_f1(yi, (oof + bias).argmax(1), K)
                                                > fast_macro_f1(yi, oof.argmax(1), K) + 1e-9)
-        coef, intercept = self._fit_linear(Xs, Y, C)
+        if self.final == "refit":
+            coef, intercept = self._fit_linear(Xs, Y, C)
+        else:  # the mean of the inner models: the very models whose scores set calibration and thresholds
+            coef = np.mean([c for c, _ in inner_models], axis=0)
+            intercept = np.mean([b for _, b in inner_models], axis=0)
 
         self.multilabel_ = False
         self.classes_ = classes
