@@ -116,3 +116,14 @@ def test_final_model_refit_by_default_or_the_mean_of_the_inner_models():
     assert avg.predict(["How do you sleep?"]).tolist() == refit.predict(["How do you sleep?"]).tolist()
     with pytest.raises(SuggestError, match="final must be"):
         NestedCodeSuggester(final="last").fit(turns, turns.code, groups=turns.transcript)
+
+
+def test_context_blocks_of_plain_texts_are_empty_not_a_crash():
+    """Plain texts carry no neighbouring turns: the context blocks are empty (this raised sklearn's ValueError)."""
+    from hrp_coding.suggest import CodeSuggester
+
+    texts = ["How are you?", "You feel sad."] * 6
+    model = CodeSuggester(context=3, cv=2).fit(texts, ["question", "reflection"] * 6)
+    assert model.predict(["How is it?"]).tolist() == ["question"]
+    sl = model.featurizer_.block_slices()
+    assert sl["p1"].stop == sl["p1"].start  # an empty block

@@ -269,6 +269,8 @@ class TfidfBlock:
         from sklearn.preprocessing import normalize
 
         counts = counts.tocsr().astype(np.float64)
+        if counts.shape[1] == 0:  # no term of the block reached min_df (e.g. context of plain texts): empty
+            return counts
         counts.data = np.log(counts.data) + 1.0
         counts = counts.multiply(self.idf).tocsr()
         return normalize(counts, norm="l2", copy=False)
