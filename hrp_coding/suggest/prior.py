@@ -38,7 +38,27 @@ BLEND_GRID = (0.0, 0.2, 0.35, 0.5, 0.65, 0.8, 1.0)
 def codebook_frame(codebook, columns, role=None):
     """The codebook's rows as a turn table (``text``, blank context, ``role``) plus their codes and kinds.
 
-    Returns ``(frame, codes, kinds)``.
+    Parameters
+    ----------
+    codebook : Codebook
+        The study's codebook.
+    columns : iterable of str
+        The columns of the suggester's turn table; context columns (``*_text``, ``*_role``) are left blank.
+    role : str, optional
+        The ``role`` the rows get (the coded role, so role features do not tell codebook rows apart).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, list of str, list of str)
+        The rows as a turn table, each row's code, and its kind (``definition``, ``example``, ``near_miss``).
+
+    Examples
+    --------
+    >>> from hrp_coding.codebook import Code, Codebook
+    >>> cb = Codebook(name="D", version=1, codes=[Code("a", "Asking", definition="A question.", examples=("Why?",))])
+    >>> frame, codes, kinds = codebook_frame(cb, ["text", "prev_text", "role"], role="participant")
+    >>> frame.values.tolist(), codes, kinds
+    ([['Asking A question.', '', 'participant'], ['Why?', '', 'participant']], ['a', 'a'], ['definition', 'example'])
     """
     import pandas as pd
 
@@ -60,6 +80,26 @@ def codebook_targets(codes, kinds, classes, multilabel):
     Definitions and examples: positive for their code, negative for every other code. Near misses:
     negative for their code and left out (mask False) for the others; in single-label mode they are
     left out altogether (a row there must carry exactly one code).
+
+    Parameters
+    ----------
+    codes, kinds : list of str
+        Each codebook row's code and kind (from :func:`codebook_frame`).
+    classes : sequence of str
+        The suggester's codes, in column order.
+    multilabel : bool
+        Whether a unit may carry several codes.
+
+    Returns
+    -------
+    tuple of (ndarray, ndarray)
+        ``Y`` (the row carries the code) and ``mask`` (the cell counts in training).
+
+    Examples
+    --------
+    >>> Y, mask = codebook_targets(["a", "b"], ["example", "near_miss"], ["a", "b"], multilabel=True)
+    >>> Y.tolist(), mask.tolist()
+    ([[True, False], [False, False]], [[True, True], [False, True]])
     """
     index = {c: i for i, c in enumerate(classes)}
     n, K = len(codes), len(classes)
@@ -78,6 +118,18 @@ def codebook_targets(codes, kinds, classes, multilabel):
 def ranking_precision(Y, scores) -> float:
     """Label-ranking average precision over the units that carry at least one code (1.0 = perfect ranking).
 
+    Parameters
+    ----------
+    Y : array-like of bool
+        Units x codes: the gold codes.
+    scores : array-like of float
+        Units x codes: the scores ranked.
+
+    Returns
+    -------
+    float
+        The average precision, NaN when no unit carries a code.
+
     Examples
     --------
     >>> ranking_precision(np.array([[1, 0], [0, 0]], bool), np.array([[0.9, 0.1], [0.5, 0.5]]))
@@ -93,7 +145,25 @@ def ranking_precision(Y, scores) -> float:
 
 
 def blend(p, cold, weight: float):
-    """``(1 - weight) * p + weight * cold``."""
+    """``(1 - weight) * p + weight * cold``.
+
+    Parameters
+    ----------
+    p, cold : array-like of float
+        The suggester's probabilities and the cold start's scores, same shape.
+    weight : float
+        The cold start's share, in [0, 1].
+
+    Returns
+    -------
+    ndarray
+        The mixed scores.
+
+    Examples
+    --------
+    >>> blend([0.2, 0.8], [1.0, 0.0], 0.5).tolist()
+    [0.6, 0.4]
+    """
     return (1.0 - weight) * np.asarray(p) + weight * np.asarray(cold)
 
 
@@ -101,6 +171,26 @@ def choose_blend(Y, p, cold, grid=BLEND_GRID) -> float:
     """The weight of the cold start, from ``grid``, that ranks the gold codes best out of fold.
 
     Ties go to the larger weight (the codebook, which needs no data, is the safer helper).
+
+    Parameters
+    ----------
+    Y : array-like of bool
+        Units x codes: the gold codes of the coded units.
+    p, cold : array-like of float
+        Out-of-fold probabilities of the suggester, and the cold start's scores.
+    grid : sequence of float, default BLEND_GRID
+        The weights tried.
+
+    Returns
+    -------
+    float
+        The chosen weight (1.0 when no weight ranks better than the codebook alone).
+
+    Examples
+    --------
+    >>> Y = np.array([[1, 0], [0, 1]], bool)
+    >>> choose_blend(Y, np.array([[0.9, 0.1], [0.1, 0.9]]), np.array([[0.1, 0.9], [0.9, 0.1]]))
+    0.35
     """
     best_w, best = 1.0, -np.inf
     for w in sorted(grid, reverse=True):
