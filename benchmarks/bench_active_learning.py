@@ -51,7 +51,8 @@ def area(sizes, scores) -> float:
     return float(np.sum((y[1:] + y[:-1]) / 2 * np.diff(x)) / (x[-1] - x[0]))
 
 
-def curve(pool: pd.DataFrame, test: pd.DataFrame, labels, order: str, seed: int, sizes=SIZES) -> list[float]:
+def curve(pool: pd.DataFrame, test: pd.DataFrame, labels, order: str, seed: int, sizes=SIZES,
+          density: float = 0.0) -> list[float]:
     from hrp_coding.suggest import CodeSuggester
     from hrp_coding.suggest.active import rank_for_coding
 
@@ -76,7 +77,8 @@ def curve(pool: pd.DataFrame, test: pd.DataFrame, labels, order: str, seed: int,
         proba = model.predict_proba(todo)
         counts = [int((rows.code == c).sum()) for c in model.classes_]
         pick = rank_for_coding(proba, model._own_text_matrix(todo.text.tolist()), n=need, diversity=0.3,
-                               counts=counts, coverage_weight=0.3, calibrated=bool(model.calibrated_))
+                               counts=counts, coverage_weight=0.3, calibrated=bool(model.calibrated_),
+                               density=density)
         coded += list(left[pick])
     return scores
 
@@ -85,6 +87,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--task", choices=["therapist", "client"], default="therapist")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--density", type=float, default=0.0,
+                        help="information-density exponent of the ranking (0: next_to_code's default)")
     args = parser.parse_args(argv)
     folder = annomi_dir()
     if not (folder / "AnnoMI-simple.csv").is_file():
@@ -99,6 +103,7 @@ def main(argv=None) -> int:
     rows = turns[turns.speaker == speaker].reset_index(drop=True)
     tr, te = next(GroupKFold(5).split(rows, rows.code, rows.transcript))
     pool, test = rows.iloc[tr].reset_index(drop=True), rows.iloc[te].reset_index(drop=True)
+    print(f"ranking: uncertainty + code coverage (weight 0.3), diversity 0.3, density exponent {args.density}")
     print(f"AnnoMI {title}: pool {len(pool)} turns ({pool.transcript.nunique()} transcripts), held-out test "
           f"{len(test)} turns ({test.transcript.nunique()} transcripts); {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}")
@@ -106,7 +111,7 @@ def main(argv=None) -> int:
     t0 = time.process_time()
     for seed in range(args.seeds):
         for order in results:
-            results[order].append(curve(pool, test, labels, order, seed))
+            results[order].append(curve(pool, test, labels, order, seed, density=args.density))
             print(f"seed {seed} {order:>12}: " + "  ".join(f"{n}:{f:.3f}" for n, f in zip(SIZES, results[order][-1]))
                   + f"   area {area(SIZES, results[order][-1]):.4f}", flush=True)
     print(f"\nmacro-F1 on the held-out transcripts by coded turns (mean of {args.seeds} seeds):")

@@ -55,3 +55,11 @@ def test_next_to_code_uses_the_calibrated_probabilities(study):
     # the first pick maximises (1 - 0.3) * (0.7 * uncertainty + 0.3 * coverage) before any diversity penalty
     value = 0.7 * out["uncertainty"] + 0.3 * out["coverage"]
     assert value.iloc[0] == pytest.approx(value.max())
+
+
+def test_information_density_puts_typical_segments_before_outliers():
+    proba = np.array([[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]])  # equally uncertain
+    X = sp.csr_matrix(np.array([[1.0, 0.0], [1.0, 0.1], [0.0, 1.0]]))  # row 2 is the outlier
+    assert rank_for_coding(proba, X, n=3, diversity=0.0, density=1.0).tolist()[-1] == 2
+    with pytest.raises(SuggestError, match="density"):
+        rank_for_coding(proba, X, density=-1)

@@ -96,7 +96,7 @@ def code_coverage(proba, counts, *, calibrated: bool = True) -> np.ndarray:
 
 
 def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: bool = False, *, counts=None,
-                    coverage_weight: float = 0.3, calibrated: bool = True) -> np.ndarray:
+                    coverage_weight: float = 0.3, calibrated: bool = True, density: float = 0.0) -> np.ndarray:
     """Indices of the ``n`` rows to code next: uncertainty and code coverage, balanced against similarity.
 
     Parameters
@@ -116,6 +116,10 @@ def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: b
         ranked by coverage alone).
     calibrated : bool
         False for scores that are not probabilities (cold start): uncertainty is then not used.
+    density : float >= 0
+        Information density (Settles and Craven 2008): the value is multiplied by the segment's mean
+        cosine similarity to all segments, to this power, so typical segments come before outliers.
+        0 (the default) leaves it out.
 
     Returns
     -------
@@ -132,12 +136,17 @@ def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: b
         value = (1 - coverage_weight) * u + coverage_weight * cov if counts is not None else u
     else:
         value = cov
+    if not (isinstance(density, (int, float)) and density >= 0):
+        raise SuggestError(f"density must be a number >= 0, got {density!r}")
     n = min(int(n), len(u))
     if n <= 0:
         return np.array([], dtype=int)
     from sklearn.preprocessing import normalize
 
     Xn = normalize(X)
+    if density > 0:
+        mean_sim = np.clip(np.asarray(Xn @ np.asarray(Xn.mean(0)).ravel()).ravel(), 0.0, 1.0)
+        value = value * mean_sim ** density
     chosen: list[int] = []
     max_sim = np.zeros(len(u))
     available = np.ones(len(u), dtype=bool)
