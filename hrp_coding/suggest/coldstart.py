@@ -42,6 +42,21 @@ __all__ = ["ColdStartSuggester", "codebook_rows", "suggestable_codes"]
 def suggestable_codes(codebook) -> dict:
     """The codebook's active, codable codes (``{code id: Code}``), the ones a suggester may propose.
 
+    Parameters
+    ----------
+    codebook : Codebook
+        Anything with a ``codes`` mapping.
+
+    Returns
+    -------
+    dict of str to Code
+        The codes not retired and codable, in codebook order.
+
+    Raises
+    ------
+    SuggestError
+        For an object without codes, or a codebook with no code to suggest.
+
     Examples
     --------
     >>> from hrp_coding.codebook import Codebook, Code
@@ -63,6 +78,16 @@ def codebook_rows(codebook) -> list[tuple[str, str, str]]:
 
     A definition row joins the code's name, short definition, definition and "when to use"; each
     example is a row; each near miss is a row that is *not* that code.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codebook (only its suggestable codes count).
+
+    Returns
+    -------
+    list of (str, str, str)
+        Code id, text and kind of each row, code by code.
 
     Examples
     --------
@@ -111,7 +136,23 @@ class ColdStartSuggester:
         return suggestable_codes(self.codebook)
 
     def fit(self, texts: Sequence[str] | None = None) -> ColdStartSuggester:
-        """Build the code profiles; ``texts`` (uncoded turns, optional) only sharpen the idf weights."""
+        """Build the code profiles; ``texts`` (uncoded turns, optional) only sharpen the idf weights.
+
+        Parameters
+        ----------
+        texts : sequence of str, optional
+            Uncoded passages of the study, only for the idf weights (no label is read).
+
+        Returns
+        -------
+        ColdStartSuggester
+            This suggester, fitted (``classes_``, ``vectorizer_``, ``lemmas_``).
+
+        Examples
+        --------
+        >>> list(_example_suggester().classes_)
+        ['asking', 'money']
+        """
         from sklearn.feature_extraction.text import TfidfVectorizer
         from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -188,7 +229,23 @@ class ColdStartSuggester:
         return hits, matched
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Scores in [0, 1], shape (n_texts, n_codes), columns in ``classes_`` order (not calibrated)."""
+        """Scores in [0, 1], shape (n_texts, n_codes), columns in ``classes_`` order (not calibrated).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The passages to score.
+
+        Returns
+        -------
+        ndarray of float
+            Similarity to each code's definition and examples, plus keyword hits, minus a near-miss penalty.
+
+        Examples
+        --------
+        >>> _example_suggester().predict_proba(["why did you leave work?", "the rent went up"]).round(2).tolist()
+        [[0.6, 0.0], [0.0, 0.69]]
+        """
         self._check_fitted()
         texts = _texts(texts)
         Q = self._vec(texts)
@@ -213,7 +270,27 @@ class ColdStartSuggester:
         return np.clip(score, 0.0, 1.0)
 
     def predict(self, texts: Sequence[str], threshold: float | None = None, top_k: int = 1) -> list[list[str]]:
-        """Up to ``top_k`` codes per text whose score reaches ``threshold`` (default ``self.threshold``)."""
+        """Up to ``top_k`` codes per text whose score reaches ``threshold`` (default ``self.threshold``).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The passages.
+        threshold : float, optional
+            The score a code must reach.
+        top_k : int, default 1
+            At most this many codes per passage, best first.
+
+        Returns
+        -------
+        list of list of str
+            The codes of each passage (possibly none).
+
+        Examples
+        --------
+        >>> _example_suggester().predict(["why did you leave work?", "the rent went up", "hello"])
+        [['asking'], ['money'], []]
+        """
         scores = self.predict_proba(texts)
         threshold = self.threshold if threshold is None else threshold
         out = []
@@ -223,7 +300,33 @@ class ColdStartSuggester:
         return out
 
     def evidence(self, texts: Sequence[str], codes: Sequence[str], top: int = 5) -> list[list[tuple[str, float]]]:
-        """Why a text scored for a code: matched keywords (``kw:``) and shared weighted terms (``w:``)."""
+        """Why a text scored for a code: matched keywords (``kw:``) and shared weighted terms (``w:``).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The passages.
+        codes : sequence of str
+            One code per passage: the code to explain.
+        top : int, default 5
+            At most this many shared terms per passage.
+
+        Returns
+        -------
+        list of list of (str, float)
+            Per passage: ``("kw:<keyword>", weight)`` for matched keywords, then ``("w:<term>", weight)`` for the
+            heaviest shared terms.
+
+        Raises
+        ------
+        SuggestError
+            When ``codes`` and ``texts`` differ in length, or a code is unknown.
+
+        Examples
+        --------
+        >>> _example_suggester().evidence(["the rent went up"], ["money"])[0][0]
+        ('kw:rent', 0.3)
+        """
         self._check_fitted()
         texts = _texts(texts)
         if len(codes) != len(texts):
@@ -260,3 +363,13 @@ def _texts(texts) -> list[str]:
     if bad:
         raise SuggestError(f"every text must be a string; not so at row(s) {bad[:5]}")
     return texts
+
+
+def _example_suggester() -> ColdStartSuggester:
+    """A fitted cold start on a two-code codebook (``asking``: "why"; ``money``: "rent"), for the examples."""
+    from hrp_coding.codebook import Code, Codebook
+
+    codebook = Codebook(name="D", version=1, codes=[
+        Code("asking", "Asking", definition="A question about work.", keywords=("why",)),
+        Code("money", "Money", definition="Rent, wages and debt.", keywords=("rent",))])
+    return ColdStartSuggester(codebook).fit()
