@@ -28,9 +28,11 @@ def codebook() -> Codebook:
 
 
 def tree(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` with the sha256 of its bytes (byte-identity of a project)."""
+    """Every file under ``folder`` with the sha256 of its bytes (byte-identity of a project), derived caches
+    (``.hrp/cache``: segment boundaries keyed by the text's sha256, rebuilt when missing) left out."""
+    cache = folder / ".hrp" / "cache"
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_relative_to(cache)}
 
 
 @pytest.fixture
