@@ -45,6 +45,18 @@ def uncertainty(proba: np.ndarray, multilabel: bool = False) -> np.ndarray:
     Single-label: 1 minus the margin between the two most probable codes. Multi-label: the largest
     per-code closeness to 0.5 (``1 - |2p - 1|``), i.e. the code the model is least sure about.
 
+    Parameters
+    ----------
+    proba : array-like of float
+        Segments x codes: calibrated probabilities.
+    multilabel : bool, default False
+        Whether a segment may carry several codes.
+
+    Returns
+    -------
+    ndarray of float
+        One uncertainty per segment (1: the model cannot choose).
+
     Examples
     --------
     >>> uncertainty(np.array([[0.5, 0.5], [1.0, 0.0]])).tolist()

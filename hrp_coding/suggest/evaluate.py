@@ -87,7 +87,13 @@ class EvaluationResult:
     human: Any = field(default=None, repr=False)
 
     def to_frame(self):
-        """The per-code table."""
+        """The per-code table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of ``per_code``: one row per code (support, precision, recall, F1, kappa).
+        """
         return self.per_code.copy()
 
     def __str__(self) -> str:
@@ -126,6 +132,22 @@ def _kappa(a: np.ndarray, b: np.ndarray) -> float:
 
 def label_scores(Y_true: np.ndarray, Y_pred: np.ndarray, classes: Sequence[str], multilabel: bool):
     """Per-code precision/recall/F1/kappa, macro-F1 and overall kappa of indicator matrices.
+
+    Parameters
+    ----------
+    Y_true, Y_pred : array-like of bool
+        Units x codes: gold and predicted codes.
+    classes : sequence of str
+        The codes, in column order.
+    multilabel : bool
+        Multi-label: the overall kappa is the mean of the per-code kappas; single-label: Cohen's kappa of
+        each unit's one code.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, float, float)
+        The per-code table (``code, support, precision, recall, f1, kappa``), the macro-F1 (an undefined F1
+        counts as 0) and the overall kappa; a code in no unit has a NaN kappa, left out of the mean.
 
     Examples
     --------

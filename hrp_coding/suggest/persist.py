@@ -67,6 +67,16 @@ def _codebook_info(codebook) -> dict | None:
 def codebook_fingerprint(codebook) -> str:
     """SHA-256 of what the codebook prior is built from (every code's rows and keywords), order-independent.
 
+    Parameters
+    ----------
+    codebook : Codebook
+        The codebook a model was trained with, or the study's codebook now.
+
+    Returns
+    -------
+    str
+        The hex digest; a saved model whose fingerprint differs was trained on another codebook.
+
     Examples
     --------
     >>> from hrp_coding.codebook import Codebook, Code

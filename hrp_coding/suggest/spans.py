@@ -139,6 +139,22 @@ def plain_label(feature: str, texts=None, *, lemmas: bool = False) -> str:
 def highlights(text: str, terms, *, lemmas: bool = False, offset: int = 0) -> list[tuple[int, int]]:
     """Character spans (``offset`` added) of ``text`` where the word terms (``w:`` features) occur.
 
+    Parameters
+    ----------
+    text : str
+        A passage.
+    terms : iterable of str
+        Evidence features; only word features (``w:...``, single words or n-grams) are located.
+    lemmas : bool, default False
+        Match lemmas, as the model's features were built.
+    offset : int, default 0
+        Added to every span (the passage's position in its transcript).
+
+    Returns
+    -------
+    list of (int, int)
+        Sorted ``(start, end)`` spans, end exclusive.
+
     Examples
     --------
     >>> highlights("You can stay with it. Stay.", ["w:stay with", "w:."], offset=10)
@@ -165,6 +181,23 @@ def pick_run(scores, ratio: float = 0.5) -> tuple[int, int]:
     """First and last index of the run of adjacent kept items that holds the best one.
 
     An item is kept when its score is at least ``min + ratio * (max - min)``.
+
+    Parameters
+    ----------
+    scores : array-like of float
+        One score per item (the sentences of a turn, say).
+    ratio : float, default 0.5
+        Where between the lowest and the highest score the cut lies.
+
+    Returns
+    -------
+    tuple of (int, int)
+        The first and last index of the run, inclusive.
+
+    Examples
+    --------
+    >>> pick_run([0.1, 0.7, 0.9, 0.2, 0.8])
+    (1, 2)
     """
     s = np.asarray(scores, dtype=float)
     best = int(np.argmax(s))

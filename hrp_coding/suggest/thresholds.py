@@ -158,6 +158,22 @@ def coverage_curve(Y, proba, classes: Sequence[str], thresholds: Sequence[float]
     Columns: ``code, threshold, n_selected, precision, coverage, support``; precision is NaN where
     nothing is selected.
 
+    Parameters
+    ----------
+    Y : array-like of bool
+        Units x codes: the gold codes.
+    proba : array-like of float
+        Units x codes: calibrated probabilities.
+    classes : sequence of str
+        The codes, in column order.
+    thresholds : sequence of float, default (0.3, 0.5, 0.7, 0.8, 0.9, 0.95)
+        The confidence thresholds tried.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per code and threshold.
+
     Examples
     --------
     >>> import numpy as np
