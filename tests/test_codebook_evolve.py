@@ -225,6 +225,7 @@ def test_property_any_sequence_keeps_migration_total(data):
     assert reloaded == cb and reloaded.migration() == cb.migration()
 
 
+@pytest.mark.slow  # 25 random codebooks written and read as .qdc: ~3 s of CPU
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_property_evolved_codebooks_round_trip_through_qdc(data, tmp_path_factory):

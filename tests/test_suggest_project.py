@@ -82,6 +82,7 @@ def test_suggestion_is_a_passage_inside_its_turn_with_readable_evidence(study, m
     assert (whole.start == whole.turn_start).all() and (whole.end == whole.turn_end).all()
 
 
+@pytest.mark.slow  # fits the project's estimator with its codebook prior: ~6 s of CPU
 def test_evidence_quotes_the_transcript_and_the_codebook(study):
     """What a coder reads (issue 13.5): words as they stand in the passage or a neighbouring turn, the speaker's
     place in plain words, the words highlighted, and the closest example from the codebook of the suggested code."""
