@@ -6,7 +6,10 @@ runs locally: no text leaves the machine.
 - :class:`CodeSuggester`: a scikit-learn classifier over turns (texts or turn tables).
 - :class:`ColdStartSuggester`: suggestions from the codebook alone, before anyone has coded.
 - :func:`suggest`: a table of suggestions (code, confidence, evidence, nearest examples) for texts
-  or a project's segments; :func:`next_to_code`: what to code next (uncertainty and diversity).
+  or a project's segments; :func:`next_to_code`: what to code next (calibrated uncertainty, code
+  coverage and diversity).
+- :class:`NestedCodeSuggester`: a CodeSuggester that chooses its settings by grouped inner CV.
+- :class:`SentenceEmbedder`: an optional sentence-embedding block from a local ONNX model folder.
 - :func:`evaluate`: grouped cross-validation, pooled out-of-fold, with the human ceiling.
 - :func:`save_model` / :func:`load_model`: a fitted model as JSON + npz, no pickle.
 
@@ -19,9 +22,11 @@ Examples
 
 from hrp_coding.suggest.active import next_to_code, rank_for_coding, uncertainty
 from hrp_coding.suggest.coldstart import ColdStartSuggester
+from hrp_coding.suggest.embeddings import SentenceEmbedder
 from hrp_coding.suggest.estimator import CodeSuggester
 from hrp_coding.suggest.evaluate import EvaluationResult, evaluate
 from hrp_coding.suggest.features import TextFeaturizer, add_context, tokenize
+from hrp_coding.suggest.nested import NestedCodeSuggester
 from hrp_coding.suggest.persist import load_model, save_model
 from hrp_coding.suggest.project import accept_suggestion, check_not_hidden, suggest, training_data, write_model_layer
 from hrp_coding.suggest.thresholds import CodeThreshold, coverage_curve, precision_thresholds, thresholds_frame
@@ -31,6 +36,8 @@ __all__ = [
     "CodeThreshold",
     "ColdStartSuggester",
     "EvaluationResult",
+    "NestedCodeSuggester",
+    "SentenceEmbedder",
     "TextFeaturizer",
     "accept_suggestion",
     "add_context",
