@@ -248,6 +248,31 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
 
         ``groups`` (e.g. the transcript of each turn) makes the inner cross-validation grouped, so that
         calibration and thresholds are not flattered by turns of the same interview.
+
+        Parameters
+        ----------
+        X : sequence of str or pandas.DataFrame
+            The turns: texts, or a turn table with ``text`` (and the context and ``role`` columns the options use).
+        y : sequence
+            One code per turn (single-label), or one list of codes per turn (multi-label; an empty list: no code).
+        groups : sequence, optional
+            The group of each turn (its transcript), for the inner cross-validation.
+
+        Returns
+        -------
+        CodeSuggester
+            This suggester, fitted.
+
+        Raises
+        ------
+        SuggestError
+            For no turns, labels that do not match the turns, or groups of the wrong length.
+
+        Examples
+        --------
+        >>> model = _example_model()
+        >>> list(model.classes_), model.multilabel_, model.calibrated_
+        (['holding', 'money'], False, True)
         """
         self._validate_params()
         frame = as_turn_frame(X)
@@ -401,6 +426,22 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
 
         Without a codebook: the linear scores. With one: the blend of the linear model's probability
         and the cold-start score, ``(1 - prior_weight_) * p + prior_weight_ * cold``.
+
+        Parameters
+        ----------
+        X : sequence of str or pandas.DataFrame
+            The turns, as for :meth:`fit`.
+
+        Returns
+        -------
+        ndarray of float
+            One score per turn and code.
+
+        Examples
+        --------
+        >>> scores = _example_model().decision_function(["we sat with him", "the rent is due"])
+        >>> scores.shape, bool(scores[0, 0] > scores[0, 1])
+        ((2, 2), True)
         """
         scores = self._linear_scores(X)
         if getattr(self, "prior_", None) is None:
@@ -414,6 +455,21 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         The decision scores plus the offsets ``bias_``. Per-code calibration (``predict_proba``) keeps
         each code's confidence honest but, fitted on few coded units, can reorder codes against each
         other; the order of suggestions therefore comes from the scores before calibration.
+
+        Parameters
+        ----------
+        X : sequence of str or pandas.DataFrame
+            The turns, as for :meth:`fit`.
+
+        Returns
+        -------
+        ndarray of float
+            One score per turn and code; higher ranks first.
+
+        Examples
+        --------
+        >>> _example_model().ranking_scores(["the rent is due"]).argmax(axis=1).tolist()
+        [1]
         """
         return self.decision_function(X) + self.bias_
 
@@ -421,14 +477,54 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         """Calibrated confidence of each code, shape (n_texts, n_codes), columns in ``classes_`` order.
 
         Single-label: rows sum to 1. Multi-label: one independent probability per code.
+
+        Parameters
+        ----------
+        X : sequence of str or pandas.DataFrame
+            The turns, as for :meth:`fit`.
+
+        Returns
+        -------
+        ndarray of float
+            Probabilities in [0, 1].
+
+        Examples
+        --------
+        >>> proba = _example_model().predict_proba(["we sat with him"])
+        >>> proba.shape, round(float(proba.sum()), 6)
+        ((1, 2), 1.0)
         """
         return self._proba_from_scores(self.decision_function(X))
 
     def predict(self, X):
-        """Single-label: an array of codes. Multi-label: a list with one list of codes per text."""
+        """Single-label: an array of codes. Multi-label: a list with one list of codes per text.
+
+        Parameters
+        ----------
+        X : sequence of str or pandas.DataFrame
+            The turns, as for :meth:`fit`.
+
+        Returns
+        -------
+        ndarray of str or list of list of str
+            The predicted code of each turn, or (multi-label) the codes whose probability reaches
+            ``decision_threshold_``.
+
+        Examples
+        --------
+        >>> _example_model().predict(["we sat with him", "the rent is due"]).tolist()
+        ['holding', 'money']
+        """
         scores = self.decision_function(X)
         if not self.multilabel_:
             return self.classes_[(scores + self.bias_).argmax(1)]
         proba = self._proba_from_scores(scores)
         chosen = proba >= self.decision_threshold_
         return [self.classes_[row].tolist() for row in chosen]
+
+
+def _example_model() -> CodeSuggester:
+    """A suggester fitted on eight short turns of two codes (``holding``, ``money``), for the examples."""
+    texts = ["we sat with her all night", "I held her hand", "we stayed with him", "she held on to me",
+             "the rent went up again", "I could not pay the rent", "money was tight", "wages were late"]
+    return CodeSuggester(cv=2, char_ngrams=None).fit(texts, ["holding"] * 4 + ["money"] * 4)

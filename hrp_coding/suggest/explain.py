@@ -59,6 +59,28 @@ class ExplainMixin:
         With ``words_first`` (the default) words of the turn and its neighbours are listed, since those
         are what a coder can check against the text; other features appear only when no word pushed
         the prediction.
+
+        Parameters
+        ----------
+        X : sequence of str or pandas.DataFrame
+            The turns, as for :meth:`~hrp_coding.suggest.CodeSuggester.fit`.
+        codes : sequence of str, optional
+            The code to explain for each turn (default: the predicted one).
+        top : int, default 5
+            At most this many features per turn.
+        words_first : bool, default True
+            List words (of the turn and its neighbours) before other features.
+
+        Returns
+        -------
+        list of list of (str, float)
+            Per turn, ``(feature, contribution)`` pairs, largest first.
+
+        Examples
+        --------
+        >>> from hrp_coding.suggest.estimator import _example_model
+        >>> [feature for feature, _ in _example_model().evidence(["we sat with him"], top=2)[0]]
+        ['w:we', 'w:with']
         """
         Xm = self._transform(X)
         scores = self.decision_function(X)
@@ -107,6 +129,31 @@ class ExplainMixin:
 
         With ``code`` (one code, or one per text) only training texts labelled with that code are
         searched. Returns ``[(text, similarity), ...]`` per text.
+
+        Parameters
+        ----------
+        X : sequence of str or pandas.DataFrame
+            The turns, as for :meth:`~hrp_coding.suggest.CodeSuggester.fit`.
+        code : str or sequence of str, optional
+            Search only training texts of this code (one for all turns, or one per turn).
+        k : int, default 3
+            How many examples per turn.
+
+        Returns
+        -------
+        list of list of (str, float)
+            Per turn, ``(training text, cosine similarity)``, most similar first.
+
+        Raises
+        ------
+        SuggestError
+            When the model kept no examples (``store_examples=False``), or ``code`` does not match the turns.
+
+        Examples
+        --------
+        >>> from hrp_coding.suggest.estimator import _example_model
+        >>> [text for text, _ in _example_model().nearest_examples(["we sat with him"], k=1)[0]]
+        ['we sat with her all night']
         """
         self._check_fitted()
         E = self._examples()
