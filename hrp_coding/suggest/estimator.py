@@ -430,7 +430,7 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : sequence of str or pandas.DataFrame
-            The turns, as for :meth:`fit`.
+            The turns to score (texts or a turn table, as for :meth:`fit`).
 
         Returns
         -------
@@ -459,12 +459,13 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : sequence of str or pandas.DataFrame
-            The turns, as for :meth:`fit`.
+            The turns whose codes are ranked (as for :meth:`fit`).
 
         Returns
         -------
         ndarray of float
-            One score per turn and code; higher ranks first.
+            One score per turn and code; within a turn, a higher score ranks its code first (scores of
+            different turns are not comparable).
 
         Examples
         --------
@@ -481,7 +482,7 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : sequence of str or pandas.DataFrame
-            The turns, as for :meth:`fit`.
+            The turns to give confidences for (as for :meth:`fit`).
 
         Returns
         -------
@@ -502,7 +503,7 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : sequence of str or pandas.DataFrame
-            The turns, as for :meth:`fit`.
+            The turns to code (as for :meth:`fit`).
 
         Returns
         -------
