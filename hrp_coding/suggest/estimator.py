@@ -463,7 +463,7 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray of float
+        ndarray, shape (n_texts, n_codes)
             One score per turn and code; within a turn, a higher score ranks its code first (scores of
             different turns are not comparable).
 
