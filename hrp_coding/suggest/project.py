@@ -47,7 +47,31 @@ def _is_project(obj) -> bool:
 
 
 def check_not_hidden(project, coder: str) -> None:
-    """Raise SuggestError when the project hides suggestions from ``coder`` (setting ``suggestions_hidden_from``)."""
+    """Raise SuggestError when the project hides suggestions from ``coder`` (setting ``suggestions_hidden_from``).
+
+    Parameters
+    ----------
+    project : Project
+        The study (its ``settings.suggestions_hidden_from``).
+    coder : str
+        The coder suggestions would be shown to.
+
+    Raises
+    ------
+    SuggestError
+        When the coder is blind to suggestions, before anything is trained or shown.
+
+    Examples
+    --------
+    >>> from hrp_coding.datasets import tiny_study
+    >>> study = tiny_study()
+    >>> _ = study.update_settings(suggestions_hidden_from=["cy"])
+    >>> check_not_hidden(study, "ana")
+    >>> check_not_hidden(study, "cy")
+    Traceback (most recent call last):
+    ...
+    hrp_coding.errors.SuggestError: suggestions are hidden from coder 'cy': ...
+    """
     hidden = tuple(getattr(project.settings, "suggestions_hidden_from", ()) or ())
     if coder in hidden:
         raise SuggestError(
@@ -57,7 +81,26 @@ def check_not_hidden(project, coder: str) -> None:
 
 
 def human_coders(project) -> list[str]:
-    """Coders who are people: not ``model:*`` layers, not the ``consensus`` layer."""
+    """Coders who are people: not ``model:*`` layers, not the ``consensus`` layer.
+
+    Parameters
+    ----------
+    project : Project
+        The study.
+
+    Returns
+    -------
+    list of str
+        The human coders of the project, sorted.
+
+    Examples
+    --------
+    >>> from hrp_coding.datasets import tiny_study
+    >>> study = tiny_study()
+    >>> _ = study.add_coding(coder="model:demo", transcript="P01", start=9, end=24, code="holding")
+    >>> study.coders, human_coders(study)
+    (('ana', 'model:demo'), ['ana'])
+    """
     return coder_kinds.human_coders(project.coders)
 
 
@@ -69,6 +112,31 @@ def training_data(project, *, coders: Sequence[str] | None = None, unit: str | N
     (:func:`~hrp_coding.suggest.features.add_context`), ``labels`` one tuple of codes per row (the union
     over ``coders``; empty when none applied a code), ``groups`` the transcript of each row. Only
     transcripts that at least one of the coders coded are included.
+
+    Parameters
+    ----------
+    project : Project
+        The study.
+    coders : sequence of str, optional
+        Whose codings are the labels (default: every human coder).
+    unit : str, optional
+        The segmentation unit (default: the project's).
+    overlap : str, default "any"
+        How a coding must overlap a segment to label it (as :meth:`Project.coded_segments`).
+    context : int, default 2
+        How many neighbouring turns each row carries as context columns.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, list of tuple, ndarray)
+        ``(frame, labels, groups)`` as described above.
+
+    Examples
+    --------
+    >>> from hrp_coding.datasets import tiny_study
+    >>> frame, labels, groups = training_data(tiny_study())
+    >>> frame["segment"].tolist(), labels, groups.tolist()
+    (['P01:t001', 'P01:t002'], [(), ('holding',)], ['P01', 'P01'])
     """
     coders = list(coders) if coders is not None else human_coders(project)
     segments = add_context(project.segments(unit), window=max(context, 1))
@@ -218,6 +286,16 @@ def _rows(model, frame, top_k, use_thresholds, min_confidence, n_evidence, n_exa
 def project_estimator(project) -> CodeSuggester:
     """The default suggester of a project: logistic regression with the project's codebook as prior.
 
+    Parameters
+    ----------
+    project : Project or None
+        The study; its codebook becomes the estimator's prior (None: no prior).
+
+    Returns
+    -------
+    CodeSuggester
+        Unfitted: two turns of context each side, logistic regression with ``C=10``.
+
     Examples
     --------
     >>> project_estimator(None).get_params()["classifier"]
@@ -235,6 +313,30 @@ def fit_project_model(project, *, coders: Sequence[str] | None = None, unit: str
     together, weighing them by the data themselves, so it is used as soon as anything is coded.
     Falls back to a :class:`ColdStartSuggester` on the project's codebook when fewer than
     ``min_coded_segments`` segments carry a code (before anyone has coded).
+
+    Parameters
+    ----------
+    project : Project
+        The study.
+    coders, unit
+        Whose codings to learn from (default: the human coders not hidden from suggestions), and the
+        segmentation unit.
+    estimator : CodeSuggester, optional
+        The estimator to clone and fit (default: :func:`project_estimator`).
+    min_coded_segments : int, default 1
+        Fewer coded segments than this: the cold start is returned instead.
+
+    Returns
+    -------
+    CodeSuggester or ColdStartSuggester
+        The fitted model.
+
+    Examples
+    --------
+    >>> from hrp_coding.datasets import tiny_study
+    >>> model = fit_project_model(tiny_study())   # one coded turn: the codebook prior does the rest
+    >>> type(model).__name__, list(model.classes_)
+    ('CodeSuggester', ['holding'])
     """
     from sklearn.base import clone
 
@@ -343,6 +445,23 @@ def write_model_layer(project, model, name: str, *, unit: str | None = None, top
     Each coding records ``source="model:<name>"``, ``model=<name>`` and its confidence, so that
     ``agreement.report(project)`` sets model-versus-human agreement beside human-versus-human.
     Existing codings of that layer are removed first (the layer is the model's current opinion).
+
+    Parameters
+    ----------
+    project : Project
+        The study.
+    model : CodeSuggester or ColdStartSuggester
+        A fitted model.
+    name : str
+        The layer's name: codings go to coder ``model:<name>``.
+    unit, top_k, use_thresholds, transcript
+        As for :func:`suggest`; by default one code per segment, only suggestions that reach their code's
+        precision threshold, every transcript.
+
+    Returns
+    -------
+    int
+        The number of codings written.
     """
     if not isinstance(name, str) or not name:
         raise SuggestError(f"model layer name must be a non-empty string, got {name!r}")
@@ -369,6 +488,27 @@ def accept_suggestion(project, coder: str, suggestion: Mapping[str, Any] | Any, 
 
     ``suggestion`` is a row of :func:`suggest`'s table (a Series, a dict or a namedtuple) with at least
     ``transcript, start, end, code, confidence, model``. Returns the new Coding.
+
+    Parameters
+    ----------
+    project : Project
+        The study.
+    coder : str
+        Who accepts the suggestion (not hidden from suggestions).
+    suggestion : mapping, Series or namedtuple
+        A row of :func:`suggest`'s table.
+    memo : str, optional
+        A memo on the new coding.
+
+    Returns
+    -------
+    Coding
+        The coding, with ``source="model:<model>"``, the model id and the confidence.
+
+    Raises
+    ------
+    SuggestError
+        For a coder hidden from suggestions, or a row lacking a needed field.
     """
     check_not_hidden(project, coder)
     if hasattr(suggestion, "_asdict"):
@@ -385,7 +525,35 @@ def accept_suggestion(project, coder: str, suggestion: Mapping[str, Any] | Any, 
 
 def evaluate_project(project, *, gold: str, cv=5, estimator=None, unit=None, target_precision=0.9, progress=False,
                      thresholds=(0.3, 0.5, 0.7, 0.8, 0.9, 0.95), overlap="any"):
-    """``evaluate(project, gold=CODER)``: grouped CV on the gold coder's transcripts, plus the human ceiling."""
+    """``evaluate(project, gold=CODER)``: grouped CV on the gold coder's transcripts, plus the human ceiling.
+
+    Parameters
+    ----------
+    project : Project
+        The study.
+    gold : str
+        The coder whose codings are the truth (a coder of the project).
+    cv : int or splitter, default 5
+        Folds, grouped by transcript (at most the number of the gold coder's transcripts).
+    estimator, target_precision
+        The estimator evaluated (default: two turns of context each side), and the precision its per-code
+        thresholds aim at (default 0.9).
+    unit, overlap : str, optional
+        The segments and how a coding must overlap one (as :func:`training_data`).
+    progress, thresholds
+        Show a progress bar over the folds; the confidence thresholds of the coverage curve.
+
+    Returns
+    -------
+    EvaluationResult
+        Per-code and macro scores out of fold, the coverage curve, and the human ceiling (the other human
+        coders against ``gold``) when there is one.
+
+    Raises
+    ------
+    SuggestError
+        For an unknown gold coder, or fewer than two transcripts coded by them.
+    """
     import pandas as pd
 
     from hrp_coding.suggest.evaluate import EvaluationResult, _evaluate_texts, label_scores
