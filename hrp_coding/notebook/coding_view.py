@@ -51,11 +51,48 @@ class Utf16Offsets:
         self.utf16_length = len(text) + len(self._astral)
 
     def to_utf16(self, code_point: int) -> int:
-        """The UTF-16 offset of code point offset ``code_point``."""
+        """The UTF-16 offset of code point offset ``code_point``.
+
+        Parameters
+        ----------
+        code_point : int
+            An offset in code points (0 to ``len(text)``).
+
+        Returns
+        -------
+        int
+            The same position in UTF-16 code units (each character outside the BMP counts two).
+
+        Examples
+        --------
+        >>> Utf16Offsets("\\U0001F642\\U0001F642 ok").to_utf16(3)
+        5
+        """
         return code_point + bisect.bisect_left(self._astral, code_point)
 
     def to_code_point(self, utf16: int) -> int:
-        """The code point offset of UTF-16 offset ``utf16``; ProjectError inside a surrogate pair or out of range."""
+        """The code point offset of UTF-16 offset ``utf16``; ProjectError inside a surrogate pair or out of range.
+
+        Parameters
+        ----------
+        utf16 : int
+            An offset the browser gave, in UTF-16 code units.
+
+        Returns
+        -------
+        int
+            The same position in code points.
+
+        Raises
+        ------
+        ProjectError
+            For an offset that is not an integer, is out of range, or falls between the halves of a surrogate pair.
+
+        Examples
+        --------
+        >>> Utf16Offsets("\\U0001F642 ok").to_code_point(5)
+        4
+        """
         if not isinstance(utf16, int) or isinstance(utf16, bool) or not 0 <= utf16 <= self.utf16_length:
             raise ProjectError(f"UTF-16 offset {utf16!r} is outside the text (0-{self.utf16_length} units)")
         before = bisect.bisect_left(self._astral16, utf16)
@@ -68,6 +105,20 @@ class Utf16Offsets:
 
 def span_record(coding, *, me: str, units: Utf16Offsets) -> dict:
     """What the browser needs of one coding: id, coder, code, UTF-16 start and end, memo, mine, source.
+
+    Parameters
+    ----------
+    coding : Coding
+        A live coding (anything with ``id, coder, code, start, end, memo, source``).
+    me : str
+        The coder using the widget (``mine`` is whether the coding is theirs).
+    units : Utf16Offsets
+        The offsets converter of the coding's transcript.
+
+    Returns
+    -------
+    dict
+        The record sent to the browser; ``s`` and ``e`` in UTF-16 units, a missing memo as ``""``.
 
     Examples
     --------
@@ -84,6 +135,18 @@ def span_record(coding, *, me: str, units: Utf16Offsets) -> dict:
 
 def turn_progress(turns: Sequence[tuple[int, int]], spans: Iterable[tuple[int, int]]) -> tuple[int, int]:
     """``(coded, total)``: how many turns at least one span overlaps, of all turns.
+
+    Parameters
+    ----------
+    turns : sequence of (int, int)
+        The turns' ``(start, end)``, in text order.
+    spans : iterable of (int, int)
+        The codings' ``(start, end)``.
+
+    Returns
+    -------
+    tuple of (int, int)
+        The number of turns some span overlaps, and the number of turns.
 
     Examples
     --------
@@ -155,25 +218,93 @@ class UndoStack:
         return bool(self._undone)
 
     def push(self, action: WidgetAction) -> None:
-        """Record a new action (clears what could be redone)."""
+        """Record a new action (clears what could be redone).
+
+        Parameters
+        ----------
+        action : WidgetAction
+            What the coder just did; the oldest action is dropped beyond ``limit``.
+
+        Examples
+        --------
+        >>> stack = UndoStack(limit=2)
+        >>> for cid in ("c1", "c2", "c3"):
+        ...     stack.push(WidgetAction("add", cid, {}))
+        >>> [stack.undo().coding_id for _ in range(2)], stack.can_undo
+        (['c3', 'c2'], False)
+        """
         self._done.append(action)
         del self._done[:-self.limit]
         self._undone.clear()
 
     def undo(self) -> WidgetAction | None:
-        """The action to undo now (moved to the redo list), or None."""
+        """The action to undo now (moved to the redo list), or None.
+
+        Returns
+        -------
+        WidgetAction or None
+            The most recent action not yet undone; the caller writes its inverse.
+
+        Examples
+        --------
+        >>> UndoStack().undo() is None
+        True
+        """
         return _move_last(self._done, self._undone)
 
     def redo(self) -> WidgetAction | None:
-        """The action to redo now (moved back to the undo list), or None."""
+        """The action to redo now (moved back to the undo list), or None.
+
+        Returns
+        -------
+        WidgetAction or None
+            The most recently undone action; the caller writes it again.
+
+        Examples
+        --------
+        >>> stack = UndoStack()
+        >>> stack.push(WidgetAction("memo", "c1", {}, before="", after="check"))
+        >>> stack.redo() is None, stack.undo().after, stack.redo().after
+        (True, 'check', 'check')
+        """
         return _move_last(self._undone, self._done)
 
     def forget(self, action: WidgetAction, *, undone: bool) -> None:
-        """Drop ``action`` after its undo (``undone=True``) or redo could not be written."""
+        """Drop ``action`` after its undo (``undone=True``) or redo could not be written.
+
+        Parameters
+        ----------
+        action : WidgetAction
+            The action whose undo or redo failed (its journal event was refused).
+        undone : bool
+            True when the failed move was an undo (the action is in the redo list).
+
+        Examples
+        --------
+        >>> stack = UndoStack()
+        >>> stack.push(WidgetAction("remove", "c1", {}))
+        >>> stack.forget(stack.undo(), undone=True)
+        >>> stack.can_undo, stack.can_redo
+        (False, False)
+        """
         (self._undone if undone else self._done).remove(action)
 
     def renamed(self, old_id: str, new_id: str) -> None:
-        """A coding re-added by undo or redo has a new id: point every recorded action at it."""
+        """A coding re-added by undo or redo has a new id: point every recorded action at it.
+
+        Parameters
+        ----------
+        old_id, new_id : str
+            The coding's id before and after it was re-added.
+
+        Examples
+        --------
+        >>> stack = UndoStack()
+        >>> stack.push(WidgetAction("add", "c1", {}))
+        >>> stack.renamed("c1", "c9")
+        >>> stack.undo().coding_id
+        'c9'
+        """
         for action in (*self._done, *self._undone):
             if action.coding_id == old_id:
                 action.coding_id = new_id
@@ -181,6 +312,16 @@ class UndoStack:
 
 def index_spans(records: Iterable[Mapping]) -> dict[tuple, str]:
     """``{(coder, s, e, code): id}`` of span records, to refuse a duplicate coding in constant time.
+
+    Parameters
+    ----------
+    records : iterable of mapping
+        Span records (:func:`span_record`).
+
+    Returns
+    -------
+    dict of tuple to str
+        ``(coder, s, e, code)`` -> coding id.
 
     Examples
     --------
