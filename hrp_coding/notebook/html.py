@@ -46,6 +46,18 @@ def render_coded_text(text: str, spans: Iterable[tuple[str, int, int, str]], *,
         The codebook colours; codes without one get a stable fallback colour.
     speaker_turns : sequence of (start, end, speaker), optional
         Turns, used only to put a line break before each speaker label.
+
+    Returns
+    -------
+    str
+        A ``<div>``: a legend of the codes, then the text with one ``<span>`` per stretch of equal coverage
+        (first code as background, others as underlines, a title naming code and coder).
+
+    Examples
+    --------
+    >>> page = render_coded_text("We sat with her.", [("ana", 3, 6, "holding")], colors={"holding": "#1f77b4"})
+    >>> '<span class="hrp-coded" style="background:#1f77b455;" title="holding (ana)"' in page
+    True
     """
     end = len(text) if end is None else end
     colors = dict(colors or {})
@@ -100,7 +112,28 @@ class CodedTranscript:
 
 
 def coded_transcript(project, transcript_id: str, *, coders: Sequence[str] | None = None) -> CodedTranscript:
-    """The transcript of a project with the chosen coders' spans, ready to display in a notebook."""
+    """The transcript of a project with the chosen coders' spans, ready to display in a notebook.
+
+    Parameters
+    ----------
+    project : Project
+        The study.
+    transcript_id : str
+        The transcript shown.
+    coders : sequence of str, optional
+        Only these coders' codings (default: everyone's).
+
+    Returns
+    -------
+    CodedTranscript
+        Displayed as highlighted text by Jupyter; ``str()`` gives a one-line summary.
+
+    Examples
+    --------
+    >>> from hrp_coding.datasets import tiny_study
+    >>> print(coded_transcript(tiny_study(), "P01"))
+    CodedTranscript('P01', 1 codings)
+    """
     codings = project.codings()
     codings = codings[codings["transcript"] == transcript_id]
     if coders is not None:

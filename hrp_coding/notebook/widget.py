@@ -60,6 +60,16 @@ _SHORTCUTS = list("1234567890") + [c for c in string.ascii_lowercase if c not in
 def shortcut_keys(n: int) -> list[str]:
     """Keyboard shortcuts for the first ``n`` codes: digits first, then letters (not the navigation keys).
 
+    Parameters
+    ----------
+    n : int
+        The number of codes.
+
+    Returns
+    -------
+    list of str
+        One key per code; ``""`` for codes beyond the keys there are.
+
     Examples
     --------
     >>> shortcut_keys(12)[-3:]
@@ -72,6 +82,16 @@ def shortcut_keys(n: int) -> list[str]:
 
 def label_color(color: str) -> str:
     """Black or white, whichever reads better on ``color`` (``#rrggbb``), by WCAG relative luminance.
+
+    Parameters
+    ----------
+    color : str
+        A ``#rrggbb`` colour (anything else reads as black text).
+
+    Returns
+    -------
+    str
+        ``"#000000"`` or ``"#ffffff"``.
 
     Examples
     --------
@@ -172,7 +192,18 @@ class CodingWidget(anywidget.AnyWidget):
         return sorted(self._records.values(), key=lambda r: (r["start"], r["end"], r["id"]))
 
     def spans_of(self, coder: str) -> list[dict]:
-        """The shown codings of one coder."""
+        """The shown codings of one coder.
+
+        Parameters
+        ----------
+        coder : str
+            A coder shown in the widget.
+
+        Returns
+        -------
+        list of dict
+            Their span records (UTF-16 offsets ``s``/``e``, as the browser uses them).
+        """
         return [r for r in self.spans if r["coder"] == coder]
 
     def _palette(self) -> list[dict]:
@@ -322,6 +353,18 @@ class CodingWidget(anywidget.AnyWidget):
         """Code ``text[start:end]`` (code points) with ``code`` in this coder's journal; returns the Coding.
 
         Raises ProjectError for a duplicate (same coder, span and code) and whatever ``Project.add_coding`` refuses.
+
+        Parameters
+        ----------
+        start, end, code : int, int, str
+            The span, in code points of the transcript's text, and an active code.
+        memo, **fields
+            A memo, and more fields of :meth:`Project.add_coding` (``source``, ``confidence``, ``model``).
+
+        Returns
+        -------
+        Coding
+            The new coding, shown at once and undoable.
         """
         self._check_duplicate(start, end, code)
         coding = self._project.add_coding(coder=self.coder, transcript=self.transcript, start=start, end=end,
@@ -333,7 +376,13 @@ class CodingWidget(anywidget.AnyWidget):
         return coding
 
     def remove(self, coding_id: str) -> None:
-        """Remove one of this coder's codings (a remove event is appended; nothing is erased; undo restores it)."""
+        """Remove one of this coder's codings (a remove event is appended; nothing is erased; undo restores it).
+
+        Parameters
+        ----------
+        coding_id : str
+            One of this coder's codings.
+        """
         coding = self._project.get_coding(coding_id)
         self._project.remove_coding(self.coder, coding_id)
         self._dropped(coding_id)
@@ -342,7 +391,15 @@ class CodingWidget(anywidget.AnyWidget):
         self._say(f"removed {coding.code} \"{_short(coding.quote)}\" (Ctrl+Z undoes)")
 
     def set_memo(self, coding_id: str, text: str) -> None:
-        """Make ``text`` the memo of one coding (an empty text clears it); undo restores the previous memo."""
+        """Make ``text`` the memo of one coding (an empty text clears it); undo restores the previous memo.
+
+        Parameters
+        ----------
+        coding_id : str
+            A coding shown in the widget.
+        text : str
+            The whole new memo.
+        """
         before = self._project.get_coding(coding_id).memo or ""
         if text == before:
             self._say("memo unchanged")
@@ -391,7 +448,18 @@ class CodingWidget(anywidget.AnyWidget):
         self._say(f"{word}: {action.kind} {action.coding.get('code', 'memo')}")
 
     def accept(self, key: str):
-        """Accept a suggestion: it becomes this coder's coding, recording model and confidence."""
+        """Accept a suggestion: it becomes this coder's coding, recording model and confidence.
+
+        Parameters
+        ----------
+        key : str
+            The suggestion's key in :attr:`suggestions` (``"s0"``...).
+
+        Returns
+        -------
+        Coding
+            The coder's new coding (``source`` names the model).
+        """
         row = self._suggestion_rows[key]
         from hrp_coding.suggest import accept_suggestion
 
@@ -405,7 +473,15 @@ class CodingWidget(anywidget.AnyWidget):
         return coding
 
     def reject(self, key: str, reason: str | None = None) -> None:
-        """Dismiss a suggestion: a ``reject`` event in the coder's journal, so it is not offered again."""
+        """Dismiss a suggestion: a ``reject`` event in the coder's journal, so it is not offered again.
+
+        Parameters
+        ----------
+        key : str
+            The suggestion's key in :attr:`suggestions`.
+        reason : str, optional
+            Why it was dismissed (kept in the event).
+        """
         row = self._suggestion_rows[key]
         model = row.get("model")
         self._project.reject_suggestion(self.coder, row.get("transcript", self.transcript), int(row["start"]),
