@@ -7,6 +7,20 @@ from hrp_coding.units import SEGMENT_UNITS
 
 
 def register(subparsers) -> None:
+    """Add ``hrp-coding suggest`` and ``hrp-coding evaluate``.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers action
+        The top-level commands, which gain the two suggester commands.
+
+    Examples
+    --------
+    >>> from hrp_coding.cli import build_parser
+    >>> args = build_parser().parse_args(["suggest", "study", "--coder", "ben", "--transcript", "P01", "--all"])
+    >>> args.transcript, args.top_k, args.all
+    (['P01'], 3, True)
+    """
     cmd = add_command(subparsers, "suggest",
                       help="Suggest codes for a coder's segments (trained on the other coders' codings; "
                            "from the codebook alone before anyone has coded).",
@@ -33,6 +47,31 @@ def register(subparsers) -> None:
 
 
 def run_suggest(args) -> int:
+    """Train the project's model and print (or write as CSV) the suggestions for one coder.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study``, ``coder``, ``transcript``, ``top_k``, ``unit``, ``all`` (below the thresholds too) and
+        ``output``.
+
+    Returns
+    -------
+    int
+        0; a coder the project hides suggestions from is refused before anything is trained.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> study = tiny_study()
+    >>> _ = study.update_settings(suggestions_hidden_from=["ben"])
+    >>> with contextlib.redirect_stderr(io.StringIO()) as err:
+    ...     code = main(["suggest", str(study.path), "--coder", "ben"])
+    >>> code, "hidden from coder 'ben'" in err.getvalue()
+    (1, True)
+    """
     from tqdm.auto import tqdm
 
     from hrp_coding.project import Project
@@ -68,6 +107,28 @@ def run_suggest(args) -> int:
 
 
 def run_evaluate(args) -> int:
+    """Cross-validate the suggester against one coder's codings and print the result.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``study``, ``gold``, ``cv``, ``unit`` and ``target_precision``.
+
+    Returns
+    -------
+    int
+        0 after printing the evaluation.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> from hrp_coding.cli import main
+    >>> from hrp_coding.datasets import tiny_study
+    >>> with contextlib.redirect_stderr(io.StringIO()) as err:   # one coded transcript: nothing to cross-validate
+    ...     code = main(["evaluate", str(tiny_study().path), "--gold", "ana"])
+    >>> code, "grouped cross-validation needs 2+" in err.getvalue()
+    (1, True)
+    """
     from hrp_coding.project import Project
     from hrp_coding.suggest import evaluate
 
