@@ -12,7 +12,8 @@ def register(subparsers) -> None:
     Parameters
     ----------
     subparsers : argparse subparsers action
-        The top-level commands, which gain the two suggester commands.
+        The top-level commands, which gain the two suggester commands (both train on the project's human
+        codings).
 
     Examples
     --------
@@ -63,9 +64,9 @@ def run_suggest(args) -> int:
     Examples
     --------
     >>> import contextlib, io
-    >>> from hrp_coding.cli import main
     >>> from hrp_coding.datasets import tiny_study
-    >>> study = tiny_study()
+    >>> from hrp_coding.cli import main
+    >>> study = tiny_study()   # ben codes blind: the project hides suggestions from him
     >>> _ = study.update_settings(suggestions_hidden_from=["ben"])
     >>> with contextlib.redirect_stderr(io.StringIO()) as err:
     ...     code = main(["suggest", str(study.path), "--coder", "ben"])
