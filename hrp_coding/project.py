@@ -342,6 +342,18 @@ class Project(ProjectViews, TranscriptChanges):
         """
         return self._transcripts.load(transcript_id)[0]
 
+    def save_caches(self) -> None:
+        """Write the cache of parsed transcript sidecars now (the next session then reads them as JSON, not YAML).
+
+        Examples
+        --------
+        >>> import tempfile, hrp_coding as hc
+        >>> study = hc.datasets.sample_study(tempfile.mkdtemp() + "/s")
+        >>> study.save_caches(); (study.path / ".hrp" / "cache" / "sidecars.json").exists()
+        True
+        """
+        self._transcripts.flush()
+
     def _unknown_transcript(self, transcript_id: Any) -> str:
         return self._transcripts.unknown(transcript_id)
 

@@ -162,7 +162,7 @@ def test_utf16_offsets_from_the_browser_are_converted_after_an_emoji(tmp_path, s
     assert units.to_utf16(start) == browser_start == start + 1 and units.to_code_point(browser_start) == start
     _add(widget, start, start + 15, "holding")
     assert hc.Project.open(study.path).codings()["text"].tolist() == ["stayed with her"]
-    assert sent[0]["kind"] == "snapshot" and sent[-1]["kind"] == "delta"
+    assert sent[-1]["kind"] == "delta"
     assert sent[-1]["put"][0]["s"] == start + 1  # the browser gets UTF-16 units back
 
 
@@ -244,7 +244,7 @@ def test_setting_transcript_and_blind_redraws(project, sent):
     widget = CodingWidget(project, coder="ana", transcript="P01")
     assert [s["coder"] for s in widget.spans] == ["ben"]
     widget.blind = True
-    assert widget.spans == [] and sent[-1]["kind"] == "snapshot" and sent[-1]["spans"] == []
+    assert widget.spans == [] and sent[-1]["kind"] == "snapshot" and sent[-1]["spans"]["id"] == []
     widget.transcript = "P02"
     assert sent[-1]["transcript"] == "P02" and sent[-1]["text"] == widget.text == project.transcript("P02").text
     widget.transcript = "P99"
@@ -270,3 +270,18 @@ def test_in_vivo_code_from_a_selection(project):
     assert code.in_vivo_quote == "I don't send them away" and reopened.codebook.changelog[-1].who == "ana"
     assert reopened.codings()[["code", "text"]].values.tolist() == [["not_sending_away", "I don't send them away"]]
     assert any(c["id"] == "not_sending_away" for c in widget.codes)
+
+
+def test_the_snapshot_waits_for_a_view_and_sends_its_codings_as_columns(project, sent):
+    project.add_transcript("Interviewer: Other text.\n\nP02: Mine.\n", transcript_id="P02")
+    start = TEXT.index("stayed with her")
+    project.add_coding("ben", "P01", start, start + 15, "holding")
+    project.add_coding("ana", "P02", 31, 35, "holding")
+    widget = CodingWidget(project, coder="ana", transcript="P01")
+    assert [m for m in sent if m.get("kind") == "snapshot"] == []  # no view yet: nothing to draw it
+    widget._on_message(widget, {"action": "hello"}, [])
+    spans = sent[-1]["spans"]
+    assert sent[-1]["kind"] == "snapshot" and spans["coder"] == ["ben"] and spans["s"] == [start]
+    assert set(spans) == {"id", "coder", "code", "s", "e", "memo", "mine", "source"}
+    # outside IPython the other transcripts' progress is there at once (in a kernel: once the cell has run)
+    assert widget.transcripts == [{"id": "P01", "coded": 0, "total": 2}, {"id": "P02", "coded": 1, "total": 2}]

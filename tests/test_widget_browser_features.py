@@ -284,3 +284,42 @@ def test_typing_in_a_memo_survives_the_redraw_of_its_coding(lab, page):
     page.keyboard.type("g")  # the focus stayed in the memo
     assert [e["text"] for e in journal_events(study, "ana") if e["event"] == "memo"] == ["abc"]
     assert page.locator(".hrp-widget .hrp-coding-mine .hrp-memo").first.input_value() == "abcdefg"
+
+
+STRIPE_Y_JS = """(quote) => {  // [top of the stripe of my coding, top of its first character] in the text box's frame
+    const box = document.querySelector('.hrp-widget .hrp-text');
+    const at = box.textContent.indexOf(quote);
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    let seen = 0, node;
+    while ((node = walker.nextNode()) && at >= seen + node.length) seen += node.length;
+    const range = document.createRange();
+    range.setStart(node, at - seen); range.setEnd(node, at - seen + 1);
+    const top0 = box.getBoundingClientRect().top;
+    const stripe = document.querySelector('.hrp-widget .hrp-stripe-mine');
+    return [stripe.getBoundingClientRect().top - top0, range.getBoundingClientRect().top - top0];
+}"""
+
+
+def test_stripes_stay_beside_their_passage_when_many_layers_widen_the_margin(lab, page):
+    # 12 overlapping codings open 12 lanes: the margin widens, the text re-wraps narrower; a stripe measured
+    # before that would sit lines above its passage at the end of a long transcript
+    words = "the door stays open and we talk about what the morning was like when she came in".split()
+    turns = [f"{('Interviewer', 'P01')[i % 2]}: " + " ".join(words[(i + k) % len(words)] for k in range(70))
+             for i in range(60)]
+    text = "\n\n".join(turns) + "\n\nP01: the last words here.\n"
+    study = lab.root / "lanes"
+    project = hc.Project.init(study, codebook=datasets.codebook_path("making_room"))
+    project.add_transcript(text, transcript_id="P01")
+    codes = list(project.codebook.codes)[:3]
+    rows = [{"transcript": "P01", "coder": coder, "code": code, "start": 13, "end": 200}
+            for coder in ("ben", "caro", "dana", "eve") for code in codes]
+    start = text.index("the last words")
+    rows.append({"transcript": "P01", "coder": "ana", "code": codes[0], "start": start, "end": start + 14})
+    project.import_codings(pd.DataFrame(rows))
+    show_widget(page, lab.notebook("lanes", [widget_cell(study, "ana", "P01")]))
+    assert page.evaluate("() => parseFloat(document.querySelector('.hrp-widget .hrp-margin').style.width)") > 150
+    page.locator(".hrp-widget .hrp-coding-mine .hrp-jump").wait_for(state="attached", timeout=30_000)
+    page.evaluate("() => { const s = document.querySelector('.hrp-widget .hrp-scroll'); s.scrollTop = s.scrollHeight; }")
+    wait_for(lambda: page.locator(".hrp-widget .hrp-stripe-mine").count() == 1, 30, "my stripe in view")
+    stripe_top, text_top = page.evaluate(STRIPE_Y_JS, "the last words")
+    assert abs(stripe_top - text_top) < 3, (stripe_top, text_top)

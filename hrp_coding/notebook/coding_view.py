@@ -103,6 +103,21 @@ class Utf16Offsets:
         return utf16 - before
 
 
+#: the fields of a span record, in the order a snapshot sends them as columns (:func:`columns`)
+SPAN_FIELDS = ("id", "coder", "code", "s", "e", "memo", "mine", "source")
+
+
+def columns(records: Sequence[dict], fields: Sequence[str]) -> dict[str, list]:
+    """``records`` as one list per field (a snapshot's 1,500 codings without 1,500 copies of their keys).
+
+    Examples
+    --------
+    >>> columns([{"id": "c1", "s": 0}, {"id": "c2", "s": 5}], ("id", "s"))
+    {'id': ['c1', 'c2'], 's': [0, 5]}
+    """
+    return {field: [r[field] for r in records] for field in fields}
+
+
 def span_record(coding, *, me: str, units: Utf16Offsets) -> dict:
     """What the browser needs of one coding: id, coder, code, UTF-16 start and end, memo, mine, source.
 

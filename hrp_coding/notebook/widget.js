@@ -9,6 +9,7 @@
 // The helpers (tint, sha256, el, offsetIn, cutText, pointIn) are in widget_dom.js, prepended by widget.py.
 
 function render({ model, el: host }) {
+  performance.mark("hrp-render"); // the benchmark reads these marks (render, snapshot in, drawn)
   host.classList.add("hrp-widget");
   const root = el("div", "hrp-root");
   root.setAttribute("data-lm-suppress-shortcuts", "true");
@@ -57,7 +58,8 @@ function render({ model, el: host }) {
     status.dataset.kind = kind || "info";
   }
 
-  function codesById() { return Object.fromEntries(model.get("codes").map((c) => [c.id, c])); }
+  let codeMap = null; // id -> code, rebuilt when the palette changes
+  function codesById() { return codeMap || (codeMap = Object.fromEntries(model.get("codes").map((c) => [c.id, c]))); }
 
   function checkConnection(lost) {
     const dead = lost === true || host.classList.contains("jupyter-widgets-disconnected") ||
@@ -147,7 +149,7 @@ function render({ model, el: host }) {
     const items = model.get("transcripts");
     switcher.replaceChildren();
     for (const t of items) {
-      const option = el("option", "", `${t.id} · ${t.coded}/${t.total} turns`);
+      const option = el("option", "", t.total == null ? t.id : `${t.id} · ${t.coded}/${t.total} turns`);
       option.value = t.id;
       option.selected = t.id === model.get("transcript");
       switcher.appendChild(option);
@@ -233,6 +235,12 @@ function render({ model, el: host }) {
     sheet.textContent = "";
   }
 
+  function staticRange(s, e) { // a highlight's range: the text nodes never change while the transcript stays
+    const [startContainer, startOffset] = pointAt(s);
+    const [endContainer, endOffset] = pointAt(e);
+    return new StaticRange({ startContainer, startOffset, endContainer, endOffset });
+  }
+
   function rangeOf(s, e) {
     const range = document.createRange();
     range.setStart(...pointAt(s));
@@ -250,39 +258,23 @@ function render({ model, el: host }) {
       : `text-decoration: underline dashed ${code.color} 2px;`;
   }
 
+  const probe = document.createRange(); // one range re-pointed for every measure (no garbage per coding)
   function yRange(s, e) {
     const top0 = textBox.getBoundingClientRect().top;
-    const first = rangeOf(s, Math.min(s + 1, e)).getBoundingClientRect();
-    const last = rangeOf(Math.max(e - 1, s), e).getBoundingClientRect();
+    const rect = (a, b) => { probe.setStart(...pointAt(a)); probe.setEnd(...pointAt(b)); return probe.getBoundingClientRect(); };
+    const first = rect(s, Math.min(s + 1, e));
+    const last = rect(Math.max(e - 1, s), e);
     return [first.top - top0, Math.max(last.bottom - top0, first.top - top0 + 14)];
   }
 
-  let lanesUsed = 0;
-  // lanes: per lane the stripes' [y1, y2] in placing order; a stripe takes the first lane free over its height
-  let laneSpans = [];
-  function freeLane(y1, y2) {
-    for (let lane = 0; lane < laneSpans.length; lane++) {
-      if (!laneSpans[lane].some(([a, b]) => a < y2 + 2 && y1 < b + 2)) return lane;
-    }
-    laneSpans.push([]);
-    return laneSpans.length - 1;
-  }
-
-  function placeStripe(item, ys) { // its lane now; its element when first near view (makeStripe)
-    const [y1, y2] = ys;
-    const lane = freeLane(y1, y2);
-    laneSpans[lane].push([y1, y2]);
-    Object.assign(item, { lane, y1, y2 });
-    if (lane + 1 > lanesUsed) { lanesUsed = lane + 1; margin.style.width = `${lanesUsed * 16 + 2}px`; }
-  }
+  const stripes = marginLanes(margin, (item) => yRange(item.span.s, item.span.e));
 
   function makeStripe(item) {
-    const { span, lane, y1, y2 } = item;
+    const { span } = item;
     const code = codesById()[span.code] || { name: span.code, color: "#999999", label: "#000000" };
     const stripe = el("div", span.mine ? "hrp-stripe hrp-stripe-mine" : "hrp-stripe hrp-stripe-other");
-    stripe.style.top = `${y1}px`;
-    stripe.style.height = `${y2 - y1}px`;
-    stripe.style.right = `${lane * 16}px`;
+    item.stripe = stripe;
+    stripes.position(item);
     stripe.style.borderColor = code.color;
     if (span.mine) { stripe.style.background = code.color; stripe.style.color = code.label; }
     stripe.dataset.id = span.id;
@@ -308,7 +300,10 @@ function render({ model, el: host }) {
     item.on = on;
     if (on) {
       margin.appendChild(item.stripe || makeStripe(item));
-      if (item.range) highlightFor(item.name, item.rule).add(item.range);
+      if (HIGHLIGHTS) {
+        if (!item.range) Object.assign(item, { range: staticRange(item.span.s, item.span.e), name: spanName(item.span), rule: spanRule(item.span) });
+        highlightFor(item.name, item.rule).add(item.range);
+      }
     } else {
       item.stripe.remove();
       if (item.range && highlights.get(item.name)) highlights.get(item.name).delete(item.range);
@@ -383,12 +378,10 @@ function render({ model, el: host }) {
     fill(coderFilter, "all coders", [...new Set(spans.map((s) => s.coder))].sort(), (v) => v);
   }
 
-  function addSpan(span, initial, ys) {
+  function addSpan(span, ys) { // ys: measured for a delta; a snapshot's stripes are laid out all together
     const item = { span, on: false };
-    if (HIGHLIGHTS) Object.assign(item, { range: rangeOf(span.s, span.e), name: spanName(span), rule: spanRule(span) });
     drawn.set(span.id, item);
-    placeStripe(item, ys);
-    if (!initial) { show(item); codingRows.put(span); }
+    if (ys) { stripes.place(item, ys); codingRows.put(span); }
   }
 
   function dropSpan(id) {
@@ -396,9 +389,7 @@ function render({ model, el: host }) {
     if (!item) return;
     if (item.on && item.range && highlights.get(item.name)) highlights.get(item.name).delete(item.range);
     if (item.stripe) item.stripe.remove();
-    const lane = laneSpans[item.lane];
-    const at = lane ? lane.findIndex(([a, b]) => a === item.y1 && b === item.y2) : -1;
-    if (at >= 0) lane.splice(at, 1);
+    stripes.free(item);
     codingRows.drop(item.span);
     drawn.delete(id);
   }
@@ -407,21 +398,17 @@ function render({ model, el: host }) {
     if (!HIGHLIGHTS) return;
     const h = highlightFor(`${viewId}-suggested`, "text-decoration: underline dotted 2px; text-decoration-color: var(--jp-warn-color0, #e65100);");
     h.clear();
-    for (const g of view.suggestions) h.add(rangeOf(g.s, g.e));
+    for (const g of view.suggestions) h.add(staticRange(g.s, g.e));
   }
 
   function drawAllCodings() { // after a snapshot: everything from scratch
     drawn.clear(); // its stripes, highlights and rows all go below
     if (HIGHLIGHTS) clearHighlights();
     drawTextNodes(view.text);
-    margin.replaceChildren();
-    lanesUsed = 0;
-    laneSpans = [];
-    margin.style.width = "0px";
-    const ordered = [...view.spans.values()].sort((a, b) => (b.mine - a.mine) || (a.s - b.s) || (b.e - a.e));
-    const ys = ordered.map((span) => yRange(span.s, span.e)); // all reads first: one layout
+    stripes.reset(overlapDepth(view.spans.values())); // at least that many lanes
+    for (const span of view.spans.values()) addSpan(span, null);
+    stripes.layout(drawn.values());
     nearView();
-    ordered.forEach((span, i) => addSpan(span, true, ys[i]));
     for (const item of drawn.values()) show(item);
     codingRows.reset([...view.spans.values()].sort((a, b) => (inTextOrder(a, b) ? -1 : inTextOrder(b, a) ? 1 : 0)));
     drawSuggestionMarks();
@@ -459,7 +446,9 @@ function render({ model, el: host }) {
       const ys = delta.put.map((span) => yRange(span.s, span.e)); // measured before any change: no forced layout
       nearView();
       for (const id of delta.drop) dropSpan(id);
-      delta.put.forEach((span, i) => { dropSpan(span.id); addSpan(span, false, ys[i]); });
+      delta.put.forEach((span, i) => { dropSpan(span.id); addSpan(span, ys[i]); });
+      if (stripes.tooNarrow()) { stripes.layout(drawn.values()); showNear(); } // a new lane: the text re-wraps
+      else for (const span of delta.put) show(drawn.get(span.id));
       drawSuggestionMarks();
       drawFilters();
       countRows();
@@ -469,6 +458,7 @@ function render({ model, el: host }) {
     drawSuggestions();
     root.dataset.drawMs = (performance.now() - t0).toFixed(1); // the script's share of a redraw (benchmark)
     root.dataset.rev = String(view.rev);
+    if (!delta) performance.mark("hrp-drawn");
   }
 
   // ---------------------------------------------------------------- navigation
@@ -536,12 +526,13 @@ function render({ model, el: host }) {
   // ---------------------------------------------------------------- messages from the kernel
   model.on("msg:custom", (msg) => {
     if (msg.kind === "snapshot") {
+      performance.mark("hrp-snapshot");
       view.transcript = msg.transcript;
       view.sha = msg.sha;
       view.text = msg.text;
       view.rev = msg.rev;
       view.turns = msg.turns;
-      view.spans = new Map(msg.spans.map((s) => [s.id, s]));
+      view.spans = new Map(fromColumns(msg.spans).map((s) => [s.id, s]));
       view.suggestions = msg.suggestions;
       currentTurn = -1;
       matchIndex = -1;
@@ -573,7 +564,7 @@ function render({ model, el: host }) {
   };
   if (kernel && kernel.statusChanged && kernel.statusChanged.connect) kernel.statusChanged.connect(onStatus);
   model.on("change:status", () => say(model.get("status"), model.get("status_kind")));
-  model.on("change:codes", () => { drawPalette(); drawBook(); drawCodings(); });
+  model.on("change:codes", () => { codeMap = null; drawPalette(); drawBook(); drawCodings(); });
   for (const name of ["transcripts", "transcript", "blind", "can_undo", "can_redo"]) model.on(`change:${name}`, drawBar);
   const observer = new MutationObserver(() => checkConnection(false));
   observer.observe(host, { attributes: true, attributeFilter: ["class"] });

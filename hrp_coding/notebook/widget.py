@@ -40,11 +40,14 @@ import anywidget
 import pandas as pd
 import traitlets
 
+import hrp_coding.transcripts  # noqa: F401 (what project.transcript() builds: imported with the widget, not at its first open)
 from hrp_coding.errors import HrpCodingError, ProjectError
 from hrp_coding.notebook.coding_view import (
+    SPAN_FIELDS,
     UndoStack,
     Utf16Offsets,
     WidgetAction,
+    columns,
     index_spans,
     span_record,
     turn_progress,
@@ -157,6 +160,7 @@ class CodingWidget(anywidget.AnyWidget):
         self._hidden = coder in set(settings.suggestions_hidden_from)
         if blind is None:
             blind = bool(settings.blind_coding) or self._hidden
+        self._resume_gc = _pause_gc_in_kernel()  # until the first view drew (see _pause_gc_in_kernel)
         project.transcript(transcript)  # raises a ProjectError naming an unknown transcript
         if hasattr(project, "check_coder"):
             project.check_coder(coder)  # a coder outside a closed roster is refused, with a did-you-mean
@@ -170,13 +174,16 @@ class CodingWidget(anywidget.AnyWidget):
         self._mine: dict[str, dict[str, tuple[int, int]]] = {}  # transcript -> my coding id -> (start, end)
         super().__init__(transcript=transcript, coder=coder, blind=blind, **kwargs)
         self.codes = self._palette()
-        for row in project.codings(coders=coder).itertuples():
-            self._mine.setdefault(row.transcript, {})[row.coding_id] = (int(row.start), int(row.end))
         if suggestions is not None:
             self._set_suggestions(suggestions)
         self._ready = True
-        self._load()
-        self.transcripts = [self._progress(tid) for tid in project.transcript_ids]
+        self._load(send=False)  # no view exists yet: each view asks for its snapshot ("hello")
+        # the other transcripts' progress once this cell has run (or on the first hello): not before the first view
+        self._progress_due = [tid for tid in project.transcript_ids if tid != self.transcript]
+        self.transcripts = [{"id": tid, "coded": None, "total": None} for tid in project.transcript_ids]
+        self._update_progress()
+        if not _after_this_cell(self._fill_progress):
+            self._fill_progress()
         self.on_msg(self._on_message)
 
     # ------------------------------------------------------------------ what the view shows
@@ -222,13 +229,16 @@ class CodingWidget(anywidget.AnyWidget):
         record.update(start=int(coding.start), end=int(coding.end))
         return record
 
-    def _load(self) -> None:
+    def _load(self, send: bool = True) -> None:
         """Read the transcript and its codings from the project and send the view a full snapshot."""
         transcript = self._project.transcript(self.transcript)
         self._text, self._sha = transcript.text, transcript.sha256
         self._units = Utf16Offsets(self._text)
         self._turns = [(t.start, t.end, t.speaker, t.role) for t in transcript.turns]
         codings = self._project.codings()
+        self._mine = {}
+        for row in codings[codings["coder"] == self.coder].itertuples():
+            self._mine.setdefault(row.transcript, {})[row.coding_id] = (int(row.start), int(row.end))
         codings = codings[codings["transcript"] == self.transcript]
         if self.blind:
             codings = codings[codings["coder"] == self.coder]
@@ -236,11 +246,11 @@ class CodingWidget(anywidget.AnyWidget):
         for row in codings.itertuples():
             coding = _RowCoding(row)
             self._records[coding.id] = self._record(coding)
-        self._mine[self.transcript] = {r["id"]: (r["start"], r["end"]) for r in self._records.values() if r["mine"]}
         self._keys = index_spans(self._records.values())
         self.text_sha = self._sha
         self._rev += 1
-        self._send_snapshot()
+        if send:
+            self._send_snapshot()
 
     def refresh(self) -> None:
         """Reload this transcript and its codings from the project (after changes made elsewhere)."""
@@ -251,7 +261,8 @@ class CodingWidget(anywidget.AnyWidget):
         turns = [{"s": units.to_utf16(s), "e": units.to_utf16(e), "speaker": speaker, "role": role}
                  for s, e, speaker, role in self._turns]
         self.send({"kind": "snapshot", "rev": self._rev, "transcript": self.transcript, "sha": self._sha,
-                   "text": self._text, "turns": turns, "spans": self.spans, "suggestions": self._suggestions()})
+                   "text": self._text, "turns": turns, "spans": columns(self.spans, SPAN_FIELDS),
+                   "suggestions": self._suggestions()})
 
     def _send_delta(self, put: list[dict] = (), drop: list[str] = ()) -> None:
         self._rev += 1
@@ -262,6 +273,16 @@ class CodingWidget(anywidget.AnyWidget):
         turns = [(t.start, t.end) for t in self._project.transcript(tid).turns]
         coded, total = turn_progress(turns, self._mine.get(tid, {}).values())
         return {"id": tid, "coded": coded, "total": total}
+
+    def _fill_progress(self) -> None:
+        """The switcher's progress of the transcripts not shown (each read once; then cached for the next open)."""
+        due, self._progress_due = self._progress_due, None
+        if due is None:
+            return
+        done = {tid: self._progress(tid) for tid in due}
+        self.transcripts = [done.get(t["id"], t) for t in self.transcripts]
+        if hasattr(self._project, "save_caches"):
+            self._project.save_caches()
 
     def _update_progress(self) -> None:
         mine = self._progress(self.transcript)
@@ -520,6 +541,8 @@ class CodingWidget(anywidget.AnyWidget):
         action = content.get("action")
         if action == "hello":
             self._send_snapshot()
+            self._resume_gc()
+            self._fill_progress()
             return
         try:
             if action in _NEEDS_TEXT:
@@ -562,6 +585,55 @@ class CodingWidget(anywidget.AnyWidget):
 
 
 _NEEDS_TEXT = {"add", "remove", "memo", "accept", "reject", "in_vivo"}
+
+
+def _pause_gc_in_kernel(longest: float = 2.0):
+    """In a Jupyter kernel, pause the cyclic garbage collector until the widget's first snapshot is sent.
+
+    After the notebook's imports the kernel holds some 250,000 objects not yet examined; the next cell that
+    allocates a little pays a full collection (0.2-0.5 s on a busy machine), which would fall between the
+    cell and the first drawn view. Paused, it runs once the snapshot is on its way, while the browser draws.
+    Returns the function that resumes it (idempotent); a timer resumes it after ``longest`` seconds anyway.
+    Outside IPython, or when the collector is already off, nothing is paused.
+    """
+    import gc
+    import threading
+
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        get_ipython = None
+    if get_ipython is None or get_ipython() is None or not gc.isenabled():
+        return lambda: None
+    gc.disable()
+    timer = threading.Timer(longest, gc.enable)
+    timer.daemon = True
+    timer.start()
+
+    def resume() -> None:
+        if timer.is_alive():
+            timer.cancel()
+            gc.enable()
+
+    return resume
+
+
+def _after_this_cell(callback) -> bool:
+    """Run ``callback`` once after the running notebook cell (IPython's ``post_run_cell``); False outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+
+    def once(*_):
+        shell.events.unregister("post_run_cell", once)
+        callback()
+
+    shell.events.register("post_run_cell", once)
+    return True
 
 
 class _RowCoding:
