@@ -286,6 +286,7 @@ def test_typing_in_a_memo_survives_the_redraw_of_its_coding(lab, page):
     assert page.locator(".hrp-widget .hrp-coding-mine .hrp-memo").first.input_value() == "abcdefg"
 
 
+PHRASE = "the door stays open and we talk about what the morning was like when she came in"
 STRIPE_Y_JS = """(quote) => {  // [top of the stripe of my coding, top of its first character] in the text box's frame
     const box = document.querySelector('.hrp-widget .hrp-text');
     const at = box.textContent.indexOf(quote);
@@ -303,7 +304,7 @@ STRIPE_Y_JS = """(quote) => {  // [top of the stripe of my coding, top of its fi
 def test_stripes_stay_beside_their_passage_when_many_layers_widen_the_margin(lab, page):
     # 12 overlapping codings open 12 lanes: the margin widens, the text re-wraps narrower; a stripe measured
     # before that would sit lines above its passage at the end of a long transcript
-    words = "the door stays open and we talk about what the morning was like when she came in".split()
+    words = PHRASE.split(" ")
     turns = [f"{('Interviewer', 'P01')[i % 2]}: " + " ".join(words[(i + k) % len(words)] for k in range(70))
              for i in range(60)]
     text = "\n\n".join(turns) + "\n\nP01: the last words here.\n"
@@ -319,7 +320,8 @@ def test_stripes_stay_beside_their_passage_when_many_layers_widen_the_margin(lab
     show_widget(page, lab.notebook("lanes", [widget_cell(study, "ana", "P01")]))
     assert page.evaluate("() => parseFloat(document.querySelector('.hrp-widget .hrp-margin').style.width)") > 150
     page.locator(".hrp-widget .hrp-coding-mine .hrp-jump").wait_for(state="attached", timeout=30_000)
-    page.evaluate("() => { const s = document.querySelector('.hrp-widget .hrp-scroll'); s.scrollTop = s.scrollHeight; }")
+    page.evaluate("() => { const s = document.querySelector('.hrp-widget .hrp-scroll'); "
+                  "s.scrollTop = s.scrollHeight; }")
     wait_for(lambda: page.locator(".hrp-widget .hrp-stripe-mine").count() == 1, 30, "my stripe in view")
     stripe_top, text_top = page.evaluate(STRIPE_Y_JS, "the last words")
     assert abs(stripe_top - text_top) < 3, (stripe_top, text_top)
