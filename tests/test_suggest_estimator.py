@@ -312,6 +312,25 @@ def test_choose_blend_prefers_the_better_source():
     assert choose_blend(Y, good, bad) < 0.5 < choose_blend(Y, bad, good)
 
 
+def test_choose_blend_keeps_the_codebook_when_the_coded_data_gain_is_noise():
+    """A 2-interview subset of the sample study fell below the cold start: the blend took a gain in inner CV that
+    was within noise. Now a smaller weight must beat the codebook's by more than one paired standard error."""
+    from hrp_coding.suggest.prior import choose_blend, unit_precision
+
+    Y = np.zeros((40, 2), bool)
+    Y[:, 0] = True
+    cold = np.tile([0.6, 0.4], (40, 1))
+    cold[:10] = [0.4, 0.6]                   # the codebook is wrong on units 0-9
+    data = np.tile([0.7, 0.3], (40, 1))
+    data[10:19] = [0.3, 0.7]                 # the coded data are right there, wrong on 10-18: one unit better
+    gain = unit_precision(Y, data).mean() - unit_precision(Y, cold).mean()
+    assert gain == pytest.approx(1 / 80)     # a gain, but one the 40 units cannot tell from noise
+    assert choose_blend(Y, data, cold, se_rule=0) < 1.0  # the rule before: best mean wins
+    assert choose_blend(Y, data, cold) == 1.0
+    assert choose_blend(Y, np.tile([0.7, 0.3], (40, 1)), cold) < 1.0  # a clear gain (10 of 40 units) is taken
+    assert choose_blend(np.zeros((3, 2), bool), data[:3], cold[:3]) == 1.0  # nothing coded: the codebook
+
+
 def test_thresholds_frame_reports_precision_and_coverage_with_intervals(data):
     texts, labels, groups = data
     model = CodeSuggester(**FAST).fit(texts[:400], labels[:400], groups=groups[:400])

@@ -262,3 +262,27 @@ def test_cli_suggest_and_evaluate(study, capsys, tmp_path):
     assert main(["evaluate", str(study.path), "--gold", "ana", "--cv", "3"]) == 0
     printed = capsys.readouterr().out
     assert "macro-F1" in printed and "Human ceiling" in printed
+
+
+def test_suggest_is_never_empty_on_an_uncoded_interview(sample_study):
+    """Issue 13 acceptance: the default project model (codebook prior + coded data) has something to say on every
+    interview nobody coded (R01-R04), and a model trained on four coded interviews on each of the other eight."""
+    from hrp_coding.suggest.project import fit_project_model, project_estimator
+
+    coded = set(sample_study.codings()["transcript"])
+    uncoded = [t for t in sample_study.transcript_ids if t not in coded]
+    assert uncoded == ["R01", "R02", "R03", "R04"]
+    model = fit_project_model(sample_study)
+    assert model.prior_ is not None
+    for t in uncoded:
+        table = suggest(sample_study, coder="eli", transcript=t, model=model)
+        assert len(table) > 0, t
+        assert set(table["reliability"]) <= {"reliable", "not reliable yet"}
+    frame, labels, groups = training_data(sample_study, coders=["ana"])
+    four = np.isin(groups, ["P01", "P03", "P05", "P07"])
+    small = project_estimator(sample_study).fit(frame[four], [list(x) for x, k in zip(labels, four) if k],
+                                                groups=groups[four],
+                                                prior_texts=sample_study.segments()["text"].tolist())
+    for t in sample_study.transcript_ids:
+        if t not in {"P01", "P03", "P05", "P07"}:
+            assert len(suggest(sample_study, coder="eli", transcript=t, model=small)) > 0, t

@@ -135,23 +135,31 @@ class ColdStartSuggester:
     def _codes(self):
         return suggestable_codes(self.codebook)
 
-    def fit(self, texts: Sequence[str] | None = None) -> ColdStartSuggester:
+    def fit(self, texts: Sequence[str] | None = None, *, vocabulary: Sequence[str] | None = None,
+            idf=None) -> ColdStartSuggester:
         """Build the code profiles; ``texts`` (uncoded turns, optional) only sharpen the idf weights.
 
         Parameters
         ----------
         texts : sequence of str, optional
-            Uncoded passages of the study, only for the idf weights (no label is read).
+            Uncoded texts whose words count in the idf weights (no label is used).
+        vocabulary, idf : optional
+            A saved word-weight state (:meth:`idf_state`) to restore instead of fitting one; ``texts``
+            must then be None.
 
         Returns
         -------
         ColdStartSuggester
-            This suggester, fitted (``classes_``, ``vectorizer_``, ``lemmas_``).
+            ``self``.
 
         Examples
         --------
-        >>> list(_example_suggester().classes_)
-        ['asking', 'money']
+        >>> from hrp_coding.codebook import Codebook, Code
+        >>> cb = Codebook(name="D", version=1, codes=[Code("a", "Asking", definition="A question.")])
+        >>> cold = ColdStartSuggester(cb, lemmas=False).fit(["Why do you ask?"])
+        >>> again = ColdStartSuggester(cb, lemmas=False).fit(vocabulary=cold.idf_state()[0], idf=cold.idf_state()[1])
+        >>> bool((again.predict_proba(["A question?"]) == cold.predict_proba(["A question?"])).all())
+        True
         """
         from sklearn.feature_extraction.text import TfidfVectorizer
         from spacy.lang.en.stop_words import STOP_WORDS
@@ -174,9 +182,17 @@ class ColdStartSuggester:
             toks = [t for t in toks if t not in stop and any(ch.isalnum() for ch in t)]
             return toks + [f"{a} {b}" for a, b in itertools.pairwise(toks)]
 
-        corpus = definitions + [e for _, e in examples] + [e for _, e in near] + list(texts or [])
-        self.vectorizer_ = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True)
-        self.vectorizer_.fit(tokenize(corpus, lemmas=lemmas))
+        if vocabulary is not None:
+            if texts is not None or idf is None or len(idf) != len(vocabulary):
+                raise SuggestError("ColdStartSuggester.fit: give texts, or a vocabulary with one idf weight per term")
+            self.vectorizer_ = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True,
+                                               vocabulary={str(t): i for i, t in enumerate(vocabulary)})
+            self.vectorizer_.fit([[]])  # fixes the columns; the idf weights are the saved ones
+            self.vectorizer_.idf_ = np.asarray(idf, dtype=np.float64)
+        else:
+            self.vectorizer_ = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True)
+            corpus = definitions + [e for _, e in examples] + [e for _, e in near] + list(texts or [])
+            self.vectorizer_.fit(tokenize(corpus, lemmas=lemmas))
         self._def = self._vec(definitions)
         self._ex = self._vec([e for _, e in examples])
         self._ex_code = np.array([list(codes).index(cid) for cid, _ in examples], dtype=int)
@@ -184,6 +200,24 @@ class ColdStartSuggester:
         self._nm_code = np.array([list(codes).index(cid) for cid, _ in near], dtype=int)
         self._build_matcher(codes)
         return self
+
+    def idf_state(self) -> tuple[list[str], np.ndarray]:
+        """The fitted word weights: terms in column order and their idf (what :meth:`fit` can restore).
+
+        Returns
+        -------
+        (list of str, ndarray)
+
+        Examples
+        --------
+        >>> from hrp_coding.codebook import Codebook, Code
+        >>> cb = Codebook(name="D", version=1, codes=[Code("a", "Asking", definition="A question.")])
+        >>> ColdStartSuggester(cb, lemmas=False).fit().idf_state()[0]
+        ['asking', 'asking question', 'question']
+        """
+        vocab = self.vectorizer_.vocabulary_
+        terms = sorted(vocab, key=vocab.get)
+        return terms, np.asarray(self.vectorizer_.idf_, dtype=np.float64)
 
     def _vec(self, texts):
         import scipy.sparse as sp

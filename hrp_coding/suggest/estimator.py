@@ -88,7 +88,8 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         Sample weight of each codebook row (a coded unit weighs 1).
     prior_weight : "auto" or float in [0, 1]
         Weight of the cold-start score in the blend; "auto" chooses it on the inner out-of-fold
-        scores (from 0, the coded data alone, to 1, the codebook alone).
+        scores (from 0, the coded data alone, to 1, the codebook alone; see
+        :func:`~hrp_coding.suggest.prior.choose_blend`). Without inner folds (too little coding) it is 1.
     min_precision_count : int
         A threshold must rest on at least this many out-of-fold suggestions.
     classifier : "svm" or "logistic"
@@ -243,25 +244,27 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
             return []
         return list(KFold(n_splits=k, shuffle=True, random_state=0).split(np.zeros(n)))
 
-    def fit(self, X, y, groups=None):
+    def fit(self, X, y, groups=None, prior_texts=None):
         """Fit on turns ``X`` (texts or a turn table) and ``y`` (one code, or one list of codes, per turn).
-
-        ``groups`` (e.g. the transcript of each turn) makes the inner cross-validation grouped, so that
-        calibration and thresholds are not flattered by turns of the same interview.
 
         Parameters
         ----------
-        X : sequence of str or pandas.DataFrame
-            The turns: texts, or a turn table with ``text`` (and the context and ``role`` columns the options use).
+        X : sequence of str or DataFrame
+            The coded units (a turn table with context columns when ``context`` > 0).
         y : sequence
-            One code per turn (single-label), or one list of codes per turn (multi-label; an empty list: no code).
-        groups : sequence, optional
-            The group of each turn (its transcript), for the inner cross-validation.
+            One code, or one list of codes (possibly empty), per unit.
+        groups : array-like, optional
+            E.g. the transcript of each unit: makes the inner cross-validation grouped, so that
+            calibration and thresholds are not flattered by turns of the same interview.
+        prior_texts : sequence of str, optional
+            With a codebook: the texts whose words set the codebook prior's word weights, as
+            ``ColdStartSuggester(codebook).fit(texts)`` does (no label is read from them); default the
+            training texts. :func:`~hrp_coding.suggest.suggest` passes every turn of the project.
 
         Returns
         -------
         CodeSuggester
-            This suggester, fitted.
+            ``self``, fitted.
 
         Raises
         ------
@@ -270,9 +273,9 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
 
         Examples
         --------
-        >>> model = _example_model()
-        >>> list(model.classes_), model.multilabel_, model.calibrated_
-        (['holding', 'money'], False, True)
+        >>> CodeSuggester(cv=2).fit(["Why?", "How?", "You feel sad.", "You are tired."] * 3,
+        ...                         ["q", "q", "r", "r"] * 3).classes_.tolist()
+        ['q', 'r']
         """
         self._validate_params()
         frame = as_turn_frame(X)
@@ -294,7 +297,9 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
             from hrp_coding.suggest.coldstart import ColdStartSuggester
             from hrp_coding.suggest.prior import codebook_frame, codebook_targets
 
-            prior = ColdStartSuggester(self.codebook, lemmas=lemmas).fit()  # a function of the codebook alone
+            # the codebook's profiles, with word weights from the texts (no label is read)
+            prior = ColdStartSuggester(self.codebook, lemmas=lemmas).fit(
+                frame["text"].tolist() if prior_texts is None else list(prior_texts))
             extra = [c for c in prior.classes_ if c not in set(classes.tolist())]
             if extra:  # every codable code is a class, coded yet or not
                 old = {c: k for k, c in enumerate(classes)}
@@ -343,7 +348,7 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
                 self.sup_calibration_ = np.array([platt(oof[:, k], Y[:, k]) for k in range(K)])
             p_oof = sigmoid(oof, self.sup_calibration_)
             if self.prior_weight == "auto":
-                self.prior_weight_ = choose_blend(Y, p_oof, cold) if calibrated else 0.5
+                self.prior_weight_ = choose_blend(Y, p_oof, cold) if calibrated else 1.0  # no evidence yet
             else:
                 self.prior_weight_ = float(self.prior_weight)
             oof = (1.0 - self.prior_weight_) * p_oof + self.prior_weight_ * cold

@@ -150,8 +150,10 @@ def save_model(model, path: str | os.PathLike, *, codebook=None) -> Path:
     prior = None
     if getattr(model, "prior_", None) is not None:
         arrays["sup_calibration"] = np.asarray(model.sup_calibration_, dtype=np.float64)
+        terms, prior_idf = model.prior_.idf_state()
+        arrays["prior_idf"] = prior_idf
         prior = {"weight": float(model.prior_weight_), "codebook_sha256": codebook_fingerprint(model.codebook),
-                 "lemmas": bool(model.prior_.lemmas_)}
+                 "lemmas": bool(model.prior_.lemmas_), "vocabulary": terms}
         if codebook is None:
             codebook = model.codebook
     blocks = []
@@ -352,7 +354,11 @@ def load_model(path: str | os.PathLike, *, codebook=None):
             raise ModelFileError(f"{path}: the codebook given differs from the one the model was trained with "
                                  "(definitions, examples, near misses or keywords changed); retrain the model")
         model.codebook = codebook
-        model.prior_ = ColdStartSuggester(codebook, lemmas=bool(prior.get("lemmas"))).fit()
+        terms, prior_idf = prior.get("vocabulary"), arrays.pop("prior_idf", None)
+        _require(path, isinstance(terms, list) and all(isinstance(t, str) for t in terms) and prior_idf is not None
+                 and prior_idf.shape == (len(terms),) and prior_idf.dtype.kind == "f", "prior: bad vocabulary or idf")
+        model.prior_ = ColdStartSuggester(codebook, lemmas=bool(prior.get("lemmas"))).fit(vocabulary=terms,
+                                                                                          idf=prior_idf)
         model.prior_weight_ = float(prior["weight"])
         shapes["sup_calibration"] = (K, 2)
     for name, shape in shapes.items():

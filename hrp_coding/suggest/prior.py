@@ -8,11 +8,12 @@ coded interview to the thousandth:
    sample weight ``codebook_weight`` and never appear in out-of-fold scores.
 2. **A blend with the cold start.** The suggester's calibrated probability and the codebook-only
    :class:`~hrp_coding.suggest.ColdStartSuggester` score are mixed, ``(1 - a) * p + a * cold``; the
-   weight ``a`` is chosen on the inner out-of-fold scores of the coded data (label-ranking average
-   precision over coded units), from a grid that includes ``a = 1`` (the cold start alone), so the
-   data decide how much the codebook still counts. The mixed score is then calibrated again (a Platt
-   sigmoid per code fitted on the mixed out-of-fold scores), so confidences belong to the model they
-   are applied to.
+   weight ``a`` is chosen on the inner out-of-fold scores of the coded data (average precision of each
+   coded unit's ranking), from a grid that includes ``a = 1`` (the cold start alone): the largest
+   weight within one standard error of the best, so the data decide how much the codebook still
+   counts, and it stays the codebook's when the coded units cannot show a gain beyond noise. The
+   mixed score is then calibrated again (a Platt sigmoid per code fitted on the mixed out-of-fold
+   scores), so confidences belong to the model they are applied to.
 
 Examples
 --------
@@ -30,7 +31,8 @@ import numpy as np
 
 from hrp_coding.suggest.coldstart import codebook_rows
 
-__all__ = ["BLEND_GRID", "blend", "choose_blend", "codebook_frame", "codebook_targets", "ranking_precision"]
+__all__ = ["BLEND_GRID", "blend", "choose_blend", "codebook_frame", "codebook_targets", "ranking_precision",
+           "unit_precision"]
 
 BLEND_GRID = (0.0, 0.2, 0.35, 0.5, 0.65, 0.8, 1.0)
 
@@ -167,34 +169,80 @@ def blend(p, cold, weight: float):
     return (1.0 - weight) * np.asarray(p) + weight * np.asarray(cold)
 
 
-def choose_blend(Y, p, cold, grid=BLEND_GRID) -> float:
-    """The weight of the cold start, from ``grid``, that ranks the gold codes best out of fold.
-
-    Ties go to the larger weight (the codebook, which needs no data, is the safer helper).
+def unit_precision(Y, scores) -> np.ndarray:
+    """Average precision of the ranking of each unit that carries a code (the terms of :func:`ranking_precision`).
 
     Parameters
     ----------
-    Y : array-like of bool
-        Units x codes: the gold codes of the coded units.
-    p, cold : array-like of float
-        Out-of-fold probabilities of the suggester, and the cold start's scores.
-    grid : sequence of float, default BLEND_GRID
-        The weights tried.
+    Y : array (n, K) of bool
+        Gold codes.
+    scores : array (n, K)
+        Scores that rank the codes of each unit.
+
+    Returns
+    -------
+    ndarray
+        One value per unit with at least one gold code (units without one are left out).
+
+    Examples
+    --------
+    >>> unit_precision(np.array([[1, 0, 0], [0, 1, 0]], bool), np.array([[0.9, 0.5, 0.1], [0.9, 0.5, 0.1]])).tolist()
+    [1.0, 0.5]
+    """
+    Y = np.asarray(Y, dtype=bool)
+    S = np.asarray(scores, dtype=float)
+    keep = Y.any(1)
+    Y, S = Y[keep], S[keep]
+    above = S[:, None, :] >= S[:, :, None]  # above[i, k, j]: code j scores at least as high as code k
+    rank = above.sum(-1)
+    gold_above = (above & Y[:, None, :]).sum(-1)
+    return np.where(Y, gold_above / rank, 0.0).sum(1) / Y.sum(1)
+
+
+def choose_blend(Y, p, cold, grid=BLEND_GRID, se_rule: float = 1.0) -> float:
+    """The weight of the cold start, from ``grid``: the codebook's unless the coded data clearly beat it.
+
+    Each weight's blend is scored by the average precision of each unit's ranking of the gold codes
+    out of fold (:func:`unit_precision`). The weight chosen is the largest (the most codebook) whose
+    mean is within ``se_rule`` standard errors of the best mean (the paired standard error of the
+    difference over units: the "one-standard-error rule" of Breiman et al. 1984, leaning to the
+    prior). The codebook needs no data, so a gain the coded units cannot show beyond noise is not
+    taken: with little or unclear evidence the blend falls back to the cold start.
+
+    Parameters
+    ----------
+    Y : array (n, K) of bool
+        Gold codes of the out-of-fold units.
+    p : array (n, K)
+        The coded data's out-of-fold probabilities.
+    cold : array (n, K)
+        The cold-start scores of the same units.
+    grid : sequence of float
+        Candidate weights in [0, 1].
+    se_rule : float
+        How many standard errors a smaller weight must win by (0: the best mean, ties to the prior).
 
     Returns
     -------
     float
-        The chosen weight (1.0 when no weight ranks better than the codebook alone).
+        1.0 when no unit carries a code.
 
     Examples
     --------
-    >>> Y = np.array([[1, 0], [0, 1]], bool)
-    >>> choose_blend(Y, np.array([[0.9, 0.1], [0.1, 0.9]]), np.array([[0.1, 0.9], [0.9, 0.1]]))
-    0.35
+    >>> Y = np.array([[1, 0], [0, 1], [1, 0]], bool)
+    >>> p = np.array([[0.2, 0.8], [0.3, 0.7], [0.6, 0.4]])       # the coded data alone: often wrong
+    >>> cold = np.array([[0.9, 0.1], [0.2, 0.6], [0.7, 0.3]])    # the codebook alone: right
+    >>> choose_blend(Y, p, cold)
+    1.0
     """
-    best_w, best = 1.0, -np.inf
-    for w in sorted(grid, reverse=True):
-        score = ranking_precision(Y, blend(p, cold, w))
-        if np.isfinite(score) and score > best + 1e-9:
-            best_w, best = float(w), score
-    return best_w
+    ws = sorted({float(w) for w in grid}, reverse=True)
+    aps = {w: unit_precision(Y, blend(p, cold, w)) for w in ws}
+    if not len(aps[ws[0]]):
+        return 1.0
+    best = max(ws, key=lambda w: (aps[w].mean(), w))
+    for w in ws:  # from the codebook alone towards the coded data alone
+        d = aps[best] - aps[w]
+        se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
+        if d.mean() <= se_rule * se + 1e-12:
+            return w
+    return best

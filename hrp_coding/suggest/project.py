@@ -349,7 +349,10 @@ def fit_project_model(project, *, coders: Sequence[str] | None = None, unit: str
     enough_codes = len(used) >= 2 or estimator.codebook is not None
     if sum(bool(labs) for labs in labels) < max(1, min_coded_segments) or not enough_codes:
         return ColdStartSuggester(project.codebook).fit(project.segments(unit)["text"].tolist())
-    model = clone(estimator).fit(frame, [list(labs) for labs in labels], groups=groups)
+    fit_params = {}
+    if getattr(estimator, "codebook", None) is not None:  # every turn of the project sharpens the prior's word weights
+        fit_params["prior_texts"] = project.segments(unit)["text"].tolist()
+    model = clone(estimator).fit(frame, [list(labs) for labs in labels], groups=groups, **fit_params)
     return model
 
 
