@@ -129,6 +129,14 @@ def save_model(model, path: str | os.PathLike, *, codebook=None) -> Path:
     -------
     Path
         The file written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.suggest.estimator import _example_model
+    >>> path = save_model(_example_model(), pathlib.Path(tempfile.mkdtemp()) / "model.npz", codebook=("D", 1))
+    >>> path.suffix, path.stat().st_size > 0
+    ('.npz', True)
     """
     import sklearn
 
@@ -281,6 +289,21 @@ def load_model(path: str | os.PathLike, *, codebook=None):
     ------
     ModelFileError
         The file is not a model saved by hrp-coding, is of an unknown format version, or was modified.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from hrp_coding.suggest.estimator import _example_model
+    >>> model = _example_model()
+    >>> saved = save_model(model, pathlib.Path(tempfile.mkdtemp()) / "model.npz")
+    >>> again = load_model(saved)
+    >>> again.predict(["the rent is due"]).tolist() == model.predict(["the rent is due"]).tolist()
+    True
+    >>> _ = saved.write_bytes(saved.read_bytes()[:-10])   # a damaged file is refused, never half read
+    >>> load_model(saved)
+    Traceback (most recent call last):
+    ...
+    hrp_coding.errors.ModelFileError: ...
     """
     from hrp_coding.suggest.estimator import CodeSuggester
     from hrp_coding.suggest.features import TextFeaturizer, TfidfBlock
