@@ -253,6 +253,13 @@ def test_cli_suggest_and_evaluate(study, capsys, tmp_path):
 
     out = pd.read_csv(tmp_path / "s.csv")
     assert set(out["transcript"]) <= {"P04"} and {"code", "confidence", "evidence"} <= set(out.columns)
+    assert {"reliability", "highlights", "codebook_example"} <= set(out.columns)
+    assert not out["evidence"].str.contains(r"\[|\bw:|\bp1:|\bn1:", regex=True).any()  # words, not feature tags
+    capsys.readouterr()
+    assert main(["suggest", str(study.path), "--coder", "dana", "--transcript", "P04", "--top-k", "1"]) == 0
+    shown = capsys.readouterr().out
+    assert "not reliable yet" in shown or "(reliable)" in shown
+    assert "    why: " in shown and "closest codebook example: " in shown
     study.update_settings(suggestions_hidden_from=["caro"])
     try:
         assert main(["suggest", str(study.path), "--coder", "caro"]) == 1

@@ -91,8 +91,9 @@ def run_suggest(args) -> int:
         bar.update()
     if args.output:
         out = table.copy()
-        for col in ("evidence", "nearest_examples"):
+        for col in ("evidence", "evidence_terms", "nearest_examples"):
             out[col] = out[col].map(lambda items: " | ".join(items))
+        out["highlights"] = out["highlights"].map(lambda spans: " ".join(f"{a}-{b}" for a, b in spans))
         from hrp_coding.store.csv_export import write_csv
 
         write_csv(out, args.output)
@@ -102,8 +103,12 @@ def run_suggest(args) -> int:
         print("No suggestion reaches its code's threshold (use --all to see weaker ones).")
         return 0
     for row in table.itertuples(index=False):
-        print(f"{row.segment}  {row.code}  {row.confidence:.2f}  [{', '.join(row.evidence[:3])}]")
+        print(f"{row.segment}  {row.code}  {row.confidence:.2f}  ({row.reliability})")
         print(f"    {row.text[:110]}")
+        if row.evidence:
+            print(f"    why: {'; '.join(row.evidence[:3])}")
+        if row.codebook_example:
+            print(f"    closest codebook example: {row.codebook_example[:110]}")
     return 0
 
 
