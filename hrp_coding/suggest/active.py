@@ -136,6 +136,13 @@ def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: b
     Returns
     -------
     ndarray of int
+
+    Examples
+    --------
+    >>> proba = np.array([[0.5, 0.5], [0.9, 0.1], [0.55, 0.45], [0.5, 0.5]])
+    >>> X = np.array([[1, 0], [0, 1], [1, 1], [1, 0.0]])   # rows 0 and 3 are the same passage
+    >>> rank_for_coding(proba, X, n=2, diversity=0).tolist(), rank_for_coding(proba, X, n=2).tolist()
+    ([0, 3], [0, 2])
     """
     if not 0 <= diversity <= 1:
         raise SuggestError(f"diversity must be in [0, 1], got {diversity!r}")
@@ -212,6 +219,14 @@ def next_to_code(project, coder: str, n: int = 10, *, unit: str | None = None, m
     DataFrame
         ``transcript, segment, start, end, text, uncertainty, coverage, basis``, in the recommended
         order; ``basis`` is ``"calibrated"`` or ``"uncalibrated"``.
+
+    Examples
+    --------
+    >>> from hrp_coding.datasets import tiny_study
+    >>> study = tiny_study()
+    >>> _ = study.add_transcript("I: And?\\nP: We stayed.\\n", transcript_id="P02")
+    >>> next_to_code(study, "ana", n=2)[["segment", "basis"]].values.tolist()   # ana has coded P01 already
+    [['P02:t001', 'uncalibrated'], ['P02:t002', 'uncalibrated']]
     """
     import pandas as pd
 
