@@ -302,6 +302,22 @@ def test_codebook_rows_and_learned_blend():
         CodeSuggester(codebook=cb, prior_weight=2).fit(texts, labels, groups=groups)
 
 
+def test_calibration_is_fitted_on_the_blended_scores_it_is_applied_to():
+    """Issue 13.3: the Platt sigmoid of each code is fitted on the out-of-fold scores of the blend that predict_proba
+    applies it to, so a different blend weight gives a different calibration of the same codes."""
+    from hrp_coding.suggest.calibration import sigmoid
+
+    texts, labels, groups = make_turns(n_transcripts=4, turns_per=20)
+    cb = _demo_codebook()
+    fits = {w: CodeSuggester(cv=3, char_ngrams=None, codebook=cb, prior_weight=w).fit(texts, labels, groups=groups)
+            for w in (0.0, 1.0)}
+    for model in fits.values():
+        p = sigmoid(model.decision_function(texts[:30]), model.calibration_)
+        np.testing.assert_allclose(model.predict_proba(texts[:30]), p / p.sum(1, keepdims=True))
+        assert model.calibrated_ and not np.allclose(model.calibration_, [1.0, 0.0])
+    assert not np.allclose(fits[0.0].calibration_, fits[1.0].calibration_)
+
+
 def test_choose_blend_prefers_the_better_source():
     from hrp_coding.suggest.prior import choose_blend
 
