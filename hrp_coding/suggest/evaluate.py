@@ -93,6 +93,11 @@ class EvaluationResult:
         -------
         pandas.DataFrame
             A copy of ``per_code``: one row per code (support, precision, recall, F1, kappa).
+
+        Examples
+        --------
+        >>> _example_evaluation().to_frame()[["code", "support"]].values.tolist()
+        [['holding', 2]]
         """
         return self.per_code.copy()
 
@@ -329,6 +334,12 @@ def evaluate(data, labels=None, groups=None, cv=5, *, estimator=None, gold: str 
     Returns
     -------
     EvaluationResult
+
+    Examples
+    --------
+    >>> result = _example_evaluation()   # evaluate(study, gold="ana", cv=2) on two coded transcripts
+    >>> type(result).__name__, list(result.to_frame()["code"])
+    ('EvaluationResult', ['holding'])
     """
     if hasattr(data, "coded_segments") and hasattr(data, "segments"):
         if gold is None:
@@ -345,3 +356,15 @@ def evaluate(data, labels=None, groups=None, cv=5, *, estimator=None, gold: str 
     result, _, _ = _evaluate_texts(data, labels, groups, cv, estimator, target_precision, progress, thresholds,
                                    n_jobs)
     return result
+
+
+def _example_evaluation() -> EvaluationResult:
+    """The evaluation of a tiny study (ana coded "holding" in two transcripts), two folds, for the examples."""
+    from hrp_coding.datasets import tiny_study
+
+    study = tiny_study()
+    study.add_transcript("I: And?\nP: We sat with him.\n", transcript_id="P02")
+    study.add_coding(coder="ana", transcript="P02", start=11, end=26, code="holding")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return evaluate(study, gold="ana", cv=2)
