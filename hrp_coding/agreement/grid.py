@@ -108,6 +108,15 @@ def pick_units(segs: pd.DataFrame, roles, unit: str, notes: list, why: str = "")
     ------
     AgreementError
         For roles without a ``role`` column, or roles none of the segments has.
+
+    Examples
+    --------
+    >>> segs = pd.DataFrame({"segment": ["t1", "t2", "t3"], "role": ["interviewer", "participant", "participant"]})
+    >>> notes = []
+    >>> pick_units(segs, "participant", "turn", notes, ", the codebook's coded_roles")["segment"].tolist()
+    ['t2', 't3']
+    >>> notes
+    ["units: participant turns, the codebook's coded_roles (2); left out: 1 interviewer turns"]
     """
     if roles is None:
         return segs

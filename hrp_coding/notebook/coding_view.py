@@ -110,6 +110,18 @@ SPAN_FIELDS = ("id", "coder", "code", "s", "e", "memo", "mine", "source")
 def columns(records: Sequence[dict], fields: Sequence[str]) -> dict[str, list]:
     """``records`` as one list per field (a snapshot's 1,500 codings without 1,500 copies of their keys).
 
+    Parameters
+    ----------
+    records : sequence of dict
+        Records sharing the same keys (span records, say).
+    fields : sequence of str
+        The keys kept, in this order.
+
+    Returns
+    -------
+    dict of str to list
+        One list per field, in record order.
+
     Examples
     --------
     >>> columns([{"id": "c1", "s": 0}, {"id": "c2", "s": 5}], ("id", "s"))
