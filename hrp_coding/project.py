@@ -52,6 +52,7 @@ from hrp_coding.store.journal import new_id, now_iso
 from hrp_coding.store.ledger import Ledger
 from hrp_coding.store.names import check_coder, check_name, did_you_mean, name_problem
 from hrp_coding.store.queries import ProjectViews
+from hrp_coding.store.recoding import Recoding
 from hrp_coding.store.reports import Adjudication, ImportReport, Memo, MigrationReport, ReanchoredCoding, ReanchorReport
 from hrp_coding.store.revisions import TranscriptChanges
 from hrp_coding.store.settings import FORMAT_VERSION, PROJECT_FILE, UNITS, ProjectSettings, SettingsStore, project_lock
@@ -74,7 +75,7 @@ _GITIGNORE = ("# written by hrp-coding: de-identification keys must never be com
 __all__ += ["FORMAT_VERSION", "PROJECT_FILE", "UNITS"]
 
 
-class Project(ProjectViews, TranscriptChanges):
+class Project(ProjectViews, TranscriptChanges, Recoding):
     """A study on disk: transcripts, codebook, coder journals and memos (open with :meth:`open`, create with
     :meth:`init`).
 

@@ -285,3 +285,30 @@ def test_the_snapshot_waits_for_a_view_and_sends_its_codings_as_columns(project,
     assert set(spans) == {"id", "coder", "code", "s", "e", "memo", "mine", "source"}
     # outside IPython the other transcripts' progress is there at once (in a kernel: once the cell has run)
     assert widget.transcripts == [{"id": "P01", "coded": 0, "total": 2}, {"id": "P02", "coded": 1, "total": 2}]
+
+
+def test_recode_queue_lists_split_codings_and_recoding_is_undoable(project, sent):
+    from hrp_coding.codebook import Code
+
+    start = TEXT.index("stayed with her")
+    flagged = project.add_coding("ana", "P01", start, start + 15, "holding", memo="first thought").id
+    project.add_coding("ben", "P01", start, start + 15, "holding")  # ben's: not in ana's queue
+    project.update_codebook(project.codebook.split("holding", [Code("holding_close", "Holding close"),
+                                                               Code("holding_open", "Holding open")],
+                                                   who="lead", why="two kinds"))
+    widget = CodingWidget(project, coder="ana", transcript="P01")
+    assert widget.recode_queue == [{"id": flagged, "code": "holding", "candidates": ["holding_close", "holding_open"],
+                                    "s": start, "e": start + 15}]
+    _send(widget, action="recode", coding_id=flagged, code="holding_open")
+    assert widget.status.startswith("recoded holding as holding_open"), widget.status
+    assert sent[-1]["queue"] == [] and sent[-1]["put"][0]["code"] == "holding_open"
+    on_disk = hc.Project.open(project.path).codings(coders="ana")
+    assert on_disk[["coding_id", "code", "text", "memo", "needs_recoding"]].values.tolist() == [
+        [flagged, "holding_open", "stayed with her", "first thought", False]]
+    widget.undo()  # back in the queue, with its old code and candidates
+    assert [q["id"] for q in widget.recode_queue] == [flagged]
+    assert hc.Project.open(project.path).codings(coders="ana")["needs_recoding"].tolist() == [True]
+    widget.redo()
+    assert widget.recode_queue == [] and widget.spans_of("ana")[0]["code"] == "holding_open"
+    _send(widget, action="recode", coding_id=flagged, code="holding_close")  # no longer waiting: refused
+    assert widget.status.startswith("not saved:") and "recode queue" in widget.status

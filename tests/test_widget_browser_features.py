@@ -325,3 +325,34 @@ def test_stripes_stay_beside_their_passage_when_many_layers_widen_the_margin(lab
     wait_for(lambda: page.locator(".hrp-widget .hrp-stripe-mine").count() == 1, 30, "my stripe in view")
     stripe_top, text_top = page.evaluate(STRIPE_Y_JS, "the last words")
     assert abs(stripe_top - text_top) < 3, (stripe_top, text_top)
+
+
+def test_recode_queue_in_the_widget_recodes_a_split_coding_and_undo_puts_it_back(lab, page):
+    from hrp_coding.codebook import Code
+
+    study = _study(lab, "recode")
+    project = hc.Project.open(study)
+    start = TEXT.index("stayed with her")
+    flagged = project.add_coding("ana", "P01", start, start + 15, "holding").id
+    project.update_codebook(project.codebook.split("holding", [Code("holding_close", "Holding close"),
+                                                               Code("holding_open", "Holding open")],
+                                                   who="lead", why="two kinds"))
+    show_widget(page, lab.notebook("recode", [widget_cell(study, "ana", "P01")]))
+    row = page.locator(f'.hrp-widget .hrp-recode[data-id="{flagged}"]')
+    assert "holding" in row.inner_text() and "stayed with her" in row.inner_text()
+    row.locator(".hrp-jump").click()  # jump to the passage
+    assert _selected(page) == "stayed with her"
+    row.locator('.hrp-recode-to[data-code="holding_open"]').click()
+    wait_for(lambda: page.locator(".hrp-widget .hrp-recode").count() == 0, 30, "the recoded passage leaving the queue")
+
+    def on_disk():
+        return [(e["event"], e.get("to_code"), e.get("needs_recoding")) for e in journal_events(study, "ana")
+                if e["event"] == "migrate"]
+
+    assert on_disk()[-1] == ("migrate", "holding_open", False)
+    assert recorded_quotes(study, "ana") == ["stayed with her"]
+    assert hc.Project.open(study).codings(coders="ana")["code"].tolist() == ["holding_open"]
+    page.locator(".hrp-widget .hrp-text").press("Control+z")  # undo: back in the queue, old code and candidates
+    wait_for(lambda: page.locator(".hrp-widget .hrp-recode").count() == 1, 30, "the undone recoding")
+    assert on_disk()[-1] == ("migrate", "holding", True)
+    assert hc.Project.open(study).codings(coders="ana")["needs_recoding"].tolist() == [True]

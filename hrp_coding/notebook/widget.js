@@ -39,7 +39,8 @@ function render({ model, el: host }) {
   filters.append(codeFilter, coderFilter);
   const list = el("div", "hrp-list");
   const suggestBox = el("div", "hrp-suggestions");
-  side.append(book, filters, list, suggestBox);
+  const recodeBox = el("div", "hrp-recodes");
+  side.append(book, recodeBox, filters, list, suggestBox);
   body.append(scroll, side);
   const status = el("div", "hrp-status");
   root.append(bar, palette, body, status);
@@ -417,6 +418,8 @@ function render({ model, el: host }) {
   }
 
   function jump(s, e) { select(s, e); textBox.focus({ preventScroll: true }); }
+  const recodes = recodePanel(recodeBox, { codes: codesById, text: () => view.text, jump,
+    recode: (id, code) => send({ action: "recode", coding_id: id, code }) });
 
   function drawSuggestions() {
     suggestBox.replaceChildren();
@@ -456,6 +459,7 @@ function render({ model, el: host }) {
       drawAllCodings();
     }
     drawSuggestions();
+    recodes.draw(view.queue);
     root.dataset.drawMs = (performance.now() - t0).toFixed(1); // the script's share of a redraw (benchmark)
     root.dataset.rev = String(view.rev);
     if (!delta) performance.mark("hrp-drawn");
@@ -534,6 +538,7 @@ function render({ model, el: host }) {
       view.turns = msg.turns;
       view.spans = new Map(fromColumns(msg.spans).map((s) => [s.id, s]));
       view.suggestions = msg.suggestions;
+      view.queue = msg.queue || [];
       currentTurn = -1;
       matchIndex = -1;
       root.dataset.transcript = msg.transcript;
@@ -552,6 +557,7 @@ function render({ model, el: host }) {
       for (const id of msg.drop) view.spans.delete(id);
       for (const s of msg.put) view.spans.set(s.id, s);
       view.suggestions = msg.suggestions;
+      view.queue = msg.queue || [];
       drawCodings(msg);
     }
   });

@@ -52,6 +52,7 @@ from hrp_coding.notebook.coding_view import (
     span_record,
     turn_progress,
 )
+from hrp_coding.notebook.recode_panel import RecodeQueue
 
 __all__ = ["NAVIGATION_KEYS", "CodingWidget", "shortcut_keys"]
 
@@ -110,7 +111,7 @@ def label_color(color: str) -> str:
     return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
 
 
-class CodingWidget(anywidget.AnyWidget):
+class CodingWidget(RecodeQueue, anywidget.AnyWidget):
     """Interactive coding of a project's transcripts by one coder.
 
     Parameters
@@ -140,7 +141,7 @@ class CodingWidget(anywidget.AnyWidget):
     """
 
     _esm = "\n".join(resources.files("hrp_coding.notebook").joinpath(name).read_text(encoding="utf-8")
-                      for name in ("widget_dom.js", "widget.js"))
+                      for name in ("widget_dom.js", "widget_recode.js", "widget.js"))
     _css = resources.files("hrp_coding.notebook").joinpath("widget.css").read_text(encoding="utf-8")
 
     transcript = traitlets.Unicode("").tag(sync=True)
@@ -240,6 +241,7 @@ class CodingWidget(anywidget.AnyWidget):
         for row in codings[codings["coder"] == self.coder].itertuples():
             self._mine.setdefault(row.transcript, {})[row.coding_id] = (int(row.start), int(row.end))
         codings = codings[codings["transcript"] == self.transcript]
+        self._load_queue(codings)
         if self.blind:
             codings = codings[codings["coder"] == self.coder]
         self._records = {}
@@ -262,12 +264,12 @@ class CodingWidget(anywidget.AnyWidget):
                  for s, e, speaker, role in self._turns]
         self.send({"kind": "snapshot", "rev": self._rev, "transcript": self.transcript, "sha": self._sha,
                    "text": self._text, "turns": turns, "spans": columns(self.spans, SPAN_FIELDS),
-                   "suggestions": self._suggestions()})
+                   "suggestions": self._suggestions(), "queue": self._queue()})
 
     def _send_delta(self, put: list[dict] = (), drop: list[str] = ()) -> None:
         self._rev += 1
         self.send({"kind": "delta", "rev": self._rev, "sha": self._sha, "put": list(put), "drop": list(drop),
-                   "suggestions": self._suggestions()})
+                   "suggestions": self._suggestions(), "queue": self._queue()})
 
     def _progress(self, tid: str) -> dict:
         turns = [(t.start, t.end) for t in self._project.transcript(tid).turns]
@@ -356,6 +358,7 @@ class CodingWidget(anywidget.AnyWidget):
         return record
 
     def _dropped(self, coding_id: str) -> None:
+        self._flagged.pop(coding_id, None)
         for mine in self._mine.values():
             mine.pop(coding_id, None)
         record = self._records.pop(coding_id, None)
@@ -453,6 +456,8 @@ class CodingWidget(anywidget.AnyWidget):
         try:
             if action.kind == "memo":
                 self._write_memo(action.coding_id, action.before if undo else action.after)
+            elif action.kind == "recode":
+                self._recode_step(action, undo=undo)
             elif (action.kind == "add") == undo:  # undo an add, or redo a remove
                 self._project.remove_coding(self.coder, action.coding_id)
                 self._dropped(action.coding_id)
@@ -569,6 +574,8 @@ class CodingWidget(anywidget.AnyWidget):
                 self.accept(str(content["key"]))
             elif action == "reject":
                 self.reject(str(content["key"]))
+            elif action == "recode":
+                self.recode(str(content["coding_id"]), str(content.get("code")))
             elif action == "in_vivo":
                 from hrp_coding.notebook.in_vivo import add_in_vivo_code
 
@@ -584,7 +591,7 @@ class CodingWidget(anywidget.AnyWidget):
             self._say(f"not saved: {err}", error=True)
 
 
-_NEEDS_TEXT = {"add", "remove", "memo", "accept", "reject", "in_vivo"}
+_NEEDS_TEXT = {"add", "remove", "memo", "accept", "reject", "in_vivo", "recode"}
 
 
 def _pause_gc_in_kernel(longest: float = 2.0):
