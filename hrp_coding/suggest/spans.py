@@ -231,6 +231,17 @@ def sentence_passages(model, turns, sentences, codes, *, ratio: float = 0.5):
     -------
     list of (start, end)
         Offsets into the transcript text, one per row; the whole turn when it has one sentence.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from hrp_coding.suggest.estimator import _example_model
+    >>> text = "The rent went up. We sat with her all night."
+    >>> turns = pd.DataFrame({"transcript": ["P01"], "start": [0], "end": [len(text)], "text": [text]})
+    >>> sentences = pd.DataFrame({"transcript": "P01", "start": [0, 18], "end": [17, 44], "text": text.split(". ")})
+    >>> model = _example_model()
+    >>> sentence_passages(model, turns, sentences, ["holding"]), sentence_passages(model, turns, sentences, ["money"])
+    ([(18, 44)], [(0, 17)])
     """
     import pandas as pd
 
