@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import warnings
 import zipfile
 
 import pytest
@@ -12,6 +13,7 @@ import yaml
 from hrp_coding.codebook import Code, Codebook
 from hrp_coding.errors import TranscriptWarning
 from hrp_coding.project import Project
+from hrp_coding.store import segment_cache
 from hrp_coding.store.csv_export import write_csv
 
 NAMES = "Maria Lopez | Maria | Ms. Lopez\nPLACE: Fairview\n"
@@ -127,3 +129,86 @@ def test_concurrent_de_identified_imports_lose_no_key_entry(tmp_path, names):
     lists = yaml.safe_load((study.path / "private" / "deid-lists.yaml").read_text())
     assert set(lists) == expected
     assert all(entry["[PERSON_1]"] == "Maria Lopez" for entry in key.values())
+
+
+# --- a de-identified batch that fails part way: nothing half-done remains --------------------------------------------
+class _Fault(OSError):
+    pass
+
+
+def _batch_files(tmp_path):
+    files = []
+    for i, name in enumerate(["Maria_Lopez", "Ms_Lopez", "Fairview_notes"], start=1):
+        path = tmp_path / "in" / f"P0{i}_{name}.txt"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(TEXT.replace("P01:", f"P0{i}:"), encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def _folder_state(root):
+    """Every file of the project but the derived cache, locks and the (empty) intents folder, with its bytes."""
+    skip = {".hrp"}
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not skip & set(p.relative_to(root).parts) and p.name != ".deid.lock"}
+
+
+@pytest.mark.parametrize("first_deidentified", [False, True])
+def test_a_batch_failing_at_each_write_step_leaves_nothing_half_done(tmp_path, names, monkeypatch, first_deidentified):
+    # Defect: the rollback put back only the files named after the ids before de-identification, so a renamed
+    # transcript (P01_PERSON_1) stayed without its key entries, and the lists kept entries of unstored transcripts.
+    import os
+    import shutil
+
+    from hrp_coding.store import intents
+
+    files = _batch_files(tmp_path)
+    template = _study(tmp_path / "t")
+    if first_deidentified:  # a key and lists already there: they must come back byte for byte
+        earlier = tmp_path / "in" / "E01_Maria.txt"
+        earlier.write_text(TEXT, encoding="utf-8")
+        with pytest.warns(TranscriptWarning):
+            template.add_transcript(earlier, deidentify=names)
+    before = _folder_state(template.path)
+    # the segment cache is derived and written after each change is committed: not a write step of the batch
+    monkeypatch.setattr(segment_cache, "save", lambda *args, **kwargs: None)
+    calls = []
+    real_write, real_replace = os.write, os.replace
+    monkeypatch.setattr(os, "write", lambda *a: (calls.append(1), real_write(*a))[1])
+    monkeypatch.setattr(os, "replace", lambda *a, **k: (calls.append(1), real_replace(*a, **k))[1])
+    counted = tmp_path / "counted"
+    shutil.copytree(template.path, counted)
+    with pytest.warns(TranscriptWarning):
+        stored = Project.open(counted).add_transcripts(files, deidentify=names)
+    monkeypatch.undo()
+    monkeypatch.setattr(segment_cache, "save", lambda *args, **kwargs: None)
+    assert [t.id for t in stored] == ["P01_PERSON_1", "P02_PERSON_2", "P03_PLACE_1"] or len(stored) == 3
+    steps = len(calls)
+    assert steps >= 9
+    for k in range(steps):
+        folder = tmp_path / f"crash{k}"
+        shutil.copytree(template.path, folder)
+        study = Project.open(folder)
+        counter = {"n": 0}
+
+        def step(real, *args, _k=k, _counter=counter, **kwargs):
+            _counter["n"] += 1
+            if _counter["n"] == _k + 1:
+                raise _Fault(f"injected fault at write step {_k + 1}")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(os, "write", lambda *a, _r=real_write: step(_r, *a))
+        monkeypatch.setattr(os, "replace", lambda *a, _r=real_replace, **kw: step(_r, *a, **kw))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(OSError, match="injected fault"):
+                study.add_transcripts(files, deidentify=names)
+        monkeypatch.undo()
+        monkeypatch.setattr(segment_cache, "save", lambda *args, **kwargs: None)
+        assert not intents.pending(folder), f"step {k + 1}: an intent was left pending"
+        assert _folder_state(folder) == before, f"step {k + 1} of {steps}: the batch left something behind"
+        reopened = Project.open(folder)
+        assert reopened.transcript_ids == template.transcript_ids
+        assert not _leaks(folder)
+        if first_deidentified and os.name == "posix":
+            assert (folder / "private" / "deid-key.yaml").stat().st_mode & 0o077 == 0

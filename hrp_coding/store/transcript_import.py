@@ -3,8 +3,10 @@
 :func:`prepare` reads one source (a file, a text, or a :class:`~hrp_coding.transcripts.Transcript`)
 with the caller's overrides and refuses what must not be stored (an empty transcript, an id that is
 not a file name, an id already in the project); :func:`add_batch` prepares *every* file before the
-first write, and if anything fails while writing, puts back every file it touched byte for byte, so
-a failing batch leaves the project as it was and the error names the file. :func:`check_coder`
+first write and holds the project lock throughout; if anything fails while writing, one intent removes
+every transcript the batch added (under whatever id de-identification gave it) and puts the
+de-identification key, its lists and ``.gitignore`` back byte for byte, so a failing batch leaves the
+project as it was and the error names the file. :func:`check_coder`
 enforces the coder roster (see :meth:`hrp_coding.project.Project.add_coders`).
 
 Examples
@@ -231,26 +233,68 @@ def add_batch(project, files: Iterable[Any], *, transcript_ids: Mapping[str, str
         t = prepare(path, tid, existing=existing, attributes=attrs.get(tid), **overrides)
         existing.add(t.id)
         prepared.append(t)
-    touched = [project.path / "transcripts" / f"{t.id}{suffix}" for t in prepared for suffix in (".txt", ".yaml")]
-    touched += [project.path / "private" / "deid-key.yaml", project.path / ".gitignore"]
-    saved = snapshot(touched)
-    private_existed = (project.path / "private").is_dir()
-    stored = []
-    current = None
-    try:
-        for path, t in zip(files, prepared):
-            current = path
-            stored.append(project.add_transcript(t, deidentify=deidentify))
-    except BaseException as exc:
-        restore(saved)
-        private = project.path / "private"
-        if not private_existed and private.is_dir() and not any(private.iterdir()):
-            private.rmdir()
-        project._transcripts.clear()
-        if isinstance(exc, (ProjectError, TranscriptError)) and str(current) not in str(exc):
-            raise ProjectError(f"{current}: {exc} (no transcript of this batch was stored)") from exc
-        raise
+    from hrp_coding.store.deid import KEY_FILE, LISTS_FILE
+
+    root = project.path
+    private = root / "private"
+    # the whole batch holds the project lock: no other process adds a transcript or writes the de-identification
+    # key meanwhile, so what is new when it fails is this batch's, and the files it touched can be put back
+    with project._lock():
+        before = set(project.transcript_ids)
+        private_existed = private.is_dir()
+        saved = snapshot([root / KEY_FILE, root / LISTS_FILE, root / ".gitignore"])
+        stored = []
+        current = None
+        try:
+            for path, t in zip(files, prepared):
+                current = path
+                stored.append(project.add_transcript(t, deidentify=deidentify))
+        except BaseException as exc:
+            _roll_back(project, before, saved, None if private_existed else private)
+            if isinstance(exc, (ProjectError, TranscriptError)) and str(current) not in str(exc):
+                raise ProjectError(f"{current}: {exc} (no transcript of this batch was stored)") from exc
+            raise
     return stored
+
+
+def _roll_back(project, before: set[str], saved: Mapping[Path, bytes | None], private: Path | None) -> None:
+    """Undo a failed batch, as one intent: remove the transcripts it added (whatever ids de-identification gave
+    them), put the key, the lists and ``.gitignore`` back byte for byte; ``private``: remove that folder when the
+    batch created it. The caller holds the project lock."""
+    from hrp_coding.store import intents
+
+    root = project.path
+    project._transcripts.clear()
+    with project._lock():  # re-entrant: first finishes an intent the failure interrupted (its files are the batch's)
+        pass
+    project._transcripts.clear()
+    added = sorted(set(project.transcript_ids) - before)
+    with intents.Intent(root, "transcript", f"add_transcripts rolled back ({len(added)} added)") as intent:
+        for tid in added:
+            for suffix in (".txt", ".yaml"):
+                intent.delete(root / "transcripts" / f"{tid}{suffix}")
+        for path, data in saved.items():
+            current = path.read_bytes() if path.is_file() else None
+            if current == data:
+                continue
+            if data is None:
+                intent.delete(path)
+            else:
+                intent.write(path, data)
+    folder = project._transcripts.segment_folder  # derived entries of the transcripts removed
+    for entry in (folder.iterdir() if folder.is_dir() else ()):
+        if entry.name.rsplit(".", 2)[0] in added:
+            entry.unlink(missing_ok=True)
+    for path in saved:
+        if path.parent.name == "private" and path.is_file() and os.name == "posix":
+            os.chmod(path, 0o600)  # the key and lists stay readable by their owner only
+    if private is not None and private.is_dir():
+        leftovers = [p for p in private.iterdir() if p.name != ".deid.lock"]
+        if not leftovers:
+            for lock in private.iterdir():
+                lock.unlink()
+            private.rmdir()
+    project._transcripts.clear()
 
 
 def check_coder(coder: str, roster: Iterable[str], closed: bool, *, what: str = "coder") -> str | None:
