@@ -428,3 +428,29 @@ def test_derived_cache_is_used_when_fresh_and_rebuilt_when_stale(template, tmp_p
     assert (rebuilt["code"] == "waiting").sum() == (truth["code"] == "waiting").sum() + 1
     cache.write_bytes(b"{not json")
     assert len(Project.open(folder).codings()) == len(rebuilt)
+
+
+def test_cache_columns_of_one_value_and_damaged_lengths(template, tmp_path, monkeypatch):
+    import json
+
+    from hrp_coding.store import ledger
+    from hrp_coding.store.views import codings_frame
+
+    assert ledger._encode_column((None,) * 300) == {"values": [None], "repeat": 300}
+    assert ledger._decode_column(ledger._encode_column(("a", "b") * 100), 200) == ["a", "b"] * 100
+    monkeypatch.setattr(ledger, "CACHE_EVERY", 1)
+    folder = copy(template, tmp_path)
+    truth = Project.open(folder).codings(include_orphaned=True)
+    study = Project.open(folder)  # from the cache
+    state = study._ledger.refresh()
+    pd.testing.assert_frame_equal(study.codings(include_orphaned=True), truth)
+    # the fast frame (columns straight from the rows) equals the one built from Coding records
+    records = [state.coding(cid) for cid in state.rows]
+    pd.testing.assert_frame_equal(truth, codings_frame(records, study._texts()))
+    cache = folder / ".hrp" / "cache" / "ledger.json"
+    data = json.loads(cache.read_bytes())
+    repeated = [c for c in data["rows"] if isinstance(c, dict) and "repeat" in c]
+    assert repeated  # memo, model, status... hold one value here
+    repeated[0]["repeat"] -= 1  # a damaged cache: one column shorter (zip would drop the last coding)
+    cache.write_bytes(json.dumps(data).encode("utf-8"))
+    pd.testing.assert_frame_equal(Project.open(folder).codings(include_orphaned=True), truth)

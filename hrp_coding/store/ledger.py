@@ -46,14 +46,15 @@ __all__ = ["CACHE_EVERY", "Ledger", "coder_of", "journal_name"]
 
 #: rewrite the derived cache once this many events were folded beyond it
 CACHE_EVERY = 2000
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 _FRAME_ORDER = operator.itemgetter(*(ROW_FIELDS.index(k) for k in ("transcript", "start", "end", "coder", "code",
                                                                     "at", "id")))
 _TAIL = 4096  # bytes before the saved offset whose sha256 proves the journal is the one cached
 
 
 def _encode_column(values: tuple) -> list | dict:
-    # columns with few distinct values (coder, transcript, code, status, text sha...) as a dictionary + indices
+    # columns with few distinct values (coder, transcript, code, status, text sha...) as a dictionary + indices;
+    # a column of one value (often: memo, source, model, status...) as that value and the length
     distinct: dict = {}  # (type, value) -> index: 1, 1.0 and True stay apart
     for v in values:
         if v.__class__ is list or v.__class__ is tuple:
@@ -61,13 +62,24 @@ def _encode_column(values: tuple) -> list | dict:
         distinct.setdefault((v.__class__, v), len(distinct))
         if len(distinct) * 4 > len(values) + 64:
             return list(values)
+    if len(distinct) == 1:
+        return {"values": [v for _cls, v in distinct], "repeat": len(values)}
     return {"values": [v for _cls, v in distinct], "index": [distinct[(v.__class__, v)] for v in values]}
 
 
-def _decode_column(column: list | dict) -> list:
+def _decode_column(column: list | dict, n: int | None) -> list:
+    # ``n``: the number of rows (None: the id column, whose length sets it); another length is a damaged cache
     if isinstance(column, dict):
         values = column["values"]
-        return [values[i] for i in column["index"]]
+        if "repeat" in column:
+            (value,) = values
+            repeat = column["repeat"]
+            if not isinstance(repeat, int) or repeat < 0 or (n is not None and repeat != n) or repeat > 10**8:
+                raise ValueError("a cache column has the wrong length")
+            return [value] * repeat
+        column = [values[i] for i in column["index"]]
+    if n is not None and len(column) != n:
+        raise ValueError("a cache column has the wrong length")
     return column
 
 
@@ -210,7 +222,9 @@ class Ledger:
                 stat = path.stat()
                 if [stat.st_dev, stat.st_ino] != inode or stat.st_size < offset or self._tail_sha(path, offset) != tail:
                     raise ValueError(f"journal {path} changed under the cache")
-            columns = [_decode_column(c) for c in data["rows"]]
+            rows = data["rows"]
+            first = _decode_column(rows[0], None) if rows else []  # the ids
+            columns = [first, *(_decode_column(c, len(first)) for c in rows[1:])]
             state = LedgerState(rows=dict(zip(columns[0], zip(*columns))) if columns else {},
                                 removed=set(data["removed"]),
                                 memos={cid: [tuple(m) for m in notes] for cid, notes in data["memos"].items()})
