@@ -44,12 +44,12 @@ from hrp_coding.store import intents
 from hrp_coding.store.anchors import make_anchor, text_sha256
 from hrp_coding.store.events import (
     CodebookChanged,
-    CodingMemo,
     RejectSuggestion,
     RemoveCoding,
 )
 from hrp_coding.store.journal import new_id, now_iso
 from hrp_coding.store.ledger import Ledger
+from hrp_coding.store.memos import MemoWriting
 from hrp_coding.store.names import check_coder, check_name, did_you_mean, name_problem
 from hrp_coding.store.queries import ProjectViews
 from hrp_coding.store.recoding import Recoding
@@ -68,14 +68,13 @@ __all__ = ["Adjudication", "Coding", "ImportReport", "Memo", "MigrationReport", 
            "ReanchorReport", "ReanchoredCoding"]
 
 CODEBOOK_FILE = "codebook.yaml"
-MEMO_KINDS = ("code", "transcript", "coding")
 _TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
 _GITIGNORE = ("# written by hrp-coding: de-identification keys must never be committed\nprivate/\n"
               "# locks, interrupted changes and caches (rebuilt from the journals)\n.hrp/\n")
 __all__ += ["FORMAT_VERSION", "PROJECT_FILE", "UNITS"]
 
 
-class Project(ProjectViews, TranscriptChanges, Recoding):
+class Project(ProjectViews, TranscriptChanges, Recoding, MemoWriting):
     """A study on disk: transcripts, codebook, coder journals and memos (open with :meth:`open`, create with
     :meth:`init`).
 
@@ -506,55 +505,6 @@ class Project(ProjectViews, TranscriptChanges, Recoding):
         ids = [e.coding_id for name in sorted(per_coder) for e in per_coder[name]]
         return ImportReport(source=source, added=len(ids), skipped_duplicates=skipped, coders=tuple(sorted(per_coder)),
                             coding_ids=tuple(ids))
-
-    # -- memos ------------------------------------------------------------------------------------
-    def add_memo(self, target_kind: str, target_id: str, text: str, coder: str, *, replace: bool = False) -> Memo:
-        """Write a memo on a code, a transcript or a coding.
-
-        Code and transcript memos are appended to ``memos/codes/<id>.md`` and
-        ``memos/transcripts/<id>.md`` (Markdown, one section per memo); memos on codings are
-        ``memo`` events in the writer's journal and show in the ``memo`` column of :meth:`codings`.
-        ``replace=True`` (codings only) makes ``text`` this coder's whole memo on the coding instead of adding
-        to it; an empty ``text`` then clears it (the earlier memo events stay in the journal).
-
-        Parameters
-        ----------
-        target_kind, target_id, text, coder : str
-            What the memo is on (``"code"``, ``"transcript"`` or ``"coding"``) and its id, the memo, who wrote it.
-
-        Returns
-        -------
-        Memo
-            The memo as recorded (target, coder, time, text).
-        """
-        if target_kind not in MEMO_KINDS:
-            raise ProjectError(f"add_memo: target_kind must be one of {', '.join(MEMO_KINDS)}, got {target_kind!r}")
-        check_coder(coder)
-        if replace and target_kind != "coding":
-            raise ProjectError(f"add_memo: replace=True is for memos on codings, not on a {target_kind}")
-        if not isinstance(text, str) or not (text.strip() or replace):
-            raise ProjectError(f"add_memo: the memo text on {target_kind} {target_id!r} is empty")
-        at = now_iso()
-        if target_kind == "coding":
-            with self._lock():
-                self.get_coding(target_id)
-                self._store.register([coder])
-                self._ledger.append(coder, [CodingMemo(id=new_id(), at=at, coder=coder, coding_id=target_id, text=text,
-                                                       codebook_version=self.codebook.version,
-                                                       replace=True if replace else None)])
-            return Memo(target_kind, target_id, coder, text, at)
-        if target_kind == "code":
-            problems: list[str] = []
-            self._check_code(target_id, problems, allow_retired=True)
-            if problems:
-                raise ProjectError("add_memo: " + "; ".join(problems))
-        elif not self._transcripts.exists(target_id):
-            raise ProjectError("add_memo: " + self._unknown_transcript(target_id))
-        from hrp_coding.store.memos import append_memo
-
-        sub = "codes" if target_kind == "code" else "transcripts"
-        append_memo(self.path / "memos" / sub / f"{target_id}.md", target_kind, target_id, coder, text, at)
-        return Memo(target_kind, target_id, coder, text, at)
 
     # -- consensus --------------------------------------------------------------------------------
     def adjudicate(self, transcript: str, start: int, end: int, codes: str | Iterable[str], *, who: str | Iterable[str],

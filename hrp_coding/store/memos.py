@@ -27,9 +27,15 @@ import re
 from pathlib import Path
 
 from hrp_coding._atomic import atomic_write_text
-from hrp_coding.store.journal import file_lock
+from hrp_coding.errors import ProjectError
+from hrp_coding.store.events import CodingMemo
+from hrp_coding.store.journal import file_lock, new_id, now_iso
+from hrp_coding.store.names import check_coder
+from hrp_coding.store.reports import Memo
 
-__all__ = ["append_memo", "memos_frame", "read_memos"]
+__all__ = ["MEMO_KINDS", "MemoWriting", "append_memo", "memos_frame", "read_memos"]
+
+MEMO_KINDS = ("code", "transcript", "coding")
 
 _HEADING = re.compile(r"^## (\S+) · (\S+)\s*$")
 
@@ -154,3 +160,53 @@ def memos_frame(folder: Path, coding_memos: list[tuple], *, target_kind: str | N
         frame = frame[frame["target_id"] == target_id]
     frame = frame[["target_kind", "target_id", "coder", "at", "text"]]
     return frame.sort_values(["target_kind", "target_id", "at"], kind="stable").reset_index(drop=True)
+
+
+class MemoWriting:
+    """:meth:`add_memo`, a mixin of :class:`~hrp_coding.project.Project` (memos on codes, transcripts, codings)."""
+
+    def add_memo(self, target_kind: str, target_id: str, text: str, coder: str, *, replace: bool = False) -> Memo:
+        """Write a memo on a code, a transcript or a coding.
+
+        Code and transcript memos are appended to ``memos/codes/<id>.md`` and
+        ``memos/transcripts/<id>.md`` (Markdown, one section per memo); memos on codings are
+        ``memo`` events in the writer's journal and show in the ``memo`` column of :meth:`codings`.
+        ``replace=True`` (codings only) makes ``text`` this coder's whole memo on the coding instead of adding
+        to it; an empty ``text`` then clears it (the earlier memo events stay in the journal).
+
+        Parameters
+        ----------
+        target_kind, target_id, text, coder : str
+            What the memo is on (``"code"``, ``"transcript"`` or ``"coding"``) and its id, the memo, who wrote it.
+
+        Returns
+        -------
+        Memo
+            The memo as recorded (target, coder, time, text).
+        """
+        if target_kind not in MEMO_KINDS:
+            raise ProjectError(f"add_memo: target_kind must be one of {', '.join(MEMO_KINDS)}, got {target_kind!r}")
+        check_coder(coder)
+        if replace and target_kind != "coding":
+            raise ProjectError(f"add_memo: replace=True is for memos on codings, not on a {target_kind}")
+        if not isinstance(text, str) or not (text.strip() or replace):
+            raise ProjectError(f"add_memo: the memo text on {target_kind} {target_id!r} is empty")
+        at = now_iso()
+        if target_kind == "coding":
+            with self._lock():
+                self.get_coding(target_id)
+                self._store.register([coder])
+                self._ledger.append(coder, [CodingMemo(id=new_id(), at=at, coder=coder, coding_id=target_id, text=text,
+                                                       codebook_version=self.codebook.version,
+                                                       replace=True if replace else None)])
+            return Memo(target_kind, target_id, coder, text, at)
+        if target_kind == "code":
+            problems: list[str] = []
+            self._check_code(target_id, problems, allow_retired=True)
+            if problems:
+                raise ProjectError("add_memo: " + "; ".join(problems))
+        elif not self._transcripts.exists(target_id):
+            raise ProjectError("add_memo: " + self._unknown_transcript(target_id))
+        sub = "codes" if target_kind == "code" else "transcripts"
+        append_memo(self.path / "memos" / sub / f"{target_id}.md", target_kind, target_id, coder, text, at)
+        return Memo(target_kind, target_id, coder, text, at)
