@@ -312,3 +312,21 @@ def test_recode_queue_lists_split_codings_and_recoding_is_undoable(project, sent
     assert widget.recode_queue == [] and widget.spans_of("ana")[0]["code"] == "holding_open"
     _send(widget, action="recode", coding_id=flagged, code="holding_close")  # no longer waiting: refused
     assert widget.status.startswith("not saved:") and "recode queue" in widget.status
+
+
+def test_a_code_rejected_in_a_turn_is_not_offered_there_again_however_the_passage_is_cut(project):
+    turn = TEXT.index("I don't send"), TEXT.index("cannot do.") + 10
+    passage = TEXT.index("I just stayed"), TEXT.index("with her.") + 8
+    row = {"transcript": "P01", "code": "staying_with", "start": passage[0], "end": passage[1], "confidence": 0.8,
+           "turn_start": turn[0], "turn_end": turn[1], "model": "m1",
+           "highlights": [(TEXT.index("stayed"), TEXT.index("stayed") + 6)]}
+    widget = CodingWidget(project, coder="ana", transcript="P01", suggestions=pd.DataFrame([row]))
+    (shown,) = widget.suggestions
+    assert TEXT[shown["start"]:shown["end"]] == "I just stayed with her"
+    assert shown["words"] == [list(row["highlights"][0])]
+    widget.reject(shown["key"])
+    recut = {**row, "start": passage[0], "end": turn[1]}  # another model or span_ratio: a longer passage
+    other = {**row, "code": "holding"}
+    again = CodingWidget(hc.Project.open(project.path), coder="ana", transcript="P01",
+                         suggestions=pd.DataFrame([recut, other]))
+    assert [s["code"] for s in again.suggestions] == ["holding"]

@@ -356,3 +356,39 @@ def test_recode_queue_in_the_widget_recodes_a_split_coding_and_undo_puts_it_back
     wait_for(lambda: page.locator(".hrp-widget .hrp-recode").count() == 1, 30, "the undone recoding")
     assert on_disk()[-1] == ("migrate", "holding", True)
     assert hc.Project.open(study).codings(coders="ana")["needs_recoding"].tolist() == [True]
+
+
+MARKED_JS = """(suffix) => {  // the text under each range of the view's CSS highlight named ...<suffix>
+    for (const [name, h] of CSS.highlights) {
+        if (!name.endsWith(suffix)) continue;
+        return [...h].map((r) => { const x = document.createRange(); x.setStart(r.startContainer, r.startOffset);
+                                   x.setEnd(r.endContainer, r.endOffset); return x.toString(); });
+    }
+    return null;
+}"""
+
+
+def test_a_suggested_passage_is_marked_not_its_turn_and_its_rejection_is_remembered(lab, page):
+    study = _study(lab, "spans")
+    turn = TEXT.index("I don't send"), TEXT.index("been like.") + 10
+    passage = TEXT.index("I just stayed"), TEXT.index("with her,") + 8
+    row = {"transcript": "P01", "code": "staying_with", "start": passage[0], "end": passage[1], "confidence": 0.8,
+           "turn_start": turn[0], "turn_end": turn[1], "model": "m1",
+           "highlights": [(TEXT.index("stayed"), TEXT.index("stayed") + 6)]}
+    pd.to_pickle(pd.DataFrame([row, {**row, "start": passage[0], "end": turn[1]}]), study / "suggestions.pkl")
+    extra = f", suggestions=__import__('pandas').read_pickle({str(study / 'suggestions.pkl')!r}).iloc[:1]"
+    show_widget(page, lab.notebook("spans", [widget_cell(study, "ana", "P01", extra)]))
+    assert page.evaluate(MARKED_JS, "-suggested") == ["I just stayed with her"]  # the passage, not the turn
+    assert page.evaluate(MARKED_JS, "-evidence") == ["stayed"]
+    suggestion = page.locator(".hrp-widget .hrp-suggestion")
+    suggestion.locator(".hrp-jump").click()
+    assert _selected(page) == "I just stayed with her"
+    suggestion.locator(".hrp-reject").click()
+    wait_for(lambda: journal_events(study, "ana"), 30, "the reject event")
+    assert [(e["event"], e["start"], e["end"], e["code"]) for e in journal_events(study, "ana")] == [
+        ("reject", passage[0], passage[1], "staying_with")]
+    wait_for(lambda: suggestion.count() == 0, 30, "the rejected suggestion gone")
+    # a new run cuts the turn into another passage: the same code in that turn is not offered again
+    extra = f", suggestions=__import__('pandas').read_pickle({str(study / 'suggestions.pkl')!r}).iloc[1:]"
+    show_widget(page, lab.notebook("spans2", [widget_cell(study, "ana", "P01", extra)]))
+    assert suggestion.count() == 0 and page.evaluate(MARKED_JS, "-suggested") in (None, [])

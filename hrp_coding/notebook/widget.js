@@ -398,8 +398,13 @@ function render({ model, el: host }) {
   function drawSuggestionMarks() {
     if (!HIGHLIGHTS) return;
     const h = highlightFor(`${viewId}-suggested`, "text-decoration: underline dotted 2px; text-decoration-color: var(--jp-warn-color0, #e65100);");
+    const words = highlightFor(`${viewId}-evidence`, "background-color: rgba(230, 81, 0, 0.18);"); // what pushed it
     h.clear();
-    for (const g of view.suggestions) h.add(staticRange(g.s, g.e));
+    words.clear();
+    for (const g of view.suggestions) {
+      h.add(staticRange(g.s, g.e)); // the passage the suggester narrowed the turn to, not the whole turn
+      for (const [a, b] of g.words || []) words.add(staticRange(a, b));
+    }
   }
 
   function drawAllCodings() { // after a snapshot: everything from scratch

@@ -53,6 +53,7 @@ from hrp_coding.notebook.coding_view import (
     turn_progress,
 )
 from hrp_coding.notebook.recode_panel import RecodeQueue
+from hrp_coding.notebook.suggestion_marks import SuggestionMarks
 
 __all__ = ["NAVIGATION_KEYS", "CodingWidget", "shortcut_keys"]
 
@@ -111,7 +112,7 @@ def label_color(color: str) -> str:
     return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
 
 
-class CodingWidget(RecodeQueue, anywidget.AnyWidget):
+class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
     """Interactive coding of a project's transcripts by one coder.
 
     Parameters
@@ -306,37 +307,6 @@ class CodingWidget(RecodeQueue, anywidget.AnyWidget):
         if change["name"] == "transcript":
             self._say(f"showing {self.transcript}")
 
-    # ------------------------------------------------------------------ suggestions
-
-    def _set_suggestions(self, frame: pd.DataFrame) -> None:
-        missing = [c for c in ("code", "start", "end", "confidence") if c not in frame.columns]
-        if missing:
-            raise ValueError(f"suggestions lack column(s) {missing}; they have {list(frame.columns)}")
-        rejected = set()
-        if hasattr(self._project, "rejections"):
-            done = self._project.rejections()
-            done = done[done["coder"] == self.coder]
-            rejected = set(zip(done["transcript"], done["start"], done["end"], done["code"]))
-        rows = frame.to_dict("records")
-        # a suggestion this coder rejected before (a reject event in their journal) is not offered again
-        self._suggestion_rows = {f"s{i}": row for i, row in enumerate(rows)
-                                 if (row.get("transcript", self.transcript), int(row["start"]), int(row["end"]),
-                                     row["code"]) not in rejected}
-
-    def _suggestions(self) -> list[dict]:
-        if self.blind or self._hidden:
-            return []
-        units = self._units
-        return [{"key": key, "code": r["code"], "s": units.to_utf16(int(r["start"])),
-                 "e": units.to_utf16(int(r["end"])), "start": int(r["start"]), "end": int(r["end"]),
-                 "confidence": float(r["confidence"]), "evidence": _evidence_text(r.get("evidence"))}
-                for key, r in self._suggestion_rows.items() if r.get("transcript", self.transcript) == self.transcript]
-
-    @property
-    def suggestions(self) -> list[dict]:
-        """The suggestions the view shows for this transcript (none when blind)."""
-        return self._suggestions()
-
     # ------------------------------------------------------------------ actions (also callable from Python)
 
     def _say(self, message: str, *, error: bool = False) -> None:
@@ -498,25 +468,6 @@ class CodingWidget(RecodeQueue, anywidget.AnyWidget):
         self._say(f"accepted suggestion {row['code']}")
         return coding
 
-    def reject(self, key: str, reason: str | None = None) -> None:
-        """Dismiss a suggestion: a ``reject`` event in the coder's journal, so it is not offered again.
-
-        Parameters
-        ----------
-        key : str
-            The suggestion's key in :attr:`suggestions`.
-        reason : str, optional
-            Why it was dismissed (kept in the event).
-        """
-        row = self._suggestion_rows[key]
-        model = row.get("model")
-        self._project.reject_suggestion(self.coder, row.get("transcript", self.transcript), int(row["start"]),
-                                        int(row["end"]), str(row["code"]), model=model if isinstance(model, str)
-                                        else None, reason=reason)
-        del self._suggestion_rows[key]
-        self._send_delta()
-        self._say(f"rejected suggestion {row['code']} (remembered)")
-
     # ------------------------------------------------------------------ the browser border
 
     def _stale(self, content: dict) -> str | None:
@@ -664,11 +615,3 @@ def _fields(coding) -> dict:
 
 def _short(text: str, n: int = 50) -> str:
     return text if len(text) <= n else text[:n - 3] + "..."
-
-
-def _evidence_text(evidence) -> str:
-    if evidence is None or (isinstance(evidence, float) and pd.isna(evidence)):
-        return ""
-    if isinstance(evidence, (list, tuple)):
-        return ", ".join(map(str, evidence))
-    return str(evidence)
