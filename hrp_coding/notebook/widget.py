@@ -52,6 +52,7 @@ from hrp_coding.notebook.coding_view import (
     span_record,
     turn_progress,
 )
+from hrp_coding.notebook.kernel_hooks import after_this_cell, pause_gc_in_kernel
 from hrp_coding.notebook.recode_panel import RecodeQueue
 from hrp_coding.notebook.suggestion_marks import SuggestionMarks
 
@@ -162,7 +163,7 @@ class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
         self._hidden = coder in set(settings.suggestions_hidden_from)
         if blind is None:
             blind = bool(settings.blind_coding) or self._hidden
-        self._resume_gc = _pause_gc_in_kernel()  # until the first view drew (see _pause_gc_in_kernel)
+        self._resume_gc = pause_gc_in_kernel()  # until the first view drew (see kernel_hooks.pause_gc_in_kernel)
         project.transcript(transcript)  # raises a ProjectError naming an unknown transcript
         if hasattr(project, "check_coder"):
             project.check_coder(coder)  # a coder outside a closed roster is refused, with a did-you-mean
@@ -184,7 +185,7 @@ class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
         self._progress_due = [tid for tid in project.transcript_ids if tid != self.transcript]
         self.transcripts = [{"id": tid, "coded": None, "total": None} for tid in project.transcript_ids]
         self._update_progress()
-        if not _after_this_cell(self._fill_progress):
+        if not after_this_cell(self._fill_progress):
             self._fill_progress()
         self.on_msg(self._on_message)
 
@@ -543,55 +544,6 @@ class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
 
 
 _NEEDS_TEXT = {"add", "remove", "memo", "accept", "reject", "in_vivo", "recode"}
-
-
-def _pause_gc_in_kernel(longest: float = 2.0):
-    """In a Jupyter kernel, pause the cyclic garbage collector until the widget's first snapshot is sent.
-
-    After the notebook's imports the kernel holds some 250,000 objects not yet examined; the next cell that
-    allocates a little pays a full collection (0.2-0.5 s on a busy machine), which would fall between the
-    cell and the first drawn view. Paused, it runs once the snapshot is on its way, while the browser draws.
-    Returns the function that resumes it (idempotent); a timer resumes it after ``longest`` seconds anyway.
-    Outside IPython, or when the collector is already off, nothing is paused.
-    """
-    import gc
-    import threading
-
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        get_ipython = None
-    if get_ipython is None or get_ipython() is None or not gc.isenabled():
-        return lambda: None
-    gc.disable()
-    timer = threading.Timer(longest, gc.enable)
-    timer.daemon = True
-    timer.start()
-
-    def resume() -> None:
-        if timer.is_alive():
-            timer.cancel()
-            gc.enable()
-
-    return resume
-
-
-def _after_this_cell(callback) -> bool:
-    """Run ``callback`` once after the running notebook cell (IPython's ``post_run_cell``); False outside IPython."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    if shell is None:
-        return False
-
-    def once(*_):
-        shell.events.unregister("post_run_cell", once)
-        callback()
-
-    shell.events.register("post_run_cell", once)
-    return True
 
 
 class _RowCoding:
