@@ -90,7 +90,8 @@ def test_evidence_quotes_the_transcript_and_the_codebook(study):
 
     frame, labels, groups = training_data(study, coders=["ana", "caro"])
     cb_model = project_estimator(study).fit(frame, [list(x) for x in labels], groups=groups)
-    table = suggest(study, coder="ben", transcript="P02", model=cb_model, top_k=1)
+    # every role: the checks below read an interviewer turn's evidence too (t027); roles are tested further down
+    table = suggest(study, coder="ben", transcript="P02", model=cb_model, top_k=1, roles="all")
     text = study.transcript("P02").text
     turns = study.segments("turn").set_index("segment")
     seg_ids = list(turns.index)
@@ -293,3 +294,32 @@ def test_suggest_is_never_empty_on_an_uncoded_interview(sample_study):
     for t in sample_study.transcript_ids:
         if t not in {"P01", "P03", "P05", "P07"}:
             assert len(suggest(sample_study, coder="eli", transcript=t, model=small)) > 0, t
+
+
+def test_suggestions_and_next_to_code_keep_to_the_codebooks_coded_roles(sample_study_copy):
+    """The sample codebook codes participant turns only (``coded_roles``): before the fix, 73 of the 274
+    suggestions for ana were on interviewer questions, and next_to_code offered interviewer turns to code."""
+    from hrp_coding.suggest import ColdStartSuggester, next_to_code, write_model_layer
+
+    study = sample_study_copy()
+    assert study.codebook.coded_roles == ("participant",)
+    roles = study.segments("turn").set_index("segment")["role"]
+    model = ColdStartSuggester(study.codebook).fit(study.segments("turn")["text"].tolist())
+
+    table = suggest(study, coder="ana", model=model)
+    assert len(table) > 0
+    assert set(roles[table["segment"]]) == {"participant"}
+    every_role = suggest(study, coder="ana", model=model, roles="all")
+    assert set(roles[every_role["segment"]]) == {"interviewer", "participant"}
+    assert set(roles[suggest(study, coder="ana", model=model, roles=["interviewer"])["segment"]]) == {"interviewer"}
+
+    queue = next_to_code(study, "eli", n=20, model=model)
+    assert len(queue) == 20 and set(roles[queue["segment"]]) == {"participant"}
+
+    written = write_model_layer(study, model, "cold", transcript="R01")
+    layer = study.codings(coders="model:cold")
+    assert written == len(layer) > 0
+    turns = study.segments("turn")
+    for start, end in zip(layer["start"], layer["end"]):
+        turn = turns[(turns["transcript"] == "R01") & (turns["start"] <= start) & (turns["end"] >= end)]
+        assert turn["role"].tolist() == ["participant"]

@@ -182,7 +182,7 @@ def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: b
 
 def _code_counts(project, classes) -> np.ndarray:
     """Coded segments per code (human coders, every transcript), in ``classes`` order."""
-    from hrp_coding.suggest.project import human_coders
+    from hrp_coding.suggest.segments import human_coders
 
     codings = project.codings()
     if len(codings) == 0:
@@ -201,8 +201,8 @@ def next_to_code(project, coder: str, n: int = 10, *, unit: str | None = None, m
     :func:`rank_for_coding`). Before anyone has coded, the codebook's cold-start scores are not
     probabilities: segments are then ranked by the coverage of their top code and by diversity only,
     and ``uncertainty`` is NaN (``basis`` says so). Segments of transcripts the coder has already
-    coded are left out. Coders hidden from suggestions still get this list (it shows no codes or
-    confidences), so blind coding is not affected.
+    coded are left out, and so are the roles the codebook does not code (``coded_roles``). Coders hidden
+    from suggestions still get this list (it shows no codes or confidences), so blind coding is not affected.
 
     Parameters
     ----------
@@ -226,20 +226,20 @@ def next_to_code(project, coder: str, n: int = 10, *, unit: str | None = None, m
     >>> study = tiny_study()
     >>> _ = study.add_transcript("I: And?\\nP: We stayed.\\n", transcript_id="P02")
     >>> next_to_code(study, "ana", n=2)[["segment", "basis"]].values.tolist()   # ana has coded P01 already
-    [['P02:t001', 'uncalibrated'], ['P02:t002', 'uncalibrated']]
+    [['P02:t002', 'uncalibrated']]
     """
     import pandas as pd
 
     from hrp_coding.suggest.coldstart import ColdStartSuggester
-    from hrp_coding.suggest.features import add_context
     from hrp_coding.suggest.project import _check_model, fit_project_model
+    from hrp_coding.suggest.segments import segments_to_suggest
 
     if not isinstance(n, int) or n < 1:
         raise SuggestError(f"n must be a positive integer, got {n!r}")
     if model is None:
         model = fit_project_model(project, unit=unit)
     _check_model(model)
-    segments = add_context(project.segments(unit), window=max(getattr(model, "context", 0) or 1, 1))
+    segments = segments_to_suggest(project, model, unit=unit)
     coded = project.coded_segments(unit, coder=coder)
     done = set(coded["transcript"]) if len(coded) else set()
     todo = segments[~segments["transcript"].isin(done)].reset_index(drop=True)

@@ -32,7 +32,8 @@ from hrp_coding import coders as coder_kinds
 from hrp_coding.errors import SuggestError
 from hrp_coding.suggest.coldstart import ColdStartSuggester
 from hrp_coding.suggest.estimator import CodeSuggester
-from hrp_coding.suggest.features import add_context, as_turn_frame
+from hrp_coding.suggest.features import as_turn_frame
+from hrp_coding.suggest.segments import human_coders, segments_to_suggest, training_data
 
 __all__ = ["accept_suggestion", "check_not_hidden", "human_coders", "suggest", "training_data",
            "write_model_layer"]
@@ -78,78 +79,6 @@ def check_not_hidden(project, coder: str) -> None:
             f"suggestions are hidden from coder {coder!r}: the project setting suggestions_hidden_from lists "
             f"{list(hidden)} (blind coders must code without seeing model suggestions); no suggestion was shown"
         )
-
-
-def human_coders(project) -> list[str]:
-    """Coders who are people: not ``model:*`` layers, not the ``consensus`` layer.
-
-    Parameters
-    ----------
-    project : Project
-        The study.
-
-    Returns
-    -------
-    list of str
-        The human coders of the project, sorted.
-
-    Examples
-    --------
-    >>> from hrp_coding.datasets import tiny_study
-    >>> study = tiny_study()
-    >>> _ = study.add_coding(coder="model:demo", transcript="P01", start=9, end=24, code="holding")
-    >>> study.coders, human_coders(study)
-    (('ana', 'model:demo'), ['ana'])
-    """
-    return coder_kinds.human_coders(project.coders)
-
-
-def training_data(project, *, coders: Sequence[str] | None = None, unit: str | None = None, overlap: str = "any",
-                  context: int = 2):
-    """Segments of the transcripts ``coders`` coded, with the codes they applied (multi-label) and transcripts.
-
-    Returns ``(frame, labels, groups)``: ``frame`` is the segments table with context columns
-    (:func:`~hrp_coding.suggest.features.add_context`), ``labels`` one tuple of codes per row (the union
-    over ``coders``; empty when none applied a code), ``groups`` the transcript of each row. Only
-    transcripts that at least one of the coders coded are included.
-
-    Parameters
-    ----------
-    project : Project
-        The study.
-    coders : sequence of str, optional
-        Whose codings are the labels (default: every human coder).
-    unit : str, optional
-        The segmentation unit (default: the project's).
-    overlap : str, default "any"
-        How a coding must overlap a segment to label it (as :meth:`Project.coded_segments`).
-    context : int, default 2
-        How many neighbouring turns each row carries as context columns.
-
-    Returns
-    -------
-    tuple of (pandas.DataFrame, list of tuple, ndarray)
-        ``(frame, labels, groups)`` as described above.
-
-    Examples
-    --------
-    >>> from hrp_coding.datasets import tiny_study
-    >>> frame, labels, groups = training_data(tiny_study())
-    >>> frame["segment"].tolist(), labels, groups.tolist()
-    (['P01:t001', 'P01:t002'], [(), ('holding',)], ['P01', 'P01'])
-    """
-    coders = list(coders) if coders is not None else human_coders(project)
-    segments = add_context(project.segments(unit), window=max(context, 1))
-    if not coders:
-        return segments.iloc[0:0], [], np.array([], dtype=object)
-    coded = project.coded_segments(unit, coder=coders, overlap=overlap)
-    done = set(coded["transcript"]) if len(coded) else set()
-    frame = segments[segments["transcript"].isin(done)].reset_index(drop=True)
-    by_segment: dict[str, set] = {}
-    for seg, code in zip(coded["segment"], coded["code"]):
-        by_segment.setdefault(seg, set()).add(code)
-    labels = [tuple(sorted(by_segment.get(seg, ()))) for seg in frame["segment"]]
-    return frame, labels, frame["transcript"].to_numpy()
 
 
 def _model_name(model) -> str:
@@ -359,7 +288,7 @@ def fit_project_model(project, *, coders: Sequence[str] | None = None, unit: str
 def suggest(source, data=None, *, coder: str | None = None, transcript: str | Sequence[str] | None = None,
             top_k: int = 3, unit: str | None = None, model=None, use_thresholds: bool = True,
             min_confidence: float | None = None, n_evidence: int = 5, n_examples: int = 2,
-            include_coded: bool = False, span_ratio: float = 0.5):
+            include_coded: bool = False, span_ratio: float = 0.5, roles="codebook"):
     """Suggest codes, with confidence, evidence and the nearest coded examples; abstain where the model is weak.
 
     Parameters
@@ -385,6 +314,9 @@ def suggest(source, data=None, *, coder: str | None = None, transcript: str | Se
         turn (see :mod:`~hrp_coding.suggest.spans`); 0 keeps whole turns.
     include_coded : bool
         Project only: also suggest codes the coder already applied to that segment.
+    roles : "codebook", "all" or list of str, default "codebook"
+        Project only: the speaker roles suggested for (see :func:`segments_to_suggest`); by default the
+        codebook's ``coded_roles``, so interviewer turns get no suggestion.
 
     Returns
     -------
@@ -414,14 +346,7 @@ def suggest(source, data=None, *, coder: str | None = None, transcript: str | Se
     if model is None:
         model = fit_project_model(project, unit=unit)
     _check_model(model)
-    context = getattr(model, "context", 0) or 1
-    segments = add_context(project.segments(unit), window=max(context, 1))
-    if transcript is not None:
-        wanted = [transcript] if isinstance(transcript, str) else list(transcript)
-        unknown = [t for t in wanted if t not in set(project.transcript_ids)]
-        if unknown:
-            raise SuggestError(f"unknown transcript(s) {unknown}; the project has {list(project.transcript_ids)}")
-        segments = segments[segments["transcript"].isin(wanted)].reset_index(drop=True)
+    segments = segments_to_suggest(project, model, unit=unit, transcript=transcript, roles=roles)
     sentences = None
     if (unit or getattr(project.settings, "default_unit", "turn")) == "turn" and span_ratio > 0:
         sentences = project.segments("sentence")
@@ -442,7 +367,8 @@ def _check_model(model) -> None:
 
 
 def write_model_layer(project, model, name: str, *, unit: str | None = None, top_k: int = 1,
-                      use_thresholds: bool = True, transcript: str | Sequence[str] | None = None) -> int:
+                      use_thresholds: bool = True, transcript: str | Sequence[str] | None = None,
+                      roles="codebook") -> int:
     """Write the model's suggestions as codings of the coder ``model:<name>``; returns how many were written.
 
     Each coding records ``source="model:<name>"``, ``model=<name>`` and its confidence, so that
@@ -457,9 +383,9 @@ def write_model_layer(project, model, name: str, *, unit: str | None = None, top
         A fitted model.
     name : str
         The layer's name: codings go to coder ``model:<name>``.
-    unit, top_k, use_thresholds, transcript
+    unit, top_k, use_thresholds, transcript, roles
         As for :func:`suggest`; by default one code per segment, only suggestions that reach their code's
-        precision threshold, every transcript.
+        precision threshold, every transcript, the codebook's coded roles.
 
     Returns
     -------
@@ -471,11 +397,7 @@ def write_model_layer(project, model, name: str, *, unit: str | None = None, top
     layer = coder_kinds.model_layer(name)
     short = layer.split(":", 1)[1]
     _check_model(model)
-    context = getattr(model, "context", 0) or 1
-    segments = add_context(project.segments(unit), window=max(context, 1))
-    if transcript is not None:
-        wanted = [transcript] if isinstance(transcript, str) else list(transcript)
-        segments = segments[segments["transcript"].isin(wanted)].reset_index(drop=True)
+    segments = segments_to_suggest(project, model, unit=unit, transcript=transcript, roles=roles)
     table = _rows(model, segments, top_k, use_thresholds, None, 1, 0)
     if layer in project.coders:
         for coding_id in project.codings(coders=layer)["coding_id"]:
