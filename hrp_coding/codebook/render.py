@@ -25,10 +25,13 @@ __all__ = ["code_to_html", "repr_html", "text_color", "to_html", "to_markdown"]
 def text_color(background: str) -> str:
     """Black or white, whichever reads better on ``background`` (WCAG relative luminance).
 
+    The one rule for label text on a code's colour: the codebook's HTML, the coding widget and the
+    adjudication view all use it.
+
     Parameters
     ----------
     background : str
-        ``#rrggbb``.
+        ``#rrggbb`` (anything else reads as black text).
 
     Returns
     -------
@@ -37,13 +40,14 @@ def text_color(background: str) -> str:
 
     Examples
     --------
-    >>> text_color("#f3c300"), text_color("#1a3d6d")
-    ('#000000', '#ffffff')
+    >>> text_color("#f3c300"), text_color("#1a3d6d"), text_color("not a colour")
+    ('#000000', '#ffffff', '#000000')
     """
-    channels = []
-    for i in (1, 3, 5):
-        c = int(background[i:i + 2], 16) / 255
-        channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+    try:
+        rgb = [int(background[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    except (ValueError, TypeError):
+        return "#000000"
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]  # sRGB's linearisation
     luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
     # contrast with white: 1.05 / (L + 0.05); with black: (L + 0.05) / 0.05
     return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"

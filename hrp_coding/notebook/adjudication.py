@@ -18,9 +18,9 @@ from importlib import resources
 import anywidget
 import traitlets
 
+from hrp_coding.codebook.render import text_color
 from hrp_coding.errors import HrpCodingError, ProjectError
 from hrp_coding.notebook.coding_view import Utf16Offsets
-from hrp_coding.notebook.widget import label_color
 
 __all__ = ["AdjudicationWidget", "disagreements"]
 
@@ -108,7 +108,7 @@ class AdjudicationWidget(anywidget.AnyWidget):
                          **kwargs)
         self._project = project
         self.codes = [{"id": c.id, "name": c.name, "color": c.color or "#999999",
-                       "label": label_color(c.color or "#999999")} for c in project.codebook.codes.values()]
+                       "label": text_color(c.color or "#999999")} for c in project.codebook.codes.values()]
         self.refresh()
         self.on_msg(self._on_message)
 

@@ -41,6 +41,7 @@ import pandas as pd
 import traitlets
 
 import hrp_coding.transcripts  # noqa: F401 (what project.transcript() builds: imported with the widget, not at its first open)
+from hrp_coding.codebook.render import text_color
 from hrp_coding.errors import HrpCodingError, ProjectError
 from hrp_coding.notebook.coding_view import (
     SPAN_FIELDS,
@@ -84,33 +85,6 @@ def shortcut_keys(n: int) -> list[str]:
     False
     """
     return [_SHORTCUTS[i] if i < len(_SHORTCUTS) else "" for i in range(n)]
-
-
-def label_color(color: str) -> str:
-    """Black or white, whichever reads better on ``color`` (``#rrggbb``), by WCAG relative luminance.
-
-    Parameters
-    ----------
-    color : str
-        A ``#rrggbb`` colour (anything else reads as black text).
-
-    Returns
-    -------
-    str
-        ``"#000000"`` or ``"#ffffff"``.
-
-    Examples
-    --------
-    >>> label_color("#f38400"), label_color("#1f3a93")
-    ('#000000', '#ffffff')
-    """
-    try:
-        rgb = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    except (ValueError, TypeError):
-        return "#000000"
-    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    luminance = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
 
 
 class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
@@ -221,7 +195,7 @@ class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
         active = [code for code in codes if getattr(code, "status", "active") != "retired"]
         keys = shortcut_keys(len(active))
         return [{"id": code.id, "name": code.name, "color": code.color or "#999999",
-                 "label": label_color(code.color or "#999999"), "shortcut": key,
+                 "label": text_color(code.color or "#999999"), "shortcut": key,
                  "definition": code.short_definition or code.definition, "full": code.definition,
                  "when_to_use": code.when_to_use, "when_not_to_use": code.when_not_to_use,
                  "examples": list(code.examples[:3]), "in_vivo": code.in_vivo_quote or ""}
