@@ -127,3 +127,21 @@ def test_context_blocks_of_plain_texts_are_empty_not_a_crash():
     assert model.predict(["How is it?"]).tolist() == ["question"]
     sl = model.featurizer_.block_slices()
     assert sl["p1"].stop == sl["p1"].start  # an empty block
+
+def test_clones_share_the_codebook_and_the_embedder_and_copy_the_rest():
+    """One clone rule (CodeSuggester._shared_params): the codebook, and NestedCodeSuggester's loaded embedder, are
+    shared by scikit-learn clones; every other parameter is a fresh copy."""
+    from sklearn.base import clone
+
+    from hrp_coding.codebook import Code, Codebook
+    from hrp_coding.suggest import CodeSuggester, NestedCodeSuggester
+
+    codebook = Codebook(name="D", version=1, codes=[Code("care", "Care")])
+    model = CodeSuggester(codebook=codebook, context_weights=[0.7, 0.5])
+    copy = clone(model)
+    assert copy.codebook is codebook and copy.context_weights == [0.7, 0.5]
+    assert copy.context_weights is not model.context_weights
+    embedder = object()
+    nested = NestedCodeSuggester(embedder=embedder, Cs=[0.1])
+    nested_copy = clone(nested)
+    assert nested_copy.embedder is embedder and nested_copy.Cs == [0.1] and nested_copy.Cs is not nested.Cs

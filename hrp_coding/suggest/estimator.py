@@ -140,13 +140,16 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         self.min_precision_count = min_precision_count
         self.classifier = classifier
 
+    #: parameters a clone shares instead of deep-copying (immutable, or a loaded model); subclasses extend it
+    _shared_params: tuple[str, ...] = ("codebook",)
+
     def __sklearn_clone__(self):
-        """Clone as scikit-learn does, sharing the (immutable) codebook instead of deep-copying it."""
+        """Clone as scikit-learn does, sharing the parameters in ``_shared_params`` instead of deep-copying them."""
         from sklearn.base import clone
 
         params = self.get_params(deep=False)
-        codebook = params.pop("codebook")
-        return type(self)(**{k: clone(v, safe=False) for k, v in params.items()}, codebook=codebook)
+        shared = {k: params.pop(k) for k in self._shared_params if k in params}
+        return type(self)(**{k: clone(v, safe=False) for k, v in params.items()}, **shared)
 
     # -- fitting ------------------------------------------------------------------------------------
     def _validate_params(self):

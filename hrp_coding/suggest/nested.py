@@ -151,6 +151,8 @@ class NestedCodeSuggester(CodeSuggester):
     so ``featurizer_.transform(X) @ coef_.T`` is the chosen model's score).
     """
 
+    _shared_params = ("embedder",)  # a loaded ONNX session: shared by clones, never deep-copied
+
     def __init__(self, *, Cs=(0.05, 0.1), block_weights=None, tune_bias="auto", inner_cv=3, final="refit",
                  embedder=None,
                  word_ngrams=(1, 2), char_ngrams=(1, 4), char_min_df=2, context=3, context_weights=(0.7, 0.5, 0.3),
@@ -188,13 +190,6 @@ class NestedCodeSuggester(CodeSuggester):
     @property
     def C(self):  # the parent's linear-model helper reads ``C``; set per candidate in ``_fit_linear``
         return self._C
-
-    def __sklearn_clone__(self):
-        from sklearn.base import clone
-
-        params = self.get_params(deep=False)
-        embedder = params.pop("embedder")
-        return type(self)(**{k: clone(v, safe=False) for k, v in params.items()}, embedder=embedder)
 
     def _check_search(self):
         problems = []
