@@ -152,6 +152,24 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         return type(self)(**{k: clone(v, safe=False) for k, v in params.items()}, **shared)
 
     # -- fitting ------------------------------------------------------------------------------------
+    @staticmethod
+    def _checked_groups(groups, n: int):
+        """``groups`` as an array of one transcript per text (or None); a length mismatch is a SuggestError."""
+        if groups is None:
+            return None
+        groups = np.asarray(groups)
+        if len(groups) != n:
+            raise SuggestError(f"got {n} texts but {len(groups)} groups")
+        return groups
+
+    def _new_featurizer(self) -> TextFeaturizer:
+        """An unfitted featurizer with this model's text settings (lemmas resolved now)."""
+        lemmas = lemmas_available() if self.lemmas == "auto" else bool(self.lemmas)
+        return TextFeaturizer(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
+                              char_min_df=self.char_min_df, context=self.context,
+                              context_weights=self.context_weights, use_role=self.use_role,
+                              use_shape=self.use_shape, lemmas=lemmas)
+
     def _validate_params(self):
         problems = []
         if not (isinstance(self.C, (int, float)) and self.C > 0):
@@ -285,15 +303,9 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         multilabel, classes, Y = parse_labels(y, len(frame))
         if len(frame) == 0:
             raise SuggestError("cannot fit on zero texts")
-        if groups is not None:
-            groups = np.asarray(groups)
-            if len(groups) != len(frame):
-                raise SuggestError(f"got {len(frame)} texts but {len(groups)} groups")
-        lemmas = lemmas_available() if self.lemmas == "auto" else bool(self.lemmas)
-        featurizer = TextFeaturizer(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
-                                    char_min_df=self.char_min_df, context=self.context,
-                                    context_weights=self.context_weights, use_role=self.use_role,
-                                    use_shape=self.use_shape, lemmas=lemmas)
+        groups = self._checked_groups(groups, len(frame))
+        featurizer = self._new_featurizer()
+        lemmas = featurizer.lemmas
         n = len(frame)
         prior = None
         if self.codebook is not None:

@@ -44,7 +44,7 @@ import numpy as np
 from hrp_coding.errors import SuggestError
 from hrp_coding.suggest.calibration import fast_macro_f1, platt, tune_offsets
 from hrp_coding.suggest.estimator import CodeSuggester
-from hrp_coding.suggest.features import TextFeaturizer, as_turn_frame, lemmas_available
+from hrp_coding.suggest.features import TextFeaturizer, as_turn_frame
 from hrp_coding.suggest.labels import parse_labels
 from hrp_coding.suggest.thresholds import precision_thresholds
 
@@ -261,15 +261,9 @@ class NestedCodeSuggester(CodeSuggester):
         multilabel, classes, Y = parse_labels(y, len(frame))
         if multilabel:
             raise SuggestError("NestedCodeSuggester handles one code per unit; for code lists use CodeSuggester")
-        if groups is not None:
-            groups = np.asarray(groups)
-            if len(groups) != len(frame):
-                raise SuggestError(f"got {len(frame)} texts but {len(groups)} groups")
-        lemmas = lemmas_available() if self.lemmas == "auto" else bool(self.lemmas)
-        featurizer = TextFeaturizer(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
-                                    char_min_df=self.char_min_df, context=self.context,
-                                    context_weights=self.context_weights, use_role=self.use_role,
-                                    use_shape=self.use_shape, lemmas=lemmas)
+        groups = self._checked_groups(groups, len(frame))
+        featurizer = self._new_featurizer()
+        lemmas = featurizer.lemmas
         if self.embedder is not None:
             featurizer = _EmbeddingFeaturizer(featurizer, self.embedder)
         Xm = featurizer.fit_transform(frame)
