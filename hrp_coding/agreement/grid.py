@@ -19,7 +19,7 @@ import pandas as pd
 
 from hrp_coding.coders import CONSENSUS
 from hrp_coding.errors import AgreementError
-from hrp_coding.units import SEGMENT_UNITS
+from hrp_coding.units import SEGMENT_UNITS, resolve_roles
 
 __all__ = ["NOT_CODED", "SEGMENT_UNITS", "Grid", "character_grid", "disagreements", "load", "pick_units",
            "segment_grid", "select"]
@@ -197,12 +197,8 @@ def load(source, unit, overlap, segments, continuum, texts, roles, notes):
                 segs = segs.iloc[pos].reset_index(drop=True)
                 notes.append(f"units: the {len(segs)} {unit}s given in segments=")
                 roles = None if roles == "codebook" else roles
-            why = ""
-            if roles == "codebook":
-                roles = tuple(getattr(cb, "coded_roles", None) or ()) or None
-                why = ", the codebook's coded_roles"
-            if roles == "all":
-                roles = None
+            why = ", the codebook's coded_roles" if roles == "codebook" else ""
+            roles = resolve_roles(roles, cb)
             segs = pick_units(segs, roles, unit, notes, why)
             keep = pd.MultiIndex.from_frame(coded[["transcript", "segment"]]).isin(
                 pd.MultiIndex.from_frame(segs[["transcript", "segment"]]))
@@ -213,7 +209,7 @@ def load(source, unit, overlap, segments, continuum, texts, roles, notes):
     if not isinstance(source, pd.DataFrame):
         raise AgreementError(f"report() needs a Project or a DataFrame; got {type(source).__name__}")
     df = source
-    roles = None if roles in ("codebook", "all") else roles
+    roles = resolve_roles(roles, None)  # no codebook with DataFrames: "codebook" and "all" keep every role
     if unit in SEGMENT_UNITS:
         if "segment" not in df.columns:
             raise AgreementError(f"unit={unit!r} with a DataFrame needs coded segments (columns transcript, "

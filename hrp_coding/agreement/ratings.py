@@ -156,12 +156,12 @@ class RatingCounts(_Encoded):
         return self.counts.shape[0]
 
     def take(self, idx) -> RatingCounts:
-        """The units at positions ``idx`` (repeats allowed), relabelled ``0 .. len(idx) - 1``.
+        """The count rows at positions ``idx``, as :meth:`Ratings.take` takes units (repeats allowed, renumbered).
 
         Parameters
         ----------
         idx : array-like of int
-            Unit positions, e.g. a bootstrap draw.
+            Row positions, e.g. a bootstrap draw.
 
         Returns
         -------

@@ -13,6 +13,7 @@ import numpy as np
 from hrp_coding import coders as coder_kinds
 from hrp_coding.errors import SuggestError
 from hrp_coding.suggest.features import add_context
+from hrp_coding.units import resolve_roles
 
 __all__ = ["human_coders", "segments_to_suggest", "training_data"]
 
@@ -130,8 +131,7 @@ def segments_to_suggest(project, model, *, unit: str | None = None, transcript=N
         if unknown:
             raise SuggestError(f"unknown transcript(s) {unknown}; the project has {list(project.transcript_ids)}")
         segments = segments[segments["transcript"].isin(wanted)]
-    if roles == "codebook":
-        roles = tuple(getattr(project.codebook, "coded_roles", ()) or ()) or None
-    if roles not in (None, "all") and "role" in segments.columns:
+    roles = resolve_roles(roles, project.codebook)
+    if roles is not None and "role" in segments.columns:
         segments = segments[segments["role"].isin([roles] if isinstance(roles, str) else list(roles))]
     return segments.reset_index(drop=True)
