@@ -153,14 +153,19 @@ PARTS_JS = """(t0) => {
 }"""
 
 
-def open_widget(lab: Lab, page, study: Path, name: str) -> dict:
-    """Open a notebook in a fresh kernel, run the import cell, then time the widget's cell."""
+def imported_notebook(lab: Lab, page, study: Path, name: str) -> None:
+    """A notebook whose first cell opened the study (run, in a fresh kernel) and whose second makes the widget."""
     url = lab.notebook(name, ["import hrp_coding as hc\nfrom hrp_coding.notebook import CodingWidget\n"
                               f"study = hc.Project.open({str(study)!r})",
                               "CodingWidget(study, coder='ana', transcript='P01')"])
     open_notebook(page, url)
     run_cell(page, 0)
     page.locator(".jp-Cell .jp-InputPrompt").first.filter(has_text="[1]").wait_for(timeout=120_000)
+
+
+def open_widget(lab: Lab, page, study: Path, name: str) -> dict:
+    """Open a notebook in a fresh kernel, run the import cell, then time the widget's cell."""
+    imported_notebook(lab, page, study, name)
     page.wait_for_timeout(500)
     page.locator(".jp-Notebook .jp-Cell .cm-content").nth(1).click()
     page.evaluate(WATCH_JS)
@@ -181,12 +186,7 @@ def browser_run(lab: Lab, browser, study: Path, text: str, name: str) -> dict:
         lab.shutdown_kernels()
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    url = lab.notebook(name, ["import hrp_coding as hc\nfrom hrp_coding.notebook import CodingWidget\n"
-                              f"study = hc.Project.open({str(study)!r})",
-                              "CodingWidget(study, coder='ana', transcript='P01')"])
-    open_notebook(page, url)
-    run_cell(page, 0)
-    page.locator(".jp-Cell .jp-InputPrompt").first.filter(has_text="[1]").wait_for(timeout=120_000)
+    imported_notebook(lab, page, study, name)
     run_cell(page, 1)
     page.locator(".hrp-widget .hrp-root[data-rev]").wait_for(timeout=60_000)
     key = page.locator('.hrp-widget .hrp-code[data-code="holding"]').inner_text().split()[0]
