@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hrp_coding import agreement as ag
+from hrp_coding.agreement import encoded
 from hrp_coding.agreement import engine as coef
 from hrp_coding.errors import AgreementError, DegenerateAgreementWarning
 
@@ -147,7 +148,7 @@ def test_small_chunks_give_the_same_answer(monkeypatch):
     data = rng.integers(0, 4, size=(3, 1000)).astype(float)
     data[rng.random(data.shape) < 0.2] = np.nan
     ref = {f.__name__: f(data) for f in MULTI}
-    monkeypatch.setattr(coef, "_CHUNK", 7)
+    monkeypatch.setattr(encoded, "_CHUNK", 7)
     monkeypatch.setattr(coef, "_PAIRWISE_MAX_CODERS", 0)
     for f in MULTI:
         got = f(data)
@@ -218,6 +219,7 @@ def test_many_categories_use_bounded_chunks(monkeypatch):
     ref = {lv: ag.krippendorff_alpha(data, level=lv) for lv in ("nominal", "interval")}
     ref_f = ag.fleiss_kappa(data)
     monkeypatch.setattr(coef, "_MAX_BINS", 10)  # forces the chunked path with the smallest chunks (256 units)
+    monkeypatch.setattr(encoded, "_MAX_BINS", 10)
     for lv, r in ref.items():
         got = ag.krippendorff_alpha(data, level=lv)
         assert got.value == pytest.approx(r.value, abs=1e-12) and got.se == pytest.approx(r.se, abs=1e-12)

@@ -35,21 +35,19 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from hrp_coding.errors import AgreementError, DegenerateAgreementWarning
 
-from .ratings import Contingency, RatingCounts, Ratings, as_ratings
+from .encoded import _MAX_BINS, _Data, encode, prepare
 from .result import AgreementResult
 from .variance import krippendorff_bootstrap, linearised_se, normal_ci, resample_units, t_ci
 from .weights import metric_distance, weight_matrix, weight_name
 
 __all__ = ["SPECS", "Spec", "point", "run"]
 
-_CHUNK = 1 << 16  # units per chunk (fewer when there are many categories, see _MAX_BINS)
-_MAX_BINS = 1 << 22  # cap on bincount bins / chunk cells (~32 MB of float64 per temporary)
 _TOL = 1e-12
 _PAIRWISE_MAX_CODERS = 8  # up to this many coders, coincidences come from one weighted bincount per coder pair
 
@@ -82,6 +80,23 @@ class Spec:
     se_choices: tuple = ("auto", None, "bootstrap")
 
     def label(self, weights) -> str:
+        """The coefficient's name in a result computed with ``weights``.
+
+        Parameters
+        ----------
+        weights : None, str, array-like or callable
+            The agreement weights (or alpha's level of measurement) the coefficient is run with.
+
+        Returns
+        -------
+        str
+            :attr:`name`, except that Gwet's AC1 with weights other than identity is ``"gwet_ac2"``.
+
+        Examples
+        --------
+        >>> SPECS["gwet_ac1"].label(None), SPECS["gwet_ac1"].label("quadratic"), SPECS["scott_pi"].label("linear")
+        ('gwet_ac1', 'gwet_ac2', 'scott_pi')
+        """
         if self.name == "gwet_ac1" and weight_name(weights) != "identity":
             return "gwet_ac2"
         return self.name
@@ -97,120 +112,6 @@ SPECS = {s.name: s for s in (
     Spec("scott_pi", "pooled", pairwise=True, needs_coders=True),
     Spec("krippendorff_alpha", "coincidence", se_choices=("auto", None, "bootstrap", "krippendorff")),
 )}
-
-
-# ------------------------------------------------------------------------------------------ data
-
-@dataclass
-class _Data:
-    """Encoded ratings (coders x units codes, or units x q counts) plus the notes made while preparing them."""
-
-    categories: tuple
-    codes: np.ndarray | None = None  # coders x units, -1 missing
-    counts: np.ndarray | None = None  # units x q (RatingCounts input)
-    n_coders: int = 0
-    notes: list[str] = field(default_factory=list)
-    from_table: bool = False  # a contingency table: Gwet's table variance (denominator n^2, not n(n - 1))
-    ordered: bool = False  # two coders in a known order: unit (k, l) agrees by w_kl
-    weights: np.ndarray | None = None  # frequency of each unit (a table of proportions: one unit per cell)
-
-    @property
-    def q(self) -> int:
-        return len(self.categories)
-
-    @property
-    def size(self) -> int:
-        return self.codes.shape[1] if self.codes is not None else self.counts.shape[0]
-
-    def chunks(self):
-        """Yield (start, per-unit category counts of a chunk of units, float64 units x q), one bincount each."""
-        q = self.q
-        step = max(256, min(_CHUNK, _MAX_BINS // (q + 1)))
-        if self.counts is not None:
-            for s in range(0, self.size, step):
-                yield s, np.asarray(self.counts[s:s + step], dtype=np.float64)
-            return
-        for s in range(0, self.size, step):
-            sub = self.codes[:, s:s + step]
-            nc = sub.shape[1]
-            flat = np.where(sub < 0, q, sub) + np.arange(0, nc * (q + 1), q + 1, dtype=np.int64)
-            cnt = np.bincount(flat.ravel(), minlength=nc * (q + 1)).reshape(nc, q + 1)
-            yield s, cnt[:, :q].astype(np.float64)
-
-
-def expand_contingency(ct: Contingency) -> Ratings:
-    """A contingency table as two coders' ratings (one unit per counted pair)."""
-    t = ct.table
-    if not np.all(t == np.round(t)):
-        raise AgreementError("the contingency table must hold whole counts to be used by this coefficient "
-                             "(Cohen's kappa and Scott's pi also take proportions)")
-    rows, cols = np.nonzero(t)
-    reps = t[rows, cols].astype(np.int64)
-    codes = np.vstack([np.repeat(rows, reps), np.repeat(cols, reps)]).astype(np.int64)
-    return Ratings(codes, ct.categories, ("coder 1", "coder 2"), range(codes.shape[1]))
-
-
-def encode(ratings, categories):
-    """``(Ratings or RatingCounts, from_table)``: the input encoded once (a table expanded to two coders)."""
-    data = as_ratings(ratings, categories=categories)
-    if isinstance(data, Contingency):
-        if not np.all(data.table == np.round(data.table)):
-            return data, True  # proportions: one weighted unit per cell (pairwise coefficients only)
-        return expand_contingency(data), True
-    return data, False
-
-
-def prepare(spec: Spec, data, from_table: bool) -> _Data:
-    """Checks and notes of the degenerate-case policy; pairwise coefficients keep the units both coders rated."""
-    name = spec.name
-    if isinstance(data, Contingency):
-        if not spec.pairwise:
-            expand_contingency(data)  # raises: whole counts needed
-        rows, cols = np.nonzero(data.table)
-        d = _Data(data.categories, codes=np.vstack([rows, cols]), n_coders=2, ordered=True, from_table=True,
-                  weights=data.table[rows, cols].astype(np.float64))
-        return d
-    if isinstance(data, RatingCounts):
-        if spec.needs_coders:
-            raise AgreementError(f"{name} needs to know which coder gave which rating; a count table "
-                                 "(from_counts) has lost that: pass coders x units ratings")
-        tot = data.counts.sum(axis=1)
-        if not tot.any():
-            raise AgreementError(f"{name}: no ratings (the count table is all zeros)")
-        d = _Data(data.categories, counts=data.counts, n_coders=int(tot.max()))
-    elif spec.pairwise:
-        codes = data.codes
-        if codes.shape[0] != 2:
-            raise AgreementError(f"{name} needs exactly two coders, got {codes.shape[0]} "
-                                 f"({list(data.coders)!r}); use conger_kappa or fleiss_kappa for more")
-        for i in (0, 1):
-            if not (codes[i] >= 0).any():
-                raise AgreementError(f"{name} needs two coders with ratings, coder {data.coders[i]!r} has none")
-        both = (codes[0] >= 0) & (codes[1] >= 0)
-        one = ((codes[0] >= 0) | (codes[1] >= 0)) & ~both
-        d = _Data(data.categories, n_coders=2, ordered=True)
-        if one.any():
-            d.notes.append(f"{int(one.sum())} units rated by only one coder were left out (pairwise-complete units)")
-        if not both.any():
-            raise AgreementError(f"{name}: no pairable unit (no unit rated by both coders "
-                                 f"{data.coders[0]!r} and {data.coders[1]!r})")
-        d.codes = codes if both.all() else codes[:, both]
-    else:
-        codes = data.codes
-        keep = (codes >= 0).any(axis=1)
-        if not keep.any():
-            raise AgreementError(f"{name}: no ratings (every cell is missing)")
-        d = _Data(data.categories, n_coders=int(keep.sum()))
-        if not keep.all():
-            dropped = [data.coders[i] for i in np.flatnonzero(~keep)]
-            d.notes.append(f"coders without any rating were ignored: {dropped!r}")
-            codes = codes[keep]
-        d.codes = codes
-        d.ordered = from_table
-    if d.n_coders < 2:
-        raise AgreementError(f"{name} needs at least two coders with ratings, got {d.n_coders}")
-    d.from_table = from_table
-    return d
 
 
 # ------------------------------------------------------------------------------------- estimates
@@ -476,7 +377,31 @@ def _alpha_point(spec: Spec, d: _Data, level) -> _Estimate:
 
 
 def point(spec: Spec, d: _Data, weights) -> _Estimate:
-    """The spec's point estimate on prepared data (``weights``: agreement weights, or alpha's level)."""
+    """The spec's point estimate on prepared data, with what its standard error needs.
+
+    Parameters
+    ----------
+    spec : Spec
+        The coefficient.
+    d : _Data
+        As returned by :func:`prepare`.
+    weights : None, str, array-like or callable
+        Agreement weights; for Krippendorff's alpha the level of measurement or a distance (``None``: nominal).
+
+    Returns
+    -------
+    _Estimate
+        ``value`` (the coefficient), ``pa`` (observed agreement), ``pe`` (chance agreement), ``degenerate``
+        (``pe`` is 1), ``base`` (counts of units, coders and pairable units) and the variance's inputs.
+
+    Examples
+    --------
+    >>> spec = SPECS["fleiss_kappa"]
+    >>> data, from_table = encode([[1, 2, 3, 3], [1, 2, 3, 4], [1, 2, 2, 3]], None)
+    >>> est = point(spec, prepare(spec, data, from_table), None)
+    >>> round(est.pa, 4), round(est.pe, 4), round(est.value, 4)
+    (0.6667, 0.2917, 0.5294)
+    """
     if spec.chance == "coincidence":
         return _alpha_point(spec, d, "nominal" if weights is None else weights)
     return _agreement_point(spec, d, weights)
@@ -522,6 +447,7 @@ def run(spec: Spec, ratings, *, categories=None, weights=None, se="auto", n_boot
     Parameters
     ----------
     spec : Spec
+        The coefficient, e.g. ``SPECS["cohen_kappa"]``.
     ratings, categories, se, n_boot, seed, confidence :
         As the public coefficient functions (e.g. :func:`~hrp_coding.agreement.fleiss_kappa`).
     weights : None, str, array-like or callable
@@ -530,6 +456,14 @@ def run(spec: Spec, ratings, *, categories=None, weights=None, se="auto", n_boot
     Returns
     -------
     AgreementResult
+        The value at full precision, observed and expected agreement, standard error and interval (``None``
+        where undefined, with a note saying why) and the counts of units and coders.
+
+    Examples
+    --------
+    >>> res = run(SPECS["cohen_kappa"], [[1, 1, 2, 2, 1, 2], [1, 2, 2, 2, 1, 1]])
+    >>> round(res.value, 4), round(res.observed, 4), res.se_method, res.n_units
+    (0.3333, 0.6667, 'fleiss-cohen-everitt', 6)
     """
     name = spec.label(weights)
     if se not in spec.se_choices:

@@ -27,7 +27,6 @@ Examples
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,6 +34,8 @@ import numpy as np
 import pandas as pd
 
 from hrp_coding.errors import AgreementError
+
+from .labels import _CODE_DTYPE, _check_categories, _encode, _raise
 
 __all__ = [
     "Contingency",
@@ -46,9 +47,6 @@ __all__ = [
     "ratings_from_long",
 ]
 
-_MAX_LISTED = 10  # problems listed in one error message
-_CODE_DTYPE = np.int32  # category codes; -1 = missing
-
 
 def _readonly(a: np.ndarray) -> np.ndarray:
     a = np.asarray(a)
@@ -56,16 +54,6 @@ def _readonly(a: np.ndarray) -> np.ndarray:
         a = a.view()
         a.flags.writeable = False
     return a
-
-
-def _raise(problems: list[str], what: str, total: int | None = None) -> None:
-    if not problems:
-        return
-    total = len(problems) if total is None else total
-    more = total - min(len(problems), _MAX_LISTED)
-    lines = problems[:_MAX_LISTED] + ([f"... and {more} more"] if more > 0 else [])
-    noun = "problem" if total == 1 else "problems"
-    raise AgreementError(f"{what}: {total} {noun}\n  " + "\n  ".join(lines))
 
 
 class _Encoded:
@@ -124,7 +112,18 @@ class Ratings(_Encoded):
         return Ratings(self.codes[:, idx], self.categories, self.coders, range(len(idx)))
 
     def counts(self) -> np.ndarray:
-        """Per-unit category counts, units x categories (int64), by one ``bincount``."""
+        """Per-unit category counts, units x categories, by one ``bincount``.
+
+        Returns
+        -------
+        ndarray of int64, shape (n_units, n_categories)
+            ``counts[i, k]`` = how many coders put unit ``i`` in category ``k`` (missing ratings not counted).
+
+        Examples
+        --------
+        >>> as_ratings([["a", "b", None], ["a", "a", "b"]]).counts().tolist()
+        [[2, 0], [1, 1], [0, 1]]
+        """
         q = self.n_categories
         n = self.n_units
         c = self.codes
@@ -133,7 +132,21 @@ class Ratings(_Encoded):
         return np.bincount(flat, minlength=n * q).reshape(n, q)
 
     def to_frame(self) -> pd.DataFrame:
-        """The ratings as a coders x units DataFrame of labels (missing = None)."""
+        """The ratings as a coders x units DataFrame of labels.
+
+        Returns
+        -------
+        DataFrame
+            Index ``coder``, columns ``unit``, cells the category labels; a missing rating is ``None``.
+
+        Examples
+        --------
+        >>> as_ratings([["a", "b"], ["a", None]]).to_frame()
+        unit   0     1
+        coder
+        0      a     b
+        1      a  None
+        """
         labels = np.array([*self.categories, None], dtype=object)
         return pd.DataFrame(labels[self.codes], index=pd.Index(self.coders, name="coder"),
                             columns=pd.Index(self.units, name="unit"))
@@ -191,7 +204,19 @@ class Contingency(_Encoded):
         return int(self.table.sum())
 
     def counts(self) -> np.ndarray:
-        """Expand to per-unit counts: one 'unit' per distinct cell, repeated via ``unit_weights``."""
+        """Per-unit counts with one "unit" per occupied cell of the table; :meth:`unit_weights` gives its frequency.
+
+        Returns
+        -------
+        ndarray of int64, shape (n_occupied_cells, n_categories)
+            Row ``i`` counts the two ratings of the ``i``-th non-zero cell (row-major order): a 2 on the
+            diagonal, a 1 in each of its two categories off it.
+
+        Examples
+        --------
+        >>> from_contingency([[20, 5], [0, 15]]).counts().tolist()
+        [[2, 0], [1, 1], [0, 2]]
+        """
         q = self.n_categories
         rows, cols = np.nonzero(self.table)
         out = np.zeros((rows.size, q), dtype=np.int64)
@@ -200,159 +225,23 @@ class Contingency(_Encoded):
         return out
 
     def unit_weights(self) -> np.ndarray:
+        """How many units each row of :meth:`counts` stands for.
+
+        Returns
+        -------
+        ndarray of float64, shape (n_occupied_cells,)
+            The table's non-zero cells in row-major order (counts, or proportions as given).
+
+        Examples
+        --------
+        >>> from_contingency([[20, 5], [0, 15]]).unit_weights().tolist()
+        [20.0, 5.0, 15.0]
+        """
         rows, cols = np.nonzero(self.table)
         return self.table[rows, cols].astype(np.float64)
 
     def __repr__(self) -> str:
         return f"Contingency({self.n_categories} x {self.n_categories}, {self.table.sum():g} units)"
-
-
-# --------------------------------------------------------------------------------------- encoding
-
-def _is_number(x) -> bool:
-    return isinstance(x, numbers.Number) and not isinstance(x, bool)
-
-
-def _clean_number(x):
-    """Python int for integral numbers, float otherwise (so labels print as 1, not 1.0)."""
-    f = float(x)
-    if f.is_integer() and abs(f) < 2**53:
-        return int(f)
-    return f
-
-
-def _check_categories(categories) -> tuple:
-    if isinstance(categories, (str, bytes)) or not isinstance(categories, (Sequence, np.ndarray, pd.Index)):
-        raise AgreementError(f"categories must be a list of labels, got {type(categories).__name__} {categories!r}")
-    cats = list(categories)
-    if not cats:
-        raise AgreementError("categories is empty: give every possible category, in order")
-    problems = []
-    seen: dict = {}
-    for i, c in enumerate(cats):
-        if c is None or (not isinstance(c, str) and bool(pd.isna(c))):
-            problems.append(f"categories[{i}] is missing ({c!r}); missing values cannot be a category")
-            continue
-        if isinstance(c, np.generic):
-            c = c.item()
-            cats[i] = c
-        if _is_number(c) and not np.isfinite(float(c)):
-            problems.append(f"categories[{i}] = {c!r} is not finite")
-            continue
-        key = _clean_number(c) if _is_number(c) else c
-        if key in seen:
-            problems.append(f"categories[{i}] = {c!r} repeats categories[{seen[key]}]")
-        else:
-            seen[key] = i
-    _raise(problems, "invalid categories")
-    return tuple(_clean_number(c) if _is_number(c) else c for c in cats)
-
-
-def _where(coders: tuple, units: tuple, flat_idx: np.ndarray, n_units: int) -> list[tuple]:
-    return [(coders[i // n_units], units[i % n_units]) for i in flat_idx]
-
-
-def _encode(values: np.ndarray, categories, coders: tuple, units: tuple) -> tuple[np.ndarray, tuple]:
-    """Encode a 2-D array of labels (coders x units) to int codes. Returns (codes, categories)."""
-    shape = values.shape
-    n_units = shape[1] if len(shape) == 2 else 1
-    numeric = values.dtype.kind in "iuf"
-    if values.dtype.kind == "O":
-        flat = values.ravel()
-        missing = pd.isna(flat)
-        present = flat[~missing]
-        if present.size and all(_is_number(x) for x in present):
-            try:
-                fv = np.full(flat.shape, np.nan)
-                fv[~missing] = present.astype(np.float64)
-                values = fv.reshape(shape)
-                numeric = True
-            except (TypeError, ValueError):
-                numeric = False
-    elif values.dtype.kind == "b":
-        values = values.astype(object)
-    elif not numeric and values.dtype.kind not in "USO":
-        raise AgreementError(f"ratings have unsupported dtype {values.dtype}; use numbers or strings as labels")
-
-    if numeric:
-        fv = values.astype(np.float64, copy=False).ravel()
-        missing = np.isnan(fv)
-        if missing.all():
-            if categories is None:
-                raise AgreementError("no ratings: every cell is missing")
-            return np.full(shape, -1, dtype=_CODE_DTYPE), categories
-        lo, hi = float(np.fmin.reduce(fv)), float(np.fmax.reduce(fv))
-        if not (np.isfinite(lo) and np.isfinite(hi)):
-            bad = np.flatnonzero(np.isinf(fv))
-            _raise([f"coder {c!r}, unit {u!r}: label {fv[i]!r} is not finite"
-                    for (c, u), i in zip(_where(coders, units, bad[:_MAX_LISTED], n_units), bad)],
-                   "invalid ratings", total=bad.size)
-        if categories is None:
-            span = hi - lo
-            if span < 1_000_000:  # O(n) table lookup instead of a sort when labels are whole numbers
-                off = fv - lo
-                np.copyto(off, span + 1, where=missing)
-                ioff = off.astype(np.int32)
-                if np.array_equal(ioff, off):
-                    cnt = np.bincount(ioff, minlength=int(span) + 2)
-                    used = np.flatnonzero(cnt[: int(span) + 1])
-                    lut = np.full(int(span) + 2, -1, dtype=_CODE_DTYPE)
-                    lut[used] = np.arange(used.size, dtype=_CODE_DTYPE)
-                    cats = tuple(_clean_number(v + lo) for v in used)
-                    return lut[ioff].reshape(shape), cats
-            present = fv[~missing]
-            codes = np.full(fv.shape, -1, dtype=_CODE_DTYPE)
-            uniq, inv = np.unique(present, return_inverse=True)
-            codes[~missing] = inv
-            cats = tuple(_clean_number(v) for v in uniq)
-            return codes.reshape(shape), cats
-        present = fv[~missing]
-        codes = np.full(fv.shape, -1, dtype=_CODE_DTYPE)
-        cats = categories
-        num_idx = [i for i, c in enumerate(cats) if _is_number(c)]
-        cat_vals = np.array([float(cats[i]) for i in num_idx], dtype=np.float64)
-        order = np.argsort(cat_vals, kind="stable")
-        sorted_vals = cat_vals[order]
-        pos = np.searchsorted(sorted_vals, present)
-        pos_c = np.minimum(pos, max(sorted_vals.size - 1, 0))
-        found = (sorted_vals.size > 0) & (pos < sorted_vals.size)
-        found &= sorted_vals[pos_c] == present if sorted_vals.size else False
-        if not np.all(found):
-            where = np.flatnonzero(~missing)[~found]
-            _raise([f"coder {c!r}, unit {u!r}: label {_clean_number(fv[i])!r} is not in categories {list(cats)!r}"
-                    for (c, u), i in zip(_where(coders, units, where[:_MAX_LISTED], n_units), where)],
-                   "unknown labels", total=where.size)
-        codes[~missing] = np.asarray(num_idx, dtype=_CODE_DTYPE)[order[pos_c]]
-        return codes.reshape(shape), cats
-
-    # labels as Python objects (strings, mixed)
-    flat = values.astype(object).ravel()
-    missing = pd.isna(flat)
-    present = flat[~missing]
-    present = np.array([x.item() if isinstance(x, np.generic) else x for x in present], dtype=object)
-    if categories is None:
-        if present.size == 0:
-            raise AgreementError("no ratings: every cell is missing")
-        uniq = pd.unique(pd.Series(present, dtype=object))
-        try:
-            cats = tuple(sorted(uniq))
-        except TypeError:
-            cats = tuple(uniq)  # unorderable mix: order of first appearance
-        cats = tuple(_clean_number(c) if _is_number(c) else c for c in cats)
-    else:
-        cats = categories
-    lookup = {c: i for i, c in enumerate(cats)}
-    mapped = pd.Series(present, dtype=object).map(lambda x: lookup.get(_clean_number(x) if _is_number(x) else x, -1))
-    mapped = mapped.to_numpy(dtype=np.int64)
-    bad = np.flatnonzero(mapped < 0)
-    if bad.size:
-        where = np.flatnonzero(~missing)[bad]
-        _raise([f"coder {c!r}, unit {u!r}: label {flat[i]!r} is not in categories {list(cats)!r}"
-                for (c, u), i in zip(_where(coders, units, where[:_MAX_LISTED], n_units), where)],
-               "unknown labels", total=where.size)
-    codes = np.full(flat.shape, -1, dtype=_CODE_DTYPE)
-    codes[~missing] = mapped
-    return codes.reshape(shape), cats
 
 
 def _recode(r: Ratings, categories: tuple) -> Ratings:
@@ -466,10 +355,16 @@ def ratings_from_long(df: pd.DataFrame, *, unit: str, coder: str, value: str, ca
     Parameters
     ----------
     df : DataFrame
+        One row per rating.
     unit, coder, value : str
-        Column names.
+        Names of the columns holding the unit, the coder and the category label.
     categories : sequence, optional
-        Every possible category, in order.
+        Every possible category, in order. Default: the labels seen, sorted.
+
+    Returns
+    -------
+    Ratings
+        Coders sorted, units in order of first appearance, one code per grid cell (``-1`` where no rating).
 
     Raises
     ------
@@ -553,6 +448,17 @@ def from_counts(table, *, categories=None) -> RatingCounts:
     categories : sequence, optional
         Category labels, one per column (default: the DataFrame's columns, or 0..q-1).
 
+    Returns
+    -------
+    RatingCounts
+        The counts as float64 (read-only), with the categories and the unit labels (the DataFrame's index, or
+        ``0 .. n - 1``).
+
+    Raises
+    ------
+    AgreementError
+        A table that is not 2-D, a negative or non-finite count, categories not one per column, no unit.
+
     Examples
     --------
     >>> rc = from_counts([[2, 0], [1, 1]], categories=["yes", "no"])
@@ -571,6 +477,24 @@ def from_counts(table, *, categories=None) -> RatingCounts:
 
 def from_contingency(table, *, categories=None) -> Contingency:
     """A 2-coder contingency table (rows: coder A's category, columns: coder B's) for Cohen and the rest.
+
+    Parameters
+    ----------
+    table : array-like or DataFrame, square
+        ``table[k, l]`` = number of units coder A put in category ``k`` and coder B in ``l``; proportions are
+        accepted by Cohen's kappa and Scott's pi. A DataFrame's columns name the categories.
+    categories : sequence, optional
+        Category labels, one per row/column (default: the DataFrame's columns, or 0..q-1).
+
+    Returns
+    -------
+    Contingency
+        The table as float64 (read-only) with its categories; ``n_units`` is its sum.
+
+    Raises
+    ------
+    AgreementError
+        A table that is not square, a negative or non-finite cell, categories not one per column, all zeros.
 
     Examples
     --------

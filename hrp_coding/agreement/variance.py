@@ -177,7 +177,7 @@ def bootstrap_se(func: Callable, ratings, *, n_boot: int = 1000, seed=None, conf
         return _bootstrap(spec, data, from_table, weights, n_boot, seed, confidence)
     data = as_ratings(ratings, categories=kwargs.pop("categories", None))
     if isinstance(data, Contingency):
-        from .engine import expand_contingency
+        from .encoded import expand_contingency
 
         data = expand_contingency(data)
     kwargs = {**kwargs, "se": None}
