@@ -8,6 +8,7 @@ import pytest
 
 from hrp_coding import analysis
 from hrp_coding.errors import CodebookVersionWarning
+from hrp_coding.intervals import newcombe_interval
 
 
 class FakeProject:
@@ -149,7 +150,7 @@ def test_compare_samples_flags_the_code_that_differs():
     table = result.table.set_index("code")
     assert table.loc["signaling_the_limits", "prop_a"] == pytest.approx(0.1)
     assert table.loc["signaling_the_limits", "prop_b"] == pytest.approx(0.6)
-    low, high = analysis.newcombe_interval(4, 40, 12, 20)
+    low, high = newcombe_interval(4, 40, 12, 20)
     assert (table.loc["signaling_the_limits", "ci_low"], table.loc["signaling_the_limits", "ci_high"]) == (low, high)
     assert low > 0
     expected_h = 2 * np.arcsin(np.sqrt(0.6)) - 2 * np.arcsin(np.sqrt(0.1))

@@ -49,7 +49,8 @@ def test_newcombe_with_an_empty_sample_is_undefined_not_a_crash():
 
 
 def test_analysis_uses_the_one_helper():
-    from hrp_coding import analysis
+    from hrp_coding import analysis, replication
 
-    assert analysis.newcombe_interval is newcombe_interval
-    assert not hasattr(analysis, "_wilson")
+    assert analysis.compare_samples is replication.compare_samples
+    assert replication.newcombe_interval is newcombe_interval
+    assert not hasattr(analysis, "_wilson") and not hasattr(replication, "_wilson")
