@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import re
 import types
 from collections.abc import Iterable, Mapping
@@ -27,6 +26,7 @@ from typing import Any
 
 from hrp_coding.codebook import rules
 from hrp_coding.codebook.evolution_methods import EvolutionMethods
+from hrp_coding.codebook.file_methods import FileMethods
 from hrp_coding.codebook.records import ChangeEntry, CodebookDiff, CodeMigration, CodeSet
 from hrp_coding.codebook.rules import ID_PATTERN
 from hrp_coding.errors import CodebookError, Problem, did_you_mean
@@ -158,7 +158,19 @@ class Code:
         return self.status == "active"
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data as written to YAML (every field, in the documented order)."""
+        """Plain data as written to YAML (every field, in the documented order).
+
+        Returns
+        -------
+        dict
+            One key per field of :data:`CODE_FIELDS`, in that order; tuples become lists.
+
+        Examples
+        --------
+        >>> data = Code("holding", "Holding", parent="care", keywords=("held",)).to_dict()
+        >>> list(data)[:4], data["keywords"], data["status"]
+        (['id', 'name', 'parent', 'short_definition'], ['held'], 'active')
+        """
         data: dict[str, Any] = {}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
@@ -182,7 +194,7 @@ def _normalise_color(color: str) -> str:
 
 
 @dataclass(frozen=True, eq=True)
-class Codebook(EvolutionMethods):
+class Codebook(EvolutionMethods, FileMethods):
     """A validated, versioned codebook.
 
     Build one with :meth:`load` (YAML), :meth:`from_dict` or :meth:`from_qdc`; every edit returns a new codebook.
@@ -280,6 +292,13 @@ class Codebook(EvolutionMethods):
         -------
         tuple of str
             Raises ``KeyError`` (with a did-you-mean) for an unknown id.
+
+        Examples
+        --------
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care"), Code("limits", "Limits"),
+        ...                                               Code("holding", "Holding", parent="care")])
+        >>> cb.children(None), cb.children("care"), cb.children("holding")
+        (('care', 'limits'), ('holding',), ())
         """
         if code_id is not None and code_id not in self.codes:
             raise KeyError(_unknown(code_id, self.codes))
@@ -358,7 +377,19 @@ class Codebook(EvolutionMethods):
         return len(self.ancestors(code_id))
 
     def walk(self) -> tuple[str, ...]:
-        """Every code id, parents before children (depth first, siblings in file order)."""
+        """Every code id, parents before children (depth first, siblings in file order).
+
+        Returns
+        -------
+        tuple of str
+            Each id once; a code's descendants follow it before its next sibling.
+
+        Examples
+        --------
+        >>> Codebook(name="Demo", version=1, codes=[Code("care", "Care"), Code("limits", "Limits"),
+        ...                                         Code("holding", "Holding", parent="care")]).walk()
+        ('care', 'holding', 'limits')
+        """
         out: list[str] = []
         for top in self.children(None):
             out.append(top)
@@ -375,6 +406,19 @@ class Codebook(EvolutionMethods):
 
         Reported for active codes: an empty short definition, definition, when-to-use or when-not-to-use,
         fewer than two examples, no near miss, no keywords.
+
+        Returns
+        -------
+        list of Problem
+            One per gap, each naming the code's place (``codes[i] (id).field``) and, where it helps, a hint;
+            empty when every active code is complete.
+
+        Examples
+        --------
+        >>> problems = Codebook(name="Demo", version=1, codes=[Code("care", "Care", keywords=("care",))]).lint()
+        >>> [str(p.path) for p in problems]  # doctest: +NORMALIZE_WHITESPACE
+        ['codes[0] (care).short_definition', 'codes[0] (care).definition', 'codes[0] (care).when_to_use',
+         'codes[0] (care).when_not_to_use', 'codes[0] (care).examples', 'codes[0] (care).near_misses']
         """
         problems = []
         for i, code in enumerate(self.codes.values()):
@@ -393,186 +437,6 @@ class Codebook(EvolutionMethods):
             if not code.keywords:
                 problems.append(Problem(f"{where}.keywords", "is empty"))
         return problems
-
-    # ------------------------------------------------------------------ data and files
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data in the YAML layout (see ``codebook/schema.json``)."""
-        data: dict[str, Any] = {
-            "name": self.name,
-            "version": self.version,
-            "description": self.description,
-            "citation": self.citation,
-            "changelog": [e.to_dict() for e in self.changelog],
-            "codes": [c.to_dict() for c in self.codes.values()],
-        }
-        if self.sets:
-            data["sets"] = [s.to_dict() for s in self.sets]
-        if self.coded_roles != DEFAULT_CODED_ROLES:
-            data["coded_roles"] = list(self.coded_roles)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Any, *, source: str | None = None) -> Codebook:
-        """Validate plain data (as read from YAML or JSON) and build a codebook.
-
-        Parameters
-        ----------
-        data : Any
-            The codebook as plain data (see ``codebook/schema.json``).
-        source : str, optional
-            Named in the problems.
-
-        Returns
-        -------
-        Codebook
-            Raises :class:`CodebookError` listing every problem.
-        """
-        from hrp_coding.codebook.validate import codebook_from_data
-
-        return codebook_from_data(data, source=source)
-
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> Codebook:
-        """Read and validate a YAML codebook. The file is only read, never modified.
-
-        Parameters
-        ----------
-        path : str or PathLike
-            The YAML file (see :func:`hrp_coding.codebook.validate.load_codebook`, which reads it).
-
-        Returns
-        -------
-        Codebook
-
-        Raises
-        ------
-        CodebookError
-            Listing every problem (malformed YAML with line and column, wrong encoding with byte offset,
-            unknown keys, duplicate ids, unknown parents, cycles, missing fields, wrong types).
-
-        Examples
-        --------
-        >>> from hrp_coding.codebook import shipped_path
-        >>> Codebook.load(shipped_path("making_room")).name
-        'Making room'
-        """
-        from hrp_coding.codebook.validate import load_codebook
-
-        return load_codebook(path)
-
-    def to_yaml(self) -> str:
-        """The YAML text :meth:`save` writes.
-
-        Returns
-        -------
-        str
-
-        Examples
-        --------
-        >>> Codebook(name="Demo", version=1, codes=[Code("care", "Care")]).to_yaml().splitlines()[:2]
-        ['name: Demo', 'version: 1']
-        """
-        from hrp_coding.codebook.validate import dump_yaml
-
-        return dump_yaml(self)
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the codebook as YAML atomically (temporary file, fsync, rename).
-
-        Parameters
-        ----------
-        path : str or PathLike
-            The file written (replaced whole, or left as it was).
-
-        Examples
-        --------
-        >>> import tempfile, pathlib
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "codebook.yaml"
-        >>> cb = Codebook(name="Demo", version=1, codes=[Code("care", "Care")])
-        >>> cb.save(path)
-        >>> Codebook.load(path) == cb
-        True
-        """
-        from hrp_coding._atomic import atomic_write_text
-
-        atomic_write_text(path, self.to_yaml())
-
-    # ------------------------------------------------------------------ rendering and exchange
-    def to_markdown(self) -> str:
-        """The codebook as Markdown (hierarchy, definitions, criteria, examples).
-
-        Returns
-        -------
-        str
-            See :func:`hrp_coding.codebook.render.to_markdown`.
-
-        Examples
-        --------
-        >>> print(Codebook(name="Demo", version=3, codes=[Code("care", "Care")]).to_markdown().splitlines()[0])
-        # Demo (version 3)
-        """
-        from hrp_coding.codebook.render import to_markdown
-
-        return to_markdown(self)
-
-    def to_html(self) -> str:
-        """A self-contained, printable HTML document for coder training.
-
-        Returns
-        -------
-        str
-            See :func:`hrp_coding.codebook.render.to_html`.
-
-        Examples
-        --------
-        >>> "<h1>Demo</h1>" in Codebook(name="Demo", version=1, codes=[Code("care", "Care")]).to_html()
-        True
-        """
-        from hrp_coding.codebook.render import to_html
-
-        return to_html(self)
-
-    def _repr_html_(self) -> str:
-        from hrp_coding.codebook.render import repr_html
-
-        return repr_html(self)
-
-    def to_qdc(self, path: str | os.PathLike) -> None:
-        """Export as a REFI-QDA codebook (``.qdc``) that validates against ``Codebook.xsd``.
-
-        Parameters
-        ----------
-        path : str or PathLike
-        """
-        from hrp_coding.codebook.qdc import write_qdc
-
-        write_qdc(self, path)
-
-    @classmethod
-    def from_qdc(cls, path: str | os.PathLike) -> Codebook:
-        """Import a REFI-QDA codebook leniently (tolerated deviations give a :class:`RefiWarning`).
-
-        Parameters
-        ----------
-        path : str or PathLike
-            A ``.qdc`` file (as NVivo, ATLAS.ti, MAXQDA or QualCoder write them).
-
-        Returns
-        -------
-        Codebook
-            Read by :func:`hrp_coding.codebook.qdc.read_qdc`.
-
-        Examples
-        --------
-        >>> import tempfile, pathlib
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.qdc"
-        >>> Codebook(name="Demo", version=1, codes=[Code("care", "Care")]).to_qdc(path)
-        >>> list(Codebook.from_qdc(path).codes)
-        ['care']
-        """
-        from hrp_coding.codebook.qdc import read_qdc
-
-        return read_qdc(path)
 
 
 def _unknown(code_id: str, known: Iterable[str]) -> str:

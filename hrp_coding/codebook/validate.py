@@ -247,10 +247,12 @@ def load_codebook(path: str | os.PathLike) -> Codebook:
     Parameters
     ----------
     path : str or PathLike
+        The YAML file (UTF-8; at most ``MAX_YAML_BYTES``).
 
     Returns
     -------
     Codebook
+        Validated against ``codebook/schema.json`` and the semantic rules (ids, parents, cycles).
 
     Raises
     ------
@@ -258,6 +260,21 @@ def load_codebook(path: str | os.PathLike) -> Codebook:
         When ``path`` does not exist.
     CodebookError
         Listing every problem, each with its path, line and column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "codebook.yaml"
+    >>> _ = path.write_text("name: Demo\\nversion: 1\\ncodes:\\n  - id: care\\n    name: Care\\n"
+    ...                     "  - id: held\\n    name: Held\\n    parent: care\\n", encoding="utf-8")
+    >>> load_codebook(path).walk()
+    ('care', 'held')
+    >>> _ = path.write_text("name: Demo\\nversion: 1\\ncodes:\\n  - id: held\\n    name: Held\\n    parent: cure\\n",
+    ...                     encoding="utf-8")
+    >>> load_codebook(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    hrp_coding.errors.CodebookError: ...parent...cure...
     """
     path = Path(path)
     source = str(path)
