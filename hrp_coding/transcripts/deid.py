@@ -44,49 +44,17 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from hrp_coding._atomic import atomic_write_text
 from hrp_coding.errors import Problem, TranscriptError
 from hrp_coding.transcripts.canonical import read_text_file
+from hrp_coding.transcripts.deid_patterns import DEFAULT, DEFAULT_PATTERNS
+from hrp_coding.transcripts.deid_report import DeidReport
 from hrp_coding.transcripts.model import Transcript, Turn
 
 __all__ = ["DEFAULT", "DEFAULT_PATTERNS", "DeidReport", "Deidentifier"]
-
-_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_STREET = (r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|"
-           r"Parkway|Pkwy|Highway|Hwy|Square|Sq|Circle|Cir|Trail|Alley|Row)")
-_AGE_EXCLUDED_UNITS = (r"(?!\s*(?:%|percent|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|dollars|bucks|cents|times|"
-                       r"miles|km|pounds|lbs|kilos?|kg|degrees|mg|ml|pills|people|clients|patients|[:.,]\d))")
-
-#: The default patterns: name -> (category, regular expression). A group named ``value``, when present,
-#: is the part replaced (``age 34`` -> ``age [AGE_1]``).
-DEFAULT_PATTERNS: dict[str, tuple[str, str]] = {
-    "email": ("EMAIL", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?<![.-])"),
-    "url": ("URL", r"(?i)(?<![\w@/])(?:(?:https?://|www\.)[^\s<>\"']+|"
-                   r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|info|biz|us|uk|ca|au|de|fr|nl|eu)"
-                   r"(?:/[^\s<>\"']*)?)(?<![.,;:!?)\]'\"])(?![\w@])"),
-    "phone_international": ("PHONE", r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?!\w)"),
-    "phone_us": ("PHONE", r"(?<![\w+])(?:1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?!\w)"),
-    "phone_local": ("PHONE", r"(?<![\w.-])\d{3}-\d{4}(?![\w-])"),
-    "address": ("ADDRESS", rf"(?<!\w)\d{{1,5}}[A-Za-z]?\s+(?:[A-Z0-9][\w'.-]*\s+){{1,4}}{_STREET}\b"
-                           r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|#)\.?\s*#?\w+)?"),
-    "po_box": ("ADDRESS", r"(?i)(?<!\w)P\.?\s?O\.?\s+Box\s+\d+(?!\w)"),
-    "date_iso": ("DATE", r"(?<![\w.-])\d{4}-\d{1,2}-\d{1,2}(?![\w-])"),
-    "date_numeric": ("DATE", r"(?<![\w./-])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\w/.-]\d|\w)"),
-    "date_month_day": ("DATE", rf"(?<!\w){_MONTHS}\s+{_DAY}(?:,?\s+\d{{4}})?(?!\w)"),
-    "date_day_month": ("DATE", rf"(?<!\w){_DAY}\s+(?:of\s+)?{_MONTHS}(?:,?\s+\d{{4}})?(?!\w)"),
-    "date_month_year": ("DATE", rf"(?<!\w){_MONTHS}\s+\d{{4}}(?!\w)"),
-    "age_year_old": ("AGE", r"(?i)(?<![\w.])(?P<value>\d{1,3})(?:\s*-\s*|\s+)(?:years?|yrs?)(?:\s*-\s*|\s+)old(?!\w)"),
-    "age_word": ("AGE", r"(?i)(?<!\w)(?:age|aged)\s+(?P<value>\d{1,3})(?!\w)" + _AGE_EXCLUDED_UNITS),
-    "age_was": ("AGE", r"(?i)(?<!\w)(?:I|he|she|they|we|you)(?:\s+(?:was|am|were|is|are|turned|turn)|['’]m|['’]re)"
-                       r"\s+(?:only\s+|just\s+|about\s+|like\s+)?(?P<value>\d{1,3})(?!\w)" + _AGE_EXCLUDED_UNITS),
-}
-#: Sentinel for the default patterns.
-DEFAULT = DEFAULT_PATTERNS
 
 _CATEGORY_ALIASES = {"PERSON": "PERSON", "NAME": "PERSON", "PEOPLE": "PERSON", "PLACE": "PLACE", "LOCATION": "PLACE",
                      "ORG": "ORG", "ORGANIZATION": "ORG", "ORGANISATION": "ORG", "KEEP": "KEEP"}
@@ -103,47 +71,6 @@ class _Hit:
     original: str  # what the key records for it
     rule: str
     order: int  # tie-break: list entries before patterns
-
-
-@dataclass(frozen=True)
-class DeidReport:
-    """Where a :class:`Deidentifier` replaced what, without the original text.
-
-    Attributes
-    ----------
-    replacements : pandas.DataFrame
-        Columns ``transcript, category, pseudonym, rule, original_start, original_end, new_start,
-        new_end``; ``rule`` is ``"list"`` or the pattern's name. The original text is not in it:
-        it is only in the key.
-    """
-
-    replacements: object = field(repr=False)
-
-    def to_frame(self):
-        """The replacements DataFrame (a copy)."""
-        return self.replacements.copy()
-
-    def counts(self) -> dict[str, int]:
-        """Replacements per category.
-
-        Returns
-        -------
-        dict of str to int
-            Category (``PERSON``, ``PLACE``, ``PHONE``...) -> number of replacements, sorted by category.
-        """
-        return {str(k): int(v) for k, v in self.replacements["category"].value_counts().sort_index().items()}
-
-    def __str__(self) -> str:
-        n = len(self.replacements)
-        transcripts = self.replacements["transcript"].nunique()
-        parts = ", ".join(f"{k} {v}" for k, v in self.counts().items()) or "nothing found"
-        return (f"De-identification: {n} replacements in {transcripts} transcripts ({parts}). "
-                "Names not in the list are not found: review the text before sharing it.")
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return f"<p>{html.escape(str(self))}</p>" + self.replacements.to_html(index=False, max_rows=50)
 
 
 def _nfc(value: str) -> str:
@@ -355,6 +282,16 @@ class Deidentifier:
         Returns
         -------
         Deidentifier
+            The same lists and patterns; pseudonyms in ``key`` are reused, new ones numbered after them.
+
+        Examples
+        --------
+        >>> first = Deidentifier(names=["Maria"])
+        >>> first.deidentify_text("Maria, call 503-555-0134")
+        '[PERSON_1], call [PHONE_1]'
+        >>> later = Deidentifier.from_lists(first.to_lists(), key=first.key)
+        >>> later.deidentify_text("503.555.0134 or 971-555-0100")  # the known number keeps its pseudonym
+        '[PHONE_1] or [PHONE_2]'
         """
         patterns = {name: (spec[0], re.compile(spec[1], spec[2] if len(spec) > 2 else 0))
                     for name, spec in dict(data.get("patterns") or {}).items()}
@@ -432,6 +369,16 @@ class Deidentifier:
         -------
         pathlib.Path
             The file written.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib, yaml
+        >>> deid = Deidentifier(names=["Maria Lopez | Maria"])
+        >>> deid.deidentify_text("Maria said so")
+        '[PERSON_1] said so'
+        >>> path = deid.write_key(pathlib.Path(tempfile.mkdtemp()) / "deid-key.yaml")
+        >>> yaml.safe_load(path.read_text(encoding="utf-8")), oct(path.stat().st_mode & 0o777)
+        ({'[PERSON_1]': 'Maria Lopez'}, '0o600')
         """
         import yaml
 
@@ -484,6 +431,12 @@ class Deidentifier:
         -------
         str
             The text with pseudonyms in place of listed names and pattern matches.
+
+        Examples
+        --------
+        >>> deid = Deidentifier(names=["Maria Lopez | Maria | Ms. Lopez"], places=["Fairview"])
+        >>> deid.deidentify_text("Ms. Lopez met Maria's sister in Fairview on May 3, 2021 (she was 34).")
+        "[PERSON_1] met [PERSON_1]'s sister in [PLACE_1] on [DATE_1] (she was [AGE_1])."
         """
         return self._replace(text)[0]
 
@@ -521,6 +474,18 @@ class Deidentifier:
             whose turns are remapped onto the new text exactly (a turn boundary inside a replaced
             span moves to the pseudonym's edge, so the pseudonym stays in the turn), with listed names
             replaced in the speaker labels too; and the report of this transcript's replacements.
+
+        Examples
+        --------
+        >>> from hrp_coding.transcripts import transcript_from_text
+        >>> t = transcript_from_text("Maria: I was there.\\nI: Thanks, Maria.\\n", "P01")
+        >>> new, report = Deidentifier(names=["Maria"]).apply(t)
+        >>> [(turn.speaker, new.turn_text(turn)) for turn in new.turns]
+        [('[PERSON_1]', 'I was there.'), ('I', 'Thanks, [PERSON_1].')]
+        >>> report.replacements["original_start"].tolist()  # the speaker label is text too
+        [0, 31]
+        >>> t.turns[0].speaker  # the input is not modified
+        'Maria'
         """
         results, report = self.apply_many([transcript])
         return results[0], report
@@ -537,6 +502,17 @@ class Deidentifier:
         -------
         (list of Transcript, DeidReport)
             The new transcripts in input order (as :meth:`apply`) and the report of all their replacements.
+
+        Examples
+        --------
+        >>> from hrp_coding.transcripts import transcript_from_text
+        >>> texts = {"P01": "I: Who?\\nP: Maria from Fairview.\\n", "P02": "I: Then?\\nP: Fairview again.\\n"}
+        >>> new, report = Deidentifier(names=["Maria"], places=["Fairview"]).apply_many(
+        ...     transcript_from_text(text, tid) for tid, text in texts.items())
+        >>> [t.text.splitlines()[1] for t in new]
+        ['P: [PERSON_1] from [PLACE_1].', 'P: [PLACE_1] again.']
+        >>> report.replacements[["transcript", "pseudonym"]].values.tolist()
+        [['P01', '[PERSON_1]'], ['P01', '[PLACE_1]'], ['P02', '[PLACE_1]']]
         """
         import pandas as pd
 
