@@ -55,6 +55,22 @@ class RecodeQueue:
         -------
         Coding
             The coding, now with ``code``.
+
+        Examples
+        --------
+        >>> from hrp_coding.codebook import Code
+        >>> from hrp_coding.datasets import tiny_study
+        >>> from hrp_coding.notebook import CodingWidget
+        >>> study = tiny_study()  # ana coded "We sat with her" as holding
+        >>> report = study.update_codebook(study.codebook.split("holding", [Code("held_close", "Held close"),
+        ...                                Code("held_open", "Held open")], who="lead", why="two kinds"))
+        >>> w = CodingWidget(study, coder="ana", transcript="P01")
+        >>> [(q["code"], q["candidates"]) for q in w.recode_queue]
+        [('holding', ['held_close', 'held_open'])]
+        >>> w.recode(w.recode_queue[0]["id"], "held_close").code, w.recode_queue
+        ('held_close', [])
+        >>> study.codings()[["code", "text", "needs_recoding"]].values.tolist()
+        [['held_close', 'We sat with her', False]]
         """
         if coding_id not in self._flagged:
             raise ProjectError(f"coding {coding_id!r} is not in {self.coder}'s recode queue for {self.transcript}")

@@ -56,6 +56,21 @@ class SuggestionMarks:
             The suggestion's key in :attr:`suggestions`.
         reason : str, optional
             Why it was dismissed (kept in the event).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from hrp_coding.datasets import tiny_study
+        >>> from hrp_coding.notebook import CodingWidget
+        >>> study = tiny_study(coded=False)
+        >>> rows = pd.DataFrame({"code": ["holding"], "start": [9], "end": [24], "confidence": [0.8], "model": ["m1"]})
+        >>> CodingWidget(study, coder="ben", transcript="P01", suggestions=rows).reject("s0", reason="not holding")
+        >>> study.rejections()[["coder", "start", "end", "code", "model", "reason"]].values.tolist()
+        [['ben', 9, 24, 'holding', 'm1', 'not holding']]
+        >>> CodingWidget(study, coder="ben", transcript="P01", suggestions=rows).suggestions  # not offered again
+        []
+        >>> study.codings().empty
+        True
         """
         row = self._suggestion_rows[key]
         model = row.get("model")

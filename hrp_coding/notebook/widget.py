@@ -43,6 +43,7 @@ import traitlets
 import hrp_coding.transcripts  # noqa: F401 (what project.transcript() builds: imported with the widget, not at its first open)
 from hrp_coding.codebook.render import text_color
 from hrp_coding.errors import HrpCodingError, ProjectError
+from hrp_coding.notebook.browser_messages import BrowserMessages, _short
 from hrp_coding.notebook.coding_view import (
     SPAN_FIELDS,
     UndoStack,
@@ -87,7 +88,7 @@ def shortcut_keys(n: int) -> list[str]:
     return [_SHORTCUTS[i] if i < len(_SHORTCUTS) else "" for i in range(n)]
 
 
-class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
+class CodingWidget(BrowserMessages, RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
     """Interactive coding of a project's transcripts by one coder.
 
     Parameters
@@ -187,6 +188,13 @@ class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
         -------
         list of dict
             Their span records (UTF-16 offsets ``s``/``e``, as the browser uses them).
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> w = CodingWidget(tiny_study(), coder="ben", transcript="P01")  # ana coded "We sat with her"
+        >>> [(r["code"], r["s"], r["e"], r["mine"]) for r in w.spans_of("ana")], w.spans_of("ben")
+        ([('holding', 9, 24, False)], [])
         """
         return [r for r in self.spans if r["coder"] == coder]
 
@@ -231,7 +239,17 @@ class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
             self._send_snapshot()
 
     def refresh(self) -> None:
-        """Reload this transcript and its codings from the project (after changes made elsewhere)."""
+        """Reload this transcript and its codings from the project (after changes made elsewhere).
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study(coded=False)
+        >>> w = CodingWidget(study, coder="ben", transcript="P01")
+        >>> _ = study.add_coding(coder="ana", transcript="P01", start=9, end=24, code="holding")  # not via w
+        >>> len(w.spans), w.refresh(), len(w.spans)
+        (0, None, 1)
+        """
         self._load()
 
     def _send_snapshot(self) -> None:
@@ -334,6 +352,16 @@ class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
         -------
         Coding
             The new coding, shown at once and undoable.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study(coded=False)
+        >>> w = CodingWidget(study, coder="ben", transcript="P01")
+        >>> w.apply(9, 11, "holding").quote, w.status
+        ('We', 'coded holding at 9-11: "We"')
+        >>> study.codings(coders="ben")[["code", "start", "end", "text"]].values.tolist()  # in the journal at once
+        [['holding', 9, 11, 'We']]
         """
         self._check_duplicate(start, end, code)
         coding = self._project.add_coding(coder=self.coder, transcript=self.transcript, start=start, end=end,
@@ -351,6 +379,15 @@ class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
         ----------
         coding_id : str
             One of this coder's codings.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study(coded=False)
+        >>> w = CodingWidget(study, coder="ben", transcript="P01")
+        >>> w.remove(w.apply(9, 11, "holding").id)
+        >>> study.codings().empty, w.spans, w.can_undo
+        (True, [], True)
         """
         coding = self._project.get_coding(coding_id)
         self._project.remove_coding(self.coder, coding_id)
@@ -368,6 +405,16 @@ class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
             A coding shown in the widget.
         text : str
             The whole new memo.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()
+        >>> w = CodingWidget(study, coder="ana", transcript="P01")
+        >>> coding_id = w.spans[0]["id"]
+        >>> w.set_memo(coding_id, "she stays")
+        >>> study.get_coding(coding_id).memo, w.spans[0]["memo"]
+        ('she stays', 'she stays')
         """
         before = self._project.get_coding(coding_id).memo or ""
         if text == before:
@@ -386,11 +433,33 @@ class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
             self._send_delta(put=[self._records[coding_id]])
 
     def undo(self) -> None:
-        """Undo this coder's last action in this widget (as new journal events: nothing is erased)."""
+        """Undo this coder's last action in this widget (as new journal events: nothing is erased).
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study(coded=False)
+        >>> w = CodingWidget(study, coder="ben", transcript="P01")
+        >>> _ = w.apply(9, 11, "holding")
+        >>> w.undo()
+        >>> study.codings().empty, w.status, w.can_redo
+        (True, 'undo: add holding', True)
+        """
         self._step(self._undo.undo(), undo=True)
 
     def redo(self) -> None:
-        """Redo the last undone action."""
+        """Redo the last undone action.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study(coded=False)
+        >>> w = CodingWidget(study, coder="ben", transcript="P01")
+        >>> _ = w.apply(9, 11, "holding")
+        >>> w.undo(); w.redo()  # the coding again, under a new id
+        >>> study.codings()[["coder", "code", "text"]].values.tolist(), w.status
+        ([['ben', 'holding', 'We']], 'redo: add holding')
+        """
         self._step(self._undo.redo(), undo=False)
 
     def _step(self, action: WidgetAction | None, *, undo: bool) -> None:
@@ -430,6 +499,17 @@ class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
         -------
         Coding
             The coder's new coding (``source`` names the model).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study(coded=False)
+        >>> rows = pd.DataFrame({"code": ["holding"], "start": [9], "end": [24], "confidence": [0.8], "model": ["m1"]})
+        >>> w = CodingWidget(study, coder="ben", transcript="P01", suggestions=rows)
+        >>> coding = w.accept("s0")
+        >>> coding.quote, coding.source, coding.model, coding.confidence, w.suggestions
+        ('We sat with her', 'model:m1', 'm1', 0.8, [])
         """
         row = self._suggestion_rows[key]
         from hrp_coding.suggest import accept_suggestion
@@ -442,82 +522,6 @@ class CodingWidget(RecodeQueue, SuggestionMarks, anywidget.AnyWidget):
         self._sync_undo()
         self._say(f"accepted suggestion {row['code']}")
         return coding
-
-    # ------------------------------------------------------------------ the browser border
-
-    def _stale(self, content: dict) -> str | None:
-        """Why a browser message does not match the text on disk, or None when it does."""
-        shown, sha = content.get("transcript"), content.get("sha")
-        on_disk = self._project.transcript(self.transcript).sha256
-        if on_disk != self._sha:
-            return (f"transcript {self.transcript} changed on disk since this view was drawn (sha256 "
-                    f"{self._sha[:12]}... now {on_disk[:12]}...)")
-        if shown != self.transcript or sha != self._sha:
-            return (f"the view showed {shown!r} with text sha256 {str(sha)[:12]}..., the kernel has "
-                    f"{self.transcript!r} with {self._sha[:12]}...")
-        return None
-
-    def _span_from(self, content: dict) -> tuple[int, int]:
-        """Code point offsets of the browser's UTF-16 selection, checked against the quote it saw."""
-        start, end = self._units.to_code_point(content.get("s")), self._units.to_code_point(content.get("e"))
-        quote = content.get("quote")
-        if start >= end:
-            raise ProjectError(f"empty selection {start}-{end}")
-        if quote != self._text[start:end]:
-            raise ProjectError(f"the selection {start}-{end} reads {_short(self._text[start:end])!r} here but "
-                               f"{_short(str(quote))!r} in the browser")
-        return start, end
-
-    def _on_message(self, widget, content, buffers) -> None:
-        action = content.get("action")
-        if action == "hello":
-            self._send_snapshot()
-            self._resume_gc()
-            self._fill_progress()
-            return
-        try:
-            if action in _NEEDS_TEXT:
-                problem = self._stale(content)
-                if problem is not None:
-                    self._load()
-                    self._update_progress()
-                    self._say(f"not saved: {problem}; the view is re-synced, select the passage again", error=True)
-                    return
-            if action == "add":
-                start, end = self._span_from(content)
-                self.apply(start, end, str(content.get("code")))
-            elif action == "remove":
-                self.remove(str(content["coding_id"]))
-            elif action == "memo":
-                self.set_memo(str(content["coding_id"]), str(content.get("text", "")))
-            elif action == "undo":
-                self.undo()
-            elif action == "redo":
-                self.redo()
-            elif action == "switch":
-                self.transcript = str(content.get("to"))
-            elif action == "accept":
-                self.accept(str(content["key"]))
-            elif action == "reject":
-                self.reject(str(content["key"]))
-            elif action == "recode":
-                self.recode(str(content["coding_id"]), str(content.get("code")))
-            elif action == "in_vivo":
-                from hrp_coding.notebook.in_vivo import add_in_vivo_code
-
-                start, end = self._span_from(content)
-                code = add_in_vivo_code(self._project, self._text[start:end], name=content.get("name"),
-                                        who=self.coder, where=f"{self.transcript} {start}-{end}")
-                self.codes = self._palette()
-                self.apply(start, end, code.id)
-            else:
-                self._say(f"unknown action {action!r}", error=True)
-        except (HrpCodingError, ValueError, KeyError) as err:
-            # shown to the coder in the widget; the journal is untouched by a failed action
-            self._say(f"not saved: {err}", error=True)
-
-
-_NEEDS_TEXT = {"add", "remove", "memo", "accept", "reject", "in_vivo", "recode"}
 
 
 class _RowCoding:
@@ -537,7 +541,3 @@ def _fields(coding) -> dict:
     if coding.model:
         fields.update(model=coding.model, confidence=coding.confidence)
     return fields
-
-
-def _short(text: str, n: int = 50) -> str:
-    return text if len(text) <= n else text[:n - 3] + "..."
