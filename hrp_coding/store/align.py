@@ -117,7 +117,29 @@ class Alignment:
         self._zones: dict[tuple[str, int], tuple[str, list[int], list[int]]] = {}
 
     def run_index(self, start: int, end: int, side: str = "old") -> int | None:
-        """The index of the run holding ``[start, end)`` of ``side`` ("old" or "new") wholly, or None."""
+        """The index in :attr:`runs` of the run holding ``[start, end)`` of ``side`` wholly, or None.
+
+        Parameters
+        ----------
+        start, end : int
+            A span of the ``side`` text, in code points; ``end`` exclusive.
+        side : {"old", "new"}
+            Which text the offsets count in.
+
+        Returns
+        -------
+        int or None
+            The run's index, or None when some character of the span was edited or the span crosses
+            from one run into the next.
+
+        Examples
+        --------
+        >>> a = Alignment("I: Hi.\\nP: We sat with her.\\n", "I: Hello.\\nP: We sat with her.\\n")
+        >>> a.runs
+        [(0, 0, 4), (5, 8, 22)]
+        >>> a.run_index(10, 25), a.run_index(13, 28, side="new"), a.run_index(3, 6) is None
+        (1, 1, True)
+        """
         k = 0 if side == "old" else 1
         i = bisect.bisect_right(self._starts[side], start) - 1
         if i < 0:
@@ -126,7 +148,27 @@ class Alignment:
         return i if run[k] <= start and end <= run[k] + run[2] else None
 
     def map_span(self, start: int, end: int) -> tuple[int, int] | None:
-        """Where the old characters ``[start, end)`` are in the new text, when the edit kept them all together."""
+        """Where the old characters ``[start, end)`` are in the new text, when the edit kept them all together.
+
+        Parameters
+        ----------
+        start, end : int
+            A span of the old text, in code points; ``end`` exclusive.
+
+        Returns
+        -------
+        (int, int) or None
+            The same characters' ``(start, end)`` in the new text (end exclusive), or None when the edit
+            changed any of them or put an edit between them.
+
+        Examples
+        --------
+        >>> a = Alignment("I: Hi.\\nP: We sat with her.\\n", "I: Hello.\\nP: We sat with her.\\n")
+        >>> a.map_span(10, 25), a.new[13:28]
+        ((13, 28), 'We sat with her')
+        >>> a.map_span(3, 6) is None  # "Hi." became "Hello."
+        True
+        """
         i = self.run_index(start, end, "old")
         if i is None:
             return None
@@ -134,7 +176,27 @@ class Alignment:
         return start + shift, end + shift
 
     def overlaps_kept(self, start: int, end: int, side: str = "new") -> bool:
-        """Whether any character of ``[start, end)`` of ``side`` is kept (lies in a run)."""
+        """Whether any character of ``[start, end)`` of ``side`` is kept (lies in a run).
+
+        Parameters
+        ----------
+        start, end : int
+            A span of the ``side`` text, in code points; ``end`` exclusive.
+        side : {"new", "old"}
+            Which text the offsets count in.
+
+        Returns
+        -------
+        bool
+            True when at least one character of the span lies in a run; False when the edit wrote (on the
+            new side) or deleted (on the old side) every one of them.
+
+        Examples
+        --------
+        >>> a = Alignment("I: Hi.\\nP: We sat with her.\\n", "I: Hello.\\nP: We sat with her.\\n")
+        >>> a.new[4:8], a.overlaps_kept(4, 8), a.overlaps_kept(3, 9)
+        ('ello', False, True)
+        """
         k = 0 if side == "old" else 1
         i = bisect.bisect_right(self._starts[side], start) - 1
         for run in self.runs[max(i, 0):]:
@@ -145,7 +207,25 @@ class Alignment:
         return False
 
     def map_point(self, offset: int) -> int:
-        """The new offset of old ``offset``, or of the nearest kept character before it (for searching nearby)."""
+        """The new offset of old ``offset``, or of the nearest kept character before it (for searching nearby).
+
+        Parameters
+        ----------
+        offset : int
+            A position in the old text, in code points.
+
+        Returns
+        -------
+        int
+            The position of the same character in the new text when the edit kept it; otherwise the position
+            just after the last kept character before it (0 when none is kept before it).
+
+        Examples
+        --------
+        >>> a = Alignment("I: Hi.\\nP: We sat with her.\\n", "I: Hello.\\nP: We sat with her.\\n")
+        >>> a.map_point(10), a.map_point(4)  # "W" moved by 3; the edited "i" maps to the end of "I: H"
+        (13, 4)
+        """
         i = bisect.bisect_right(self._starts["old"], offset) - 1
         if i < 0:
             return 0
@@ -153,7 +233,25 @@ class Alignment:
         return b + min(offset - a, n)
 
     def kept_run(self, start: int, end: int) -> tuple[int, int]:
-        """How far the run holding old ``[start, end)`` reaches before ``start`` and after ``end``."""
+        """How far the run holding old ``[start, end)`` reaches before ``start`` and after ``end``.
+
+        Parameters
+        ----------
+        start, end : int
+            A span of the old text, in code points; ``end`` exclusive.
+
+        Returns
+        -------
+        (int, int)
+            The number of kept characters of that run before ``start`` and after ``end`` (the context the
+            edit left untouched on each side); ``(0, 0)`` when no run holds the span wholly.
+
+        Examples
+        --------
+        >>> a = Alignment("I: Hi.\\nP: We sat with her.\\n", "I: Hello.\\nP: We sat with her.\\n")
+        >>> a.kept_run(10, 25), a.kept_run(3, 6)  # '.\\nP: ' kept before, '.\\n' after
+        ((5, 2), (0, 0))
+        """
         i = self.run_index(start, end, "old")
         if i is None:
             return 0, 0
@@ -161,7 +259,26 @@ class Alignment:
         return start - a, a + n - end
 
     def gaps(self, side: str) -> list[tuple[int, int]]:
-        """The edited stretches of ``side`` (empty ones where two runs meet on that side only)."""
+        """The edited stretches of ``side`` (empty ones where two runs meet on that side only).
+
+        Parameters
+        ----------
+        side : {"old", "new"}
+            Which text.
+
+        Returns
+        -------
+        list of (int, int)
+            ``(start, end)`` of every stretch between runs, in code points of that text, end exclusive, in
+            order; an empty stretch ``(p, p)`` marks a place where the other text had characters deleted
+            or inserted. Stretches at the very start or end are only listed when not empty.
+
+        Examples
+        --------
+        >>> a = Alignment("I: Hi.\\nP: We sat with her.\\n", "I: Hello.\\nP: We sat with her.\\n")
+        >>> a.gaps("old"), a.gaps("new")  # "i" was replaced by "ello"
+        ([(4, 5)], [(4, 8)])
+        """
         k = 0 if side == "old" else 1
         length = len(self.old if side == "old" else self.new)
         out, pos = [], 0
@@ -177,6 +294,25 @@ class Alignment:
         On the old side these are occurrences the edit destroyed; on the new side, occurrences it
         created (inserted, or stitched together by a deletion). Only the neighbourhoods of the
         edits are searched, so this costs time in the size of the edits, not of the text.
+
+        Parameters
+        ----------
+        window : str
+            The text to look for (an empty string counts 0).
+        side : {"old", "new"}
+            Which text to count in.
+
+        Returns
+        -------
+        int
+            How many occurrences of ``window`` in that text touch an edited character or straddle
+            two runs.
+
+        Examples
+        --------
+        >>> a = Alignment("I: Hi.\\nP: We sat with her.\\n", "I: Hello.\\nP: We sat with her.\\n")
+        >>> a.destroyed("Hi.", "old"), a.destroyed("Hello", "new"), a.destroyed("We sat", "new")
+        (1, 1, 0)
         """
         length = len(window)
         if not length:

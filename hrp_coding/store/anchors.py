@@ -61,7 +61,23 @@ CATEGORIES = ("unchanged", "moved", "fuzzy", "needs_review", "orphaned")
 
 
 def text_sha256(text: str) -> str:
-    """The sha256 hex digest of ``text`` encoded as UTF-8 (as ``Transcript.sha256``)."""
+    """The sha256 hex digest of ``text`` encoded as UTF-8 (as ``Transcript.sha256``).
+
+    Parameters
+    ----------
+    text : str
+        A transcript's canonical text.
+
+    Returns
+    -------
+    str
+        64 lowercase hexadecimal digits.
+
+    Examples
+    --------
+    >>> text_sha256("")
+    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+    """
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -81,16 +97,71 @@ class Anchor:
     text_sha256: str
 
     def to_dict(self) -> dict:
+        """The anchor as stored in a journal event's ``anchor`` field.
+
+        Returns
+        -------
+        dict
+            ``quote``, ``prefix``, ``suffix`` and ``text_sha256``, all strings.
+
+        Examples
+        --------
+        >>> Anchor("We sat", "P: ", " with", "ab12").to_dict()
+        {'quote': 'We sat', 'prefix': 'P: ', 'suffix': ' with', 'text_sha256': 'ab12'}
+        """
         return {"quote": self.quote, "prefix": self.prefix, "suffix": self.suffix, "text_sha256": self.text_sha256}
 
     @classmethod
     def from_dict(cls, data: dict) -> Anchor:
+        """The anchor of a journal event's ``anchor`` field (inverse of :meth:`to_dict`).
+
+        Parameters
+        ----------
+        data : dict
+            Any of ``quote``, ``prefix``, ``suffix`` and ``text_sha256``; a missing one is ``""``.
+
+        Returns
+        -------
+        Anchor
+
+        Examples
+        --------
+        >>> Anchor.from_dict({"quote": "We sat"})
+        Anchor(quote='We sat', prefix='', suffix='', text_sha256='')
+        >>> a = Anchor("We sat", "P: ", " with", "ab12")
+        >>> Anchor.from_dict(a.to_dict()) == a
+        True
+        """
         return cls(quote=data.get("quote", ""), prefix=data.get("prefix", ""), suffix=data.get("suffix", ""),
                    text_sha256=data.get("text_sha256", ""))
 
 
 def make_anchor(text: str, start: int, end: int, *, context: int = CONTEXT_CHARS, sha256: str | None = None) -> Anchor:
-    """The anchor of ``text[start:end]``: quote, up to ``context`` characters each side, and the text's sha256."""
+    """The anchor of ``text[start:end]``: quote, up to ``context`` characters each side, and the text's sha256.
+
+    Parameters
+    ----------
+    text : str
+        The transcript's text.
+    start, end : int
+        The coded span, in code points; ``end`` exclusive.
+    context : int
+        How many characters before and after the quote to store as prefix and suffix (fewer at the text's
+        edges).
+    sha256 : str, optional
+        The text's sha256, when already known (default: computed with :func:`text_sha256`).
+
+    Returns
+    -------
+    Anchor
+
+    Examples
+    --------
+    >>> text = "I: Hi\\nP: We sat with her.\\n"
+    >>> a = make_anchor(text, 9, 24, context=4)
+    >>> a.quote, a.prefix, a.suffix, a.text_sha256 == text_sha256(text)
+    ('We sat with her', '\\nP: ', '.\\n', True)
+    """
     return Anchor(quote=text[start:end], prefix=text[max(0, start - context):start], suffix=text[end:end + context],
                   text_sha256=sha256 if sha256 is not None else text_sha256(text))
 
@@ -143,7 +214,20 @@ class Reanchoring:
         object.__setattr__(self, "by_category", {c: tuple(g) for c, g in groups.items()})
 
     def counts(self) -> dict[str, int]:
-        """How many codings are in each category."""
+        """How many codings are in each category.
+
+        Returns
+        -------
+        dict of str to int
+            Every category of :data:`CATEGORIES`, in that order, with its number of placements (0 included).
+
+        Examples
+        --------
+        >>> old = "I: Hi\\nP: We sat with her.\\n"
+        >>> targets = [Target("c1", 9, 24, make_anchor(old, 9, 24)), Target("c2", 3, 5, make_anchor(old, 3, 5))]
+        >>> reanchor(old, "I: Hello\\nP: We sat with her.\\n", targets).counts()
+        {'unchanged': 0, 'moved': 1, 'fuzzy': 0, 'needs_review': 0, 'orphaned': 1}
+        """
         return {c: len(g) for c, g in self.by_category.items()}
 
 

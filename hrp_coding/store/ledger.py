@@ -84,12 +84,44 @@ def _decode_column(column: list | dict, n: int | None) -> list:
 
 
 def journal_name(coder: str) -> str:
-    """The journal file of a coder: ``model:tfidf`` -> ``model@tfidf.jsonl`` (':' is not allowed on Windows)."""
+    """The journal file of a coder: ``model:tfidf`` -> ``model@tfidf.jsonl`` (':' is not allowed on Windows).
+
+    Parameters
+    ----------
+    coder : str
+        A coder name (a lowercase slug, ``consensus`` or ``model:<name>``).
+
+    Returns
+    -------
+    str
+        The file name in the project's ``codings/`` folder.
+
+    Examples
+    --------
+    >>> journal_name("ana"), journal_name("model:tfidf")
+    ('ana.jsonl', 'model@tfidf.jsonl')
+    """
     return coder.replace(":", "@") + ".jsonl"
 
 
 def coder_of(filename: str) -> str:
-    """The coder of a journal file name (inverse of :func:`journal_name`)."""
+    """The coder of a journal file name (inverse of :func:`journal_name`).
+
+    Parameters
+    ----------
+    filename : str
+        A file name ending in ``.jsonl`` (no folder).
+
+    Returns
+    -------
+    str
+        The coder whose journal it is.
+
+    Examples
+    --------
+    >>> coder_of("model@tfidf.jsonl"), coder_of(journal_name("ana"))
+    ('model:tfidf', 'ana')
+    """
     return filename[: -len(".jsonl")].replace("@", ":")
 
 
@@ -115,7 +147,31 @@ class Ledger:
         self._since_cache = 0
 
     def journal(self, coder: str) -> Journal:
-        """The journal of ``coder`` (created on first append)."""
+        """The journal of ``coder`` (created on first append).
+
+        Parameters
+        ----------
+        coder : str
+            A coder name.
+
+        Returns
+        -------
+        Journal
+            The same object on every call for this coder; its file is ``codings/<journal_name(coder)>`` and
+            its lock ``.hrp/locks/<journal_name(coder)>.lock``.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> ledger = Ledger(pathlib.Path(tmp.name))
+        >>> journal = ledger.journal("model:tfidf")
+        >>> journal.path.relative_to(tmp.name).as_posix(), journal is ledger.journal("model:tfidf")
+        ('codings/model@tfidf.jsonl', True)
+        >>> journal.path.exists()  # nothing appended yet
+        False
+        >>> tmp.cleanup()
+        """
         journal = self.journals.get(coder)
         if journal is None:
             name = journal_name(coder)
@@ -123,7 +179,26 @@ class Ledger:
         return journal
 
     def coders(self) -> list[str]:
-        """Every coder with a journal file, sorted."""
+        """Every coder with a journal file, sorted.
+
+        Returns
+        -------
+        list of str
+            The coders of the ``*.jsonl`` files in ``codings/`` (empty when the folder does not exist).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> ledger = Ledger(pathlib.Path(tmp.name))
+        >>> ledger.coders()
+        []
+        >>> for coder in ("model:tfidf", "ana"):
+        ...     _ = ledger.append(coder, [ledger.add_event(coder=coder, transcript="P01", start=0, end=2, code="x")])
+        >>> ledger.coders()
+        ['ana', 'model:tfidf']
+        >>> tmp.cleanup()
+        """
         try:
             names = [e.name for e in os.scandir(self.folder) if e.name.endswith(".jsonl") and e.is_file()]
         except FileNotFoundError:
@@ -132,11 +207,64 @@ class Ledger:
 
     # -- writing -------------------------------------------------------------------------------------
     def add_event(self, **fields) -> AddCoding:
-        """A new :class:`~hrp_coding.store.events.AddCoding` with a fresh coding id, event id and time."""
+        """A new :class:`~hrp_coding.store.events.AddCoding` with a fresh coding id, event id and time.
+
+        Parameters
+        ----------
+        **fields
+            The other fields of :class:`~hrp_coding.store.events.AddCoding`: ``coder``, ``transcript``,
+            ``start``, ``end`` (code points, end exclusive), ``code``, and optionally ``anchor``, ``memo``,
+            ``source``, ``codebook_version``...
+
+        Returns
+        -------
+        AddCoding
+            The event, not yet written anywhere (pass it to :meth:`append`).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> ledger = Ledger(pathlib.Path(tmp.name))
+        >>> event = ledger.add_event(coder="ana", transcript="P01", start=9, end=24, code="holding")
+        >>> event.kind, event.start, event.end, len(event.coding_id), event.at.endswith("+00:00")
+        ('add', 9, 24, 32, True)
+        >>> ledger.coders()  # not written
+        []
+        >>> tmp.cleanup()
+        """
         return AddCoding(id=new_id(), at=now_iso(), coding_id=new_id(), **fields)
 
     def append(self, coder: str, events: list[Event]) -> list[Event]:
-        """Append typed events to ``coder``'s journal (one locked write, one fsync) and fold them in."""
+        """Append typed events to ``coder``'s journal (one locked write, one fsync) and fold them in.
+
+        Parameters
+        ----------
+        coder : str
+            Whose journal to append to.
+        events : list of Event
+            The events, in order (an empty list writes nothing).
+
+        Returns
+        -------
+        list of Event
+            ``events`` itself.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> ledger = Ledger(pathlib.Path(tmp.name))
+        >>> event = ledger.add_event(coder="ana", transcript="P01", start=9, end=24, code="holding",
+        ...                          anchor={"quote": "We sat with her"})
+        >>> _ = ledger.append("ana", [event])
+        >>> coding = ledger.state.coding(event.coding_id)
+        >>> coding.coder, coding.code, coding.start, coding.end, coding.quote
+        ('ana', 'holding', 9, 24, 'We sat with her')
+        >>> len((pathlib.Path(tmp.name) / "codings" / "ana.jsonl").read_text(encoding="utf-8").splitlines())
+        1
+        >>> tmp.cleanup()
+        """
         if events:
             self.journal(coder).append_many([e.to_json() for e in events])
             self.refresh()
@@ -144,7 +272,30 @@ class Ledger:
 
     # -- folding -------------------------------------------------------------------------------------
     def refresh(self) -> LedgerState:
-        """Fold in everything appended to any journal since the last call; returns the state."""
+        """Fold in everything appended to any journal since the last call; returns the state.
+
+        Only the bytes appended since the last call are read (by this ledger or, for another process, any
+        ledger on the same folder). A journal that was replaced, shortened or deleted makes the state be
+        rebuilt from every journal (:meth:`rebuild`); an unreadable line is skipped with a
+        :class:`~hrp_coding.errors.JournalWarning` naming the file and line.
+
+        Returns
+        -------
+        LedgerState
+            :attr:`state`, now up to date.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> writer, reader = Ledger(pathlib.Path(tmp.name)), Ledger(pathlib.Path(tmp.name))
+        >>> len(reader.refresh().rows)
+        0
+        >>> _ = writer.append("ben", [writer.add_event(coder="ben", transcript="P01", start=0, end=2, code="x")])
+        >>> [row[1] for row in reader.refresh().rows.values()]  # the coder of each row
+        ['ben']
+        >>> tmp.cleanup()
+        """
         if not self._started:
             self._started = True
             if self.use_cache:
@@ -171,7 +322,26 @@ class Ledger:
         return self.state
 
     def rebuild(self) -> LedgerState:
-        """Forget the folded state and read every journal from its start."""
+        """Forget the folded state and read every journal from its start.
+
+        Returns
+        -------
+        LedgerState
+            The new :attr:`state`, folded again from every journal.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> ledger = Ledger(pathlib.Path(tmp.name))
+        >>> event = ledger.add_event(coder="ana", transcript="P01", start=9, end=24, code="holding")
+        >>> _ = ledger.append("ana", [event])
+        >>> before = ledger.state
+        >>> after = ledger.rebuild()
+        >>> after is before, after.rows == before.rows
+        (False, True)
+        >>> tmp.cleanup()
+        """
         self.state = LedgerState()
         self.journals = {}
         return self.refresh()

@@ -178,11 +178,35 @@ class MemoWriting:
         ----------
         target_kind, target_id, text, coder : str
             What the memo is on (``"code"``, ``"transcript"`` or ``"coding"``) and its id, the memo, who wrote it.
+        replace : bool
+            For a memo on a coding: make ``text`` this coder's whole memo on it (empty: clear it).
 
         Returns
         -------
         Memo
             The memo as recorded (target, coder, time, text).
+
+        Raises
+        ------
+        ProjectError
+            An unknown kind, code, transcript or live coding, an invalid coder name, an empty text, or
+            ``replace=True`` on a code or transcript.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()  # ana's coding of "We sat with her" as holding
+        >>> cid = study.codings()["coding_id"][0]
+        >>> study.add_memo("coding", cid, "Or staying with?", "ben").text
+        'Or staying with?'
+        >>> study.codings()["memo"].tolist()
+        ['[ben] Or staying with?']
+        >>> _ = study.add_memo("code", "holding", "Physical presence.", "ana")
+        >>> study.memos()[["target_kind", "coder", "text"]].values.tolist()
+        [['code', 'ana', 'Physical presence.'], ['coding', 'ben', 'Or staying with?']]
+        >>> _ = study.add_memo("coding", cid, "", "ben", replace=True)
+        >>> study.codings()["memo"].tolist()
+        [None]
         """
         if target_kind not in MEMO_KINDS:
             raise ProjectError(f"add_memo: target_kind must be one of {', '.join(MEMO_KINDS)}, got {target_kind!r}")

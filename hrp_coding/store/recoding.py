@@ -59,6 +59,22 @@ class Recoding:
         ProjectError
             Unknown coding, another coder's, not waiting for recoding (or already waiting, with
             ``back_to_queue``), or ``code`` not an active code of the codebook.
+
+        Examples
+        --------
+        >>> from hrp_coding.codebook import Code
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()  # ana's coding of "We sat with her" as holding
+        >>> cid = study.codings()["coding_id"][0]
+        >>> _ = study.update_codebook(study.codebook.retire("holding", who="lead", why="too broad")
+        ...                           .add(Code("presence", "Presence"), who="lead", why="narrower"))
+        >>> c = study.recode("ana", cid, "presence")
+        >>> c.id == cid, c.code, c.original_code, c.needs_recoding, (c.start, c.end)
+        (True, 'presence', 'holding', False, (9, 24))
+        >>> study.recode("ben", cid, "presence")
+        Traceback (most recent call last):
+        ...
+        hrp_coding.errors.ProjectError: recode('ben', '...', 'presence'): coding '...' belongs to coder 'ana', not 'ben'
         """
         check_coder(coder)
         with self._lock():

@@ -92,6 +92,22 @@ def load(folder: Path, transcript_id: str, key: list) -> dict | None:
     -------
     dict or None
         Column name -> list of values (:data:`COLUMNS`), all of one length.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = pathlib.Path(tmp.name)
+    >>> key = segment_key("a" * 64, "b" * 64, "turn")
+    >>> load(folder, "P01", key) is None  # nothing cached yet
+    True
+    >>> save(folder, "P01", key, {"segment": ["P01:t001"], "start": [3], "end": [5], "speaker": ["I"], "role": [None]})
+    >>> load(folder, "P01", key)["start"], load(folder, "P01", segment_key("c" * 64, "b" * 64, "turn"))
+    ([3], None)
+    >>> _ = (folder / "P01.turn.json").write_text("{not json", encoding="utf-8")
+    >>> load(folder, "P01", key) is None  # unreadable: rebuilt by the caller
+    True
+    >>> tmp.cleanup()
     """
     with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
         data = json.loads(_file(folder, transcript_id, key[1]).read_bytes())
@@ -118,6 +134,19 @@ def save(folder: Path, transcript_id: str, key: list, cols: dict) -> None:
         From :func:`segment_key`.
     cols : dict
         Column name -> list (:data:`COLUMNS`).
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = pathlib.Path(tmp.name) / "segments"
+    >>> key = segment_key("a" * 64, "b" * 64, "turn")
+    >>> save(folder, "P01", key, {"segment": ["P01:t001"], "start": [3], "end": [5], "speaker": ["I"], "role": [None]})
+    >>> [f.name for f in folder.iterdir()]
+    ['P01.turn.json']
+    >>> json.loads((folder / "P01.turn.json").read_text(encoding="utf-8"))["end"]
+    [5]
+    >>> tmp.cleanup()
     """
     data = json.dumps({"key": key, **{name: list(cols[name]) for name in COLUMNS}}, ensure_ascii=False,
                       separators=(",", ":"))

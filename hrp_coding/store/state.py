@@ -44,7 +44,22 @@ _START, _END, _CODE, _STATUS = _I["start"], _I["end"], _I["code"], _I["status"]
 @contextlib.contextmanager
 def no_gc():
     """Pause the cyclic garbage collector while building many objects that form no cycles (rows, columns):
-    it would otherwise scan the growing heap again and again (half the time of loading 90,000 codings)."""
+    it would otherwise scan the growing heap again and again (half the time of loading 90,000 codings).
+
+    The collector is enabled again on leaving only if it was enabled on entering (so the pauses nest).
+
+    Yields
+    ------
+    None
+
+    Examples
+    --------
+    >>> import gc
+    >>> with no_gc():
+    ...     paused = not gc.isenabled()
+    >>> paused, gc.isenabled()
+    (True, True)
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -93,7 +108,30 @@ class Coding:
 
     @classmethod
     def from_row(cls, row: tuple, memo: str | None = None) -> Coding:
-        """The record of a :class:`LedgerState` row (``memo``: the joined memo text, default the row's)."""
+        """The record of a :class:`LedgerState` row (``memo``: the joined memo text, default the row's).
+
+        Parameters
+        ----------
+        row : tuple
+            A row of :attr:`LedgerState.rows`, fields in the order of :data:`ROW_FIELDS`.
+        memo : str, optional
+            The memo to show (:meth:`LedgerState.memo_text`, which adds other coders' memos); default: the
+            row's own memo field.
+
+        Returns
+        -------
+        Coding
+            The same values, the anchor fields gathered into an :class:`~hrp_coding.store.anchors.Anchor`
+            and list fields as tuples.
+
+        Examples
+        --------
+        >>> row = ("c1", "ana", "P01", 9, 24, "holding", "We sat with her", "P: ", ".", "ab12", None, "manual",
+        ...        None, None, 1, "t1", "active", False, [], None, [], None, None, None)
+        >>> coding = Coding.from_row(row, memo="Warm.")
+        >>> coding.code, (coding.start, coding.end), coding.quote, coding.anchor.prefix, coding.memo
+        ('holding', (9, 24), 'We sat with her', 'P: ', 'Warm.')
+        """
         (cid, coder, transcript, start, end, code, quote, prefix, suffix, sha, row_memo, source, model, confidence,
          version, at, status, needs, candidates, original, who, why, segment, decision) = row
         return cls(cid, coder, transcript, start, end, code, Anchor(quote, prefix, suffix, sha),
@@ -132,6 +170,23 @@ class LedgerState:
                       "skipped", JournalWarning, stacklevel=4)
 
     def add(self, e) -> None:
+        """Make the live coding of an ``add`` event (it replaces a live coding of the same id).
+
+        Parameters
+        ----------
+        e : AddCoding
+            The event.
+
+        Examples
+        --------
+        >>> from hrp_coding.store.events import AddCoding
+        >>> state = LedgerState()
+        >>> state.add(AddCoding(id="e1", at="t1", coder="ana", coding_id="c1", transcript="P01", start=9, end=24,
+        ...                     code="holding", memo="Warm.", anchor={"quote": "We sat with her"}))
+        >>> coding = state.coding("c1")
+        >>> coding.coder, coding.code, coding.start, coding.end, coding.status, coding.source
+        ('ana', 'holding', 9, 24, 'active', 'manual')
+        """
         self.rows[e.coding_id] = (
             e.coding_id, e.coder, e.transcript, e.start, e.end, e.code, *_anchor_fields(e.anchor), e.memo,
             e.source or "manual", e.model, e.confidence, e.codebook_version, e.at, "active", False, (), None,
@@ -139,12 +194,57 @@ class LedgerState:
         self.removed.discard(e.coding_id)
 
     def remove(self, e) -> None:
+        """End the live coding a ``remove`` event names; it is remembered in :attr:`removed`.
+
+        Parameters
+        ----------
+        e : RemoveCoding
+            The event. One about a coding that is not live is skipped with a
+            :class:`~hrp_coding.errors.JournalWarning` naming :attr:`where`.
+
+        Examples
+        --------
+        >>> from hrp_coding.store.events import AddCoding
+        >>> state = LedgerState()
+        >>> state.add(AddCoding(id="e1", at="t1", coder="ana", coding_id="c1", transcript="P01", start=9, end=24,
+        ...                     code="holding", memo="Warm.", anchor={"quote": "We sat with her"}))
+        >>> from hrp_coding.store.events import RemoveCoding
+        >>> state.remove(RemoveCoding(id="e2", at="t2", coder="ana", coding_id="c1"))
+        >>> state.rows, state.removed
+        ({}, {'c1'})
+        """
         if self.rows.pop(e.coding_id, None) is None:
             self._unknown(e)
         else:
             self.removed.add(e.coding_id)
 
     def memo(self, e) -> None:
+        """Record a memo event on a coding (added to the coder's earlier memos, or replacing them).
+
+        Memos are kept in :attr:`memos` per coding id, whether or not the coding is live yet (journals
+        are read one after the other); :meth:`memo_text` joins them.
+
+        Parameters
+        ----------
+        e : CodingMemo
+            The event. With ``replace``, the text becomes this coder's whole memo on the coding (their
+            earlier memo events and, for the coding's own coder, the memo given when coding are dropped from
+            the state); an empty text then clears it.
+
+        Examples
+        --------
+        >>> from hrp_coding.store.events import AddCoding
+        >>> state = LedgerState()
+        >>> state.add(AddCoding(id="e1", at="t1", coder="ana", coding_id="c1", transcript="P01", start=9, end=24,
+        ...                     code="holding", memo="Warm.", anchor={"quote": "We sat with her"}))
+        >>> from hrp_coding.store.events import CodingMemo
+        >>> state.memo(CodingMemo(id="e2", at="t2", coder="ben", coding_id="c1", text="Or staying with?"))
+        >>> state.memo_text("c1")
+        'Warm.\\n\\n[ben] Or staying with?'
+        >>> state.memo(CodingMemo(id="e3", at="t3", coder="ana", coding_id="c1", text="", replace=True))
+        >>> state.memo_text("c1")
+        '[ben] Or staying with?'
+        """
         if not e.replace:
             self.memos.setdefault(e.coding_id, []).append((e.at, e.coder, e.text, e.id))
             return
@@ -158,6 +258,31 @@ class LedgerState:
         self.memos[e.coding_id] = notes
 
     def migrate(self, e) -> None:
+        """Change a live coding's code as a ``migrate`` event says (rename, merge, split or recode).
+
+        The coding keeps its id, span and memo; ``original_code`` keeps the code it had before its first
+        migration.
+
+        Parameters
+        ----------
+        e : MigrateCoding
+            The event: ``to_code`` (None: the code stays, as for a split), ``needs_recoding`` and
+            ``candidates`` are set as given. One about a coding that is not live is skipped with a
+            :class:`~hrp_coding.errors.JournalWarning`.
+
+        Examples
+        --------
+        >>> from hrp_coding.store.events import AddCoding
+        >>> state = LedgerState()
+        >>> state.add(AddCoding(id="e1", at="t1", coder="ana", coding_id="c1", transcript="P01", start=9, end=24,
+        ...                     code="holding", memo="Warm.", anchor={"quote": "We sat with her"}))
+        >>> from hrp_coding.store.events import MigrateCoding
+        >>> state.migrate(MigrateCoding(id="e2", at="t2", coder="ana", coding_id="c1", codebook_version=2,
+        ...                             needs_recoding=True, candidates=("holding_a", "holding_b")))
+        >>> c = state.coding("c1")
+        >>> c.code, c.needs_recoding, c.candidates, c.original_code, c.codebook_version
+        ('holding', True, ('holding_a', 'holding_b'), 'holding', 2)
+        """
         row = self.rows.get(e.coding_id)
         if row is None:
             return self._unknown(e)
@@ -171,6 +296,30 @@ class LedgerState:
         self.rows[e.coding_id] = tuple(new)
 
     def reanchor(self, e) -> None:
+        """Place a live coding anew as a ``reanchor`` event says (after its transcript's text changed).
+
+        Parameters
+        ----------
+        e : Reanchor
+            The event: new ``start``/``end`` (None: unchanged), ``status`` (``active``, ``needs_review`` or
+            ``orphaned``) and, when given, the new ``anchor``. One about a coding that is not live is skipped
+            with a :class:`~hrp_coding.errors.JournalWarning`.
+
+        Examples
+        --------
+        >>> from hrp_coding.store.events import AddCoding
+        >>> state = LedgerState()
+        >>> state.add(AddCoding(id="e1", at="t1", coder="ana", coding_id="c1", transcript="P01", start=9, end=24,
+        ...                     code="holding", memo="Warm.", anchor={"quote": "We sat with her"}))
+        >>> from hrp_coding.store.events import Reanchor
+        >>> state.reanchor(Reanchor(id="e2", at="t2", coder="ana", coding_id="c1", start=12, end=27))
+        >>> c = state.coding("c1")
+        >>> c.start, c.end, c.status, c.quote
+        (12, 27, 'active', 'We sat with her')
+        >>> state.reanchor(Reanchor(id="e3", at="t3", coder="ana", coding_id="c1", status="orphaned"))
+        >>> state.coding("c1").status, state.coding("c1").start
+        ('orphaned', 12)
+        """
         row = self.rows.get(e.coding_id)
         if row is None:
             return self._unknown(e)
@@ -184,7 +333,35 @@ class LedgerState:
 
     # -- reading ------------------------------------------------------------------------------------
     def memo_text(self, cid: str) -> str | None:
-        """The memo column of a live coding: its own memo, then memos by others in time order."""
+        """The memo column of a live coding: its own memo, then memos by others in time order.
+
+        Parameters
+        ----------
+        cid : str
+            The id of a live coding (a KeyError otherwise).
+
+        Returns
+        -------
+        str or None
+            The memo given when coding, then each memo event in time order, separated by a blank line; a memo
+            by another coder than the coding's starts with ``[coder] ``. None when there is no memo.
+
+        Examples
+        --------
+        >>> from hrp_coding.store.events import AddCoding
+        >>> state = LedgerState()
+        >>> state.add(AddCoding(id="e1", at="t1", coder="ana", coding_id="c1", transcript="P01", start=9, end=24,
+        ...                     code="holding", memo="Warm.", anchor={"quote": "We sat with her"}))
+        >>> from hrp_coding.store.events import CodingMemo
+        >>> state.memo(CodingMemo(id="e3", at="t3", coder="ana", coding_id="c1", text="Check P02."))
+        >>> state.memo(CodingMemo(id="e2", at="t2", coder="ben", coding_id="c1", text="Agree."))
+        >>> print(state.memo_text("c1"))
+        Warm.
+        <BLANKLINE>
+        [ben] Agree.
+        <BLANKLINE>
+        Check P02.
+        """
         row = self.rows[cid]
         text = row[_I["memo"]]
         for _at, coder, note, _id in sorted(self.memos.get(cid, ())):
@@ -192,14 +369,52 @@ class LedgerState:
         return text
 
     def coding(self, cid: str) -> Coding | None:
-        """The :class:`Coding` of a live coding id, or None."""
+        """The :class:`Coding` of a live coding id, or None.
+
+        Parameters
+        ----------
+        cid : str
+            A coding id.
+
+        Returns
+        -------
+        Coding or None
+            The live coding, its ``memo`` joined by :meth:`memo_text`; None when no live coding has this id
+            (never added, or removed).
+
+        Examples
+        --------
+        >>> from hrp_coding.store.events import AddCoding
+        >>> state = LedgerState()
+        >>> state.add(AddCoding(id="e1", at="t1", coder="ana", coding_id="c1", transcript="P01", start=9, end=24,
+        ...                     code="holding", memo="Warm.", anchor={"quote": "We sat with her"}))
+        >>> state.coding("c1").quote, state.coding("c2") is None
+        ('We sat with her', True)
+        """
         row = self.rows.get(cid)
         if row is None:
             return None
         return Coding.from_row(row, self.memo_text(cid) if cid in self.memos else None)
 
     def warn_dangling_memos(self) -> None:
-        """Report (once each) memos on codings that never existed (call after every journal was read)."""
+        """Report (once each) memos on codings that never existed (call after every journal was read).
+
+        Warns with a :class:`~hrp_coding.errors.JournalWarning` per memo event whose coding is neither live
+        nor removed; a memo already reported is not reported again. The memos stay in :attr:`memos`.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> from hrp_coding.store.events import CodingMemo
+        >>> state = LedgerState()
+        >>> state.memo(CodingMemo(id="e1", at="t1", coder="ben", coding_id="c9", text="Hm."))
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     state.warn_dangling_memos()
+        ...     state.warn_dangling_memos()
+        >>> [str(w.message) for w in caught]
+        ["memo event e1 by 'ben' refers to unknown coding 'c9'; skipped"]
+        """
         for cid, notes in self.memos.items():
             if cid in self.rows or cid in self.removed:
                 continue
@@ -216,6 +431,29 @@ def replay(journals: Mapping[str, Iterable[dict]]) -> dict[str, Coding]:
     ``journals`` maps a coder to their events (JSON objects) in file order. An event about an
     unknown coding, or one that does not validate, is reported with a
     :class:`~hrp_coding.errors.JournalWarning` and skipped.
+
+    Parameters
+    ----------
+    journals : mapping of str to iterable of dict
+        Coder -> the JSON objects of their journal's lines, in file order (an object without ``coder``
+        takes the key).
+
+    Returns
+    -------
+    dict of str to Coding
+        Every live coding by id, after every event was applied.
+
+    Examples
+    --------
+    >>> add = {"event": "add", "id": "e1", "at": "t1", "coding_id": "c1", "transcript": "P01", "start": 9,
+    ...        "end": 24, "code": "holding", "anchor": {"quote": "We sat with her"}}
+    >>> memo = {"event": "memo", "id": "e2", "at": "t2", "coding_id": "c1", "text": "Or staying with?"}
+    >>> codings = replay({"ana": [add], "ben": [memo]})
+    >>> c = codings["c1"]
+    >>> c.coder, c.code, (c.start, c.end), c.memo
+    ('ana', 'holding', (9, 24), '[ben] Or staying with?')
+    >>> replay({"ana": [add, {"event": "remove", "id": "e3", "at": "t3", "coding_id": "c1"}]})
+    {}
     """
     from hrp_coding.store.events import decode
 

@@ -38,8 +38,31 @@ OVERLAP_RULES = ("any", "majority", "contain")
 def codings_frame(codings: Iterable[Coding], texts: Mapping[str, str]) -> pd.DataFrame:
     """One row per coding (columns :data:`CODING_COLUMNS`), sorted by transcript, start, end, coder, code.
 
-    ``text`` is the coded passage of the current transcript text, or the stored quote for an
+    ``text`` is the coded passage of the current transcript text, or the stored quote for a
     coding off the text (orphaned or needing review after an edit).
+
+    Parameters
+    ----------
+    codings : iterable of Coding
+        The codings to list.
+    texts : mapping of str to str
+        Transcript id -> its current text, for every transcript of an active coding.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`CODING_COLUMNS`; ``start``/``end`` in code points (end exclusive), ``candidates``
+        joined by ``;``, ``confidence`` float (NaN when none), ``codebook_version`` nullable integer.
+
+    Examples
+    --------
+    >>> from hrp_coding.store.anchors import make_anchor
+    >>> old, new = "I: Hi\\nP: We sat with her.\\n", "I: Hello\\nP: We sat with her.\\n"  # an edit orphaned c1
+    >>> codings = [Coding("c2", "ben", "P01", 12, 27, "holding", make_anchor(new, 12, 27)),
+    ...            Coding("c1", "ana", "P01", 3, 5, "greeting", make_anchor(old, 3, 5), status="orphaned")]
+    >>> frame = codings_frame(codings, {"P01": new})
+    >>> frame[["coding_id", "start", "end", "text", "status"]].values.tolist()
+    [['c1', 3, 5, 'Hi', 'orphaned'], ['c2', 12, 27, 'We sat with her', 'active']]
     """
     rows = []
     for c in codings:
@@ -65,6 +88,42 @@ def state_frame(state: LedgerState, texts: Mapping[str, str], *, coders: set[str
 
     Codings of transcripts not in ``texts`` are left out; those off the text (orphaned or needing review)
     unless ``include_orphaned``.
+
+    Parameters
+    ----------
+    state : LedgerState
+        The folded journals (:attr:`hrp_coding.store.ledger.Ledger.state`).
+    texts : mapping of str to str
+        Transcript id -> its current text.
+    coders : set of str, optional
+        Keep only these coders' codings (default: every coder's).
+    include_orphaned : bool
+        Also list the codings whose status is not ``active`` (their ``text`` is the stored quote).
+
+    Returns
+    -------
+    DataFrame
+        The same columns, types and order as :func:`codings_frame`; memos joined as
+        :meth:`LedgerState.memo_text` joins them.
+
+    Examples
+    --------
+    >>> from hrp_coding.store.events import decode
+    >>> state = LedgerState()
+    >>> for raw in [{"event": "add", "id": "e1", "at": "t1", "coder": "ana", "coding_id": "c1", "transcript": "P01",
+    ...              "start": 9, "end": 24, "code": "holding", "anchor": {"quote": "We sat with her"}},
+    ...             {"event": "add", "id": "e2", "at": "t2", "coder": "ben", "coding_id": "c2", "transcript": "P01",
+    ...              "start": 3, "end": 5, "code": "holding", "anchor": {"quote": "Hi"}},
+    ...             {"event": "reanchor", "id": "e3", "at": "t3", "coder": "ben", "coding_id": "c2",
+    ...              "status": "orphaned"}]:
+    ...     decode(raw).apply(state)
+    >>> text = "I: Hi\\nP: We sat with her.\\n"
+    >>> state_frame(state, {"P01": text})[["coding_id", "text"]].values.tolist()
+    [['c1', 'We sat with her']]
+    >>> state_frame(state, {"P01": text}, include_orphaned=True)[["coding_id", "text", "status"]].values.tolist()
+    [['c2', 'Hi', 'orphaned'], ['c1', 'We sat with her', 'active']]
+    >>> len(state_frame(state, {"P01": text}, coders={"ben"})), len(state_frame(state, {}))
+    (0, 0)
     """
     with no_gc():
         return _state_frame(state, texts, coders, include_orphaned)
@@ -126,6 +185,20 @@ def coded_segments_frame(segments: pd.DataFrame, codings: pd.DataFrame, *, overl
     DataFrame
         Columns :data:`CODED_SEGMENT_COLUMNS` (``overlap_chars``: the largest overlap of one span
         with the segment), sorted by transcript, segment start, coder, code.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> segs = pd.DataFrame({"transcript": ["P01", "P01"], "segment": ["P01:t001", "P01:t002"],
+    ...                      "start": [0, 10], "end": [10, 20]})
+    >>> cods = pd.DataFrame({"transcript": ["P01", "P01"], "coder": ["ana", "ben"], "code": ["holding", "care"],
+    ...                      "start": [8, 0], "end": [20, 20]})
+    >>> coded_segments_frame(segs, cods)[["segment", "coder", "overlap_chars"]].values.tolist()
+    [['P01:t001', 'ana', 2], ['P01:t001', 'ben', 10], ['P01:t002', 'ana', 10], ['P01:t002', 'ben', 10]]
+    >>> coded_segments_frame(segs, cods, min_chars=3)[["segment", "coder"]].values.tolist()
+    [['P01:t001', 'ben'], ['P01:t002', 'ana'], ['P01:t002', 'ben']]
+    >>> coded_segments_frame(segs, cods.iloc[:1], overlap="contain")["segment"].tolist()
+    ['P01:t002']
     """
     if overlap not in OVERLAP_RULES:
         raise ValueError(f"overlap must be one of {', '.join(OVERLAP_RULES)}; got {overlap!r}")
@@ -185,7 +258,35 @@ def coded_segments_frame(segments: pd.DataFrame, codings: pd.DataFrame, *, overl
 
 def excerpts_of(codings: pd.DataFrame, codes: set[str], transcript, *, context: int | str = 0) -> pd.DataFrame:
     """:func:`excerpts_frame` of the ``codings`` with one of ``codes`` (``transcript(id)`` gives a Transcript),
-    sorted by code, transcript, start, coder."""
+    sorted by code, transcript, start, coder.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        Columns ``transcript, coder, code, coding_id, start, end, memo`` (as :meth:`Project.codings`).
+    codes : set of str
+        The codes whose passages to list.
+    transcript : callable
+        Transcript id -> :class:`~hrp_coding.transcripts.Transcript` (as :meth:`Project.transcript`): its
+        text, turns and attributes give the context and the attribute columns.
+    context : int or "turn"
+        As for :func:`excerpts_frame`.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`excerpts_frame`, one row per coding of those codes.
+
+    Examples
+    --------
+    >>> from hrp_coding.datasets import tiny_study
+    >>> study = tiny_study()
+    >>> excerpts = excerpts_of(study.codings(), {"holding"}, study.transcript, context="turn")
+    >>> excerpts[["coder", "before", "text", "after"]].values.tolist()
+    [['ana', '', 'We sat with her', '.']]
+    >>> len(excerpts_of(study.codings(), {"care"}, study.transcript))
+    0
+    """
     frame = codings[codings["code"].isin(codes)].sort_values(["code", "transcript", "start", "coder"], kind="stable")
     transcripts = {tid: transcript(tid) for tid in sorted(set(frame["transcript"]))}
     return excerpts_frame(frame, {t: tr.text for t, tr in transcripts.items()}, context=context,
@@ -202,6 +303,39 @@ def excerpts_frame(codings: pd.DataFrame, texts: Mapping[str, str], *, context: 
     speaker turns the passage starts and ends in; ``turns`` maps a transcript to its turns' (start,
     end)). Columns: ``transcript, coder, code, coding_id, start, end, before, text, after, memo``,
     then one column per transcript attribute (``attr_<name>`` when the name is taken).
+
+    Parameters
+    ----------
+    codings : DataFrame
+        Columns ``transcript, coder, code, coding_id, start, end, memo``, in the order wanted.
+    texts : mapping of str to str
+        Transcript id -> its text, for every transcript in ``codings``.
+    context : int or "turn"
+        Characters of context each side (cut at the text's edges), or ``"turn"``.
+    turns : mapping of str to list of (int, int), optional
+        Transcript id -> its turns' ``(start, end)`` (code points, end exclusive), for ``context="turn"``;
+        a passage edge in no turn gets no context on that side.
+    attributes : mapping of str to mapping, optional
+        Transcript id -> its attributes; a transcript without one gets None in that column.
+
+    Returns
+    -------
+    DataFrame
+        One row per coding, in input order: ``before``, ``text`` and ``after`` are slices of the
+        transcript's text.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> codings = pd.DataFrame({"transcript": ["P01"], "coder": ["ana"], "code": ["holding"], "coding_id": ["c1"],
+    ...                         "start": [9], "end": [24], "memo": [None]})
+    >>> texts = {"P01": "I: Hi\\nP: We sat with her.\\n"}
+    >>> excerpts_frame(codings, texts, context=4)[["before", "text", "after"]].values.tolist()
+    [['\\nP: ', 'We sat with her', '.\\n']]
+    >>> turn = excerpts_frame(codings, texts, context="turn", turns={"P01": [(3, 5), (9, 25)]},
+    ...                       attributes={"P01": {"site": "A", "text": "x"}})
+    >>> turn[["before", "after", "site", "attr_text"]].values.tolist()
+    [['', '.', 'A', 'x']]
     """
     rows = []
     for row in codings.itertuples(index=False):
