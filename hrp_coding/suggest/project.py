@@ -298,6 +298,7 @@ def suggest(source, data=None, *, coder: str | None = None, transcript: str | Se
         required and ``model``, if not given, is trained on the other human coders' codings, or
         built from the codebook when nobody has coded yet).
     data : sequence of str or DataFrame, optional
+        Model only: the texts, or a turn table (``text`` plus optional ``transcript``, ``segment``...).
     coder : str
         Project only: who the suggestions are for. Refused (SuggestError) when the project setting
         ``suggestions_hidden_from`` lists this coder.
@@ -305,6 +306,10 @@ def suggest(source, data=None, *, coder: str | None = None, transcript: str | Se
         Project only: restrict to these transcripts.
     top_k : int
         At most this many codes per segment.
+    unit : str, optional
+        Project only: the segments suggested for (default: the project's ``default_unit``).
+    model : CodeSuggester or ColdStartSuggester, optional
+        Project only: a fitted model to use instead of training one.
     use_thresholds : bool
         Keep only suggestions whose confidence reaches the code's threshold for the model's
         ``target_precision``; for a code that has no threshold yet, keep the model's own pick (its
@@ -312,6 +317,10 @@ def suggest(source, data=None, *, coder: str | None = None, transcript: str | Se
     span_ratio : float in [0, 1]
         Project with turn units: narrow each suggestion to a passage of adjacent sentences of the
         turn (see :mod:`~hrp_coding.suggest.spans`); 0 keeps whole turns.
+    min_confidence : float, optional
+        Leave out suggestions below this confidence (0-1).
+    n_evidence, n_examples : int
+        How many evidence terms and nearest coded examples each row carries.
     include_coded : bool
         Project only: also suggest codes the coder already applied to that segment.
     roles : "codebook", "all" or list of str, default "codebook"
@@ -327,6 +336,16 @@ def suggest(source, data=None, *, coder: str | None = None, transcript: str | Se
         ``evidence_terms`` (the features behind them), ``highlights`` ((start, end) of the words that
         pushed the suggestion), ``nearest_examples`` (coded turns), ``codebook_example`` (the
         closest example in the codebook), ``turn_start, turn_end, model``.
+
+    Examples
+    --------
+    >>> from hrp_coding.datasets import tiny_study
+    >>> study = tiny_study()  # ana coded the participant's turn as holding; ben has coded nothing
+    >>> table = suggest(study, coder="ben", use_thresholds=False)
+    >>> table[["segment", "start", "end", "text", "code", "reliability"]].values.tolist()
+    [['P01:t002', 9, 25, 'We sat with her.', 'holding', 'not reliable yet']]
+    >>> suggest(study, coder="ana", use_thresholds=False).empty  # ana applied it already
+    True
     """
     if not isinstance(top_k, int) or top_k < 1:
         raise SuggestError(f"top_k must be a positive integer, got {top_k!r}")
@@ -391,6 +410,15 @@ def write_model_layer(project, model, name: str, *, unit: str | None = None, top
     -------
     int
         The number of codings written.
+
+    Examples
+    --------
+    >>> from hrp_coding.datasets import tiny_study
+    >>> study = tiny_study()
+    >>> write_model_layer(study, fit_project_model(study), "lr", use_thresholds=False)
+    1
+    >>> study.codings(coders="model:lr")[["coder", "code", "text", "source", "model"]].values.tolist()
+    [['model:lr', 'holding', 'We sat with her.', 'model:lr', 'lr']]
     """
     if not isinstance(name, str) or not name:
         raise SuggestError(f"model layer name must be a non-empty string, got {name!r}")
@@ -434,6 +462,15 @@ def accept_suggestion(project, coder: str, suggestion: Mapping[str, Any] | Any, 
     ------
     SuggestError
         For a coder hidden from suggestions, or a row lacking a needed field.
+
+    Examples
+    --------
+    >>> from hrp_coding.datasets import tiny_study
+    >>> study = tiny_study(coded=False)
+    >>> row = {"transcript": "P01", "start": 9, "end": 24, "code": "holding", "confidence": 0.8, "model": "lr"}
+    >>> coding = accept_suggestion(study, "ben", row, memo="fits")
+    >>> study.codings()[["coder", "code", "text", "source", "model", "confidence", "memo"]].values.tolist()
+    [['ben', 'holding', 'We sat with her', 'model:lr', 'lr', 0.8, 'fits']]
     """
     check_not_hidden(project, coder)
     if hasattr(suggestion, "_asdict"):
@@ -478,6 +515,19 @@ def evaluate_project(project, *, gold: str, cv=5, estimator=None, unit=None, tar
     ------
     SuggestError
         For an unknown gold coder, or fewer than two transcripts coded by them.
+
+    Examples
+    --------
+    >>> from hrp_coding.datasets import TINY_TEXT, tiny_study
+    >>> study = tiny_study()
+    >>> _ = study.add_transcript(TINY_TEXT, transcript_id="P02")
+    >>> for coder in ("ana", "ben"):
+    ...     _ = study.add_coding(coder=coder, transcript="P02", start=9, end=24, code="holding")
+    >>> result = evaluate_project(study, gold="ana", cv=2)  # two folds: one transcript each
+    >>> result.per_code[["code", "support", "precision", "recall"]].values.tolist()
+    [['holding', 2, 1.0, 1.0]]
+    >>> result.human[["coder", "n_units", "kappa", "model_kappa"]].values.tolist()  # ben beside the model
+    [['ben', 2, 1.0, 1.0]]
     """
     import pandas as pd
 
