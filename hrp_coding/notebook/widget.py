@@ -453,12 +453,11 @@ class CodingWidget(BrowserMessages, RecodeQueue, SuggestionMarks, anywidget.AnyW
         Examples
         --------
         >>> from hrp_coding.datasets import tiny_study
-        >>> study = tiny_study(coded=False)
-        >>> w = CodingWidget(study, coder="ben", transcript="P01")
-        >>> _ = w.apply(9, 11, "holding")
-        >>> w.undo(); w.redo()  # the coding again, under a new id
-        >>> study.codings()[["coder", "code", "text"]].values.tolist(), w.status
-        ([['ben', 'holding', 'We']], 'redo: add holding')
+        >>> study = tiny_study()  # ana's one coding
+        >>> w = CodingWidget(study, coder="ana", transcript="P01")
+        >>> w.remove(w.spans[0]["id"]); w.undo()  # back, under a new id
+        >>> len(study.codings()), w.redo(), study.codings().empty, w.status
+        (1, None, True, 'redo: remove holding')
         """
         self._step(self._undo.redo(), undo=False)
 
