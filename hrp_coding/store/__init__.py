@@ -8,6 +8,7 @@
 * :mod:`~hrp_coding.store.settings`: ``hrp-project.yaml`` (settings, roster) changed under the project lock;
 * :mod:`~hrp_coding.store.transcripts`: the transcript files (texts, sidecars, segments), cached by stat;
 * :mod:`~hrp_coding.store.revisions`: adding, revising and removing transcripts;
+* :mod:`~hrp_coding.store.coding_writes`: adding, removing, importing and adjudicating codings;
 * :mod:`~hrp_coding.store.changes`: pure functions (re-anchoring, codebook migration, import) -> events;
 * :mod:`~hrp_coding.store.consensus`: adjudication decisions;
 * :mod:`~hrp_coding.store.names`: the one validator of transcript ids, coder names and code ids;
