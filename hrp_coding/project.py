@@ -115,12 +115,36 @@ class Project(ProjectViews, TranscriptChanges, Recoding, MemoWriting, CodingWrit
         default_unit : {"turn", "sentence", "paragraph"}
             Segmentation unit used when none is given.
         coders : iterable of str, optional
-            The coder roster (lowercase slugs); coders are also added when they first code.
+            The coder roster (lowercase slugs). Given, the roster is closed: only these coders (and those
+            added by :meth:`add_coders`) may code. Not given, coders are added when they first code.
+
+        Returns
+        -------
+        Project
+            The new, open project: ``hrp-project.yaml``, ``codebook.yaml``, ``.gitignore`` and the empty
+            ``transcripts/``, ``codings/`` and ``memos/`` folders.
 
         Raises
         ------
         ProjectError
             When the folder is not empty, the unit or a coder name is invalid.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from hrp_coding.codebook import Code, Codebook
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> cb = Codebook(name="Demo", version=1, codes=[Code("holding", "Holding")])
+        >>> study = Project.init(pathlib.Path(tmp.name) / "study", codebook=cb, coders=["ben", "ana"])
+        >>> study.name, study.coders, study.default_unit, study.codebook.version
+        ('study', ('ana', 'ben'), 'turn', 1)
+        >>> sorted(p.name for p in study.path.iterdir())
+        ['.gitignore', 'codebook.yaml', 'codings', 'hrp-project.yaml', 'memos', 'transcripts']
+        >>> Project.init(study.path, codebook=cb)
+        Traceback (most recent call last):
+        ...
+        hrp_coding.errors.ProjectError: cannot create a project in ...: it exists and is not an empty folder
+        >>> tmp.cleanup()
         """
         from hrp_coding.codebook import Codebook
 
@@ -163,6 +187,18 @@ class Project(ProjectViews, TranscriptChanges, Recoding, MemoWriting, CodingWrit
         ProjectError
             Naming the folder and what is missing (the folder, ``hrp-project.yaml``, ``codebook.yaml``)
             or unreadable.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> folder = tiny_study().path  # ana's coding of "We sat with her" as holding
+        >>> study = Project.open(folder)
+        >>> study.transcript_ids, study.coders, study.codings()["text"].tolist(), study.recovered
+        (('P01',), ('ana',), ['We sat with her'], ())
+        >>> Project.open(folder / "codings")
+        Traceback (most recent call last):
+        ...
+        hrp_coding.errors.ProjectError: ...codings is not an hrp-coding project: hrp-project.yaml and codebook.yaml...
         """
         path = Path(path)
         if not path.is_dir():
@@ -224,12 +260,39 @@ class Project(ProjectViews, TranscriptChanges, Recoding, MemoWriting, CodingWrit
         The file is re-read and rewritten under the project lock, so concurrent changes (a coder
         registering meanwhile) are kept. Raises ProjectError naming any unknown setting or invalid
         value; nothing is written then.
+
+        Parameters
+        ----------
+        **changes
+            Settings to change, by name: ``blind_coding`` (bool: a coder sees only their own codings in the
+            coding widgets), ``default_unit`` (``"turn"``, ``"sentence"`` or ``"paragraph"``),
+            ``suggestions_hidden_from`` (coders who must not see model suggestions). Settings not given keep
+            their value.
+
+        Returns
+        -------
+        ProjectSettings
+            Every setting after the change (also :attr:`settings` from now on).
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()
+        >>> study.update_settings(blind_coding=True, default_unit="sentence")
+        ProjectSettings(blind_coding=True, default_unit='sentence', suggestions_hidden_from=())
+        >>> study.update_settings(blind=True)
+        Traceback (most recent call last):
+        ...
+        hrp_coding.errors.ProjectError: update_settings: unknown setting 'blind'...
+        >>> study.settings.blind_coding
+        True
         """
         with self._lock():
             return self._store.update(**changes)
 
     @property
     def default_unit(self) -> str:
+        """The segmentation unit used when none is given (``settings.default_unit``)."""
         return self.settings.default_unit
 
     @property
@@ -239,7 +302,35 @@ class Project(ProjectViews, TranscriptChanges, Recoding, MemoWriting, CodingWrit
 
     def add_coders(self, coders: str | Iterable[str]) -> tuple[str, ...]:
         """Declare coders: the roster becomes closed, and a coder not in it is refused (with a did-you-mean)
-        by :meth:`add_coding`, :meth:`import_codings` and the coding widget. Returns the roster."""
+        by :meth:`add_coding`, :meth:`import_codings` and the coding widget. Returns the roster.
+
+        Parameters
+        ----------
+        coders : str or iterable of str
+            One coder name or several (lowercase slugs); a name already on the roster is kept once.
+
+        Returns
+        -------
+        tuple of str
+            The whole roster after the change, sorted.
+
+        Raises
+        ------
+        ProjectError
+            An invalid coder name (one that differs from another only in case included); nothing is
+            written then.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()  # ana has coded, so she is on the roster
+        >>> study.add_coders(["ben", "caro"])
+        ('ana', 'ben', 'caro')
+        >>> study.add_coding("bne", "P01", 9, 24, "holding")
+        Traceback (most recent call last):
+        ...
+        hrp_coding.errors.ProjectError: add_coding(...): coder 'bne' is not in the roster (...); did you mean 'ben'? ...
+        """
         names = [coders] if isinstance(coders, str) else list(coders)
         for name in names:
             check_name(check_coder(name), "coder", existing=[*names, *self.coders])
@@ -248,7 +339,33 @@ class Project(ProjectViews, TranscriptChanges, Recoding, MemoWriting, CodingWrit
 
     def check_coder(self, coder: str) -> None:
         """Raise ProjectError when ``coder`` may not code in this project (invalid name, or not in a closed
-        roster: with a did-you-mean)."""
+        roster: with a did-you-mean).
+
+        Parameters
+        ----------
+        coder : str
+            The coder name to check.
+
+        Raises
+        ------
+        ProjectError
+            The name is not a valid coder name, or the roster is closed and does not hold it.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()
+        >>> study.check_coder("ben")  # an open roster: anyone may code
+        >>> _ = study.add_coders(["ben"])
+        >>> study.check_coder("bne")
+        Traceback (most recent call last):
+        ...
+        hrp_coding.errors.ProjectError: coder 'bne' is not in the roster (ana, ben); did you mean 'ben'? ...
+        >>> study.check_coder("Ben")
+        Traceback (most recent call last):
+        ...
+        hrp_coding.errors.ProjectError: coder 'Ben' is not a valid coder name: ...
+        """
         check_coder(coder)
         problem = self._roster_problem(coder, False)
         if problem:
@@ -286,6 +403,32 @@ class Project(ProjectViews, TranscriptChanges, Recoding, MemoWriting, CodingWrit
         :meth:`codings`). The codebook and the events are one intent: a crash leaves either the old
         codebook with the old codes or the new one with every coding migrated. The new codebook must
         not have a lower version than the current one.
+
+        Parameters
+        ----------
+        new_codebook : Codebook
+            The evolved codebook (:meth:`~hrp_coding.codebook.Codebook.rename`, ``merge``, ``split``,
+            ``retire``...): its changelog says where each old code went.
+
+        Returns
+        -------
+        MigrationReport
+            The codings moved to a new code and those flagged for recoding, with both versions.
+
+        Raises
+        ------
+        ProjectError
+            The new codebook's version is lower than the project's; nothing is written then.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()  # ana's coding of "We sat with her" as holding
+        >>> report = study.update_codebook(study.codebook.rename("holding", "presence", who="lead", why="clearer"))
+        >>> print(report)
+        codebook v1 -> v2: 1 codings moved to their new code, 0 flagged for recoding
+        >>> study.codings()[["code", "original_code", "text"]].values.tolist(), study.codebook.version
+        ([['presence', 'holding', 'We sat with her']], 2)
         """
         from hrp_coding.store.changes import plan_migration
 
@@ -335,6 +478,15 @@ class Project(ProjectViews, TranscriptChanges, Recoding, MemoWriting, CodingWrit
         -------
         Transcript
             Text, turns, attributes and layout report (a ProjectError for an unknown id).
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> t = tiny_study().transcript("P01")
+        >>> t.text, [(turn.speaker, turn.start, turn.end) for turn in t.turns]
+        ('I: Hi\\nP: We sat with her.\\n', [('I', 3, 5), ('P', 9, 25)])
+        >>> t.text[9:25]
+        'We sat with her.'
         """
         return self._transcripts.load(transcript_id)[0]
 

@@ -1,8 +1,9 @@
 """Writing codings: add, remove, reject, import, adjudicate (a mixin of :class:`~hrp_coding.project.Project`).
 
-Every method checks everything first and raises one :class:`~hrp_coding.errors.ProjectError` listing every
-problem; then it appends typed events (:mod:`hrp_coding.store.events`) to the coder journals under the project
-lock. A coding is anchored on its quote when it is made (:func:`~hrp_coding.store.anchors.make_anchor`).
+Each method checks its input before anything is written (a :class:`~hrp_coding.errors.ProjectError` naming the
+problems; :meth:`~CodingWrites.import_codings` a :class:`~hrp_coding.errors.CodingsImportError` naming each bad
+row), then appends typed events (:mod:`hrp_coding.store.events`) to the coder journals under the project lock.
+A coding is anchored on its quote when it is made (:func:`~hrp_coding.store.anchors.make_anchor`).
 
 Examples
 --------
@@ -58,6 +59,21 @@ class CodingWrites:
         -------
         Coding
             The live coding, anchored on its quote.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study(coded=False)  # transcript P01: "I: Hi\\nP: We sat with her.\\n"
+        >>> c = study.add_coding("ana", "P01", 9, 24, "holding", memo="Warm.")
+        >>> c.coder, c.code, (c.start, c.end), c.quote, c.anchor.suffix, c.memo, c.codebook_version
+        ('ana', 'holding', (9, 24), 'We sat with her', '.\\n', 'Warm.', 1)
+        >>> from hrp_coding.errors import ProjectError
+        >>> try:  # every problem is listed, separated by "; "
+        ...     study.add_coding("ana", "P01", 9, 40, "holdin")
+        ... except ProjectError as err:
+        ...     print(*str(err).split("; "), sep="\\n")
+        add_coding(coder='ana', transcript='P01', code='holdin'): unknown code 'holdin' (did you mean 'holding'?)
+        span 9-40 is out of range: transcript 'P01' has 26 characters
         """
         problems: list[str] = []
         if name_problem(coder, "coder") is not None:
@@ -105,7 +121,33 @@ class CodingWrites:
                                       anchor=make_anchor(text, start, end, sha256=sha).to_dict(), **fields)
 
     def remove_coding(self, coder: str, coding_id: str) -> None:
-        """Remove one of ``coder``'s codings (a ``remove`` event; the journal keeps the history)."""
+        """Remove one of ``coder``'s codings (a ``remove`` event; the journal keeps the history).
+
+        Parameters
+        ----------
+        coder : str
+            Whose coding it is (only its coder removes it).
+        coding_id : str
+            A live coding's id.
+
+        Raises
+        ------
+        ProjectError
+            No live coding has this id, or it is another coder's.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()  # ana's coding of "We sat with her" as holding
+        >>> cid = study.codings()["coding_id"][0]
+        >>> study.remove_coding("ben", cid)
+        Traceback (most recent call last):
+        ...
+        hrp_coding.errors.ProjectError: remove_coding: coding '...' belongs to coder 'ana', not 'ben'
+        >>> study.remove_coding("ana", cid)
+        >>> len(study.codings()), (study.path / "codings" / "ana.jsonl").read_text(encoding="utf-8").count("\\n")
+        (0, 2)
+        """
         check_coder(coder)
         with self._lock():
             row = self._ledger.refresh().rows.get(coding_id)
@@ -118,7 +160,38 @@ class CodingWrites:
 
     def reject_suggestion(self, coder: str, transcript: str, start: int, end: int, code: str, *,
                           model: str | None = None, reason: str | None = None) -> None:
-        """Record that ``coder`` dismissed a suggestion of ``code`` for a passage (a ``reject`` event)."""
+        """Record that ``coder`` dismissed a suggestion of ``code`` for a passage (a ``reject`` event).
+
+        The coding widget does not offer this coder that code on that passage again (see :meth:`rejections`).
+
+        Parameters
+        ----------
+        coder : str
+            Who dismissed it.
+        transcript : str
+            The transcript id.
+        start, end : int
+            The suggested passage, in code points of the transcript's text; ``end`` exclusive.
+        code : str
+            The suggested code (a retired code is accepted: suggestions may predate a codebook change).
+        model : str, optional
+            The model that made the suggestion.
+        reason : str, optional
+            Why, in the coder's words.
+
+        Raises
+        ------
+        ProjectError
+            Listing every problem: unknown transcript or code, empty or out-of-range span, invalid coder name.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study(coded=False)
+        >>> study.reject_suggestion("ana", "P01", 9, 24, "holding", model="tfidf", reason="not holding")
+        >>> study.rejections()[["coder", "start", "end", "code", "model", "reason"]].values.tolist()
+        [['ana', 9, 24, 'holding', 'tfidf', 'not holding']]
+        """
         check_coder(coder)
         problems: list[str] = []
         text = None
@@ -158,6 +231,20 @@ class CodingWrites:
         -------
         ImportReport
             How many codings were added, per coder, and how many duplicates skipped.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study(coded=False)  # transcript P01: "I: Hi\\nP: We sat with her.\\n"
+        >>> rows = pd.DataFrame({"transcript": ["P01", "P01"], "coder": ["ana", "ben"], "code": ["holding", "holding"],
+        ...                      "quote": ["We sat with her", "We sat"]})
+        >>> print(study.import_codings(rows))
+        DataFrame: 2 codings imported for ana, ben (0 duplicates skipped)
+        >>> study.codings()[["coder", "start", "end", "text"]].values.tolist()
+        [['ben', 9, 15, 'We sat'], ['ana', 9, 24, 'We sat with her']]
+        >>> study.import_codings(rows).skipped_duplicates  # a second import adds nothing
+        2
         """
         from hrp_coding.store.changes import plan_import_events
         from hrp_coding.store.codings_import import plan_import
@@ -203,6 +290,19 @@ class CodingWrites:
         -------
         Adjudication
             The decision's id and the consensus codings made and superseded.
+
+        Examples
+        --------
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()  # ana's coding of "We sat with her" as holding
+        >>> first = study.adjudicate("P01", 9, 24, "holding", who=["ana", "ben"], why="ben missed it")
+        >>> first.codes, first.who, first.superseded
+        (('holding',), ('ana', 'ben'), ())
+        >>> study.codings(coders="consensus")[["coder", "code", "text"]].values.tolist()
+        [['consensus', 'holding', 'We sat with her']]
+        >>> again = study.adjudicate("P01", 9, 24, [], who="lead", why="not holding after all")
+        >>> again.superseded == first.coding_ids, len(study.codings(coders="consensus"))
+        (True, 0)
         """
         from hrp_coding.store.consensus import CONSENSUS, adjudication_problems, plan_adjudication, segment_problem
 
