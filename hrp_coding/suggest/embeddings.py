@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -102,9 +103,14 @@ class SentenceEmbedder:
     tokenizer_sha256 : str, optional
         When given, ``tokenizer_file`` is checked the same way.
     max_length : int
-        Tokens per text (longer texts are truncated).
+        Word pieces per text, special tokens included; longer texts are truncated (256, as
+        sentence-transformers does for all-MiniLM-L6-v2).
     batch_size : int
-        Texts per call of the model.
+        Texts per call of the model. Texts are batched by length, so a batch is padded only to the
+        longest of similar lengths.
+    threads : int or None
+        onnxruntime's intra-op threads; None: ``OMP_NUM_THREADS`` when it is set, else onnxruntime's
+        own choice (the machine's cores).
 
     Attributes
     ----------
@@ -120,12 +126,14 @@ class SentenceEmbedder:
     """
 
     def __init__(self, folder, sha256: str, *, model_file: str = "model.onnx", tokenizer_file: str = "tokenizer.json",
-                 tokenizer_sha256: str | None = None, max_length: int = 128, batch_size: int = 32):
+                 tokenizer_sha256: str | None = None, max_length: int = 256, batch_size: int = 32,
+                 threads: int | None = None):
         folder = Path(folder)
-        if not isinstance(max_length, int) or max_length < 1:
-            raise SuggestError(f"SentenceEmbedder: max_length must be a positive integer, got {max_length!r}")
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise SuggestError(f"SentenceEmbedder: batch_size must be a positive integer, got {batch_size!r}")
+        for name, value in (("max_length", max_length), ("batch_size", batch_size)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise SuggestError(f"SentenceEmbedder: {name} must be a positive integer, got {value!r}")
+        if threads is not None and (not isinstance(threads, int) or isinstance(threads, bool) or threads < 0):
+            raise SuggestError(f"SentenceEmbedder: threads must be None or an integer >= 0, got {threads!r}")
         self.model_path = folder / model_file
         self.tokenizer_path = folder / tokenizer_file
         for path in (self.model_path, self.tokenizer_path):
@@ -145,26 +153,35 @@ class SentenceEmbedder:
         self.batch_size = batch_size
         self.sha256 = sha256.lower()
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1
+        options.intra_op_num_threads = _threads(threads)
         options.inter_op_num_threads = 1
         try:
             self._session = onnxruntime.InferenceSession(str(self.model_path), sess_options=options,
                                                          providers=["CPUExecutionProvider"])
         except Exception as err:  # onnxruntime raises its own exception types
             raise ModelFileError(f"{self.model_path}: not a loadable ONNX model ({err})") from None
-        self._inputs = [i.name for i in self._session.get_inputs()]
+        # each input's integer type as the model declares it (exports use int64, a few int32)
+        self._inputs = {i.name: np.int32 if i.type == "tensor(int32)" else np.int64 for i in self._session.get_inputs()}
         missing = [n for n in ("input_ids", "attention_mask") if n not in self._inputs]
         if missing:
-            raise ModelFileError(f"{self.model_path}: the model has no input(s) {missing}; it has {self._inputs}")
+            raise ModelFileError(f"{self.model_path}: the model has no input(s) {missing}; it has {list(self._inputs)}")
+        outputs = [o.name for o in self._session.get_outputs()]
+        # a pooled sentence output when the export has one, else the token vectors (never BERT's pooler_output)
+        self._output = next((n for n in ("sentence_embedding", "last_hidden_state", "token_embeddings")
+                             if n in outputs), outputs[0])
         try:
             self._tokenizer = Tokenizer.from_file(str(self.tokenizer_path))
         except Exception as err:  # tokenizers raises a plain Exception on a malformed file
             raise ModelFileError(f"{self.tokenizer_path}: not a readable tokenizers file ({err})") from None
-        self._tokenizer.enable_truncation(max_length=max_length)
-        if self._tokenizer.padding is None:
+        padding = self._tokenizer.padding
+        if padding is not None:
+            self._pad_id = int(padding["pad_id"])
+        else:
             pad = next((t for t in ("[PAD]", "<pad>") if self._tokenizer.token_to_id(t) is not None), None)
-            pad_id = self._tokenizer.token_to_id(pad) if pad else 0
-            self._tokenizer.enable_padding(pad_id=pad_id, pad_token=pad or "[PAD]")
+            self._pad_id = self._tokenizer.token_to_id(pad) if pad else 0
+        # padding is done here per batch: a file's own (all-MiniLM-L6-v2's pads every text to 128) would waste work
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(max_length=max_length)
         self._cache: dict[str, np.ndarray] = {}
         self.dim: int | None = None
 
@@ -177,19 +194,24 @@ class SentenceEmbedder:
             raise ModelFileError(f"{path}: sha256 mismatch, expected {expected.lower()} but the file has {found}; "
                                  "the model was not loaded (another model, or a damaged or altered copy)")
 
-    def _run(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": mask}
-        if "token_type_ids" in self._inputs:
-            feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
-        out = np.asarray(self._session.run(None, feeds)[0], dtype=np.float64)
+    def _run(self, encodings) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.full((len(encodings), width), self._pad_id, dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        types = np.zeros((len(encodings), width), dtype=np.int64)
+        for i, e in enumerate(encodings):
+            ids[i, :len(e.ids)] = e.ids
+            mask[i, :len(e.ids)] = 1
+            types[i, :len(e.ids)] = e.type_ids
+        arrays = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        feeds = {name: arrays[name].astype(dtype, copy=False) for name, dtype in self._inputs.items()
+                 if name in arrays}
+        out = np.asarray(self._session.run([self._output], feeds)[0], dtype=np.float64)
         if out.ndim == 3:  # token vectors: mean over the real (unpadded) tokens
             m = mask[:, :, None].astype(np.float64)
             out = (out * m).sum(1) / np.maximum(m.sum(1), 1.0)
         elif out.ndim != 2:
-            raise ModelFileError(f"{self.model_path}: first output has shape {out.shape}; expected "
+            raise ModelFileError(f"{self.model_path}: output {self._output!r} has shape {out.shape}; expected "
                                  "(batch, tokens, dim) or (batch, dim)")
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
@@ -198,7 +220,7 @@ class SentenceEmbedder:
         """One l2-normalised sentence vector per text, shape ``(len(texts), dim)``.
 
         Each distinct text is embedded once per embedder (memoised: cross-validation folds embed the
-        same turns again and again).
+        same turns again and again). Texts longer than ``max_length`` word pieces are truncated.
 
         Parameters
         ----------
@@ -207,23 +229,59 @@ class SentenceEmbedder:
         Returns
         -------
         ndarray of float64
+            Row ``i`` is the unit-length vector of ``texts[i]`` (token vectors mean-pooled over the
+            attention mask, as sentence-transformers pools all-MiniLM-L6-v2).
+
+        Raises
+        ------
+        SuggestError
+            For a single string instead of a sequence of texts.
+
+        Examples
+        --------
+        No model ships with the package, so here only the refusal: a file whose sha256 is not the one
+        given is never run.
+
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "model.onnx").write_bytes(b"not the model you expect")
+        >>> _ = (folder / "tokenizer.json").write_text("{}")
+        >>> SentenceEmbedder(folder, sha256="0" * 64)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        hrp_coding.errors.ModelFileError: .../model.onnx: sha256 mismatch, expected 000...0 but the file has ...
+
+        With a real model folder (see docs/suggest.md)::
+
+            embedder = SentenceEmbedder(folder, sha256="8199be6f...")   # all-MiniLM-L6-v2, int8 ONNX
+            embedder.encode(["How often do you drink?", "It sounds hard."]).shape   # (2, 384)
         """
         if isinstance(texts, str):
             raise SuggestError("SentenceEmbedder.encode expects a sequence of texts, got a single string")
         texts = [str(t) for t in texts]
         todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        for i in range(0, len(todo), self.batch_size):
-            batch = todo[i:i + self.batch_size]
-            for t, v in zip(batch, self._run(batch)):
-                self._cache[t] = v
+        if todo:
+            encodings = self._tokenizer.encode_batch(todo)
+            order = sorted(range(len(todo)), key=lambda i: len(encodings[i].ids))  # similar lengths together
+            for start in range(0, len(order), self.batch_size):
+                batch = order[start:start + self.batch_size]
+                for i, v in zip(batch, self._run([encodings[i] for i in batch])):
+                    self._cache[todo[i]] = v
         if self.dim is None:
             if self._cache:
                 self.dim = len(next(iter(self._cache.values())))
             else:
-                self.dim = int(self._run(["."]).shape[1])
+                self.dim = int(self._run(self._tokenizer.encode_batch(["."])).shape[1])
         if not texts:
             return np.zeros((0, self.dim))
         return np.vstack([self._cache[t] for t in texts])
+
+
+def _threads(threads: int | None) -> int:
+    """onnxruntime's intra-op thread count: ``threads``, else ``OMP_NUM_THREADS``, else 0 (onnxruntime chooses)."""
+    if threads is not None:
+        return threads
+    env = os.environ.get("OMP_NUM_THREADS", "").strip()
+    return int(env) if env.isdigit() and int(env) > 0 else 0
 
 
 def embedding_block(embedder: SentenceEmbedder, texts: Sequence[str], weight: float = 1.0):
@@ -232,6 +290,7 @@ def embedding_block(embedder: SentenceEmbedder, texts: Sequence[str], weight: fl
     Parameters
     ----------
     embedder : SentenceEmbedder
+        Or anything with ``encode(texts) -> ndarray (n, dim)``.
     texts : sequence of str
     weight : float
         Scale of the block beside the TF-IDF blocks (each of those has l2-normalised rows too).
@@ -239,6 +298,18 @@ def embedding_block(embedder: SentenceEmbedder, texts: Sequence[str], weight: fl
     Returns
     -------
     scipy.sparse.csr_matrix
+        Row ``i`` is ``weight`` times the sentence vector of ``texts[i]``.
+
+    Examples
+    --------
+    With a stand-in embedder (a :class:`SentenceEmbedder` needs a model folder):
+
+    >>> class Fixed:
+    ...     def encode(self, texts):
+    ...         return np.array([[0.6, 0.8]] * len(texts))
+    >>> embedding_block(Fixed(), ["How often?", "It sounds hard."], weight=0.5).toarray()
+    array([[0.3, 0.4],
+           [0.3, 0.4]])
     """
     import scipy.sparse as sp
 
