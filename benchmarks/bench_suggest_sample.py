@@ -8,7 +8,11 @@ The same models are scored on the replication interviews R01-R04 (gold: dana), a
 Finally, ``suggest()`` with the 4-interview model is run on every interview not in its training set,
 and the number of suggestions per interview is printed (it must never be 0).
 
-Run: ``python benchmarks/bench_suggest_sample.py [--subsets 10] [--no-plain]``
+With ``--embeddings`` the same model is also fitted with the sentence-embedding block (weight 1, fixed
+beforehand: nothing is tuned on the held-out interviews) from the local model that
+``benchmarks/_embedding_model.py`` finds; every segment is encoded once, timed apart from the fits.
+
+Run: ``python benchmarks/bench_suggest_sample.py [--subsets 10] [--no-plain] [--embeddings]``
 """
 
 from __future__ import annotations
@@ -59,13 +63,38 @@ def scores(model, frame, classes):
     return out
 
 
+def with_embeddings(embedder):
+    """CodeSuggester whose featurizer has the embedding block ``e`` too (as NestedCodeSuggester(embedder=...))."""
+    from hrp_coding.suggest import CodeSuggester
+    from hrp_coding.suggest.nested import _EmbeddingFeaturizer
+
+    class EmbeddingSuggester(CodeSuggester):
+        def _new_featurizer(self):
+            base = super()._new_featurizer()
+            featurizer = _EmbeddingFeaturizer(base, embedder)
+            featurizer.lemmas = base.lemmas
+            return featurizer
+
+    return EmbeddingSuggester
+
+
 def main(argv=None) -> int:
     from hrp_coding.suggest import CodeSuggester, ColdStartSuggester, suggest
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--subsets", type=int, default=10)
     ap.add_argument("--no-plain", action="store_true", help="skip the suggester without the codebook")
+    ap.add_argument("--embeddings", action="store_true", help="also the model with the sentence-embedding block")
     args = ap.parse_args(argv)
+    Embedding = None
+    if args.embeddings:
+        from _embedding_model import HOW, load_embedder
+
+        embedder = load_embedder()
+        if embedder is None:
+            print(f"embedding block: NOT measured (no local model: {HOW})")
+        else:
+            Embedding = with_embeddings(embedder)
     with tempfile.TemporaryDirectory() as tmp:
         study, (fa, la, ga), (fd, ld) = load(Path(tmp))
         cb = study.codebook
@@ -76,6 +105,14 @@ def main(argv=None) -> int:
         Yd = np.array([[c in lab for c in classes] for lab in ld])
         Ca, Cd = scores(cold, fa, classes), scores(cold, fd, classes)
         interviews = sorted(set(ga))
+        if Embedding is not None:
+            texts = [*all_text, *fa["text"], *fd["text"]]
+            w0, c0 = time.perf_counter(), time.process_time()
+            embedder.encode(texts)
+            wall, distinct = time.perf_counter() - w0, len(set(texts))
+            print(f"embeddings ({embedder.model_path}): {distinct} distinct segments encoded once in {wall:.1f} s "
+                  f"wall / {time.process_time() - c0:.1f} s CPU ({distinct / wall:.0f} sentences/s)")
+        fit_s = {"model": 0.0, "emb": 0.0}
         rows, t0 = [], time.time()
         nonempty = {}
         for n in (2, 4, 6):
@@ -91,8 +128,18 @@ def main(argv=None) -> int:
                 r["cold@1"], r["cold@3"] = hits(Ya[~tr], Ca[~tr])
                 r["coldR@1"], r["coldR@3"] = hits(Yd, Cd)
                 labels = [list(la[i]) for i in np.flatnonzero(tr)]
+                c0 = time.process_time()
                 model = CodeSuggester(**MODEL, codebook=cb).fit(  # the same uncoded text as the cold start
                     fa[tr].reset_index(drop=True), labels, groups=ga[tr], prior_texts=all_text)
+                fit_s["model"] += time.process_time() - c0
+                if Embedding is not None:
+                    c0 = time.process_time()
+                    emb = Embedding(**MODEL, codebook=cb).fit(
+                        fa[tr].reset_index(drop=True), labels, groups=ga[tr], prior_texts=all_text)
+                    fit_s["emb"] += time.process_time() - c0
+                    r["emb@1"], r["emb@3"] = hits(Ya[~tr], scores(emb, fa[~tr].reset_index(drop=True), classes))
+                    r["embR@1"], r["embR@3"] = hits(Yd, scores(emb, fd, classes))
+                    r["emb weight"] = emb.prior_weight_
                 r["weight"] = model.prior_weight_
                 r["model@1"], r["model@3"] = hits(Ya[~tr], scores(model, fa[~tr].reset_index(drop=True), classes))
                 r["modelR@1"], r["modelR@3"] = hits(Yd, scores(model, fd, classes))
@@ -125,6 +172,12 @@ def main(argv=None) -> int:
                 "below cold @1": g[[m1, c1]].apply(lambda d, a=m1, b=c1: int((d[a] < d[b] - 1e-12).sum())),
                 "below cold @3": g[[m3, c3]].apply(lambda d, a=m3, b=c3: int((d[a] < d[b] - 1e-12).sum())),
                 "blend weight": g["weight"].mean()})
+            if "emb@1" in table:
+                e1, e3 = ("embR@1", "embR@3") if "R@" in m1 else ("emb@1", "emb@3")
+                summary["embeddings @1"], summary["embeddings @3"] = g[e1].mean(), g[e3].mean()
+                summary["emb below cold"] = g[[e1, c1, e3, c3]].apply(
+                    lambda d, a=e1, b=c1, c=e3, e=c3: int((d[a] < d[b] - 1e-12).sum() + (d[c] < d[e] - 1e-12).sum()))
+                summary["emb blend weight"] = g["emb weight"].mean()
             if "plain@1" in table:
                 summary["no codebook @1"] = g["plainR@1" if "R@" in m1 else "plain@1"].mean()
                 summary["no codebook @3"] = g["plainR@3" if "R@" in m1 else "plain@3"].mean()
@@ -135,7 +188,8 @@ def main(argv=None) -> int:
         print("\nsuggest() with the 4-interview models: suggestions per uncoded interview "
               "(min over the subsets where it was not trained on)")
         print({t: int(min(v)) for t, v in sorted(nonempty.items())})
-        print(f"\n{time.time() - t0:.1f} s")
+        print(f"\n{time.time() - t0:.1f} s; fit CPU seconds, all subsets: model {fit_s['model']:.1f}"
+              + (f", with embeddings {fit_s['emb']:.1f} (encoding not included)" if Embedding is not None else ""))
         mean = table.groupby("interviews")[["model@1", "model@3"]].mean()
         ok = (mean.loc[4, "model@3"] >= 0.85 and mean.loc[4, "model@1"] >= 0.55 and not any(below.values())
               and all(min(v) > 0 for v in nonempty.values()))
