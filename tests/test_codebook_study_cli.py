@@ -3,7 +3,6 @@ codebook.yaml refused on open."""
 
 from __future__ import annotations
 
-import shutil
 import warnings
 
 import pytest
@@ -13,15 +12,9 @@ from hrp_coding.cli import main
 from hrp_coding.errors import ProjectError
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory):
-    return hc.datasets.sample_study(tmp_path_factory.mktemp("cbcli") / "study").path
-
-
 @pytest.fixture
-def study(pristine, tmp_path):
-    shutil.copytree(pristine, tmp_path / "study")
-    return tmp_path / "study"
+def study(sample_study_copy, tmp_path):
+    return sample_study_copy(tmp_path / "study").path
 
 
 def _n(path, code):

@@ -272,6 +272,7 @@ def test_cli_suggest_and_evaluate(study, capsys, tmp_path):
     assert "macro-F1" in printed and "Human ceiling" in printed
 
 
+@pytest.mark.slow  # fits two project models and suggests on all twelve interviews
 def test_suggest_is_never_empty_on_an_uncoded_interview(sample_study):
     """Issue 13 acceptance: the default project model (codebook prior + coded data) has something to say on every
     interview nobody coded (R01-R04), and a model trained on four coded interviews on each of the other eight."""
@@ -296,6 +297,7 @@ def test_suggest_is_never_empty_on_an_uncoded_interview(sample_study):
             assert len(suggest(sample_study, coder="eli", transcript=t, model=small)) > 0, t
 
 
+@pytest.mark.slow  # three cold-start suggestion runs over every turn of the study
 def test_suggestions_and_next_to_code_keep_to_the_codebooks_coded_roles(sample_study_copy):
     """The sample codebook codes participant turns only (``coded_roles``): before the fix, 73 of the 274
     suggestions for ana were on interviewer questions, and next_to_code offered interviewer turns to code."""
