@@ -42,6 +42,7 @@ __all__ = [
     "JournalError",
     "JournalWarning",
     "ModelFileError",
+    "ParameterTypeError",
     "PrevalenceWarning",
     "Problem",
     "ProjectError",
@@ -51,6 +52,7 @@ __all__ = [
     "SuggestError",
     "TranscriptError",
     "TranscriptWarning",
+    "UnknownIdError",
     "did_you_mean",
     "format_problems",
 ]
@@ -194,6 +196,18 @@ class SuggestError(HrpCodingError, ValueError):
 
 class ModelFileError(HrpCodingError, ValueError):
     """A saved suggester file is malformed, tampered with or of an unknown format; nothing was executed."""
+
+
+class ParameterTypeError(HrpCodingError, TypeError):
+    """A value of a type that is not taken: names the parameter, the type received and the types allowed (also
+    ``float()`` of a result that has no value)."""
+
+
+class UnknownIdError(HrpCodingError, KeyError):
+    """A code or transcript id that is not there: names the id asked for, the ids known and the closest one."""
+
+    def __str__(self) -> str:  # the message as written (KeyError would show its repr)
+        return str(self.args[0]) if self.args else ""
 
 
 class RefiError(_ProblemsError):

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hrp_coding._atomic import atomic_write_text
-from hrp_coding.errors import ProjectError, RecoveryWarning
+from hrp_coding.errors import ParameterTypeError, ProjectError, RecoveryWarning
 from hrp_coding.store import intents
 from hrp_coding.store.coding_writes import CodingWrites
 from hrp_coding.store.events import CodebookChanged
@@ -83,7 +83,8 @@ class Project(ProjectViews, TranscriptChanges, Recoding, MemoWriting, CodingWrit
 
     def __init__(self, path: str | os.PathLike, *, _checked: bool = False):
         if not _checked:
-            raise TypeError("use Project.open(path) or Project.init(path, codebook=...)")
+            raise ParameterTypeError(f"Project({str(path)!r}) does not open a project: use Project.open(path) or "
+                                     "Project.init(path, codebook=...)")
         self.path = Path(path)
         self._store = SettingsStore(self.path)
         self._transcripts = TranscriptStore(self.path)

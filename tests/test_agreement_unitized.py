@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from hrp_coding.agreement.unitized import unitized_alpha, unitized_alpha_family
-from hrp_coding.errors import AgreementError, DegenerateAgreementWarning, ExperimentalWarning
+from hrp_coding.errors import AgreementError, DegenerateAgreementWarning, ExperimentalWarning, ParameterTypeError
 
 # Krippendorff (2004) Content Analysis, 2nd ed., p. 254: observers i and j, continuum 150-450, categories c, k.
 # Published: uD_o(c) = .0144, uD_e(c) = .0532, u-alpha(c) = .7286, u-alpha(k) = 1, pooled .8591 (the book
@@ -199,7 +199,7 @@ def test_no_expected_disagreement_is_degenerate_not_nan():
         r = unitized_alpha(spans, continuum=2)
     assert r.value is None and r.category("x").expected_disagreement == 0.0
     assert any("undefined" in n for n in r.notes)
-    with pytest.raises(TypeError, match="undefined"):
+    with pytest.raises(ParameterTypeError, match="unitized_alpha is undefined here .*no float value"):
         float(r)
 
 

@@ -13,7 +13,7 @@ import yaml
 
 import hrp_coding as hc
 from hrp_coding.codebook import Code, Codebook, shipped_path
-from hrp_coding.errors import CodebookError
+from hrp_coding.errors import CodebookError, UnknownIdError
 
 MAKING_ROOM = shipped_path("making_room")
 HRIT = shipped_path("hrit_integration")
@@ -135,7 +135,7 @@ def test_structure_helpers():
     assert cb.depth("war_on_drugs") == 1
     assert cb.descendants("therapeutic_environment") == ("enclosure_and_safety", "exploration_and_growth")
     assert cb.walk()[:3] == ("defiant_hospitality", "making_room", "inviting")
-    with pytest.raises(KeyError, match="did you mean 'holding'"):
+    with pytest.raises(UnknownIdError, match=r"unknown code 'holdng' .*did you mean 'holding'"):
         cb.children("holdng")
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from hrp_coding import analysis
+from hrp_coding.errors import AnalysisError
 from hrp_coding.notebook import html as nbhtml
 from hrp_coding.notebook import plots
 
@@ -34,7 +35,7 @@ def test_cooccurrence_heatmap_matrix_is_symmetric():
     fig = plots.cooccurrence_heatmap(pairs)
     matrix = fig.axes[0].images[0].get_array()
     assert matrix[0, 1] == matrix[1, 0] == 0.5 and matrix[2, 0] == 0.25
-    with pytest.raises(ValueError, match="measure='lift'"):
+    with pytest.raises(AnalysisError, match="measure='lift' is not a column of the co-occurrence table"):
         plots.cooccurrence_heatmap(pairs, measure="lift")
 
 
@@ -53,7 +54,7 @@ def test_agreement_chart_orders_codes_by_value():
     fig = plots.agreement_chart(table)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["b", "a"]
-    with pytest.raises(ValueError, match="'kappa'"):
+    with pytest.raises(AnalysisError, match=r"column 'kappa' .*is not in the agreement table"):
         plots.agreement_chart(table, value="kappa")
 
 

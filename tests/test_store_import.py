@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from hrp_coding.codebook import Code, Codebook
-from hrp_coding.errors import CodingsImportError
+from hrp_coding.errors import CodingsImportError, ParameterTypeError
 from hrp_coding.project import Project
 
 TEXT = ("Interviewer: What happens first?\n\n"
@@ -116,5 +116,5 @@ def test_dataframe_and_default_coder(study):
     bad = table.assign(code=["holding", "nope"])
     with pytest.raises(CodingsImportError, match=r"row 2 \(index 1\): unknown code 'nope'"):
         study.import_codings(bad, coder="dana")
-    with pytest.raises(TypeError, match="CSV path or a pandas DataFrame, got list"):
+    with pytest.raises(ParameterTypeError, match="CSV path or a pandas DataFrame, got list"):
         study.import_codings([1, 2])

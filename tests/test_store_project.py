@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from hrp_coding.codebook import Code, Codebook
-from hrp_coding.errors import AnchorWarning, ProjectError
+from hrp_coding.errors import AnchorWarning, ParameterTypeError, ProjectError
 from hrp_coding.project import Project
 
 TEXT = (
@@ -83,7 +83,7 @@ def test_open_names_the_folder_and_what_is_missing(tmp_path, study):
     (study.path / "codebook.yaml").unlink()
     with pytest.raises(ProjectError, match=r"study is not an hrp-coding project: codebook.yaml is missing"):
         Project.open(study.path)
-    with pytest.raises(TypeError, match=r"use Project.open"):
+    with pytest.raises(ParameterTypeError, match=r"use Project.open"):
         Project(study.path)
 
 
@@ -216,7 +216,7 @@ def test_segments_and_coded_segments_overlap_rules(study):
     wide = study.coded_segments("turn", min_chars=20)
     assert ["P01:t003", "caro"] not in wide[["segment", "coder"]].values.tolist()
     assert study.coded_segments("turn", coder="ben")["coder"].unique().tolist() == ["ben"]
-    with pytest.raises(ValueError, match="overlap must be one of any, majority, contain; got 'most'"):
+    with pytest.raises(ProjectError, match="overlap must be one of any, majority, contain; got 'most'"):
         study.coded_segments("turn", overlap="most")
     with pytest.raises(ProjectError, match="unit must be one of turn, sentence, paragraph, got 'page'"):
         study.segments("page")

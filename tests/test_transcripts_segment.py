@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hrp_coding.errors import TranscriptError
 from hrp_coding.transcripts import read_transcript, segment, segment_many, transcript_from_text
 from hrp_coding.transcripts.segment import COLUMNS, _sentencizer
 
@@ -86,7 +87,7 @@ def test_roles_filter_keeps_ids(transcript):
 
 
 def test_bad_unit_is_named(transcript):
-    with pytest.raises(ValueError, match="unit must be one of 'turn', 'sentence', 'paragraph'; got 'word'"):
+    with pytest.raises(TranscriptError, match="unit: must be one of 'turn', 'sentence', 'paragraph'; got 'word'"):
         segment(transcript, "word")
 
 

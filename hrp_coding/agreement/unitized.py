@@ -82,7 +82,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from hrp_coding.errors import AgreementError, DegenerateAgreementWarning, Problem, format_problems
+from hrp_coding.errors import AgreementError, DegenerateAgreementWarning, ParameterTypeError, Problem, format_problems
 
 __all__ = [
     "UnitizedAlphaResult",
@@ -381,7 +381,7 @@ class UnitizedAlphaResult:
 
     def __float__(self) -> float:
         if self.value is None:
-            raise TypeError("u-alpha is undefined here (see .notes); it has no float value")
+            raise ParameterTypeError(f"{self.coefficient} is undefined here (see .notes); it has no float value")
         return float(self.value)
 
     def category(self, name) -> UnitizedCategory:

@@ -29,7 +29,7 @@ from hrp_coding.codebook.evolution_methods import EvolutionMethods
 from hrp_coding.codebook.file_methods import FileMethods
 from hrp_coding.codebook.records import ChangeEntry, CodebookDiff, CodeMigration, CodeSet
 from hrp_coding.codebook.rules import ID_PATTERN
-from hrp_coding.errors import CodebookError, Problem, did_you_mean
+from hrp_coding.errors import CodebookError, Problem, UnknownIdError, did_you_mean
 
 __all__ = [
     "CODE_FIELDS",
@@ -301,7 +301,7 @@ class Codebook(EvolutionMethods, FileMethods):
         (('care', 'limits'), ('holding',), ())
         """
         if code_id is not None and code_id not in self.codes:
-            raise KeyError(_unknown(code_id, self.codes))
+            raise UnknownIdError(_unknown(code_id, self.codes))
         return tuple(c.id for c in self.codes.values() if c.parent == code_id)
 
     def ancestors(self, code_id: str) -> tuple[str, ...]:
@@ -325,7 +325,7 @@ class Codebook(EvolutionMethods, FileMethods):
         ('holding', 'care')
         """
         if code_id not in self.codes:
-            raise KeyError(_unknown(code_id, self.codes))
+            raise UnknownIdError(_unknown(code_id, self.codes))
         out = []
         parent = self.codes[code_id].parent
         while parent is not None:
@@ -440,5 +440,7 @@ class Codebook(EvolutionMethods, FileMethods):
 
 
 def _unknown(code_id: str, known: Iterable[str]) -> str:
+    known = list(known)
     hint = did_you_mean(code_id, known)
-    return f"unknown code {code_id!r}" + (f" ({hint})" if hint else "")
+    listed = ", ".join(known[:10]) + (", ..." if len(known) > 10 else "")
+    return f"unknown code {code_id!r} (known: {listed})" + (f"; {hint}" if hint else "")

@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from hrp_coding.errors import AnalysisError
+
 __all__ = ["agreement_chart", "code_timeline", "cooccurrence_heatmap", "saturation_curve"]
 
 
@@ -54,7 +56,7 @@ def cooccurrence_heatmap(pairs: pd.DataFrame, *, measure: str = "jaccard", codes
 
     Raises
     ------
-    ValueError
+    AnalysisError
         When ``measure`` is not a column of ``pairs``.
 
     Examples
@@ -65,7 +67,7 @@ def cooccurrence_heatmap(pairs: pd.DataFrame, *, measure: str = "jaccard", codes
     ['c', 'b', 'a']
     """
     if measure not in pairs.columns:
-        raise ValueError(f"measure={measure!r} is not a column of the co-occurrence table; columns are "
+        raise AnalysisError(f"measure={measure!r} is not a column of the co-occurrence table; columns are "
                          f"{list(pairs.columns)}")
     names = list(codes) if codes is not None else sorted(set(pairs["code_a"]) | set(pairs["code_b"]))
     index = {c: i for i, c in enumerate(names)}
@@ -108,7 +110,7 @@ def agreement_chart(table: pd.DataFrame, *, value: str = "alpha", low: str = "ci
 
     Raises
     ------
-    ValueError
+    AnalysisError
         When ``label`` or ``value`` is not a column.
 
     Examples
@@ -119,7 +121,8 @@ def agreement_chart(table: pd.DataFrame, *, value: str = "alpha", low: str = "ci
     """
     for column in (label, value):
         if column not in table.columns:
-            raise ValueError(f"column {column!r} not in the agreement table; columns are {list(table.columns)}")
+            raise AnalysisError(f"column {column!r} (a label= or value= of agreement_chart) is not in the agreement "
+                                f"table; its columns are {list(table.columns)}")
     table = table.sort_values(value, kind="stable")
     y = np.arange(len(table))
     fig, ax = _axes(ax, (6.5, 1.0 + 0.32 * len(table)))

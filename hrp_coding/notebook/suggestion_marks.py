@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from hrp_coding.errors import SuggestError
+
 __all__ = ["SuggestionMarks"]
 
 
@@ -20,7 +22,8 @@ class SuggestionMarks:
     def _set_suggestions(self, frame: pd.DataFrame) -> None:
         missing = [c for c in ("code", "start", "end", "confidence") if c not in frame.columns]
         if missing:
-            raise ValueError(f"suggestions lack column(s) {missing}; they have {list(frame.columns)}")
+            raise SuggestError(f"suggestions lack column(s) {missing}; they need code, start, end and confidence, "
+                               f"and have {list(frame.columns)}")
         rejected: dict[tuple, list[tuple[int, int]]] = {}  # (transcript, code) -> rejected passages
         if hasattr(self._project, "rejections"):
             done = self._project.rejections()

@@ -51,6 +51,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from hrp_coding.errors import ProjectError
 from hrp_coding.store.align import Alignment
 
 __all__ = ["CATEGORIES", "CONTEXT_CHARS", "DEFAULT_THRESHOLD", "Anchor", "Placement", "Reanchoring", "Target",
@@ -268,7 +269,7 @@ def reanchor(old_text: str, new_text: str, codings: Iterable, *, threshold: floa
     'orphaned'
     """
     if not 0 < threshold <= 1:
-        raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
+        raise ProjectError(f"threshold must be a number in (0, 1], got {threshold!r}")
     al = alignment if alignment is not None else Alignment(old_text, new_text)
     counts: dict[tuple[str, str], int] = {}
 

@@ -33,7 +33,7 @@ import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
-from hrp_coding.errors import CodingsImportError, CodingsImportWarning, Problem, did_you_mean
+from hrp_coding.errors import CodingsImportError, CodingsImportWarning, ParameterTypeError, Problem, did_you_mean
 from hrp_coding.store.names import CODER_PATTERN  # one rule for coder names (no trailing newline)
 
 __all__ = ["CODER_PATTERN", "find_normalised", "normalise_quote", "plan_import", "read_table"]
@@ -204,7 +204,8 @@ def read_table(table) -> tuple[list[tuple[str, int | None, dict]], list[str], st
     import pandas as pd
 
     if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"import_codings expects a CSV path or a pandas DataFrame, got {type(table).__name__}")
+        raise ParameterTypeError(f"import_codings expects a CSV path or a pandas DataFrame, got "
+                                 f"{type(table).__name__}")
     columns = [str(c) for c in table.columns]
     rows = []
     for number, (label, record) in enumerate(zip(table.index, table.to_dict("records")), start=1):

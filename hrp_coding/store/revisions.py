@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hrp_coding import limits
-from hrp_coding.errors import AnchorWarning, ProjectError
+from hrp_coding.errors import AnchorWarning, ParameterTypeError, ProjectError
 from hrp_coding.limits import check_file_size, check_transcript_size
 from hrp_coding.store import intents
 from hrp_coding.store.anchors import DEFAULT_THRESHOLD
@@ -268,7 +268,8 @@ class TranscriptChanges:
 
         check_name(transcript_id, "transcript")
         if not isinstance(new_text, str):
-            raise TypeError(f"new_text must be a str, got {type(new_text).__name__}")
+            raise ParameterTypeError(f"update_transcript({transcript_id!r}): new_text must be a str (the whole "
+                                     f"revised text), got {type(new_text).__name__}")
         check_transcript_size(new_text, source=f"update_transcript({transcript_id!r})")
         with self._lock():
             old, meta = self._transcripts.load(transcript_id)

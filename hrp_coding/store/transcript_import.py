@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from hrp_coding.errors import Problem, ProjectError, TranscriptError, did_you_mean
+from hrp_coding.errors import ParameterTypeError, Problem, ProjectError, TranscriptError, did_you_mean
 from hrp_coding.store.names import TRANSCRIPT_PATTERN as TRANSCRIPT_ID  # one rule for ids
 
 __all__ = ["ROSTER_EXEMPT", "add_batch", "check_coder", "prepare", "restore", "snapshot"]
@@ -106,7 +106,7 @@ def prepare(source: Any, transcript_id: str | None = None, *, existing: Iterable
                 raise ProjectError("add_transcript: give transcript_id= when adding text (the string given is "
                                    f"neither an existing file nor multi-line text: {source[:60]!r})")
         elif not is_path:
-            raise TypeError(f"add_transcript expects a path, a text string or a Transcript, got "
+            raise ParameterTypeError(f"add_transcript expects a path, a text string or a Transcript, got "
                             f"{type(source).__name__}")
         if is_path:
             transcript = read_transcript(source, transcript_id=transcript_id, encoding=encoding,

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from hrp_coding.errors import ProjectError
 from hrp_coding.store.state import ROW_FIELDS, Coding, LedgerState, no_gc
 
 __all__ = ["CODED_SEGMENT_COLUMNS", "CODING_COLUMNS", "OVERLAP_RULES", "coded_segments_frame", "codings_frame",
@@ -201,9 +202,9 @@ def coded_segments_frame(segments: pd.DataFrame, codings: pd.DataFrame, *, overl
     ['P01:t002']
     """
     if overlap not in OVERLAP_RULES:
-        raise ValueError(f"overlap must be one of {', '.join(OVERLAP_RULES)}; got {overlap!r}")
+        raise ProjectError(f"overlap must be one of {', '.join(OVERLAP_RULES)}; got {overlap!r}")
     if not isinstance(min_chars, (int, np.integer)) or isinstance(min_chars, bool) or min_chars < 1:
-        raise ValueError(f"min_chars must be an integer >= 1, got {min_chars!r}")
+        raise ProjectError(f"min_chars must be an integer >= 1, got {min_chars!r}")
     parts = []
     seg_groups = {t: g for t, g in segments.groupby("transcript", sort=False)}
     for tid, spans in codings.groupby("transcript", sort=False):

@@ -38,6 +38,7 @@ import functools
 import re
 from collections.abc import Iterable
 
+from hrp_coding.errors import Problem, TranscriptError
 from hrp_coding.transcripts.model import Transcript
 from hrp_coding.units import SEGMENT_UNITS
 
@@ -97,7 +98,7 @@ def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _check_unit(unit: str) -> None:
     if unit not in UNITS:
-        raise ValueError(f"unit must be one of {', '.join(map(repr, UNITS))}; got {unit!r}")
+        raise TranscriptError([Problem("unit", f"must be one of {', '.join(map(repr, UNITS))}; got {unit!r}")])
 
 
 def segment_many(transcripts: Iterable[Transcript], unit: str = "turn", *, roles: Iterable[str] | None = None):

@@ -35,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hrp_coding.errors import Problem, TranscriptError, TranscriptWarning
+from hrp_coding.errors import Problem, TranscriptError, TranscriptWarning, UnknownIdError
 from hrp_coding.slugs import slugify
 from hrp_coding.transcripts.canonical import canonicalize, decode
 from hrp_coding.transcripts.model import Transcript, Turn, default_role
@@ -95,7 +95,8 @@ class UtteranceTable:
             if t.id == transcript_id:
                 return t
         known = ", ".join(t.id for t in self.transcripts[:10])
-        raise KeyError(f"no transcript {transcript_id!r} in {self.source or 'the table'} (known: {known}...)")
+        more = ", ..." if len(self.transcripts) > 10 else ""
+        raise UnknownIdError(f"no transcript {transcript_id!r} in {self.source or 'the table'} (known: {known}{more})")
 
     def __str__(self) -> str:
         turns = sum(len(t.turns) for t in self.transcripts)
