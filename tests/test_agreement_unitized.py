@@ -199,7 +199,7 @@ def test_no_expected_disagreement_is_degenerate_not_nan():
         r = unitized_alpha(spans, continuum=2)
     assert r.value is None and r.category("x").expected_disagreement == 0.0
     assert any("undefined" in n for n in r.notes)
-    with pytest.raises(ParameterTypeError, match="unitized_alpha is undefined here .*no float value"):
+    with pytest.raises(ParameterTypeError, match=r"unitized_alpha is undefined here .*no float value"):
         float(r)
 
 
