@@ -5,9 +5,10 @@ Reads ``../shared/benchmarks/annomi/`` (or ``HRP_ANNOMI_DIR``); skips cleanly wh
 is the pool a coder codes from. Each run starts from the same number of randomly chosen coded turns
 (the seed), then adds a batch at each step:
 
-- **next_to_code order**: the ranking ``next_to_code`` uses (:func:`~hrp_coding.suggest.active.rank_for_coding`),
-  on the calibrated probabilities of a CodeSuggester fitted on the turns coded so far (grouped
-  inner CV by transcript), with uncertainty, code coverage (codings per code so far) and diversity;
+- **next_to_code order**: the ranking ``next_to_code`` itself runs (``active._model_order``, its
+  defaults), on a CodeSuggester fitted on the turns coded so far (grouped inner CV by transcript):
+  shares of the batch per predicted code by codings so far, within a code calibrated uncertainty
+  and code coverage times information density, with diversity, in a word TF-IDF of the pool;
 - **random order**: the same number of turns drawn at random.
 
 After each step the model is refitted and scored (macro-F1) on the held-out transcripts. Printed:
@@ -51,10 +52,9 @@ def area(sizes, scores) -> float:
     return float(np.sum((y[1:] + y[:-1]) / 2 * np.diff(x)) / (x[-1] - x[0]))
 
 
-def curve(pool: pd.DataFrame, test: pd.DataFrame, labels, order: str, seed: int, sizes=SIZES,
-          density: float = 0.0) -> list[float]:
+def curve(pool: pd.DataFrame, test: pd.DataFrame, labels, order: str, seed: int, sizes=SIZES) -> list[float]:
     from hrp_coding.suggest import CodeSuggester
-    from hrp_coding.suggest.active import rank_for_coding
+    from hrp_coding.suggest.active import _model_order
 
     rng = np.random.default_rng(seed)
     coded = list(rng.choice(len(pool), size=sizes[0], replace=False))
@@ -73,12 +73,8 @@ def curve(pool: pd.DataFrame, test: pd.DataFrame, labels, order: str, seed: int,
         if order == "random":
             coded += list(rng.choice(left, size=need, replace=False))
             continue
-        todo = pool.iloc[left]
-        proba = model.predict_proba(todo)
         counts = [int((rows.code == c).sum()) for c in model.classes_]
-        pick = rank_for_coding(proba, model._own_text_matrix(todo.text.tolist()), n=need, diversity=0.3,
-                               counts=counts, coverage_weight=0.3, calibrated=bool(model.calibrated_),
-                               density=density)
+        pick = _model_order(model, pool.iloc[left], counts, need)[0]
         coded += list(left[pick])
     return scores
 
@@ -87,8 +83,6 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--task", choices=["therapist", "client"], default="therapist")
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--density", type=float, default=0.0,
-                        help="information-density exponent of the ranking (0: next_to_code's default)")
     args = parser.parse_args(argv)
     folder = annomi_dir()
     if not (folder / "AnnoMI-simple.csv").is_file():
@@ -103,7 +97,7 @@ def main(argv=None) -> int:
     rows = turns[turns.speaker == speaker].reset_index(drop=True)
     tr, te = next(GroupKFold(5).split(rows, rows.code, rows.transcript))
     pool, test = rows.iloc[tr].reset_index(drop=True), rows.iloc[te].reset_index(drop=True)
-    print(f"ranking: uncertainty + code coverage (weight 0.3), diversity 0.3, density exponent {args.density}")
+    print("ranking: next_to_code's (hrp_coding.suggest.active._model_order) with its defaults")
     print(f"AnnoMI {title}: pool {len(pool)} turns ({pool.transcript.nunique()} transcripts), held-out test "
           f"{len(test)} turns ({test.transcript.nunique()} transcripts); {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}")
@@ -111,7 +105,7 @@ def main(argv=None) -> int:
     t0 = time.process_time()
     for seed in range(args.seeds):
         for order in results:
-            results[order].append(curve(pool, test, labels, order, seed, density=args.density))
+            results[order].append(curve(pool, test, labels, order, seed))
             print(f"seed {seed} {order:>12}: " + "  ".join(f"{n}:{f:.3f}" for n, f in zip(SIZES, results[order][-1]))
                   + f"   area {area(SIZES, results[order][-1]):.4f}", flush=True)
     print(f"\nmacro-F1 on the held-out transcripts by coded turns (mean of {args.seeds} seeds):")

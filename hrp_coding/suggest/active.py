@@ -36,7 +36,7 @@ import numpy as np
 
 from hrp_coding.errors import SuggestError
 
-__all__ = ["code_coverage", "next_to_code", "rank_for_coding", "uncertainty"]
+__all__ = ["code_coverage", "next_to_code", "rank_for_coding", "similarity_space", "uncertainty"]
 
 
 def uncertainty(proba: np.ndarray, multilabel: bool = False) -> np.ndarray:
@@ -108,8 +108,17 @@ def code_coverage(proba, counts, *, calibrated: bool = True) -> np.ndarray:
 
 
 def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: bool = False, *, counts=None,
-                    coverage_weight: float = 0.3, calibrated: bool = True, density: float = 0.0) -> np.ndarray:
-    """Indices of the ``n`` rows to code next: uncertainty and code coverage, balanced against similarity.
+                    coverage_weight: float = 0.3, calibrated: bool = True, density: float = 1.0,
+                    balance: bool = True, predicted=None) -> np.ndarray:
+    """Indices of the ``n`` rows to code next: per predicted code, uncertain and typical, balanced against similarity.
+
+    With ``counts`` and ``balance``, the list is shared out among the codes the model predicts (its
+    top code per row), in proportion to ``1 / sqrt(1 + n_k)`` (``n_k`` codings of code ``k`` so far):
+    rarely coded codes get more of the list (code coverage). Each next pick goes to the code furthest
+    behind its share; among that code's rows it is the one maximising
+    ``(1 - diversity) * value - diversity * (highest similarity to a row already picked)``
+    (maximal marginal relevance), with ``value`` the uncertainty (share ``1 - coverage_weight``) and
+    code coverage (share ``coverage_weight``), times the row's information density.
 
     Parameters
     ----------
@@ -122,16 +131,20 @@ def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: b
         Weight of dissimilarity to the rows already picked.
     multilabel : bool
     counts : sequence of int, optional
-        Codings of each code so far; enables the code-coverage term.
+        Codings of each code so far; enables code coverage (the shares and the coverage term).
     coverage_weight : float in [0, 1]
-        Share of code coverage beside uncertainty (calibrated models only; an uncalibrated model is
-        ranked by coverage alone).
+        Share of code coverage beside uncertainty in the value (calibrated models only; an
+        uncalibrated model's value is coverage alone).
     calibrated : bool
         False for scores that are not probabilities (cold start): uncertainty is then not used.
     density : float >= 0
         Information density (Settles and Craven 2008): the value is multiplied by the segment's mean
-        cosine similarity to all segments, to this power, so typical segments come before outliers.
-        0 (the default) leaves it out.
+        cosine similarity to all segments (relative to the largest), to this power, so typical
+        segments come before outliers. 0 leaves it out.
+    balance : bool, default True
+        Share the list out among the predicted codes (needs ``counts``).
+    predicted : array of int, optional
+        Each row's predicted code (column of ``proba``); default the row's most probable code.
 
     Returns
     -------
@@ -139,15 +152,25 @@ def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: b
 
     Examples
     --------
-    >>> proba = np.array([[0.5, 0.5], [0.9, 0.1], [0.55, 0.45], [0.5, 0.5]])
+    >>> proba = np.array([[0.5, 0.5], [0.2, 0.8], [0.55, 0.45], [0.5, 0.5]])
     >>> X = np.array([[1, 0], [0, 1], [1, 1], [1, 0.0]])   # rows 0 and 3 are the same passage
-    >>> rank_for_coding(proba, X, n=2, diversity=0).tolist(), rank_for_coding(proba, X, n=2).tolist()
-    ([0, 3], [0, 2])
+    >>> rank_for_coding(proba, X, n=2, diversity=0, density=0).tolist()
+    [0, 3]
+    >>> rank_for_coding(proba, X, n=2, density=0).tolist()
+    [0, 2]
+
+    Code 1 has no codings yet, code 0 has 8: code 1's share is three times code 0's, so row 1 (its only
+    predicted row) comes first.
+
+    >>> rank_for_coding(proba, X, n=3, counts=[8, 0], density=0).tolist()
+    [1, 0, 2]
     """
     if not 0 <= diversity <= 1:
         raise SuggestError(f"diversity must be in [0, 1], got {diversity!r}")
     if not 0 <= coverage_weight <= 1:
         raise SuggestError(f"coverage_weight must be in [0, 1], got {coverage_weight!r}")
+    if not (isinstance(density, (int, float)) and density >= 0):
+        raise SuggestError(f"density must be a number >= 0, got {density!r}")
     proba = np.asarray(proba, dtype=float)
     u = uncertainty(proba, multilabel)
     cov = code_coverage(proba, counts, calibrated=calibrated) if counts is not None else np.zeros(len(u))
@@ -155,8 +178,6 @@ def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: b
         value = (1 - coverage_weight) * u + coverage_weight * cov if counts is not None else u
     else:
         value = cov
-    if not (isinstance(density, (int, float)) and density >= 0):
-        raise SuggestError(f"density must be a number >= 0, got {density!r}")
     n = min(int(n), len(u))
     if n <= 0:
         return np.array([], dtype=int)
@@ -164,20 +185,67 @@ def rank_for_coding(proba, X, n: int = 10, diversity: float = 0.3, multilabel: b
 
     Xn = normalize(X)
     if density > 0:
-        mean_sim = np.clip(np.asarray(Xn @ np.asarray(Xn.mean(0)).ravel()).ravel(), 0.0, 1.0)
-        value = value * mean_sim ** density
+        mean_sim = np.clip(np.asarray(Xn @ np.asarray(Xn.mean(0)).ravel()).ravel(), 0.0, None)
+        value = value * (mean_sim / max(float(mean_sim.max()), 1e-12)) ** density
+    group = np.zeros(len(u), dtype=int)
+    share = np.ones(1)
+    if balance and counts is not None:
+        group = proba.argmax(1) if predicted is None else np.asarray(predicted, dtype=int)
+        if group.shape != u.shape or (group < 0).any() or (group >= proba.shape[1]).any():
+            raise SuggestError(f"predicted must give one code index per row ({len(u)}), got {group!r}")
+        share = 1.0 / np.sqrt(1.0 + np.asarray(counts, dtype=float))
+    left = np.bincount(group, minlength=len(share))
+    picked = np.zeros(len(share))
     chosen: list[int] = []
     max_sim = np.zeros(len(u))
     available = np.ones(len(u), dtype=bool)
     for _ in range(n):
+        # the code whose share this pick overshoots least: the furthest behind, the rarer on a tie
+        k = int(np.lexsort((-share, np.where(left > 0, (picked + 1) / share, np.inf)))[0])
         score = (1 - diversity) * value - diversity * max_sim
-        score[~available] = -np.inf
+        score[~(available & (group == k))] = -np.inf
         i = int(np.argmax(score))
         chosen.append(i)
         available[i] = False
+        left[k] -= 1
+        picked[k] += 1
         sims = np.asarray((Xn @ Xn[i].T).todense()).ravel() if hasattr(Xn, "todense") else Xn @ Xn[i]
         max_sim = np.maximum(max_sim, sims)
     return np.array(chosen, dtype=int)
+
+
+def similarity_space(texts):
+    """Word TF-IDF (unigrams and bigrams, sublinear) of ``texts``, fitted on them: where likeness is measured.
+
+    The model's own features are fitted on the few turns coded so far; the segments still to code
+    need a vocabulary of their own to say which are alike. No label is read.
+
+    Parameters
+    ----------
+    texts : sequence of str
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        One l2-normalised row per text.
+
+    Examples
+    --------
+    >>> X = similarity_space(["we moved in", "we moved out", "the rent"])
+    >>> round(float((X[0] @ X[1].T).toarray()[0, 0]), 3) > 0, X.shape[0]
+    (True, 3)
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [str(t) for t in texts]
+    for min_df in (2, 1):
+        try:
+            return TfidfVectorizer(ngram_range=(1, 2), min_df=min_df, sublinear_tf=True).fit_transform(texts).tocsr()
+        except ValueError:  # too few texts or words for min_df 2: every word counts
+            continue
+    import scipy.sparse as sp
+
+    return sp.csr_matrix((len(texts), 1))
 
 
 def _code_counts(project, classes) -> np.ndarray:
@@ -190,6 +258,28 @@ def _code_counts(project, classes) -> np.ndarray:
     codings = codings[codings["coder"].isin(human_coders(project))]
     seen = codings.groupby("code").size().to_dict()
     return np.array([float(seen.get(c, 0)) for c in classes])
+
+
+def _model_order(model, todo, counts, n, diversity=0.3, coverage_weight=0.3):
+    """``next_to_code``'s ranking of the turn table ``todo`` by ``model`` (the benchmark calls this too).
+
+    Returns the order, the probabilities, and whether they are multi-label and calibrated.
+    """
+    from hrp_coding.suggest.coldstart import ColdStartSuggester
+
+    texts = todo["text"].tolist()
+    if isinstance(model, ColdStartSuggester):
+        proba = model.predict_proba(texts)
+        multilabel, calibrated, predicted = True, False, None
+    else:
+        scores = model.decision_function(todo)  # once: predict_proba and ranking_scores both start from it
+        proba = model._proba_from_scores(scores)
+        multilabel, calibrated = model.multilabel_, bool(getattr(model, "calibrated_", False))
+        predicted = (scores + model.bias_).argmax(1)  # ranking_scores: the code suggest() would put first
+    order = rank_for_coding(proba, similarity_space(texts), n=n, diversity=diversity, multilabel=multilabel,
+                            counts=counts, coverage_weight=coverage_weight, calibrated=calibrated,
+                            predicted=predicted)
+    return order, proba, multilabel, calibrated
 
 
 def next_to_code(project, coder: str, n: int = 10, *, unit: str | None = None, model=None,
@@ -230,7 +320,6 @@ def next_to_code(project, coder: str, n: int = 10, *, unit: str | None = None, m
     """
     import pandas as pd
 
-    from hrp_coding.suggest.coldstart import ColdStartSuggester
     from hrp_coding.suggest.project import _check_model, fit_project_model
     from hrp_coding.suggest.segments import segments_to_suggest
 
@@ -246,17 +335,8 @@ def next_to_code(project, coder: str, n: int = 10, *, unit: str | None = None, m
     columns = ["transcript", "segment", "start", "end", "text", "uncertainty", "coverage", "basis"]
     if len(todo) == 0:
         return pd.DataFrame(columns=columns)
-    if isinstance(model, ColdStartSuggester):
-        proba = model.predict_proba(todo["text"].tolist())
-        X = model._vec(todo["text"].tolist())
-        multilabel, calibrated = True, False
-    else:
-        proba = model.predict_proba(todo)
-        X = model._own_text_matrix(todo["text"].tolist())
-        multilabel, calibrated = model.multilabel_, bool(getattr(model, "calibrated_", False))
     counts = _code_counts(project, [str(c) for c in model.classes_])
-    order = rank_for_coding(proba, X, n=n, diversity=diversity, multilabel=multilabel, counts=counts,
-                            coverage_weight=coverage_weight, calibrated=calibrated)
+    order, proba, multilabel, calibrated = _model_order(model, todo, counts, n, diversity, coverage_weight)
     out = todo.iloc[order][["transcript", "segment", "start", "end", "text"]].copy()
     out["uncertainty"] = uncertainty(proba, multilabel)[order] if calibrated else np.nan
     out["coverage"] = code_coverage(proba, counts, calibrated=calibrated)[order]
