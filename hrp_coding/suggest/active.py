@@ -1,26 +1,30 @@
-"""Active learning: which segments to code next, by calibrated uncertainty, code coverage and diversity.
+"""Active learning: which segments to code next, by code coverage, calibrated uncertainty, typicality and diversity.
 
-The next segments to code are those where the model is least sure (a coding there teaches it the
-most) and those likely to carry codes that have few codings so far (code coverage), spread out over
-the material: a greedy selection maximises
+The list is shared out among the codes the model predicts, in proportion to ``1 / sqrt(1 + n_k)``
+for ``n_k`` codings of code ``k`` so far (code coverage: rarely coded codes get more of it). Within
+a code, the segments come by ``value = ((1 - coverage_weight) * uncertainty + coverage_weight *
+coverage) * density``: where the model is least sure, likely to carry rare codes, and typical of
+the material (information density: an outlier teaches little). A greedy selection maximises
 ``(1 - diversity) * value - diversity * (highest similarity to a segment already picked)``
-(maximal marginal relevance), so the list is not ten near-identical turns, where
-``value = (1 - coverage_weight) * uncertainty + coverage_weight * coverage``.
+(maximal marginal relevance), so the list is not ten near-identical turns; likeness is measured in
+a word TF-IDF of the segments still to code (:func:`similarity_space`), not in the model's own
+features, which know only the words of the few turns coded so far.
 
 Uncertainty is only meaningful on calibrated probabilities. A model that is not calibrated (the
 codebook-only cold start before anyone has coded, or a model fitted on too few codings to
 calibrate) gives scores whose closeness to each other says nothing about doubt; its segments are
-then ranked by code coverage of its top code (its ranking of codes is kept, not its magnitudes) and
-diversity only.
+then ranked by code coverage of its top code (its ranking of codes is kept, not its magnitudes),
+density and diversity only. Even fitted on 20 to 320 AnnoMI turns, the calibrated probabilities
+ranked better than the raw scores (``docs/suggest.md``, Active learning).
 
 Examples
 --------
 >>> import numpy as np, scipy.sparse as sp
 >>> proba = np.array([[0.5, 0.5], [0.52, 0.48], [0.99, 0.01]])
 >>> X = sp.csr_matrix(np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]))
->>> rank_for_coding(proba, X, n=2, diversity=0.0).tolist()
+>>> rank_for_coding(proba, X, n=2, diversity=0.0).tolist()   # the two most uncertain
 [0, 1]
->>> rank_for_coding(proba, X, n=2, diversity=0.6).tolist()
+>>> rank_for_coding(proba, X, n=2, diversity=0.6).tolist()   # row 1 is row 0 again
 [0, 2]
 
 Code 0 already has 50 codings, code 1 none: the segment most likely to carry code 1 comes first.
@@ -284,15 +288,22 @@ def _model_order(model, todo, counts, n, diversity=0.3, coverage_weight=0.3):
 
 def next_to_code(project, coder: str, n: int = 10, *, unit: str | None = None, model=None,
                  diversity: float = 0.3, coverage_weight: float = 0.3):
-    """The ``n`` segments ``coder`` should code next: uncoded by them, uncertain, of rarely coded codes, diverse.
+    """The ``n`` segments ``coder`` should code next: uncoded by them, of rare codes, uncertain, typical, diverse.
 
-    The model is trained on the project's human codings (see :func:`~hrp_coding.suggest.suggest`);
-    its calibrated probabilities give the uncertainty, and the codings so far the code coverage (see
-    :func:`rank_for_coding`). Before anyone has coded, the codebook's cold-start scores are not
-    probabilities: segments are then ranked by the coverage of their top code and by diversity only,
-    and ``uncertainty`` is NaN (``basis`` says so). Segments of transcripts the coder has already
+    The model is trained on the project's human codings (see :func:`~hrp_coding.suggest.suggest`).
+    The list is shared out among the codes it would suggest first, rarely coded codes getting more;
+    within a code, its calibrated probabilities give the uncertainty and the codings so far the code
+    coverage, weighted by how typical the segment is, with diversity (see :func:`rank_for_coding`).
+    Before anyone has coded, the codebook's cold-start scores are not probabilities: segments are
+    then ranked by the coverage of their top code, typicality and diversity only, and
+    ``uncertainty`` is NaN (``basis`` says so). Segments of transcripts the coder has already
     coded are left out, and so are the roles the codebook does not code (``coded_roles``). Coders hidden
     from suggestions still get this list (it shows no codes or confidences), so blind coding is not affected.
+
+    Measured on AnnoMI (``benchmarks/bench_active_learning.py``, 20 to 640 coded turns, 5 seeds):
+    the area under the learning curve is 0.4023 against 0.3912 for random order on client talk
+    type (above random in 3 of 5 seeds), and 0.5563 against 0.5563 on therapist behaviour (4 of 5):
+    a better spread of the codes to code, not a reliably faster-learning model.
 
     Parameters
     ----------
