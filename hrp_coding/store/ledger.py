@@ -32,15 +32,14 @@ import hashlib
 import json
 import operator
 import os
-import warnings
 import zlib
 from pathlib import Path
 
 from hrp_coding._atomic import atomic_write_bytes
-from hrp_coding.errors import EventError, JournalWarning
+from hrp_coding.errors import EventError
 from hrp_coding.store.events import AddCoding, Event, decode
 from hrp_coding.store.journal import Journal, new_id, now_iso
-from hrp_coding.store.state import ROW_FIELDS, LedgerState, no_gc
+from hrp_coding.store.state import ROW_FIELDS, LedgerState, apply_line, no_gc
 
 __all__ = ["CACHE_EVERY", "Ledger", "coder_of", "journal_name"]
 
@@ -351,12 +350,7 @@ class Ledger:
         state = self.state
         for line, raw in fresh:
             state.where = f"{path}, line {line}"
-            try:
-                event = decode(raw, coder=coder)
-            except EventError as err:
-                warnings.warn(f"{path}, line {line}: {err}; skipped", JournalWarning, stacklevel=3)
-                continue
-            event.apply(state)
+            apply_line(state, raw, coder, state.where, stacklevel=3)
         return len(fresh)
 
     # -- the derived cache -----------------------------------------------------------------------------

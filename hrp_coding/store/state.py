@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from hrp_coding.errors import EventError, JournalWarning
 from hrp_coding.store.anchors import Anchor
 
-__all__ = ["ROW_FIELDS", "Coding", "LedgerState", "no_gc", "replay"]
+__all__ = ["ROW_FIELDS", "Coding", "LedgerState", "apply_line", "no_gc", "replay"]
 
 #: the fields of one state row (a tuple), in order
 ROW_FIELDS = ("id", "coder", "transcript", "start", "end", "code", "quote", "prefix", "suffix", "text_sha256", "memo",
@@ -425,6 +425,51 @@ class LedgerState:
                                   JournalWarning, stacklevel=3)
 
 
+def apply_line(state: LedgerState, raw: dict, coder: str, where: str, *, stacklevel: int = 2) -> bool:
+    """Decode one journal line and apply it to ``state``; a line that does not validate is skipped with a warning.
+
+    The one rule for a bad line, for :func:`replay` and for the ledger's incremental fold.
+
+    Parameters
+    ----------
+    state : LedgerState
+        The state the event is applied to.
+    raw : dict
+        The JSON object of the line (one without ``coder`` takes ``coder``).
+    coder : str
+        Whose journal the line is in.
+    where : str
+        Where the line is (``"<path>, line 4"``), the start of the :class:`~hrp_coding.errors.JournalWarning`.
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn`, counted from the caller of this function.
+
+    Returns
+    -------
+    bool
+        True when the event was applied, False when the line was skipped.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> state = LedgerState()
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     apply_line(state, {"event": "nonsense"}, "ana", "ana.jsonl, line 1")
+    False
+    >>> str(caught[0].message).startswith("ana.jsonl, line 1: ")
+    True
+    """
+    from hrp_coding.store.events import decode
+
+    try:
+        event = decode(raw, coder=coder)
+    except EventError as err:
+        warnings.warn(f"{where}: {err}; skipped", JournalWarning, stacklevel=stacklevel + 1)
+        return False
+    event.apply(state)
+    return True
+
+
 def replay(journals: Mapping[str, Iterable[dict]]) -> dict[str, Coding]:
     """Replay every coder's events into ``{coding_id: Coding}`` (live codings only, in order of creation).
 
@@ -455,17 +500,10 @@ def replay(journals: Mapping[str, Iterable[dict]]) -> dict[str, Coding]:
     >>> replay({"ana": [add, {"event": "remove", "id": "e3", "at": "t3", "coding_id": "c1"}]})
     {}
     """
-    from hrp_coding.store.events import decode
-
     state = LedgerState()
     for coder, events in journals.items():
         state.where = f"journal of {coder!r}"
         for raw in events:
-            try:
-                event = decode(raw, coder=coder)
-            except EventError as err:
-                warnings.warn(f"journal of {coder!r}: {err}; skipped", JournalWarning, stacklevel=2)
-                continue
-            event.apply(state)
+            apply_line(state, raw, coder, state.where, stacklevel=2)
     state.warn_dangling_memos()
     return {cid: state.coding(cid) for cid in state.rows}
