@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hrp_coding.errors import TranscriptError
+from hrp_coding.nlp import blank_english
 from hrp_coding.transcripts import read_transcript, segment, segment_many, transcript_from_text
-from hrp_coding.transcripts.segment import COLUMNS, _sentencizer
+from hrp_coding.transcripts.segment import COLUMNS
 
 TEXT = ("Interview with P01, spring.\n\n"
         "Interviewer: How did you start? Tell me everything.\n\n"
@@ -60,7 +61,7 @@ def test_sentences(transcript):
         ["P01:t004.s01", "Yes."],
     ]
     # the spaCy sentence spans map onto the canonical text: char_span over each turn agrees
-    nlp = _sentencizer()
+    nlp = blank_english(sentencizer=True)
     turn = transcript.turns[1]
     doc = nlp(transcript.turn_text(turn))
     for sent, row in zip(doc.sents, frame[frame.segment.str.startswith("P01:t002")].itertuples()):
@@ -141,7 +142,7 @@ def test_speed_25000_words():
         words += len(body.split()) + 1
         i += 1
     t = transcript_from_text("\n\n".join(turns), "P01")
-    _sentencizer()  # load spaCy once, outside the timing
+    blank_english(sentencizer=True)  # load spaCy once, outside the timing
     timings = {}
     for unit in ("turn", "sentence", "paragraph"):
         begin = time.perf_counter()

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from hrp_coding.errors import SuggestError
+from hrp_coding.nlp import blank_english
 from hrp_coding.suggest.features import lemmas_available, tokenize
 
 __all__ = ["ColdStartSuggester", "codebook_rows", "suggestable_codes"]
@@ -226,25 +227,30 @@ class ColdStartSuggester:
             return sp.csr_matrix((0, len(self.vectorizer_.vocabulary_)))
         return self.vectorizer_.transform(tokenize(list(texts), lemmas=self.lemmas_))
 
-    def _nlp(self):
-        import spacy
-
-        nlp = spacy.blank("en")
-        if self.lemmas_:
-            nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-            nlp.initialize()
-        return nlp
-
     def _build_matcher(self, codes):
         from spacy.matcher import PhraseMatcher
 
-        self._spacy = self._nlp()
+        # the process's shared pipeline: the matcher only adds strings to its vocabulary
+        self._spacy = blank_english(lemmas=self.lemmas_)
         attr = "LEMMA" if self.lemmas_ else "LOWER"
         self.matcher_ = PhraseMatcher(self._spacy.vocab, attr=attr)
         for cid, c in codes.items():
             keywords = [k.lower() for k in (getattr(c, "keywords", ()) or ()) if k and k.strip()]
             if keywords:
                 self.matcher_.add(cid, list(self._spacy.pipe(keywords)))
+
+    def __getstate__(self):
+        # a copy or a pickle carries neither the shared spaCy pipeline nor the matcher over its vocabulary
+        # (about 2 MB); both are rebuilt from the codebook on the other side
+        state = self.__dict__.copy()
+        state.pop("_spacy", None)
+        state.pop("matcher_", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if "classes_" in state:
+            self._build_matcher(self._codes())
 
     def _check_fitted(self):
         if not hasattr(self, "classes_"):

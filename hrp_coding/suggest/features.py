@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from hrp_coding.errors import SuggestError
+from hrp_coding.nlp import blank_english, lemma_table
 
 __all__ = [
     "TextFeaturizer",
@@ -41,8 +42,6 @@ __all__ = [
     "tokenize",
 ]
 
-_NLP_CACHE: dict[bool, Any] = {}
-_LEMMA_TABLE: dict[str, Any] = {}
 # tokenisation is a pure function of (text, lemmas): memoised across calls (cross-validation folds
 # tokenise the same turns again and again); cleared when it grows past _TOKEN_CACHE_MAX texts
 _TOKEN_CACHE: dict[tuple[str, bool], tuple[str, ...]] = {}
@@ -62,24 +61,6 @@ def lemmas_available() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("spacy_lookups_data") is not None
-
-
-def _nlp():
-    if "nlp" not in _NLP_CACHE:
-        import spacy
-
-        _NLP_CACHE["nlp"] = spacy.blank("en")
-    return _NLP_CACHE["nlp"]
-
-
-def _lemma_table():
-    """The English lookup lemma table of spacy-lookups-data, as a plain dict (loaded once)."""
-    if "en" not in _LEMMA_TABLE:
-        from spacy.lookups import load_lookups
-
-        table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-        _LEMMA_TABLE["en"] = table
-    return _LEMMA_TABLE["en"]
 
 
 def tokenize(texts: Sequence[str], *, lemmas: bool = False) -> list[tuple[str, ...]]:
@@ -124,13 +105,13 @@ def token_offsets(text: str, *, lemmas: bool = False) -> list[tuple[int, int, st
     [(0, 3, 'are'), (4, 7, 'you'), (8, 10, 'ok'), (10, 11, '?')]
     """
     norms = tokenize([text], lemmas=lemmas)[0]
-    spans = [(tok.idx, tok.idx + len(tok.text)) for tok in _nlp().tokenizer(text) if not tok.is_space]
+    spans = [(tok.idx, tok.idx + len(tok.text)) for tok in blank_english().tokenizer(text) if not tok.is_space]
     return [(a, b, n) for (a, b), n in zip(spans, norms)]
 
 
 def _tokenize_into(unique: list[str], lemmas: bool, out: dict) -> None:
-    nlp = _nlp()
-    table = _lemma_table() if lemmas else None
+    nlp = blank_english()
+    table = lemma_table() if lemmas else None
     memo: dict[str, str] = {}
     for text, doc in zip(unique, nlp.tokenizer.pipe(unique, batch_size=1000)):
         toks = []

@@ -34,11 +34,11 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 
 from hrp_coding.errors import Problem, TranscriptError
+from hrp_coding.nlp import blank_english
 from hrp_coding.transcripts.model import Transcript
 from hrp_coding.units import SEGMENT_UNITS
 
@@ -65,16 +65,6 @@ def _sentence_bounds(text: str, doc) -> list[tuple[int, int]]:
         starts = sorted(set(starts))
     ends = [*starts[1:], len(text)]
     return list(zip(starts, ends))
-
-
-@functools.lru_cache(maxsize=1)
-def _sentencizer():
-    """A blank English spaCy pipeline with the rule-based sentencizer (created once)."""
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -138,7 +128,7 @@ def segment_many(transcripts: Iterable[Transcript], unit: str = "turn", *, roles
                     continue
                 for a, b in _paragraphs(t.text, turn.start, turn.end):
                     jobs.append((t, turn, a, b))
-        nlp = _sentencizer()
+        nlp = blank_english(sentencizer=True)
         counters: dict[tuple[str, int], int] = {}
         docs = nlp.pipe((t.text[a:b] for t, _, a, b in jobs), batch_size=256)
         for (t, turn, a, b), doc in zip(jobs, docs):
