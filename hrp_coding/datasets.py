@@ -12,7 +12,9 @@ Examples
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 from pathlib import Path
 
 from hrp_coding.resources import data_path
@@ -121,6 +123,20 @@ def sample_study(path: str | os.PathLike, *, replication: bool = True, progress:
     return project
 
 
+# tiny_study's temporary folders and the process that made each: it removes them when it exits (see the Notes)
+_AT_EXIT: list[tuple[int, Path]] = []
+
+
+def _remove_at_exit() -> None:
+    # a forked child inherits the list and runs atexit too: only its own folders are its to remove
+    for pid, folder in _AT_EXIT:
+        if pid == os.getpid():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+atexit.register(_remove_at_exit)
+
+
 #: The transcript of :func:`tiny_study`; ana's coding covers "We sat with her" (offsets 9-24).
 TINY_TEXT = "I: Hi\nP: We sat with her.\n"
 
@@ -135,13 +151,21 @@ def tiny_study(path: str | os.PathLike | None = None, *, coded: bool = True):
     Parameters
     ----------
     path : str or PathLike, optional
-        The project folder to create (must not exist); a new temporary folder by default.
+        The project folder to create (must not exist); a new temporary folder ``hrp-tiny-*/study`` by
+        default, removed when the Python process exits.
     coded : bool, default True
         Add ana's coding.
 
     Returns
     -------
     Project
+
+    Notes
+    -----
+    The default folder outlives the returned Project on purpose: ``folder = tiny_study().path`` (as the CLI
+    examples do) drops the Project at once, and a folder removed with it would be gone before the next line.
+    So it goes when the process exits (normally; not after SIGKILL), and a notebook kernel or a test session
+    keeps its few kilobytes per call until then. A ``path`` you pass is yours and is never removed.
 
     Examples
     --------
@@ -155,7 +179,9 @@ def tiny_study(path: str | os.PathLike | None = None, *, coded: bool = True):
     from hrp_coding.project import Project
 
     if path is None:
-        path = Path(tempfile.mkdtemp(prefix="hrp-tiny-")) / "study"
+        folder = Path(tempfile.mkdtemp(prefix="hrp-tiny-"))
+        _AT_EXIT.append((os.getpid(), folder))
+        path = folder / "study"
     study = Project.init(path, codebook=Codebook(name="D", version=1, codes=[Code("holding", "Holding")]))
     study.add_transcript(TINY_TEXT, transcript_id="P01")
     if coded:
