@@ -1,4 +1,5 @@
-"""Transcript import: time per layout fixture, and time + peak memory to refuse hostile Word files.
+"""Transcript import: time per layout fixture, time + peak memory to refuse hostile Word files, and the time to
+segment a 25,000-word transcript into turns, sentences and paragraphs.
 
 Run: ``PYTHONPATH=. python benchmarks/bench_transcripts_import.py``. Prints measured figures only;
 each hostile read runs in a fresh child process whose peak RSS is reported (ru_maxrss).
@@ -90,6 +91,25 @@ def main() -> None:
         result = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"  {path.name:11s} {path.stat().st_size / 1024:8.0f} KB  {result['cpu_s']:6.2f} CPU s  "
               f"peak {result['peak_mb']:6.0f} MB  {result['outcome']}")
+    _segmentation()
+
+
+def _segmentation() -> None:
+    from hrp_coding.nlp import blank_english
+    from hrp_coding.transcripts import segment, transcript_from_text
+    from tests.test_transcripts_segment import _turns_of_words
+
+    turns = _turns_of_words(25_000)
+    t = transcript_from_text("\n\n".join(turns), "P01")
+    blank_english(sentencizer=True)  # spaCy loaded once, outside the timing
+    print(f"segment() of a 25,000-word transcript ({len(turns)} turns), CPU s, best of 3:")
+    for unit in ("turn", "sentence", "paragraph"):
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.process_time()
+            frame = segment(t, unit)
+            best = min(best, time.process_time() - t0)
+        print(f"  {unit:9s} {len(frame):6d} segments  {best:6.3f} CPU s")
 
 
 if __name__ == "__main__":
