@@ -66,7 +66,7 @@ def test_cold_starts_share_the_pipeline_but_not_their_keywords(lemmas):
 
 
 def test_a_pickled_cold_start_leaves_the_pipeline_behind():
-    cloudpickle = pytest.importorskip("cloudpickle")  # what joblib uses to send fitted models between processes
+    import cloudpickle  # what joblib uses to send fitted models between processes (declared in the test extra)
 
     cold = ColdStartSuggester(_codebook({"money": ("rent",), "police": ("arrest",)})).fit(TEXTS)
     state = cold.__getstate__()
