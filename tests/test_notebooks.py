@@ -30,6 +30,7 @@ def _read(name: str):
 
 
 _RUNS: dict[str, tuple] = {}
+_TMPDIRS: dict[str, Path] = {}
 
 
 def _execute(name: str, tmp_path_factory) -> tuple:
@@ -41,6 +42,9 @@ def _execute(name: str, tmp_path_factory) -> tuple:
                                          resources={"metadata": {"path": str(workdir)}})
         # the kernel imports hrp_coding from this checkout, whatever is pip-installed
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        # the notebooks' tempfile.mkdtemp() folders go under pytest's folder (pruned), not into /tmp for good
+        _TMPDIRS[name] = tmp_path_factory.mktemp(f"nb-{name}-tmp")
+        env["TMPDIR"] = str(_TMPDIRS[name])
         client.execute(env=env)
         _RUNS[name] = (nb, _summary(nb, name), workdir)
     return _RUNS[name]
@@ -112,6 +116,8 @@ def test_01_codebook_tour(tmp_path_factory):
     assert s["qdc_round_trip"] is True and s["saved_equal"] is True
     assert _outputs(nb, "text/html") >= 3  # the codebook and the code card render as HTML
     assert list(workdir.iterdir()) == []
+    made = [p.name for p in _TMPDIRS["01_codebook_tour"].iterdir()]  # its mkdtemp() landed in TMPDIR
+    assert len(made) == 1 and made[0].startswith("hrp-codebook-tour-")
 
 
 @pytest.mark.slow
