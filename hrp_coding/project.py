@@ -496,10 +496,12 @@ class Project(ProjectViews, TranscriptChanges, Recoding, MemoWriting, CodingWrit
 
         Examples
         --------
-        >>> import tempfile, hrp_coding as hc
-        >>> study = hc.datasets.sample_study(tempfile.mkdtemp() + "/s")
-        >>> study.save_caches(); (study.path / ".hrp" / "cache" / "sidecars.json").exists()
-        True
+        >>> import json
+        >>> from hrp_coding.datasets import tiny_study
+        >>> study = tiny_study()
+        >>> study.save_caches()
+        >>> sorted(json.loads((study.path / ".hrp" / "cache" / "sidecars.json").read_text()))
+        ['P01']
         """
         self._transcripts.flush()
 
