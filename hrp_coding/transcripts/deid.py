@@ -372,12 +372,13 @@ class Deidentifier:
 
         Examples
         --------
-        >>> import tempfile, pathlib, yaml
+        >>> import tempfile, pathlib
+        >>> from hrp_coding.limits import read_yaml
         >>> deid = Deidentifier(names=["Maria Lopez | Maria"])
         >>> deid.deidentify_text("Maria said so")
         '[PERSON_1] said so'
         >>> path = deid.write_key(pathlib.Path(tempfile.mkdtemp()) / "deid-key.yaml")
-        >>> yaml.safe_load(path.read_text(encoding="utf-8")), oct(path.stat().st_mode & 0o777)
+        >>> read_yaml(path), oct(path.stat().st_mode & 0o777)
         ({'[PERSON_1]': 'Maria Lopez'}, '0o600')
         """
         import yaml
