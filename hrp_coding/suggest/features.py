@@ -6,8 +6,8 @@ and speaker roles (``role``, ``prev1_role``, ...). :func:`add_context` builds th
 table of turns in transcript order. The neighbouring texts are legitimate input (what was said before
 and after the turn), never their labels.
 
-Tokens come from ``spacy.blank("en")``'s rule-based tokenizer; when the ``spacy-lookups-data``
-package is installed (the ``lemmas`` extra) each token is replaced by its lookup lemma. Everything
+Tokens come from :func:`~hrp_coding.suggest.tfidf.tokenize` (``spacy.blank("en")``; lookup lemmas
+with the ``lemmas`` extra) and each block is a :class:`~hrp_coding.suggest.tfidf.TfidfBlock`. Everything
 the featurizer learns (vocabularies, idf weights) is plain lists and arrays, so a fitted featurizer
 can be saved without pickle (see :mod:`hrp_coding.suggest.persist`).
 
@@ -24,13 +24,18 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from hrp_coding.errors import SuggestError
-from hrp_coding.nlp import blank_english, lemma_table
+from hrp_coding.suggest.tfidf import (
+    TfidfBlock,
+    _word_ngrams,
+    lemmas_available,
+    token_offsets,
+    tokenize,
+)
 
 __all__ = [
     "TextFeaturizer",
@@ -42,247 +47,22 @@ __all__ = [
     "tokenize",
 ]
 
-# tokenisation is a pure function of (text, lemmas): memoised across calls (cross-validation folds
-# tokenise the same turns again and again); cleared when it grows past _TOKEN_CACHE_MAX texts
-_TOKEN_CACHE: dict[tuple[str, bool], tuple[str, ...]] = {}
-_TOKEN_CACHE_MAX = 200_000
-_CHAR_CACHE: dict[tuple[str, tuple[int, int]], list[str]] = {}
-_CHAR_CACHE_MAX = 50_000
-
-
-def lemmas_available() -> bool:
-    """True when the ``spacy-lookups-data`` package (the ``lemmas`` extra) is installed.
-
-    Examples
-    --------
-    >>> isinstance(lemmas_available(), bool)
-    True
-    """
-    import importlib.util
-
-    return importlib.util.find_spec("spacy_lookups_data") is not None
-
-
-def tokenize(texts: Sequence[str], *, lemmas: bool = False) -> list[tuple[str, ...]]:
-    """Tokenise texts with ``spacy.blank("en")``: lower-cased tokens (or lookup lemmas), spaces dropped.
-
-    Punctuation is kept as tokens ("?" is one of the strongest cues for questions). Each distinct
-    text is tokenised once.
-
-    Parameters
-    ----------
-    texts : sequence of str
-    lemmas : bool
-        Replace each token by its lookup lemma (needs ``spacy-lookups-data``; a SuggestError says so
-        when it is missing).
-
-    Examples
-    --------
-    >>> tokenize(["Are you drinking?", ""], lemmas=False)
-    [('are', 'you', 'drinking', '?'), ()]
-    """
-    if lemmas and not lemmas_available():
-        raise SuggestError(
-            "lemmas=True needs the spacy-lookups-data package (pip install 'hrp-coding[lemmas]'); "
-            "use lemmas=False or lemmas='auto'"
-        )
-    lemmas = bool(lemmas)
-    todo = [t for t in dict.fromkeys(texts) if (t, lemmas) not in _TOKEN_CACHE]
-    if len(_TOKEN_CACHE) + len(todo) > _TOKEN_CACHE_MAX:
-        _TOKEN_CACHE.clear()
-        todo = list(dict.fromkeys(texts))
-    if todo:
-        _tokenize_into(todo, lemmas, _TOKEN_CACHE)
-    return [_TOKEN_CACHE[(t, lemmas)] for t in texts]
-
-
-def token_offsets(text: str, *, lemmas: bool = False) -> list[tuple[int, int, str]]:
-    """The tokens of ``text`` as :func:`tokenize` normalises them, with their character offsets.
-
-    Examples
-    --------
-    >>> token_offsets("Are you ok?", lemmas=False)
-    [(0, 3, 'are'), (4, 7, 'you'), (8, 10, 'ok'), (10, 11, '?')]
-    """
-    norms = tokenize([text], lemmas=lemmas)[0]
-    spans = [(tok.idx, tok.idx + len(tok.text)) for tok in blank_english().tokenizer(text) if not tok.is_space]
-    return [(a, b, n) for (a, b), n in zip(spans, norms)]
-
-
-def _tokenize_into(unique: list[str], lemmas: bool, out: dict) -> None:
-    nlp = blank_english()
-    table = lemma_table() if lemmas else None
-    memo: dict[str, str] = {}
-    for text, doc in zip(unique, nlp.tokenizer.pipe(unique, batch_size=1000)):
-        toks = []
-        for tok in doc:
-            if tok.is_space:
-                continue
-            word = tok.text
-            norm = memo.get(word)
-            if norm is None:
-                if table is not None:
-                    lemma = table.get(word, None)
-                    if lemma is None:
-                        lemma = table.get(word.lower(), word)
-                    norm = str(lemma).lower()
-                else:
-                    norm = word.lower()
-                memo[word] = norm
-            toks.append(norm)
-        out[(text, lemmas)] = tuple(toks)
-
-
-def _char_wb_analyzer(ngram_range: tuple[int, int]):
-    """scikit-learn's lower-cased ``char_wb`` analyzer, memoised per text (like the tokens above).
-
-    Character n-grams are a pure function of the text; cross-validation folds count the same turns
-    again and again, so each distinct text is analysed once (n-grams interned; at most
-    ``_CHAR_CACHE_MAX`` texts are kept).
-    """
-    import sys
-
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    analyse = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, lowercase=True).build_analyzer()
-
-    def grams(doc: str) -> list[str]:
-        key = (doc, ngram_range)
-        out = _CHAR_CACHE.get(key)
-        if out is None:
-            if len(_CHAR_CACHE) >= _CHAR_CACHE_MAX:
-                _CHAR_CACHE.clear()
-            out = _CHAR_CACHE[key] = [sys.intern(g) for g in analyse(doc)]
-        return out
-
-    return grams
-
-
-def _word_ngrams(tokens: tuple[str, ...], ngram_range: tuple[int, int]) -> list[str]:
-    lo, hi = ngram_range
-    grams: list[str] = []
-    n = len(tokens)
-    for size in range(lo, hi + 1):
-        if size == 1:
-            grams.extend(tokens)
-        else:
-            grams.extend(" ".join(tokens[i : i + size]) for i in range(n - size + 1))
-    return grams
-
-
-class TfidfBlock:
-    """One TF-IDF feature block (sublinear tf, smooth idf, l2 rows) whose learned state is plain data.
-
-    ``kind`` is ``"word"`` (documents are token tuples from :func:`tokenize`) or ``"char_wb"``
-    (documents are strings; character n-grams inside word boundaries, lower-cased). After
-    :meth:`fit`, ``vocabulary`` (list of terms, column order) and ``idf`` (float array) hold everything
-    needed to transform new documents, and :meth:`from_state` rebuilds a block from them.
-
-    Examples
-    --------
-    >>> block = TfidfBlock("word", (1, 1)).fit(tokenize(["a cat", "a dog"]))
-    >>> block.vocabulary
-    ['a', 'cat', 'dog']
-    >>> block.transform(tokenize(["a cat"])).toarray().round(3).tolist()
-    [[0.58, 0.815, 0.0]]
-    """
-
-    def __init__(self, kind: str, ngram_range: tuple[int, int], min_df: int = 1, max_features: int | None = None):
-        if kind not in ("word", "char_wb"):
-            raise SuggestError(f"TfidfBlock kind must be 'word' or 'char_wb', got {kind!r}")
-        self.kind = kind
-        self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
-        self.min_df = int(min_df)
-        self.max_features = max_features
-        self.vocabulary: list[str] | None = None
-        self.idf: np.ndarray | None = None
-        self._counter = None
-
-    def _make_counter(self, vocabulary=None):
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        if self.kind == "word":
-            ngram_range = self.ngram_range
-            return CountVectorizer(
-                analyzer=lambda toks: _word_ngrams(toks, ngram_range),
-                min_df=1 if vocabulary is not None else self.min_df,
-                max_features=None if vocabulary is not None else self.max_features,
-                vocabulary=vocabulary,
-                dtype=np.float64,
-            )
-        return CountVectorizer(
-            analyzer=_char_wb_analyzer(self.ngram_range),
-            min_df=1 if vocabulary is not None else self.min_df,
-            max_features=None if vocabulary is not None else self.max_features,
-            vocabulary=vocabulary,
-            dtype=np.float64,
-        )
-
-    def fit_transform(self, docs) -> Any:
-        counter = self._make_counter()
-        try:
-            counts = counter.fit_transform(docs)
-        except ValueError:
-            # no term reaches min_df (tiny or empty corpus): an empty block, not a crash
-            self.vocabulary = []
-            self.idf = np.zeros(0)
-            self._counter = None
-            return self._empty(len(docs))
-        vocab = sorted(counter.vocabulary_, key=counter.vocabulary_.get)
-        self.vocabulary = vocab
-        n = counts.shape[0]
-        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
-        self.idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-        self._counter = counter
-        return self._weight(counts)
-
-    def fit(self, docs) -> TfidfBlock:
-        self.fit_transform(docs)
-        return self
-
-    @staticmethod
-    def _empty(n):
-        import scipy.sparse as sp
-
-        return sp.csr_matrix((n, 0), dtype=np.float64)
-
-    def _weight(self, counts):
-        from sklearn.preprocessing import normalize
-
-        counts = counts.tocsr().astype(np.float64)
-        if counts.shape[1] == 0:  # no term of the block reached min_df (e.g. context of plain texts): empty
-            return counts
-        counts.data = np.log(counts.data) + 1.0
-        counts = counts.multiply(self.idf).tocsr()
-        return normalize(counts, norm="l2", copy=False)
-
-    def transform(self, docs) -> Any:
-        if self.vocabulary is None:
-            raise SuggestError("this TfidfBlock is not fitted yet; call fit first")
-        if not self.vocabulary:
-            return self._empty(len(docs))
-        if self._counter is None:
-            self._counter = self._make_counter({t: i for i, t in enumerate(self.vocabulary)})
-        return self._weight(self._counter.transform(docs))
-
-    def state(self) -> dict:
-        """The learned state as plain data: ``{"vocabulary": [...], "idf": ndarray}``."""
-        return {"vocabulary": list(self.vocabulary or []), "idf": np.asarray(self.idf, dtype=np.float64)}
-
-    @classmethod
-    def from_state(cls, kind, ngram_range, min_df, vocabulary, idf) -> TfidfBlock:
-        """Rebuild a fitted block from :meth:`state` (validated by the caller)."""
-        block = cls(kind, tuple(ngram_range), min_df)
-        block.vocabulary = list(vocabulary)
-        block.idf = np.asarray(idf, dtype=np.float64)
-        return block
-
 
 def as_turn_frame(X) -> Any:
     """Normalise the input of a suggester to a DataFrame with a ``text`` column (a copy; the input is untouched).
 
     Accepts a sequence of strings, a pandas Series of strings, or a DataFrame with a ``text`` column.
     Missing values in context columns become empty strings; a missing ``text`` is an error naming the row.
+
+    Parameters
+    ----------
+    X : sequence of str, Series or DataFrame
+        Texts, or a turn table with a ``text`` column (and context columns, see :func:`add_context`).
+
+    Returns
+    -------
+    DataFrame
+        A new frame, index 0..n-1, with ``text`` as str and the context and role columns as str.
 
     Examples
     --------
@@ -332,6 +112,18 @@ def add_context(frame, *, window: int = 2, transcript: str = "transcript", text:
         One row per turn, with the columns named by ``transcript`` and ``text`` (and ``role`` if given).
     window : int
         How many turns before and after to attach.
+    transcript, text : str
+        The columns naming each turn's transcript and holding its text.
+    role : str or None
+        The speaker-role column (``prev{k}_role`` ... are added when it exists); None: no roles.
+    order : str or None
+        A column that orders the turns within a transcript; None: the row order.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``frame`` with ``position`` (rank within the transcript over its size, in [0, 1)) and
+        the ``prev{k}_text``/``next{k}_text`` (and ``_role``) columns for k = 1..window.
 
     Examples
     --------
@@ -479,6 +271,23 @@ class TextFeaturizer:
         return where, counter.transform(docs).tocsr(), None
 
     def fit_transform(self, X):
+        """Learn every block's vocabulary and idf from ``X`` and return its feature matrix.
+
+        Parameters
+        ----------
+        X : sequence of str or DataFrame
+            Texts or a turn table (see :func:`add_context`).
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix (n, n_features)
+            The blocks side by side, in :meth:`block_slices` order, each scaled by its weight.
+
+        Examples
+        --------
+        >>> TextFeaturizer(context=0, char_ngrams=None).fit_transform(["How are you?", "Fine."]).shape
+        (2, 12)
+        """
         import scipy.sparse as sp
 
         frame = as_turn_frame(X)
@@ -516,10 +325,46 @@ class TextFeaturizer:
         return sp.hstack([mats[p] for p in order], format="csr")
 
     def fit(self, X) -> TextFeaturizer:
+        """Learn every block's vocabulary and idf from ``X`` (as :meth:`fit_transform`, without the matrix).
+
+        Parameters
+        ----------
+        X : sequence of str or DataFrame
+            Texts or a turn table (see :func:`add_context`).
+
+        Returns
+        -------
+        TextFeaturizer
+            This featurizer, fitted.
+
+        Examples
+        --------
+        >>> TextFeaturizer(context=0).fit(["How are you?"]).blocks is not None
+        True
+        """
         self.fit_transform(X)
         return self
 
     def transform(self, X):
+        """The feature matrix of ``X`` over the fitted vocabularies (terms never seen in fitting are ignored).
+
+        Parameters
+        ----------
+        X : sequence of str or DataFrame
+            Texts or a turn table; context columns the featurizer was fitted with and ``X`` lacks count
+            as empty turns.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix (n, n_features)
+            Same columns as :meth:`fit_transform` gave (:meth:`feature_names`).
+
+        Examples
+        --------
+        >>> f = TextFeaturizer(context=0, char_ngrams=None, use_shape=False).fit(["How are you?", "Fine."])
+        >>> f.transform(["How?"]).nnz
+        2
+        """
         import scipy.sparse as sp
 
         if self.blocks is None:
@@ -563,13 +408,35 @@ class TextFeaturizer:
 
     def feature_names(self) -> list[str]:
         """Column names, ``<block>:<term>`` (``w:`` turn words, ``c:`` characters, ``p1:``/``n1:`` context,
-        ``r:`` role, ``s:`` shape)."""
+        ``r:`` role, ``s:`` shape).
+
+        Returns
+        -------
+        list of str
+            One name per column of :meth:`transform`, in column order.
+
+        Examples
+        --------
+        >>> TextFeaturizer(context=0, char_ngrams=None, use_shape=False).fit(["Fine."]).feature_names()
+        ['w:.', 'w:fine', 'w:fine .']
+        """
         if self.blocks is None:
             raise SuggestError("this TextFeaturizer is not fitted yet; call fit first")
         return [f"{prefix}:{term}" for prefix, _, _, block in self.blocks for term in block.vocabulary]
 
     def block_slices(self) -> dict[str, slice]:
-        """Column range of each block, by prefix."""
+        """Column range of each block, by prefix.
+
+        Returns
+        -------
+        dict of str to slice
+            ``{prefix: slice}`` in column order (an empty slice for a block that kept no term).
+
+        Examples
+        --------
+        >>> TextFeaturizer(context=0, char_ngrams=None, use_shape=False).fit(["Fine."]).block_slices()
+        {'w': slice(0, 3, None)}
+        """
         out, start = {}, 0
         for prefix, _, _, block in self.blocks or []:
             out[prefix] = slice(start, start + len(block.vocabulary))

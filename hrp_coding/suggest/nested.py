@@ -252,6 +252,15 @@ class NestedCodeSuggester(CodeSuggester):
         Returns
         -------
         NestedCodeSuggester
+            This model, fitted; ``chosen_`` and ``search_`` say what was chosen.
+
+        Examples
+        --------
+        >>> texts = ["How are you?", "Do you drink?", "You feel tired.", "You sound sad."] * 4
+        >>> groups = [f"T{i // 4}" for i in range(16)]
+        >>> model = NestedCodeSuggester(Cs=(0.1, 1.0), inner_cv=2, context=0)
+        >>> model.fit(texts, ["q", "q", "r", "r"] * 4, groups=groups).chosen_["C"] in (0.1, 1.0)
+        True
         """
         import pandas as pd
         import scipy.sparse as sp
