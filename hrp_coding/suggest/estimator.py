@@ -120,25 +120,14 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
                  class_weight="balanced", cv=3, tune_bias=True, target_precision=0.9, store_examples=True,
                  codebook=None, codebook_weight=1.0, prior_weight="auto", min_precision_count=10,
                  classifier="svm"):
-        self.word_ngrams = word_ngrams
-        self.char_ngrams = char_ngrams
-        self.char_min_df = char_min_df
-        self.context = context
-        self.context_weights = context_weights
-        self.use_role = use_role
-        self.use_shape = use_shape
-        self.lemmas = lemmas
-        self.C = C
-        self.class_weight = class_weight
-        self.cv = cv
-        self.tune_bias = tune_bias
-        self.target_precision = target_precision
-        self.store_examples = store_examples
-        self.codebook = codebook
-        self.codebook_weight = codebook_weight
-        self.prior_weight = prior_weight
-        self.min_precision_count = min_precision_count
-        self.classifier = classifier
+        self._store_params(locals())
+
+    def _store_params(self, params: dict) -> None:
+        # scikit-learn's rule: __init__ stores each parameter under its own name and does nothing else
+        # (get_params and clone read them back by name); this one loop serves CodeSuggester and its subclasses
+        for name, value in params.items():
+            if name != "self" and not name.startswith("__"):
+                setattr(self, name, value)
 
     #: parameters a clone shares instead of deep-copying (immutable, or a loaded model); subclasses extend it
     _shared_params: tuple[str, ...] = ("codebook",)

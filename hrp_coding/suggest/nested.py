@@ -158,24 +158,7 @@ class NestedCodeSuggester(CodeSuggester):
                  word_ngrams=(1, 2), char_ngrams=(1, 4), char_min_df=2, context=3, context_weights=(0.7, 0.5, 0.3),
                  use_role=True, use_shape=True, lemmas="auto", class_weight="balanced", target_precision=0.9,
                  min_precision_count=10, store_examples=True):
-        self.Cs = Cs
-        self.block_weights = block_weights
-        self.tune_bias = tune_bias
-        self.inner_cv = inner_cv
-        self.final = final
-        self.embedder = embedder
-        self.word_ngrams = word_ngrams
-        self.char_ngrams = char_ngrams
-        self.char_min_df = char_min_df
-        self.context = context
-        self.context_weights = context_weights
-        self.use_role = use_role
-        self.use_shape = use_shape
-        self.lemmas = lemmas
-        self.class_weight = class_weight
-        self.target_precision = target_precision
-        self.min_precision_count = min_precision_count
-        self.store_examples = store_examples
+        self._store_params(locals())
 
     # the parent's settings that the search does not vary
     codebook = None
