@@ -22,6 +22,7 @@ Examples
 
 from hrp_coding.suggest.active import next_to_code, rank_for_coding, uncertainty
 from hrp_coding.suggest.coldstart import ColdStartSuggester
+from hrp_coding.suggest.embedded import EmbeddingCodeSuggester
 from hrp_coding.suggest.embeddings import SentenceEmbedder
 from hrp_coding.suggest.estimator import CodeSuggester
 from hrp_coding.suggest.evaluate import EvaluationResult, evaluate
@@ -35,6 +36,7 @@ __all__ = [
     "CodeSuggester",
     "CodeThreshold",
     "ColdStartSuggester",
+    "EmbeddingCodeSuggester",
     "EvaluationResult",
     "NestedCodeSuggester",
     "SentenceEmbedder",

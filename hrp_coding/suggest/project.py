@@ -212,13 +212,16 @@ def _rows(model, frame, top_k, use_thresholds, min_confidence, n_evidence, n_exa
     return out
 
 
-def project_estimator(project) -> CodeSuggester:
+def project_estimator(project, *, embedder=None) -> CodeSuggester:
     """The default suggester of a project: logistic regression with the project's codebook as prior.
 
     Parameters
     ----------
     project : Project or None
         The study; its codebook becomes the estimator's prior (None: no prior).
+    embedder : SentenceEmbedder, optional
+        A local sentence-embedding model: adds its block ``e`` (an
+        :class:`~hrp_coding.suggest.embedded.EmbeddingCodeSuggester` is returned).
 
     Returns
     -------
@@ -230,8 +233,13 @@ def project_estimator(project) -> CodeSuggester:
     >>> project_estimator(None).get_params()["classifier"]
     'logistic'
     """
-    return CodeSuggester(context=2, context_weights=(0.7, 0.5), classifier="logistic", C=10.0,
-                         codebook=getattr(project, "codebook", None))
+    settings = dict(context=2, context_weights=(0.7, 0.5), classifier="logistic", C=10.0,
+                    codebook=getattr(project, "codebook", None))
+    if embedder is not None:
+        from hrp_coding.suggest.embedded import EmbeddingCodeSuggester
+
+        return EmbeddingCodeSuggester(embedder=embedder, **settings)
+    return CodeSuggester(**settings)
 
 
 def fit_project_model(project, *, coders: Sequence[str] | None = None, unit: str | None = None,
@@ -273,6 +281,12 @@ def fit_project_model(project, *, coders: Sequence[str] | None = None, unit: str
         hidden = set(project.settings.suggestions_hidden_from)
         coders = [c for c in human_coders(project) if c not in hidden]
     estimator = project_estimator(project) if estimator is None else estimator
+    from hrp_coding.suggest.nested import NestedCodeSuggester
+
+    if isinstance(estimator, NestedCodeSuggester):
+        raise SuggestError("fit_project_model: NestedCodeSuggester learns one code per unit, but a project's "
+                           "units carry code lists (or none); for a local embedding model use "
+                           "estimator=project_estimator(project, embedder=...)")
     frame, labels, groups = training_data(project, coders=coders, unit=unit, context=estimator.context or 1)
     used = {c for labs in labels for c in labs}
     enough_codes = len(used) >= 2 or estimator.codebook is not None
