@@ -42,14 +42,7 @@ class EmbeddingCodeSuggester(CodeSuggester):
                  class_weight="balanced", cv=3, tune_bias=True, target_precision=0.9, store_examples=True,
                  codebook=None, codebook_weight=1.0, prior_weight="auto", min_precision_count=10,
                  classifier="svm"):
-        super().__init__(word_ngrams=word_ngrams, char_ngrams=char_ngrams, char_min_df=char_min_df,
-                         context=context, context_weights=context_weights, use_role=use_role,
-                         use_shape=use_shape, lemmas=lemmas, C=C, class_weight=class_weight, cv=cv,
-                         tune_bias=tune_bias, target_precision=target_precision,
-                         store_examples=store_examples, codebook=codebook, codebook_weight=codebook_weight,
-                         prior_weight=prior_weight, min_precision_count=min_precision_count,
-                         classifier=classifier)
-        self.embedder = embedder
+        self._store_params(locals())
 
     def _new_featurizer(self):
         from hrp_coding.suggest.nested import _EmbeddingFeaturizer
