@@ -63,21 +63,6 @@ def scores(model, frame, classes):
     return out
 
 
-def with_embeddings(embedder):
-    """CodeSuggester whose featurizer has the embedding block ``e`` too (as NestedCodeSuggester(embedder=...))."""
-    from hrp_coding.suggest import CodeSuggester
-    from hrp_coding.suggest.nested import _EmbeddingFeaturizer
-
-    class EmbeddingSuggester(CodeSuggester):
-        def _new_featurizer(self):
-            base = super()._new_featurizer()
-            featurizer = _EmbeddingFeaturizer(base, embedder)
-            featurizer.lemmas = base.lemmas
-            return featurizer
-
-    return EmbeddingSuggester
-
-
 def main(argv=None) -> int:
     from hrp_coding.suggest import CodeSuggester, ColdStartSuggester, suggest
 
@@ -94,7 +79,11 @@ def main(argv=None) -> int:
         if embedder is None:
             print(f"embedding block: NOT measured (no local model: {HOW})")
         else:
-            Embedding = with_embeddings(embedder)
+            from functools import partial
+
+            from hrp_coding.suggest import EmbeddingCodeSuggester
+
+            Embedding = partial(EmbeddingCodeSuggester, embedder=embedder)  # what project_estimator(embedder=) fits
     with tempfile.TemporaryDirectory() as tmp:
         study, (fa, la, ga), (fd, ld) = load(Path(tmp))
         cb = study.codebook
