@@ -48,8 +48,4 @@ class EmbeddingCodeSuggester(CodeSuggester):
         from hrp_coding.suggest.nested import _EmbeddingFeaturizer
 
         base = super()._new_featurizer()
-        if self.embedder is None:
-            return base
-        featurizer = _EmbeddingFeaturizer(base, self.embedder)
-        featurizer.lemmas = base.lemmas
-        return featurizer
+        return base if self.embedder is None else _EmbeddingFeaturizer(base, self.embedder)

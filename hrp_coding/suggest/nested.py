@@ -84,6 +84,11 @@ class _EmbeddingFeaturizer:
         self.embedder = embedder
         self.dim = 0
 
+    @property
+    def lemmas(self) -> bool:
+        """Whether the base featurizer's tokens are lemmas (what the model records, as for a TextFeaturizer)."""
+        return self.base.lemmas
+
     def _block(self, X):
         from hrp_coding.suggest.embeddings import embedding_block
 
