@@ -1,23 +1,16 @@
 """The package as a whole: cheap import, the CLI shell, atomic writes."""
 
-import subprocess
-import sys
 
 import pytest
 
 from hrp_coding._atomic import atomic_write_text
 from hrp_coding.cli import main
+from tests._imports import heavy_modules_loaded
 
 
 def test_import_is_cheap():
-    # A fresh interpreter, so that other tests' imports do not count.
-    code = (
-        "import sys, hrp_coding, hrp_coding.errors, hrp_coding.cli\n"
-        "heavy = [m for m in ('spacy', 'sklearn', 'matplotlib', 'thinc') if m in sys.modules]\n"
-        "print(','.join(heavy))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+    code = "import hrp_coding, hrp_coding.errors, hrp_coding.cli"
+    assert heavy_modules_loaded(code, ("spacy", "sklearn", "matplotlib", "thinc")) == []
 
 
 def test_info_prints_versions(capsys):
