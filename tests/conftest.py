@@ -38,6 +38,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from hrp_coding.lazy import import_jsonschema
+
+# before any test module imports nbformat (which imports jsonschema): every test process would otherwise
+# build rfc3987-syntax's IRI grammar at collection, 1.5-6 s (see import_jsonschema)
+import_jsonschema()
+
 # Property tests check values, never speed: no per-example deadline and no "too slow" health check, so a busy
 # machine cannot fail them. The "ci" profile (.ci/run) also fixes the examples, so a CI run is reproducible.
 settings.register_profile("hrp", deadline=None, suppress_health_check=[HealthCheck.too_slow])

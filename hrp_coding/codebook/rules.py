@@ -80,8 +80,9 @@ ID_PATTERN = ecma_pattern(schema()["$defs"]["id"]["pattern"])
 
 def _pattern_keyword(validator, pattern, instance, schema):
     """JSON Schema ``pattern`` with ECMA-262 anchors (see :func:`ecma_pattern`)."""
-    import jsonschema
+    from hrp_coding.lazy import import_jsonschema
 
+    jsonschema = import_jsonschema()
     if validator.is_type(instance, "string") and not ecma_pattern(pattern).search(instance):
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
@@ -102,8 +103,9 @@ def _inline(node: Any, root: dict) -> Any:
 def _validator(part: str = "codebook"):
     """A validator of the whole codebook, of one code (``"code"``), or of a codebook whose codes are already
     :class:`~hrp_coding.codebook.model.Code` objects (``"shallow"``: the codes' own fields are not checked again)."""
-    import jsonschema
+    from hrp_coding.lazy import import_jsonschema
 
+    jsonschema = import_jsonschema()
     base = jsonschema.Draft202012Validator
     # Python callers pass tuples where YAML has lists (Code.examples, ChangeEntry.old_ids)
     checker = base.TYPE_CHECKER.redefine("array", lambda _checker, value: isinstance(value, (list, tuple)))
