@@ -31,7 +31,6 @@ import numpy as np
 from hrp_coding.errors import SuggestError
 from hrp_coding.suggest.tfidf import (
     TfidfBlock,
-    _word_ngrams,
     lemmas_available,
     token_offsets,
     tokenize,
@@ -203,7 +202,6 @@ class TextFeaturizer:
                 f"context={self.context} needs that many context_weights, got {len(self.context_weights)}"
             )
         self.blocks: list[tuple[str, str, float, TfidfBlock]] | None = None  # (prefix, column, weight, block)
-        self._union: dict = {}
 
     def _plan(self, frame) -> list[tuple[str, str, str, tuple, int, float]]:
         plan = [("w", "text", "word", self.word_ngrams, 1, 1.0)]
@@ -245,30 +243,13 @@ class TextFeaturizer:
     def _column(frame, col):
         return frame[col].tolist() if col in frame.columns else [""] * len(frame)
 
-    def _word_groups(self, plan):
-        groups: dict[tuple, list] = {}
-        for item in plan:
-            if item[2] == "word":
-                groups.setdefault(tuple(item[3]), []).append(item)
-        return groups
-
-    def _count_unique(self, frame, items, tokens, ngrams, vocabulary=None):
-        """Counts of each distinct text of these blocks' columns (rows) over word n-grams (columns)."""
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        unique = list(dict.fromkeys(t for item in items for t in self._column(frame, item[1])))
-        where = {t: i for i, t in enumerate(unique)}
-        counter = CountVectorizer(analyzer=lambda toks: _word_ngrams(toks, ngrams), vocabulary=vocabulary,
-                                  dtype=np.float64)
-        docs = [tokens.get(t, ()) for t in unique]
-        if vocabulary is None:
-            try:
-                counts = counter.fit_transform(docs)
-            except ValueError:  # no n-gram at all (only empty texts)
-                return where, None, []
-            vocab = sorted(counter.vocabulary_, key=counter.vocabulary_.get)
-            return where, counts.tocsr(), vocab
-        return where, counter.transform(docs).tocsr(), None
+    def _docs(self, frame, col, kind, tokens):
+        """The documents of one block: the turns' texts (characters), their tokens (words) or meta tokens."""
+        if kind == "char_wb":
+            return frame["text"].tolist()
+        if kind == "meta":
+            return self._meta_docs(frame, col, tokens)
+        return [tokens.get(t, ()) for t in self._column(frame, col)]
 
     def fit_transform(self, X):
         """Learn every block's vocabulary and idf from ``X`` and return its feature matrix.
@@ -295,33 +276,12 @@ class TextFeaturizer:
         tokens = self._tokens(frame, plan)
         mats: dict[str, Any] = {}
         blocks: dict[str, tuple] = {}
-        for ngrams, items in self._word_groups(plan).items():
-            where, counts, vocab = self._count_unique(frame, items, tokens, ngrams)
-            vocab_arr = np.array(vocab, dtype=object)
-            for prefix, col, _, _, min_df, weight in items:
-                block = TfidfBlock("word", ngrams, min_df)
-                if counts is None:
-                    block.vocabulary, block.idf = [], np.zeros(0)
-                    mats[prefix] = TfidfBlock._empty(len(frame))
-                else:
-                    M = counts[[where[t] for t in self._column(frame, col)]]
-                    df = np.bincount(M.indices, minlength=M.shape[1])
-                    keep = np.flatnonzero(df >= min_df)
-                    M = M[:, keep]
-                    block.vocabulary = vocab_arr[keep].tolist()
-                    block.idf = np.log((1.0 + len(frame)) / (1.0 + df[keep].astype(np.float64))) + 1.0
-                    mats[prefix] = block._weight(M) * weight
-                blocks[prefix] = (prefix, col, weight, block)
         for prefix, col, kind, ngrams, min_df, weight in plan:
-            if kind == "word":
-                continue
             block = TfidfBlock("char_wb" if kind == "char_wb" else "word", ngrams, min_df)
-            docs = frame["text"].tolist() if kind == "char_wb" else self._meta_docs(frame, col, tokens)
-            mats[prefix] = block.fit_transform(docs) * weight
+            mats[prefix] = block.fit_transform(self._docs(frame, col, kind, tokens)) * weight
             blocks[prefix] = (prefix, col, weight, block)
         order = [item[0] for item in plan]
         self.blocks = [blocks[p] for p in order]
-        self._union = {}
         return sp.hstack([mats[p] for p in order], format="csr")
 
     def fit(self, X) -> TextFeaturizer:
@@ -373,37 +333,10 @@ class TextFeaturizer:
         words = [(p, col, "word", tuple(b.ngram_range), b.min_df, w) for p, col, w, b in self.blocks
                  if b.kind == "word" and col not in ("__roles__", "__shape__")]
         tokens = self._tokens(frame, words)
-        by_prefix = {p: (col, w, b) for p, col, w, b in self.blocks}
         mats: dict[str, Any] = {}
-        for ngrams, items in self._word_groups(words).items():
-            if ngrams not in self._union:
-                union: dict[str, int] = {}
-                for prefix, *_ in items:
-                    for term in by_prefix[prefix][2].vocabulary:
-                        union.setdefault(term, len(union))
-                cols = {prefix: np.array([union[t] for t in by_prefix[prefix][2].vocabulary], dtype=np.intp)
-                        for prefix, *_ in items}
-                self._union[ngrams] = (union, cols)
-            union, cols = self._union[ngrams]
-            if not union:
-                for prefix, *_ in items:
-                    mats[prefix] = TfidfBlock._empty(len(frame))
-                continue
-            where, counts, _ = self._count_unique(frame, items, tokens, ngrams, vocabulary=union)
-            for prefix, col, *_ in items:
-                _, weight, block = by_prefix[prefix]
-                M = counts[[where[t] for t in self._column(frame, col)]][:, cols[prefix]]
-                mats[prefix] = block._weight(M) * weight if block.vocabulary else TfidfBlock._empty(len(frame))
         for prefix, col, weight, block in self.blocks:
-            if prefix in mats:
-                continue
-            if block.kind == "char_wb":
-                docs = frame["text"].tolist()
-            else:
-                if "__tok__" not in mats:
-                    mats["__tok__"] = self._tokens(frame, [])
-                docs = self._meta_docs(frame, col, mats["__tok__"])
-            mats[prefix] = block.transform(docs) * weight
+            kind = block.kind if col not in ("__roles__", "__shape__") else "meta"
+            mats[prefix] = block.transform(self._docs(frame, col, kind, tokens)) * weight
         return sp.hstack([mats[p] for p, *_ in self.blocks], format="csr")
 
     def feature_names(self) -> list[str]:

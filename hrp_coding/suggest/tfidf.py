@@ -30,8 +30,6 @@ __all__ = ["TfidfBlock", "lemmas_available", "token_offsets", "tokenize"]
 # tokenise the same turns again and again); cleared when it grows past _TOKEN_CACHE_MAX texts
 _TOKEN_CACHE: dict[tuple[str, bool], tuple[str, ...]] = {}
 _TOKEN_CACHE_MAX = 200_000
-_CHAR_CACHE: dict[tuple[str, tuple[int, int]], list[str]] = {}
-_CHAR_CACHE_MAX = 50_000
 
 
 def lemmas_available() -> bool:
@@ -138,28 +136,16 @@ def _tokenize_into(unique: list[str], lemmas: bool, out: dict) -> None:
         out[(text, lemmas)] = tuple(toks)
 
 
-def _char_wb_analyzer(ngram_range: tuple[int, int]):
-    """scikit-learn's lower-cased ``char_wb`` analyzer, memoised per text (like the tokens above).
-
-    Character n-grams are a pure function of the text; cross-validation folds count the same turns
-    again and again, so each distinct text is analysed once (n-grams interned; at most
-    ``_CHAR_CACHE_MAX`` texts are kept).
-    """
-    import sys
-
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    analyse = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, lowercase=True).build_analyzer()
-
-    def grams(doc: str) -> list[str]:
-        key = (doc, ngram_range)
-        out = _CHAR_CACHE.get(key)
-        if out is None:
-            if len(_CHAR_CACHE) >= _CHAR_CACHE_MAX:
-                _CHAR_CACHE.clear()
-            out = _CHAR_CACHE[key] = [sys.intern(g) for g in analyse(doc)]
-        return out
-
+def _char_wb_word_grams(word: str, ngram_range: tuple[int, int]) -> list[str]:
+    """scikit-learn's ``char_wb`` n-grams of one word (padded with a space each side; a short word once)."""
+    lo, hi = ngram_range
+    w = f" {word} "
+    size = len(w)
+    grams: list[str] = []
+    for n in range(lo, hi + 1):
+        grams.extend(w[i : i + n] for i in range(max(size - n + 1, 1)))
+        if size <= n:
+            break
     return grams
 
 
@@ -173,6 +159,102 @@ def _word_ngrams(tokens: tuple[str, ...], ngram_range: tuple[int, int]) -> list[
         else:
             grams.extend(" ".join(tokens[i : i + size]) for i in range(n - size + 1))
     return grams
+
+
+class _GramStore:
+    """The n-gram counts of every document seen so far, for one analyser (kind and n-gram range).
+
+    Counting is a pure function of the document, and cross-validation fits count the same turns
+    again and again; a fitted CountVectorizer cannot be reused for another fit (its vocabulary is
+    that fit's), so each distinct document is analysed once here instead: terms get a global id
+    (``index``, ``terms``) and each document its sorted ``(ids, counts)``. A fit gathers its
+    documents' rows over global ids and keeps its own terms (see :class:`TfidfBlock`). Bounded: when
+    more than ``cap`` documents would be kept, everything is cleared and ``generation`` increases
+    (a fitted block then maps its vocabulary afresh).
+    """
+
+    def __init__(self, kind: str, ngram_range: tuple[int, int], cap: int):
+        self.kind, self.ngram_range, self.cap = kind, ngram_range, cap
+        self.generation = 0
+        self.clear()
+
+    def clear(self) -> None:
+        self.index: dict[str, int] = {}
+        self.terms: list[str] = []
+        self.rows: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
+        self.word_ids: dict[str, list[int]] = {}  # char_wb: the n-gram ids of each word
+        self.generation += 1
+
+    def matrix(self, docs):
+        """Counts of ``docs`` (rows, in order) over global term ids (columns): a CSR with sorted indices."""
+        import scipy.sparse as sp
+
+        distinct = dict.fromkeys(docs)
+        todo = [d for d in distinct if d not in self.rows]
+        if len(self.rows) + len(todo) > self.cap:
+            self.clear()
+            todo = list(distinct)
+        if todo:
+            self._add(todo)
+        rows = self.rows
+        pairs = [rows[d] for d in docs]
+        lengths = np.fromiter((len(ids) for ids, _ in pairs), dtype=np.int64, count=len(pairs))
+        indptr = np.zeros(len(pairs) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        if pairs and indptr[-1]:
+            indices = np.concatenate([ids for ids, _ in pairs])
+            data = np.concatenate([c for _, c in pairs]).astype(np.float64)
+        else:
+            indices, data = np.zeros(0, dtype=np.int32), np.zeros(0)
+        index_dtype = np.int32 if max(len(self.terms), int(indptr[-1])) < 2**31 else np.int64
+        return sp.csr_matrix((data, indices.astype(index_dtype, copy=False), indptr.astype(index_dtype)),
+                             shape=(len(pairs), len(self.terms)))
+
+    def _add(self, todo) -> None:
+        import scipy.sparse as sp
+
+        index, terms = self.index, self.terms
+        flat: list[int] = []
+        lengths = []
+        if self.kind == "char_wb":
+            # CountVectorizer's char_wb analyser: the lower-cased text split at whitespace, each word's
+            # n-grams; a word's n-grams are the same in every text, so they are looked up once per word
+            words = self.word_ids
+            for doc in todo:
+                start = len(flat)
+                for word in doc.lower().split():
+                    ids = words.get(word)
+                    if ids is None:
+                        ids = words[word] = [index.setdefault(g, len(index)) for g in
+                                             _char_wb_word_grams(word, self.ngram_range)]
+                    flat.extend(ids)
+                lengths.append(len(flat) - start)
+        else:
+            for doc in todo:
+                grams = _word_ngrams(doc, self.ngram_range)
+                flat.extend([index.setdefault(g, len(index)) for g in grams])
+                lengths.append(len(grams))
+        terms.extend(list(index)[len(terms):])  # dicts keep insertion order: new terms, by id
+        rows = np.repeat(np.arange(len(todo)), lengths)
+        counts = sp.csr_matrix((np.ones(len(flat), dtype=np.int32), (rows, np.asarray(flat, dtype=np.int32))),
+                               shape=(len(todo), len(terms)))
+        counts.sum_duplicates()  # one (sorted id, count) run per document
+        ptr, ids, n = counts.indptr, counts.indices, counts.data
+        for k, doc in enumerate(todo):
+            self.rows[doc] = (ids[ptr[k] : ptr[k + 1]], n[ptr[k] : ptr[k + 1]])
+
+
+# one store per analyser, process-wide; word documents are token tuples (the lemmas flag is in them)
+_GRAM_STORES: dict[tuple[str, tuple[int, int]], _GramStore] = {}
+_GRAM_STORE_MAX = {"word": 200_000, "char_wb": 50_000}
+
+
+def _gram_store(kind: str, ngram_range: tuple[int, int]) -> _GramStore:
+    key = (kind, ngram_range)
+    store = _GRAM_STORES.get(key)
+    if store is None:
+        store = _GRAM_STORES[key] = _GramStore(kind, ngram_range, _GRAM_STORE_MAX[kind])
+    return store
 
 
 class TfidfBlock:
@@ -192,39 +274,24 @@ class TfidfBlock:
     [[0.58, 0.815, 0.0]]
     """
 
-    def __init__(self, kind: str, ngram_range: tuple[int, int], min_df: int = 1, max_features: int | None = None):
+    def __init__(self, kind: str, ngram_range: tuple[int, int], min_df: int = 1):
         if kind not in ("word", "char_wb"):
             raise SuggestError(f"TfidfBlock kind must be 'word' or 'char_wb', got {kind!r}")
         self.kind = kind
         self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
         self.min_df = int(min_df)
-        self.max_features = max_features
         self.vocabulary: list[str] | None = None
         self.idf: np.ndarray | None = None
-        self._counter = None
+        self._lookup: tuple[int, np.ndarray] | None = None  # (store generation, global term id -> column or -1)
 
-    def _make_counter(self, vocabulary=None):
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        if self.kind == "word":
-            ngram_range = self.ngram_range
-            return CountVectorizer(
-                analyzer=lambda toks: _word_ngrams(toks, ngram_range),
-                min_df=1 if vocabulary is not None else self.min_df,
-                max_features=None if vocabulary is not None else self.max_features,
-                vocabulary=vocabulary,
-                dtype=np.float64,
-            )
-        return CountVectorizer(
-            analyzer=_char_wb_analyzer(self.ngram_range),
-            min_df=1 if vocabulary is not None else self.min_df,
-            max_features=None if vocabulary is not None else self.max_features,
-            vocabulary=vocabulary,
-            dtype=np.float64,
-        )
+    def _store(self) -> _GramStore:
+        return _gram_store(self.kind, self.ngram_range)
 
     def fit_transform(self, docs) -> Any:
         """Learn the vocabulary and idf from ``docs`` and return their TF-IDF rows.
+
+        The vocabulary is every term in at least ``min_df`` documents, in alphabetical order (as
+        scikit-learn's CountVectorizer orders it).
 
         Parameters
         ----------
@@ -241,22 +308,57 @@ class TfidfBlock:
         >>> TfidfBlock("char_wb", (2, 2)).fit_transform(["ab", "ab b"]).shape
         (2, 4)
         """
-        counter = self._make_counter()
-        try:
-            counts = counter.fit_transform(docs)
-        except ValueError:
-            # no term reaches min_df (tiny or empty corpus): an empty block, not a crash
-            self.vocabulary = []
-            self.idf = np.zeros(0)
-            self._counter = None
-            return self._empty(len(docs))
-        vocab = sorted(counter.vocabulary_, key=counter.vocabulary_.get)
-        self.vocabulary = vocab
-        n = counts.shape[0]
-        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
-        self.idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-        self._counter = counter
-        return self._weight(counts)
+        return self._weight(self._fit_counts(self._store().matrix(docs)))
+
+    def _fit_counts(self, counts):
+        """Keep the terms of ``counts`` (rows over global term ids) in >= min_df rows; their counts, by column."""
+        store = self._store()
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        kept = np.flatnonzero(df >= max(self.min_df, 1))
+        terms = store.terms
+        kept = np.asarray(sorted(kept.tolist(), key=terms.__getitem__), dtype=np.intp)  # CountVectorizer's order
+        self.vocabulary = [terms[i] for i in kept]
+        self.idf = np.log((1.0 + counts.shape[0]) / (1.0 + df[kept].astype(np.float64))) + 1.0
+        lookup = np.full(counts.shape[1], -1, dtype=np.int64)
+        lookup[kept] = np.arange(len(kept))
+        self._lookup = (store.generation, lookup)
+        return self._columns(counts, lookup, len(kept))
+
+    @staticmethod
+    def _columns(counts, lookup, n_cols):
+        """The columns of ``counts`` that ``lookup`` maps (global id -> column, -1: dropped), sorted per row."""
+        import scipy.sparse as sp
+
+        cols = lookup[counts.indices]
+        keep = cols >= 0
+        kept = np.zeros(len(keep) + 1, dtype=np.int64)
+        np.cumsum(keep, out=kept[1:])
+        out = sp.csr_matrix((counts.data[keep], cols[keep].astype(counts.indices.dtype), kept[counts.indptr]),
+                            shape=(counts.shape[0], n_cols))
+        out.sort_indices()
+        return out
+
+    def _transform_lookup(self, store):
+        """Global id -> column for the current store (rebuilt from the vocabulary after a clear or a load)."""
+        n = len(store.terms)
+        if self._lookup is not None and self._lookup[0] == store.generation:
+            lookup = self._lookup[1]
+            if len(lookup) < n:  # terms interned since the lookup covered every vocabulary term: all unknown
+                lookup = np.concatenate([lookup, np.full(n - len(lookup), -1, dtype=np.int64)])
+                self._lookup = (store.generation, lookup)
+            return lookup
+        lookup = np.full(n, -1, dtype=np.int64)
+        index = store.index
+        missing = 0
+        for col, term in enumerate(self.vocabulary):
+            gid = index.get(term)
+            if gid is None:
+                missing += 1
+            else:
+                lookup[gid] = col
+        # a vocabulary term the store has not seen may be interned later: map afresh next time then
+        self._lookup = (store.generation, lookup) if not missing else None
+        return lookup
 
     def fit(self, docs) -> TfidfBlock:
         """Learn the vocabulary and idf from ``docs`` (as :meth:`fit_transform`, without the matrix).
@@ -317,9 +419,9 @@ class TfidfBlock:
             raise SuggestError("this TfidfBlock is not fitted yet; call fit first")
         if not self.vocabulary:
             return self._empty(len(docs))
-        if self._counter is None:
-            self._counter = self._make_counter({t: i for i, t in enumerate(self.vocabulary)})
-        return self._weight(self._counter.transform(docs))
+        store = self._store()
+        counts = store.matrix(docs)
+        return self._weight(self._columns(counts, self._transform_lookup(store), len(self.vocabulary)))
 
     def state(self) -> dict:
         """The learned state as plain data: ``{"vocabulary": [...], "idf": ndarray}``.
