@@ -202,9 +202,11 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         """
         K = Y.shape[1]
         if not multilabel:
-            keep = np.ones(len(Y), bool) if mask is None else mask.any(1)
-            X, Y = X[keep], Y[keep]
-            w = None if weight is None else weight[keep]
+            w = weight
+            if mask is not None:  # (no copy of X when every row takes part)
+                keep = mask.any(1)
+                X, Y = X[keep], Y[keep]
+                w = None if weight is None else weight[keep]
             yi = Y.argmax(1)
             present = np.unique(yi)
             if len(present) < 2:  # an inner fold saw one code only: constant scores
