@@ -22,9 +22,11 @@ No deadline anywhere (``HYPOTHESIS_PROFILE=ci`` also derandomizes, as ``.ci/run`
 
 Markers
 -------
-``slow`` (more than a few seconds: notebooks, the demo, the wheel, cross-validated models) and ``browser``
-(JupyterLab driven by Chromium). ``pytest -m "not slow and not browser"`` is the quick loop; plain ``pytest``
-(the README's command, ``.ci/run``) runs everything.
+``slow`` (a second or more: subprocesses, a fault injected at every write step, whole-study reports, model
+fits, notebooks, the demo, the wheel) and ``browser`` (JupyterLab driven by Chromium). ``pytest -m "not slow and
+not browser"`` is the quick loop: with pytest-xdist installed (the ``test`` extra) it runs on up to four worker
+processes, one test file per worker at a time (``-n 0`` keeps it in one process; ``--pdb`` does too). Plain
+``pytest`` (the README's command, ``.ci/run``) runs everything in one process.
 """
 
 from __future__ import annotations
@@ -49,6 +51,24 @@ import_jsonschema()
 settings.register_profile("hrp", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", parent=settings.get_profile("hrp"), derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "hrp"))
+
+QUICK_LOOP = "not slow and not browser"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """Run the quick loop on the machine's cores (before pytest-xdist reads its options; see Markers above)."""
+    option = config.option
+    quick = " ".join(str(getattr(option, "markexpr", "")).split()) == QUICK_LOOP
+    if not quick or not config.pluginmanager.hasplugin("xdist") or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    if option.numprocesses is not None or option.usepdb or option.collectonly:
+        return  # the developer chose (-n N), or wants one process (a debugger, a listing)
+    workers = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if workers > 1:
+        option.numprocesses = workers
+        option.dist = "loadfile"  # a file's module fixtures are built once, on one worker
+
 
 # the project's own files; anything else (locks, caches) may change when a study is only read
 _CONTENT = ("hrp-project.yaml", "codebook.yaml", "transcripts", "codings", "memos")

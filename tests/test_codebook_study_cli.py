@@ -56,6 +56,7 @@ def test_split_flags_codings_lists_them_and_leaves_them_out(study, capsys):
         hc.analysis.saturation(project)
 
 
+@pytest.mark.slow
 def test_merge_move_retire_add(study, capsys):
     n_a, n_b = _n(study, "inviting"), _n(study, "meeting_at")
     args = ["--who", "caro", "--why", "team meeting"]

@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import hrp_coding as hc
 from hrp_coding.datasets import tiny_study
 
@@ -37,6 +39,7 @@ def test_the_folder_outlives_a_dropped_project():
     assert hc.Project.open(folder).codings()["text"].tolist() == ["We sat with her"]
 
 
+@pytest.mark.slow
 def test_at_exit_the_default_folder_goes_a_given_one_stays_and_a_forked_child_removes_nothing(tmp_path):
     # one child process for the three cases (each child pays the import of pandas)
     made, existed, coded, after_fork, fork_status, given = _run(f"""

@@ -112,6 +112,7 @@ def _npy_header(shape) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 def test_model_file_declaring_a_huge_array_is_refused_before_allocating(tmp_path):
     path = tmp_path / "model.hrpmodel"
     meta = np.frombuffer(b'{"format": "hrp-coding-suggester"}', dtype=np.uint8)

@@ -76,6 +76,7 @@ def _distributions(modules: dict[str, str]) -> dict[str, str]:
 _PLATFORM = {"msvcrt", "fcntl", "winreg", "resource"}
 
 
+@pytest.mark.slow
 def test_every_import_of_the_package_is_a_declared_dependency():
     declared = {_name(r) for r in PYPROJECT["project"]["dependencies"]}
     # a user-facing extra (e.g. ``embeddings``) may be imported where its feature is used

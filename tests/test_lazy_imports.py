@@ -19,6 +19,7 @@ def test_validating_a_codebook_does_not_build_the_iri_grammar():
     assert heavy_modules_loaded(code, ("jsonschema", "lark")) == ["jsonschema"]
 
 
+@pytest.mark.slow
 def test_iri_format_checks_still_work_and_load_the_grammar_when_first_made():
     code = ("from hrp_coding.lazy import import_jsonschema\n"
             "js = import_jsonschema()\n"

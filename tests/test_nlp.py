@@ -17,12 +17,14 @@ from tests._suggest_data import make_turns
 needs_lemmas = pytest.mark.skipif(not lemmas_available(), reason="needs spacy-lookups-data")
 
 
+@pytest.mark.slow
 def test_importing_the_users_of_spacy_does_not_load_it():
     code = ("import hrp_coding.nlp, hrp_coding.transcripts.segment, hrp_coding.suggest.features, "
             "hrp_coding.suggest.coldstart")
     assert heavy_modules_loaded(code, ("spacy",)) == []
 
 
+@pytest.mark.slow
 def test_one_pipeline_per_configuration():
     assert blank_english() is blank_english(sentencizer=False, lemmas=False)
     assert blank_english(sentencizer=1) is blank_english(sentencizer=True)

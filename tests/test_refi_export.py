@@ -104,6 +104,7 @@ def test_same_project_same_guids_and_bytes(study, exported, tmp_path):
     assert root.find("q:Sources/q:TextSource", NS).get("guid") == g("source", "P01")
 
 
+@pytest.mark.slow
 def test_lossless_round_trip(study, exported, tmp_path):
     _summary, path = exported
     with warnings.catch_warnings():

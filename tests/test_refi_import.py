@@ -39,6 +39,7 @@ def _zip_folder(folder: Path, out: Path) -> Path:
 
 # ------------------------------------------------------------------------------------------ samples
 @needs_samples
+@pytest.mark.slow
 def test_qc_demo_transcripts_and_all_205_codings_at_the_right_text(tmp_path):
     path = SAMPLES / "qc_demo.qdpx"
     project, summary = _import(path, tmp_path / "qc")
@@ -93,6 +94,7 @@ def test_qc_demo_transcripts_and_all_205_codings_at_the_right_text(tmp_path):
 
 
 @needs_samples
+@pytest.mark.slow
 def test_qc_demo_hand_checked_selection(tmp_path):
     project, _ = _import(SAMPLES / "qc_demo.qdpx", tmp_path / "qc")
     codings = project.codings()

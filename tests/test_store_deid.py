@@ -154,6 +154,7 @@ def _folder_state(root):
 
 
 @pytest.mark.parametrize("first_deidentified", [False, True])
+@pytest.mark.slow
 def test_a_batch_failing_at_each_write_step_leaves_nothing_half_done(tmp_path, names, monkeypatch, first_deidentified):
     # Defect: the rollback put back only the files named after the ids before de-identification, so a renamed
     # transcript (P01_PERSON_1) stayed without its key entries, and the lists kept entries of unstored transcripts.

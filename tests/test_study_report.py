@@ -13,6 +13,7 @@ def study(sample_study):
     return sample_study
 
 
+@pytest.mark.slow
 def test_report_is_self_contained_and_complete(study, tmp_path):
     path = write_report(study, tmp_path / "report.html")
     html = path.read_text(encoding="utf-8")
@@ -36,11 +37,13 @@ def test_report_is_self_contained_and_complete(study, tmp_path):
     assert "Over coded interviews only" in html
 
 
+@pytest.mark.slow
 def test_report_roles_all_uses_every_turn(study, tmp_path):
     html = write_report(study, tmp_path / "all.html", roles="all").read_text(encoding="utf-8")
     assert "<h2>Agreement (turns)</h2>" in html
 
 
+@pytest.mark.slow
 def test_report_cli_writes_the_file(study, tmp_path, capsys):
     out = tmp_path / "r.html"
     assert main(["report", str(study.path), "--out", str(out), "--unit", "sentence"]) == 0

@@ -46,6 +46,7 @@ def test_next_to_code_cold_start_says_it_is_uncalibrated(study):
     assert out["coverage"].between(0, 1).all()
 
 
+@pytest.mark.slow
 def test_next_to_code_uses_the_calibrated_probabilities(study):
     frame, labels, groups = training_data(study, coders=["ana"])
     model = CodeSuggester(cv=3, context=1).fit(frame, [list(x) for x in labels], groups=groups)

@@ -22,6 +22,9 @@ pytest.importorskip("tokenizers")
 
 from tests.test_suggest_embeddings import DIM, _write_model
 
+# every test here shares one fit of the sample study with the embedding block (about 10 s)
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def study(sample_study_copy):

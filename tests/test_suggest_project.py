@@ -41,6 +41,7 @@ def test_training_data_matches_coded_segments(study):
     assert {"prev1_text", "next1_text", "position"} <= set(frame.columns)
 
 
+@pytest.mark.slow
 def test_suggest_for_a_coder(study, model):
     table = suggest(study, coder="ben", transcript="P02", model=model, top_k=2, use_thresholds=False)
     assert len(table) > 0 and set(table["transcript"]) == {"P02"}
