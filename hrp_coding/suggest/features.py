@@ -152,6 +152,7 @@ def add_context(frame, *, window: int = 2, transcript: str = "transcript", text:
 
 
 _LENGTH_BINS = (0, 3, 6, 11, 21, 41)
+_META_COLUMNS = ("__roles__", "__shape__")  # the pseudo-columns of the role and shape blocks (see _plan)
 
 
 def _length_bin(n_tokens: int) -> str:
@@ -330,14 +331,10 @@ class TextFeaturizer:
         if self.blocks is None:
             raise SuggestError("this TextFeaturizer is not fitted yet; call fit first")
         frame = as_turn_frame(X)
-        words = [(p, col, "word", tuple(b.ngram_range), b.min_df, w) for p, col, w, b in self.blocks
-                 if b.kind == "word" and col not in ("__roles__", "__shape__")]
-        tokens = self._tokens(frame, words)
-        mats: dict[str, Any] = {}
-        for prefix, col, weight, block in self.blocks:
-            kind = block.kind if col not in ("__roles__", "__shape__") else "meta"
-            mats[prefix] = block.transform(self._docs(frame, col, kind, tokens)) * weight
-        return sp.hstack([mats[p] for p, *_ in self.blocks], format="csr")
+        kinds = ["meta" if col in _META_COLUMNS else block.kind for _, col, _, block in self.blocks]
+        tokens = self._tokens(frame, [(prefix, col, kind) for (prefix, col, *_), kind in zip(self.blocks, kinds)])
+        return sp.hstack([block.transform(self._docs(frame, col, kind, tokens)) * weight
+                          for (_, col, weight, block), kind in zip(self.blocks, kinds)], format="csr")
 
     def feature_names(self) -> list[str]:
         """Column names, ``<block>:<term>`` (``w:`` turn words, ``c:`` characters, ``p1:``/``n1:`` context,
