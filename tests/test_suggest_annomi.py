@@ -64,3 +64,25 @@ def test_learning_curve_area_is_the_mean_f1_over_log_sizes():
 
     assert bench.area([20, 40, 80], [0.5, 0.5, 0.5]) == pytest.approx(0.5)
     assert bench.area([20, 40, 80], [0.2, 0.4, 0.6]) == pytest.approx(0.4)
+
+
+def test_nested_benchmark_counts_the_encoding_in_its_fit_time_verdict(capsys):
+    """The embedding run's verdict adds the task's encoding to the fit: 4 s + 10 s against a 5 s baseline is SLOWER."""
+    import pandas as pd
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import bench_suggest_annomi_nested as bench
+
+    per_fold = pd.DataFrame({"fold": [0, 1], "model_macro_f1": [0.5, 0.6], "baseline_macro_f1": [0.4, 0.5],
+                             "model_fit_s": [2.0, 2.0], "baseline_fit_s": [2.5, 2.5],
+                             "model_fit_cpu_s": [2.0, 2.0], "baseline_fit_cpu_s": [2.5, 2.5]})
+    result = {"per_fold": per_fold, "precision": pd.DataFrame({"code": ["change"]}), "macro_f1": 0.55,
+              "baseline_macro_f1": 0.45}
+    rows = pd.DataFrame({"text": ["a", "b"]})
+    bench.report("client talk type", "client", rows, result, 0.9, "with embeddings", encoding_cpu=10.0)
+    out = capsys.readouterr().out
+    assert "model 4.0 s wall / 4.0 s CPU, baseline 5.0 s wall / 5.0 s CPU (model no slower in CPU time)" in out
+    assert "fit time with this task's encoding (10.0 s CPU): 14.0 s CPU against the baseline's 5.0 s (model SLOWER)" \
+        in out
+    bench.report("client talk type", "client", rows, result, 0.9, "default blocks")
+    assert "encoding" not in capsys.readouterr().out
