@@ -135,6 +135,11 @@ def run_task(rows: pd.DataFrame, speaker: str, labels, target: float, embedder=N
             "macro_f1": macro_f1(y, pred, labels), "baseline_macro_f1": macro_f1(y, base_pred, labels)}
 
 
+def _speed_verdict(ours_cpu: float, base_cpu: float) -> str:
+    """The fit-time verdict: the model's CPU seconds against the baseline's."""
+    return "model no slower" if ours_cpu <= base_cpu else "model SLOWER"
+
+
 def report(title: str, speaker: str, rows: pd.DataFrame, result: dict, target: float, label: str,
            encoding_cpu: float | None = None) -> None:
     pf = result["per_fold"]
@@ -149,11 +154,11 @@ def report(title: str, speaker: str, rows: pd.DataFrame, result: dict, target: f
     ours, base = pf.model_fit_s.sum(), pf.baseline_fit_s.sum()
     ours_cpu, base_cpu = pf.model_fit_cpu_s.sum(), pf.baseline_fit_cpu_s.sum()
     print(f"fit time, 5 folds: model {ours:.1f} s wall / {ours_cpu:.1f} s CPU, baseline {base:.1f} s wall / "
-          f"{base_cpu:.1f} s CPU ({'model no slower' if ours_cpu <= base_cpu else 'model SLOWER'} in CPU time)")
+          f"{base_cpu:.1f} s CPU ({_speed_verdict(ours_cpu, base_cpu)} in CPU time)")
     if encoding_cpu is not None:
         total = ours_cpu + encoding_cpu
         print(f"fit time with this task's encoding ({encoding_cpu:.1f} s CPU): {total:.1f} s CPU against the "
-              f"baseline's {base_cpu:.1f} s ({'model no slower' if total <= base_cpu else 'model SLOWER'})")
+              f"baseline's {base_cpu:.1f} s ({_speed_verdict(total, base_cpu)})")
     print(f"precision at the chosen thresholds (target {target:.2f}), measured on the outer test folds:")
     print(result["precision"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
