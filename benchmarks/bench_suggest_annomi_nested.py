@@ -14,10 +14,13 @@ transcript (GroupKFold):
   on the outer test folds, its Wilson interval, the interval the training folds stated, and whether
   the measured precision lies inside the stated interval;
 - with a local embedding model (``HRP_EMBEDDING_MODEL``/``HRP_EMBEDDING_SHA256``, or the bench extra's
-  all-MiniLM-L6-v2 packages, see ``benchmarks/_embedding_model.py``): the same with the sentence-embedding
-  block offered to the search (otherwise it says that the block was not measured). Each task's turns are
-  encoded once (memoised, reused by every fold), timed apart, and the fit-time verdict is given both
-  without and with that encoding: the baseline's fit time includes its own featurization.
+  all-MiniLM-L6-v2 packages, see ``benchmarks/_embedding_model.py``): the same with the sentence
+  embeddings of each turn and of the turn before it fused late (a ridge on the vectors beside the SVM,
+  its penalty and weight chosen on the inner folds; see ``hrp_coding/suggest/fusion.py``); otherwise it
+  says that they were not measured. Each task gets a fresh embedder whose texts (the turns and the
+  turns before them) are encoded once (memoised, reused by every fold), timed apart, and the fit-time
+  verdict is given both without and with that encoding: the baseline's fit time includes its own
+  featurization.
 
 Run: ``python benchmarks/bench_suggest_annomi_nested.py [--task therapist|client] [--target 0.9]``
 """
@@ -83,13 +86,6 @@ def run_task(rows: pd.DataFrame, speaker: str, labels, target: float, embedder=N
     groups = rows.transcript.to_numpy()
     y = rows.code.to_numpy()
     search = dict(SEARCH[speaker])
-    if embedder is not None:
-        # each candidate with the embedding block at weight 1. (This run used to offer every candidate
-        # "without e" too, but a block missing from a candidate keeps weight 1: those were the same
-        # candidates twice, identical inner scores on every fold, the first always kept. Dropping the
-        # copies changes no choice and no prediction (therapist 0.7611, client 0.5408 pooled) and
-        # saves a third of the fit; an e=0 candidate is the default-blocks run above.)
-        search["block_weights"] = [{**w, "e": 1.0} for w in search["block_weights"]]
     folds = list(GroupKFold(5).split(rows, y, groups))
     pred = np.empty(len(rows), dtype=object)
     base_pred = np.empty(len(rows), dtype=object)
@@ -113,12 +109,14 @@ def run_task(rows: pd.DataFrame, speaker: str, labels, target: float, embedder=N
             n_sel[k] += int(sel.sum())
             tp_sel[k] += int((sel & (y[te] == code)).sum())
             stated[f, k] = (t.precision_low, t.precision_high)
+        chosen = f"C={model.chosen_['C']} w={model.chosen_['block_weights']} offsets={model.chosen_['tune_bias']}"
+        if embedder is not None:
+            chosen += f" emb={model.chosen_['embedding_weight']}@{model.chosen_['embedding_penalty']}"
         per_fold.append({"fold": f, "test_turns": len(te), "model_macro_f1": macro_f1(y[te], pred[te], labels),
                          "baseline_macro_f1": macro_f1(y[te], base_pred[te], labels),
                          "model_fit_s": fit_wall, "baseline_fit_s": b_wall,
                          "model_fit_cpu_s": fit_cpu, "baseline_fit_cpu_s": b_cpu,
-                         "chosen": f"C={model.chosen_['C']} w={model.chosen_['block_weights']} "
-                                   f"offsets={model.chosen_['tune_bias']}"})
+                         "chosen": chosen})
     table = []
     for k, code in enumerate(codes):
         reliable = int(np.isfinite(stated[:, k, 0]).sum())
@@ -179,21 +177,29 @@ def main(argv=None) -> int:
           f"load average {os.getloadavg()[0]:.1f}")
     from _embedding_model import HOW, load_embedder
 
-    embedder = load_embedder()
+    from hrp_coding.suggest.nested import NestedCodeSuggester
+
+    have_model = load_embedder() is not None
     for title, speaker, labels in TASKS:
         if args.task and speaker not in args.task:
             continue
         rows = turns[turns.speaker == speaker].reset_index(drop=True)
         report(title, speaker, rows, run_task(rows, speaker, labels, args.target), args.target, "default blocks")
-        if embedder is not None:  # this task's turns encoded once here (memoised): its fits reuse the vectors
-            distinct = rows.text.nunique()
-            _, enc_wall, enc_cpu = timed(embedder.encode, rows.text.tolist())
-            print(f"\nembeddings ({embedder.model_path}): {distinct} distinct {speaker} turns encoded once in "
-                  f"{enc_wall:.1f} s wall / {enc_cpu:.1f} s CPU ({distinct / enc_cpu:.0f} sentences per CPU second)")
+        if have_model:  # a fresh embedder per task: its texts encoded once here (memoised), every fit reuses them
+            from hrp_coding.suggest.fusion import dense_vectors
+
+            embedder = load_embedder()
+            context = NestedCodeSuggester().embedding_context
+            texts = pd.concat([rows.text, *(rows[f"{c}_text"] for c in context)])
+            distinct = texts[texts.str.strip() != ""].nunique()
+            _, enc_wall, enc_cpu = timed(dense_vectors, embedder, rows, context)
+            print(f"\nembeddings ({embedder.model_path}): {distinct} distinct texts ({speaker} turns and the turns "
+                  f"before them) encoded once in {enc_wall:.1f} s wall / {enc_cpu:.1f} s CPU "
+                  f"({distinct / enc_cpu:.0f} sentences per CPU second)")
             report(title, speaker, rows, run_task(rows, speaker, labels, args.target, embedder), args.target,
-                   f"with the embedding block from {embedder.model_path.parent}", encoding_cpu=enc_cpu)
-    if embedder is None:
-        print(f"\nembedding block: NOT measured (no local model: {HOW})")
+                   f"with sentence embeddings fused late, from {embedder.model_path.parent}", encoding_cpu=enc_cpu)
+    if not have_model:
+        print(f"\nsentence embeddings: NOT measured (no local model: {HOW})")
     return 0
 
 

@@ -88,7 +88,8 @@ def test_clone_and_bad_settings_name_the_parameter():
         NestedCodeSuggester().fit(["a b", "c d"], [["x"], ["y"]])
 
 
-def test_embedding_block_is_searched_when_an_embedder_is_given(tmp_path):
+def test_embeddings_are_fused_late_with_a_real_onnx_model(tmp_path):
+    """A local ONNX model: the ridge on its vectors is searched beside the SVM; the SVM's blocks stay sparse."""
     pytest.importorskip("onnx")
     pytest.importorskip("onnxruntime")
     from hrp_coding.suggest.embeddings import SentenceEmbedder, file_sha256
@@ -97,13 +98,78 @@ def test_embedding_block_is_searched_when_an_embedder_is_given(tmp_path):
     _write_model(tmp_path)
     emb = SentenceEmbedder(tmp_path, sha256=file_sha256(tmp_path / "model.onnx"))
     turns = _turns(4)
-    model = NestedCodeSuggester(Cs=(0.1,), block_weights=[{"e": 0.0}, {"e": 1.0}], inner_cv=2, context=1,
-                                embedder=emb).fit(turns, turns.code, groups=turns.transcript)
-    sl = model.featurizer_.block_slices()
-    assert sl["e"].stop - sl["e"].start == DIM
-    assert model.featurizer_.feature_names()[sl["e"]][:2] == ["e:0", "e:1"]
+    model = NestedCodeSuggester(Cs=(0.1,), inner_cv=2, context=1, embedder=emb, embedding_penalties=(1.0, 10.0),
+                                embedding_weights=(0.0, 1.0)).fit(turns, turns.code, groups=turns.transcript)
+    assert "e" not in model.featurizer_.block_slices()
+    assert model.fusion_search_[["penalty", "weight"]].values.tolist() == [[1.0, 0.0], [1.0, 1.0], [10.0, 0.0],
+                                                                           [10.0, 1.0]]
+    assert model.chosen_["embedding_penalty"] in (1.0, 10.0) and model.chosen_["embedding_weight"] in (0.0, 1.0)
+    if model.chosen_["embedding_weight"] > 0:
+        assert model.embedding_coef_.shape == (3, 2 * DIM)  # the turn's vector and the previous turn's
     assert model.predict(turns.head(2)).shape == (2,)
-    assert len(model.search_) == 2
+
+
+class _LabelEmbedder:
+    """A stand-in sentence embedder whose vectors know each text's code (and count what it is asked to encode)."""
+
+    def __init__(self, code_of: dict, codes):
+        self.code_of, self.codes, self.encoded = code_of, list(codes), []
+
+    def encode(self, texts):
+        self.encoded.extend(texts)
+        return np.array([[float(self.code_of.get(t) == c) for c in self.codes] + [1.0] for t in texts])
+
+
+def _opaque_turns(n_transcripts=8, seed=0):
+    """Turns whose words say nothing of their code (random nonsense words); only the embedder knows it."""
+    rng = np.random.default_rng(seed)
+    syllables = ["ka", "lo", "mi", "ter", "zu", "pa", "ren", "vo"]
+    rows = []
+    for t in range(n_transcripts):
+        for i in range(18):
+            code = ("question", "reflection", "therapist_input")[int(rng.integers(3))]
+            text = " ".join("".join(rng.choice(syllables, 2)) for _ in range(4)) + f" {t}-{i}"
+            rows.append({"transcript": f"T{t}", "role": "therapist", "text": text, "code": code})
+    return add_context(pd.DataFrame(rows), window=1)
+
+
+def test_an_informative_embedder_gets_a_weight_and_lifts_the_scores():
+    turns = _opaque_turns()
+    codes = sorted(turns.code.unique())
+    emb = _LabelEmbedder(dict(zip(turns.text, turns.code)), codes)
+    train, new = turns[turns.transcript != "T7"], turns[turns.transcript == "T7"]
+    plain = NestedCodeSuggester(Cs=(0.1,), inner_cv=2, context=1).fit(train, train.code, groups=train.transcript)
+    fused = NestedCodeSuggester(Cs=(0.1,), inner_cv=2, context=1, embedder=emb,
+                                embedding_context=()).fit(train, train.code, groups=train.transcript)
+    assert fused.chosen_["embedding_weight"] > 0
+    assert (fused.predict(new) == new.code).mean() == 1.0
+    assert (plain.predict(new) == new.code).mean() < 0.6  # words alone: near chance (1/3) on a new interview
+    # each distinct non-empty text encoded: the turns, and no neighbour (embedding_context=())
+    assert set(emb.encoded) == set(turns.text)
+
+
+def test_weight_zero_reproduces_the_model_without_embeddings():
+    turns = _turns(4)
+    emb = _LabelEmbedder(dict(zip(turns.text, turns.code)), sorted(turns.code.unique()))
+    plain = NestedCodeSuggester(Cs=(0.1,), inner_cv=2, context=1).fit(turns, turns.code, groups=turns.transcript)
+    off = NestedCodeSuggester(Cs=(0.1,), inner_cv=2, context=1, embedder=emb, embedding_weights=(0.0,)).fit(
+        turns, turns.code, groups=turns.transcript)
+    assert off.embedding_coef_ is None and off.chosen_["embedding_weight"] == 0.0
+    np.testing.assert_allclose(off.predict_proba(turns), plain.predict_proba(turns))
+    np.testing.assert_allclose(off.calibration_, plain.calibration_)
+
+
+def test_embedding_settings_are_checked():
+    turns = _turns(4)
+    emb = _LabelEmbedder({}, ["question"])
+    with pytest.raises(SuggestError, match=r"block 'e'.*fused late"):
+        NestedCodeSuggester(block_weights=[{"e": 1.0}], inner_cv=2, embedder=emb).fit(
+            turns, turns.code, groups=turns.transcript)
+    with pytest.raises(SuggestError, match=r"embedding_context must be .*got 'prev1'"):
+        NestedCodeSuggester(embedding_context="prev1", embedder=emb).fit(turns, turns.code, groups=turns.transcript)
+    with pytest.raises(SuggestError, match="embedding_penalties must be positive"):
+        NestedCodeSuggester(inner_cv=2, embedder=emb, embedding_penalties=(0.0,)).fit(
+            turns, turns.code, groups=turns.transcript)
 
 
 def test_final_model_refit_by_default_or_the_mean_of_the_inner_models():

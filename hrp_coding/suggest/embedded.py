@@ -14,6 +14,47 @@ True
 from __future__ import annotations
 
 from hrp_coding.suggest.estimator import CodeSuggester
+from hrp_coding.suggest.features import TextFeaturizer, as_turn_frame
+
+
+class _EmbeddingFeaturizer:
+    """A TextFeaturizer with one more block: the turns' sentence embeddings (``e:0``, ``e:1``...)."""
+
+    def __init__(self, base: TextFeaturizer, embedder):
+        self.base = base
+        self.embedder = embedder
+        self.dim = 0
+
+    @property
+    def lemmas(self) -> bool:
+        """Whether the base featurizer's tokens are lemmas (what the model records, as for a TextFeaturizer)."""
+        return self.base.lemmas
+
+    def _block(self, X):
+        from hrp_coding.suggest.embeddings import embedding_block
+
+        block = embedding_block(self.embedder, as_turn_frame(X)["text"].tolist())
+        self.dim = block.shape[1]
+        return block
+
+    def fit_transform(self, X):
+        import scipy.sparse as sp
+
+        return sp.hstack([self.base.fit_transform(X), self._block(X)], format="csr")
+
+    def transform(self, X):
+        import scipy.sparse as sp
+
+        return sp.hstack([self.base.transform(X), self._block(X)], format="csr")
+
+    def feature_names(self):
+        return [*self.base.feature_names(), *(f"e:{i}" for i in range(self.dim))]
+
+    def block_slices(self):
+        out = self.base.block_slices()
+        end = max((s.stop for s in out.values()), default=0)
+        out["e"] = slice(end, end + self.dim)
+        return out
 
 
 class EmbeddingCodeSuggester(CodeSuggester):
@@ -45,7 +86,5 @@ class EmbeddingCodeSuggester(CodeSuggester):
         self._store_params(locals())
 
     def _new_featurizer(self):
-        from hrp_coding.suggest.nested import _EmbeddingFeaturizer
-
         base = super()._new_featurizer()
         return base if self.embedder is None else _EmbeddingFeaturizer(base, self.embedder)

@@ -4,7 +4,8 @@
 settings are not given but chosen in :meth:`~NestedCodeSuggester.fit`, on the training data alone:
 the regularisation ``C``, the weight of each feature block (a weight of 0 leaves the block out: the
 feature choice), whether per-code decision offsets are tuned for macro-F1, and, when a sentence
-embedder is given, the weight of the embedding block. Evaluated by
+embedder is given, the penalty and the weight of the embeddings' ridge scores, fused late with the
+linear scores (see :mod:`~hrp_coding.suggest.fusion`). Evaluated by
 :func:`~hrp_coding.suggest.evaluate` (outer grouped folds), every figure is then free of tuning
 optimism: nothing was chosen on the held-out transcripts.
 
@@ -18,7 +19,9 @@ out-of-fold scores are completed on the other inner folds and then reused, as
 :class:`CodeSuggester` does, for the offsets, the Platt calibration and the per-code precision
 thresholds; one last fit of the winner on all the training data gives the model
 (``final="average"`` keeps the mean of its inner models instead). Total:
-``len(candidates) + inner_cv`` linear fits (one fewer with "average") and one featurization.
+``len(candidates) + inner_cv`` linear fits (one fewer with "average") and one featurization; with
+an embedder, one weighted Gram matrix of the dense vectors per inner fold (it serves every penalty)
+and one more for the final ridge, fitted on all the training rows.
 
 Single-label codings only (one code per unit, as in AnnoMI); a multi-label fit says so.
 
@@ -38,13 +41,15 @@ Examples
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 
 from hrp_coding.errors import SuggestError
 from hrp_coding.suggest.calibration import fast_macro_f1, platt, tune_offsets
 from hrp_coding.suggest.estimator import CodeSuggester
-from hrp_coding.suggest.features import TextFeaturizer, as_turn_frame
+from hrp_coding.suggest.features import as_turn_frame
+from hrp_coding.suggest.fusion import balanced_ridge, choose_fusion, dense_vectors
 from hrp_coding.suggest.labels import parse_labels
 from hrp_coding.suggest.thresholds import precision_thresholds
 
@@ -57,7 +62,7 @@ def block_weight_grid(**choices) -> list[dict[str, float]]:
     """Every combination of block weights, as a list of ``{block: weight}`` dicts.
 
     Keys are block prefixes (``w`` turn words, ``c`` characters, ``ctx`` all neighbouring turns,
-    ``p1``/``n1``... one of them, ``r`` role, ``s`` shape, ``e`` embeddings); values are the weights to try.
+    ``p1``/``n1``... one of them, ``r`` role, ``s`` shape); values are the weights to try.
 
     Parameters
     ----------
@@ -74,46 +79,6 @@ def block_weight_grid(**choices) -> list[dict[str, float]]:
     """
     keys = list(choices)
     return [dict(zip(keys, combo)) for combo in itertools.product(*(tuple(choices[k]) for k in keys))]
-
-
-class _EmbeddingFeaturizer:
-    """A TextFeaturizer with one more block: the turns' sentence embeddings (``e:0``, ``e:1``...)."""
-
-    def __init__(self, base: TextFeaturizer, embedder):
-        self.base = base
-        self.embedder = embedder
-        self.dim = 0
-
-    @property
-    def lemmas(self) -> bool:
-        """Whether the base featurizer's tokens are lemmas (what the model records, as for a TextFeaturizer)."""
-        return self.base.lemmas
-
-    def _block(self, X):
-        from hrp_coding.suggest.embeddings import embedding_block
-
-        block = embedding_block(self.embedder, as_turn_frame(X)["text"].tolist())
-        self.dim = block.shape[1]
-        return block
-
-    def fit_transform(self, X):
-        import scipy.sparse as sp
-
-        return sp.hstack([self.base.fit_transform(X), self._block(X)], format="csr")
-
-    def transform(self, X):
-        import scipy.sparse as sp
-
-        return sp.hstack([self.base.transform(X), self._block(X)], format="csr")
-
-    def feature_names(self):
-        return [*self.base.feature_names(), *(f"e:{i}" for i in range(self.dim))]
-
-    def block_slices(self):
-        out = self.base.block_slices()
-        end = max((s.stop for s in out.values()), default=0)
-        out["e"] = slice(end, end + self.dim)
-        return out
 
 
 class NestedCodeSuggester(CodeSuggester):
@@ -138,9 +103,19 @@ class NestedCodeSuggester(CodeSuggester):
         were set on; on AnnoMI it lost about 0.005 macro-F1 and did not make the precision of
         client talk thresholds hold on new transcripts: see benchmarks/bench_suggest_annomi_nested.py).
     embedder : SentenceEmbedder or None
-        Adds the sentence-embedding block ``e`` (see :mod:`~hrp_coding.suggest.embeddings`); its
-        weight is searched like the others (give ``e`` in ``block_weights``). Off by default. A model
+        A local sentence-embedding model (see :mod:`~hrp_coding.suggest.embeddings`). Off by
+        default. Given one, a class-balanced ridge on the turns' sentence vectors scores the codes
+        beside the linear model, fused late: ``svm + weight * ridge`` (see
+        :mod:`~hrp_coding.suggest.fusion`), the penalty and weight chosen on the inner folds. A model
         with an embedder cannot be saved with :func:`~hrp_coding.suggest.save_model`.
+    embedding_context : sequence of str
+        Neighbouring turns whose vectors join the turn's (``"prev1"``, ``"next1"``...; the turn
+        table's column names without ``_text``). Default ``("prev1",)``: on AnnoMI the previous
+        turn's vector helped client talk most (0.5455 against 0.5385 with the turn's alone).
+    embedding_penalties : sequence of float
+        Ridge penalties to try.
+    embedding_weights : sequence of float
+        Weights of the ridge scores to try; 0 (the model without embeddings) is always tried first.
     word_ngrams, char_ngrams, char_min_df, context, context_weights, use_role, use_shape, lemmas, class_weight,
     target_precision, min_precision_count, store_examples
         As for :class:`CodeSuggester`; they describe the largest featurizer (every block the search may keep).
@@ -148,18 +123,27 @@ class NestedCodeSuggester(CodeSuggester):
     Attributes
     ----------
     chosen_ : dict
-        ``C``, ``block_weights`` and ``tune_bias`` of the winning candidate.
+        ``C``, ``block_weights`` and ``tune_bias`` of the winning candidate; with an embedder also
+        ``embedding_penalty`` and ``embedding_weight``.
+    embedding_coef_, embedding_intercept_ : ndarray (n_codes, dim * (1 + len(embedding_context))), (n_codes,)
+        With an embedder and a weight above 0: the ridge on the dense vectors, the weight folded in;
+        otherwise None.
+    fusion_search_ : DataFrame or None
+        With an embedder: one row per ``(penalty, weight)`` tried, with its inner macro-F1.
     search_ : DataFrame
         One row per candidate: ``C, block_weights, inner_macro_f1, inner_macro_f1_offsets`` (on the
         first inner fold, where the candidates race).
     And every fitted attribute of :class:`CodeSuggester` (``coef_`` has the block weights folded in,
-    so ``featurizer_.transform(X) @ coef_.T`` is the chosen model's score).
+    so ``featurizer_.transform(X) @ coef_.T`` is the chosen linear model's score). The evidence
+    (:meth:`evidence`) lists the sparse features only: the embeddings' share of a score is not
+    split into words.
     """
 
     _shared_params = ("embedder",)  # a loaded ONNX session: shared by clones, never deep-copied
 
     def __init__(self, *, Cs=(0.05, 0.1), block_weights=None, tune_bias="auto", inner_cv=3, final="refit",
-                 embedder=None,
+                 embedder=None, embedding_context=("prev1",), embedding_penalties=(1.0, 10.0),
+                 embedding_weights=(0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
                  word_ngrams=(1, 2), char_ngrams=(1, 4), char_min_df=2, context=3, context_weights=(0.7, 0.5, 0.3),
                  use_role=True, use_shape=True, lemmas="auto", class_weight="balanced", target_precision=0.9,
                  min_precision_count=10, store_examples=True):
@@ -194,6 +178,11 @@ class NestedCodeSuggester(CodeSuggester):
                     problems.append(f"block_weights: weight of {key!r} must be a number >= 0, got {w!r}")
         if self.tune_bias not in ("auto", True, False):
             problems.append(f"tune_bias must be 'auto', True or False, got {self.tune_bias!r}")
+        context = self.embedding_context
+        if isinstance(context, str) or not all(isinstance(c, str) and re.fullmatch(r"(prev|next)[1-9]\d*", c)
+                                               for c in context):
+            problems.append(f"embedding_context must be a sequence of neighbour names such as 'prev1' or 'next1', "
+                            f"got {context!r}")
         if self.final not in ("average", "refit"):
             problems.append(f"final must be 'average' or 'refit', got {self.final!r}")
         if not (isinstance(self.inner_cv, int) and self.inner_cv >= 2):
@@ -208,6 +197,10 @@ class NestedCodeSuggester(CodeSuggester):
             prefixes = [p for p in slices if len(p) > 1 and p[0] in "pn" and p[1:].isdigit()] if key == _CONTEXT \
                 else [key]
             unknown = [p for p in prefixes if p not in slices]
+            if key == "e":
+                raise SuggestError("NestedCodeSuggester: block_weights names block 'e', but the embeddings are not a "
+                                   "block of the linear model: they are fused late, their weight chosen from "
+                                   "embedding_weights (give embedder=...)")
             if key != _CONTEXT and unknown:
                 raise SuggestError(f"NestedCodeSuggester: block_weights names block {key!r}, but the featurizer "
                                    f"has blocks {sorted(slices)} (and 'ctx' for all neighbouring turns)")
@@ -261,8 +254,6 @@ class NestedCodeSuggester(CodeSuggester):
         groups = self._checked_groups(groups, len(frame))
         featurizer = self._new_featurizer()
         lemmas = featurizer.lemmas
-        if self.embedder is not None:
-            featurizer = _EmbeddingFeaturizer(featurizer, self.embedder)
         Xm = featurizer.fit_transform(frame)
         slices = featurizer.block_slices()
         K, yi = len(classes), Y.argmax(1)
@@ -296,6 +287,12 @@ class NestedCodeSuggester(CodeSuggester):
             coef, intercept = self._fit_linear(Xs[tr], Y[tr], C)
             oof[te] = Xs[te] @ coef.T + intercept
             inner_models.append((coef, intercept))
+        fusion, E = None, None
+        if self.embedder is not None:  # the dense scorer's penalty and weight, on the same inner folds
+            E = dense_vectors(self.embedder, frame, self.embedding_context)
+            fusion = choose_fusion(oof, E, yi, K, splits, tuple(self.embedding_penalties),
+                                   tuple(self.embedding_weights))
+            oof = fusion.scores
         # offsets (and whether to use them) from the winner's complete out-of-fold scores
         bias = tune_offsets(oof, yi) if self.tune_bias in ("auto", True) else np.zeros(K)
         use_bias = self.tune_bias is True or (self.tune_bias == "auto" and fast_macro_f1(yi, (oof + bias).argmax(1), K)
@@ -320,6 +317,14 @@ class NestedCodeSuggester(CodeSuggester):
         self.prior_weight_ = 0.0
         self.sup_calibration_ = np.tile([1.0, 0.0], (K, 1))
         self.chosen_ = {"C": C, "block_weights": weights, "tune_bias": bool(use_bias)}
+        self.embedding_coef_ = self.embedding_intercept_ = self.fusion_search_ = None
+        if fusion is not None:
+            self.chosen_.update(embedding_penalty=fusion.penalty, embedding_weight=fusion.weight)
+            self.fusion_search_ = pd.DataFrame(fusion.search, columns=["penalty", "weight", "inner_macro_f1"])
+            if fusion.weight > 0:
+                e_coef, e_intercept = balanced_ridge(E, yi, K, fusion.penalty)
+                self.embedding_coef_ = fusion.weight * e_coef.T
+                self.embedding_intercept_ = fusion.weight * e_intercept
         self.search_ = pd.DataFrame(rows, columns=["C", "block_weights", "inner_macro_f1", "inner_macro_f1_offsets"])
         self.thresholds_ = precision_thresholds(Y, self._proba_from_scores(oof), list(classes),
                                                 target_precision=float(self.target_precision),
@@ -328,3 +333,11 @@ class NestedCodeSuggester(CodeSuggester):
         self.examples_labels_ = [(str(classes[k]),) for k in yi] if self.store_examples else None
         self._example_matrix = None
         return self
+
+    def _linear_scores(self, X) -> np.ndarray:
+        """The linear scores, plus the embeddings' ridge scores when the fusion kept them."""
+        scores = super()._linear_scores(X)
+        if getattr(self, "embedding_coef_", None) is None:
+            return scores
+        E = dense_vectors(self.embedder, X, self.embedding_context)
+        return scores + E @ self.embedding_coef_.T + self.embedding_intercept_

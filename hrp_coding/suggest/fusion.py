@@ -1,0 +1,219 @@
+"""Late fusion of sentence embeddings: a class-balanced ridge on the dense vectors, added to the linear scores.
+
+:class:`~hrp_coding.suggest.NestedCodeSuggester` with an embedder keeps its linear SVM on the sparse
+blocks (words, characters, neighbouring turns, role, shape) and learns a second, dense scorer beside
+it: a ridge regression of the codes (targets +1/-1, rows weighted so that every code weighs the
+same, as ``class_weight="balanced"`` does) on the sentence vectors of the turn and, optionally, of
+its neighbours. The fused score of a code is ``svm + weight * ridge``; the penalty and the weight are
+chosen on the same inner folds as the SVM's settings, by the macro-F1 of the fused out-of-fold
+scores, weight 0 (no embeddings) first so that a tie keeps the model without them.
+
+Why not one more block in the SVM: a dense 384-column block doubles the stored non-zeros of the
+feature matrix and the linear SVM's passes over it (on AnnoMI, fits 1.6 to 1.9 times slower) for a
+smaller gain than this fusion (see docs/suggest.md).
+
+Examples
+--------
+>>> rng = np.random.default_rng(0)
+>>> E = rng.normal(size=(60, 4))
+>>> yi = (E[:, 0] > 0).astype(int)
+>>> coef, intercept = balanced_ridge(E, yi, 2, penalty=1.0)
+>>> bool(((E @ coef + intercept).argmax(1) == yi).mean() > 0.9)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from hrp_coding.errors import SuggestError
+from hrp_coding.suggest.calibration import fast_macro_f1
+from hrp_coding.suggest.features import as_turn_frame
+
+__all__ = ["FusionChoice", "balanced_ridge", "choose_fusion", "dense_vectors"]
+
+
+def dense_vectors(embedder, X, context: Sequence[str] = ()) -> np.ndarray:
+    """The sentence vectors of each turn and of its neighbours, side by side: ``(n, dim * (1 + len(context)))``.
+
+    Parameters
+    ----------
+    embedder : SentenceEmbedder
+        Or anything with ``encode(texts) -> ndarray (n, dim)``.
+    X : sequence of str or DataFrame
+        Turns (see :func:`~hrp_coding.suggest.features.as_turn_frame`).
+    context : sequence of str
+        Neighbouring turns to add, as the turn table names them: ``"prev1"``, ``"next1"``, ``"prev2"``...
+        A turn without that neighbour (the first of an interview, or plain texts) gets a zero vector.
+
+    Returns
+    -------
+    ndarray of float64
+
+    Examples
+    --------
+    >>> class Length:
+    ...     def encode(self, texts):
+    ...         return np.array([[len(t), 1.0] for t in texts])
+    >>> import pandas as pd
+    >>> turns = pd.DataFrame({"text": ["Hi.", "How are you?"], "prev1_text": ["", "Hi."]})
+    >>> dense_vectors(Length(), turns, context=["prev1"]).tolist()
+    [[3.0, 1.0, 0.0, 0.0], [12.0, 1.0, 3.0, 1.0]]
+    """
+    frame = as_turn_frame(X)
+    columns = [frame["text"].astype(str).tolist()]
+    for name in context:
+        col = f"{name}_text"
+        columns.append(frame[col].fillna("").astype(str).tolist() if col in frame.columns else [""] * len(frame))
+    distinct = list(dict.fromkeys(t for col in columns for t in col if t.strip()))
+    vectors = np.asarray(embedder.encode(distinct), dtype=np.float64) if distinct else None
+    dim = vectors.shape[1] if vectors is not None else int(np.asarray(embedder.encode(["."])).shape[1])
+    row = {t: i for i, t in enumerate(distinct)}
+    out = np.zeros((len(frame), dim * len(columns)))
+    for c, col in enumerate(columns):
+        idx = np.array([row.get(t, -1) for t in col], dtype=int)
+        have = idx >= 0
+        out[have, c * dim:(c + 1) * dim] = vectors[idx[have]]
+    return out
+
+
+def _row_weights(yi: np.ndarray, K: int) -> np.ndarray:
+    """Per-row weights that make every code weigh the same: scikit-learn's ``class_weight="balanced"``."""
+    counts = np.bincount(yi, minlength=K)
+    return (len(yi) / (K * np.maximum(counts, 1)))[yi]
+
+
+class _WeightedGram:
+    """The weighted normal equations of ``[E, 1]`` for targets +1/-1, built once and solved for any penalty.
+
+    Hand-written rather than scikit-learn's ``Ridge`` because the search solves the same rows for
+    several penalties: one Gram per inner fold serves them all (``Ridge`` rebuilds it each fit).
+    The intercept column is not penalised, as in ``Ridge(fit_intercept=True)``.
+    """
+
+    def __init__(self, E: np.ndarray, yi: np.ndarray, K: int):
+        w = _row_weights(yi, K)
+        E1 = np.hstack([E, np.ones((len(E), 1))])
+        T = np.where(np.eye(K, dtype=bool)[yi], 1.0, -1.0)
+        Ew = E1 * w[:, None]
+        self.G, self.b = Ew.T @ E1, Ew.T @ T
+
+    def solve(self, penalty: float) -> tuple[np.ndarray, np.ndarray]:
+        pen = np.full(len(self.G), float(penalty))
+        pen[-1] = 0.0
+        W = np.linalg.solve(self.G + np.diag(pen), self.b)
+        return W[:-1], W[-1]
+
+
+def balanced_ridge(E, yi, K: int, penalty: float) -> tuple[np.ndarray, np.ndarray]:
+    """A class-balanced ridge regression of one-vs-rest targets (+1/-1) on dense vectors.
+
+    Minimises ``sum_i w_i ||t_i - E_i W - b||^2 + penalty ||W||^2`` with ``w_i`` the balanced weight
+    of row ``i``'s code (the intercept ``b`` unpenalised), as
+    ``Ridge(alpha=penalty).fit(E, T, sample_weight=w)`` does.
+
+    Parameters
+    ----------
+    E : ndarray (n, d)
+        Dense vectors.
+    yi : ndarray of int (n,)
+        The code index of each row, in ``range(K)``.
+    K : int
+        Number of codes.
+    penalty : float
+        The ridge penalty (> 0).
+
+    Returns
+    -------
+    coef : ndarray (d, K)
+    intercept : ndarray (K,)
+
+    Examples
+    --------
+    >>> E = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    >>> coef, b = balanced_ridge(E, np.array([0, 0, 1, 1]), 2, penalty=0.1)
+    >>> (E @ coef + b).argmax(1).tolist()
+    [0, 0, 1, 1]
+    """
+    return _WeightedGram(np.asarray(E, dtype=np.float64), np.asarray(yi), K).solve(penalty)
+
+
+@dataclass(frozen=True)
+class FusionChoice:
+    """What :func:`choose_fusion` chose: the ridge penalty and the weight of its scores, and the fused scores.
+
+    Attributes
+    ----------
+    penalty, weight : float
+        The ridge penalty and the weight of the ridge scores (0: the embeddings left out).
+    scores : ndarray (n, K)
+        The fused out-of-fold scores ``svm + weight * ridge``.
+    search : list of dict
+        Every ``(penalty, weight)`` tried with its inner macro-F1 (plain argmax).
+    """
+
+    penalty: float
+    weight: float
+    scores: np.ndarray
+    search: list
+
+
+def choose_fusion(svm_scores, E, yi, K: int, splits, penalties=(1.0, 10.0),
+                  weights=(0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)) -> FusionChoice:
+    """Choose the ridge penalty and the weight of the ridge scores by the macro-F1 of the fused out-of-fold scores.
+
+    Parameters
+    ----------
+    svm_scores : ndarray (n, K)
+        The linear model's out-of-fold scores on ``splits``.
+    E : ndarray (n, d)
+        The rows' dense vectors.
+    yi : ndarray of int (n,)
+        The code index of each row.
+    K : int
+        Number of codes.
+    splits : list of (train, test) index arrays
+        The inner folds that gave ``svm_scores`` (every row is in exactly one test part).
+    penalties, weights : sequence of float
+        Ridge penalties (> 0) and fusion weights (>= 0) to try; weight 0 is tried first whatever
+        the order, so that a tie keeps the model without embeddings.
+
+    Returns
+    -------
+    FusionChoice
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> yi = np.arange(40) % 2
+    >>> E = np.c_[yi + rng.normal(0, 0.1, 40), rng.normal(size=40)]   # the vectors know the code
+    >>> svm = rng.normal(size=(40, 2))                                # the sparse model does not
+    >>> splits = [(np.arange(20, 40), np.arange(20)), (np.arange(20), np.arange(20, 40))]
+    >>> choice = choose_fusion(svm, E, yi, 2, splits)
+    >>> choice.weight > 0, fast_macro_f1(yi, choice.scores.argmax(1), 2) > 0.9
+    (True, True)
+    """
+    if not penalties or any(not (isinstance(p, (int, float)) and p > 0) for p in penalties):
+        raise SuggestError(f"embedding_penalties must be positive numbers, got {tuple(penalties)!r}")
+    if any(not (isinstance(a, (int, float)) and a >= 0) for a in weights):
+        raise SuggestError(f"embedding_weights must be numbers >= 0, got {tuple(weights)!r}")
+    svm_scores, E, yi = np.asarray(svm_scores, dtype=np.float64), np.asarray(E, dtype=np.float64), np.asarray(yi)
+    ridge = {p: np.zeros_like(svm_scores) for p in penalties}
+    for tr, te in splits:
+        gram = _WeightedGram(E[tr], yi[tr], K)
+        for p in penalties:
+            coef, intercept = gram.solve(p)
+            ridge[p][te] = E[te] @ coef + intercept
+    order = [0.0] + [float(a) for a in weights if a != 0]
+    best, search = None, []
+    for p in penalties:
+        for a in order:
+            f1 = fast_macro_f1(yi, (svm_scores + a * ridge[p]).argmax(1), K)
+            search.append({"penalty": float(p), "weight": a, "inner_macro_f1": f1})
+            if best is None or f1 > best[0] + 1e-9:
+                best = (f1, float(p), a)
+    _, p, a = best
+    return FusionChoice(penalty=p, weight=a, scores=svm_scores + a * ridge[p], search=search)
