@@ -67,7 +67,7 @@ def test_suggest_next_to_code_and_a_model_layer(study, model):
 
 
 def test_a_model_with_an_embedder_is_not_saved(model, tmp_path):
-    with pytest.raises(ModelFileError, match="sentence-embedding block") as err:
+    with pytest.raises(ModelFileError, match="sentence embeddings from a local model") as err:
         save_model(model, tmp_path / "m.npz")
     assert "EmbeddingCodeSuggester" in str(err.value) and "refit" in str(err.value)
     assert not (tmp_path / "m.npz").exists()

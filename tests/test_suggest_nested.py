@@ -148,6 +148,18 @@ def test_an_informative_embedder_gets_a_weight_and_lifts_the_scores():
     assert set(emb.encoded) == set(turns.text)
 
 
+def test_a_fused_model_is_refused_by_save_model(tmp_path):
+    from hrp_coding.errors import ModelFileError
+    from hrp_coding.suggest import save_model
+
+    turns = _opaque_turns(4)
+    emb = _LabelEmbedder(dict(zip(turns.text, turns.code)), sorted(turns.code.unique()))
+    model = NestedCodeSuggester(Cs=(0.1,), inner_cv=2, embedder=emb).fit(turns, turns.code, groups=turns.transcript)
+    with pytest.raises(ModelFileError, match="NestedCodeSuggester uses sentence embeddings from a local model"):
+        save_model(model, tmp_path / "m.npz")
+    assert not (tmp_path / "m.npz").exists()
+
+
 def test_weight_zero_reproduces_the_model_without_embeddings():
     turns = _turns(4)
     emb = _LabelEmbedder(dict(zip(turns.text, turns.code)), sorted(turns.code.unique()))

@@ -9,7 +9,8 @@ runs locally: no text leaves the machine.
   or a project's segments; :func:`next_to_code`: what to code next (calibrated uncertainty, code
   coverage and diversity).
 - :class:`NestedCodeSuggester`: a CodeSuggester that chooses its settings by grouped inner CV.
-- :class:`SentenceEmbedder`: an optional sentence-embedding block from a local ONNX model folder.
+- :class:`SentenceEmbedder`: optional sentence embeddings from a local ONNX model folder (fused late by
+  :class:`NestedCodeSuggester`, a feature block of :class:`EmbeddingCodeSuggester`).
 - :func:`evaluate`: grouped cross-validation, pooled out-of-fold, with the human ceiling.
 - :func:`save_model` / :func:`load_model`: a fitted model as JSON + npz, no pickle.
 
