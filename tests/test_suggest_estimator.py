@@ -356,3 +356,43 @@ def test_thresholds_frame_reports_precision_and_coverage_with_intervals(data):
     assert (reliable["n_selected"] >= model.min_precision_count).all()
     rest = table[table["status"] != "reliable"]
     assert rest["threshold"].isna().all()
+
+
+def test_clustered_precision_intervals_equal_the_direct_formula_at_every_cut():
+    """The running sums give, at every cut, the design effect computed from scratch over the transcripts."""
+    from hrp_coding.suggest.thresholds import _precision_design_effects
+
+    rng = np.random.default_rng(5)
+    gs = rng.choice(list("ABCDEFG"), 300)
+    ys = rng.random(300) < np.where(np.isin(gs, ["A", "B"]), 0.95, 0.6)  # two transcripts much better
+    fast = _precision_design_effects(ys, gs)
+    for i in (0, 1, 5, 40, 150, 299):
+        y, g = ys[: i + 1].astype(float), gs[: i + 1]
+        p, n = y.mean(), len(y)
+        names = np.unique(g)
+        if len(names) < 2:
+            assert fast[i] == max(n, 1)
+            continue
+        resid = sum((y[g == c].sum() - p * (g == c).sum()) ** 2 for c in names)
+        var = len(names) / (len(names) - 1) * resid / n**2
+        expected = max(var / (p * (1 - p) / n), 1.0) if 0 < p < 1 else 1.0
+        assert fast[i] == pytest.approx(expected)
+
+
+def test_thresholds_with_transcripts_are_stricter_when_transcripts_differ():
+    """Precision that holds on some transcripts and not others is less certain than turn counts say."""
+    rng = np.random.default_rng(2)
+    gs = np.repeat([f"T{i}" for i in range(12)], 60)
+    good = np.isin(gs, [f"T{i}" for i in range(8)])
+    y = rng.random(len(gs)) < np.where(good, 0.5, 0.1)
+    p = np.clip(np.where(y, rng.normal(0.8, 0.1, len(y)), rng.normal(0.3, 0.15, len(y)))
+                + np.where(good, 0.0, 0.1), 0, 1)  # four transcripts score higher whatever their codes
+    plain = precision_thresholds(y[:, None], p[:, None], ["x"], target_precision=0.8)["x"]
+    clustered = precision_thresholds(y[:, None], p[:, None], ["x"], target_precision=0.8, groups=gs)["x"]
+    assert (plain.threshold, plain.n_selected) == (pytest.approx(0.539, abs=1e-3), 312)
+    assert (clustered.threshold, clustered.n_selected) == (pytest.approx(0.587, abs=1e-3), 281)
+    # both lower bounds just reach 0.80, the clustered one from a higher precision (0.925 against 0.846)
+    assert clustered.precision > plain.precision + 0.05
+    assert clustered.precision_high - clustered.precision_low > plain.precision_high - plain.precision_low + 0.08
+    with pytest.raises(SuggestError, match="720 units but 3 groups"):
+        precision_thresholds(y[:, None], p[:, None], ["x"], groups=["a", "b", "c"])

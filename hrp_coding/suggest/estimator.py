@@ -386,7 +386,7 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
             proba_oof = self._proba_from_scores(oof)
             self.thresholds_ = precision_thresholds(Y, proba_oof, list(classes),
                                                     target_precision=float(self.target_precision),
-                                                    min_selected=int(self.min_precision_count))
+                                                    min_selected=int(self.min_precision_count), groups=groups)
         else:
             self.thresholds_ = {c: CodeThreshold(str(c), None, float("nan"), 0.0, 0, int(Y[:, k].sum()),
                                                  float(self.target_precision)) for k, c in enumerate(classes)}

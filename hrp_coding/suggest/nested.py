@@ -328,7 +328,7 @@ class NestedCodeSuggester(CodeSuggester):
         self.search_ = pd.DataFrame(rows, columns=["C", "block_weights", "inner_macro_f1", "inner_macro_f1_offsets"])
         self.thresholds_ = precision_thresholds(Y, self._proba_from_scores(oof), list(classes),
                                                 target_precision=float(self.target_precision),
-                                                min_selected=int(self.min_precision_count))
+                                                min_selected=int(self.min_precision_count), groups=groups)
         self.examples_text_ = frame["text"].tolist() if self.store_examples else None
         self.examples_labels_ = [(str(classes[k]),) for k in yi] if self.store_examples else None
         self._example_matrix = None

@@ -9,6 +9,13 @@ the Wilson score interval of that precision (95% by default) must reach the targ
 Each chosen threshold states the Wilson interval of its precision and of its coverage (the package's
 one interval helper, :mod:`hrp_coding.intervals`, through statsmodels' ``proportion_confint``).
 
+Given the transcript of each unit (``groups``), the intervals count transcripts, not turns, as the
+independent draws: turns of one interview are alike (one client talks mostly "neutral"), so a
+precision measured on 300 turns of 40 transcripts is less certain than on 300 independent turns.
+The Wilson interval is then taken on the effective counts ``k / deff, n / deff``, with ``deff`` the
+design effect (Kish) of the ratio estimator: its cluster-robust variance over transcripts against the
+binomial variance, never below 1. Without groups, units are taken as independent.
+
 Words used below: for one code, *precision* is the share of its suggestions that the gold coder
 also applied; *coverage* is the share of the gold coder's uses of that code that the model
 suggests at that threshold (the recall of the selective suggester).
@@ -35,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hrp_coding.errors import SuggestError
-from hrp_coding.intervals import wilson_interval, wilson_intervals
+from hrp_coding.intervals import wilson_intervals
 
 __all__ = ["CodeThreshold", "coverage_curve", "precision_thresholds", "thresholds_frame"]
 
@@ -96,8 +103,60 @@ def _check(Y, proba, classes):
     return Y.astype(bool), proba
 
 
+def _deff(total_num, total_den, s_nn, s_dd, s_nd, n_groups):
+    """Kish design effect of the ratio ``total_num / total_den`` estimated over clusters (never below 1).
+
+    ``s_nn, s_dd, s_nd`` are the sums over clusters of ``num_g**2, den_g**2, num_g * den_g``; with
+    ``p = total_num / total_den`` the cluster-robust variance of ``p`` is
+    ``G / (G - 1) * sum_g (num_g - p den_g)**2 / total_den**2``. With one cluster the design effect
+    is ``total_den`` (one draw). Arrays broadcast (one value per cut point).
+    """
+    total_num, total_den = np.asarray(total_num, float), np.asarray(total_den, float)
+    with np.errstate(all="ignore"):
+        p = total_num / total_den
+        resid = np.maximum(s_nn - 2 * p * s_nd + p * p * s_dd, 0.0)
+        var = n_groups / np.maximum(n_groups - 1, 1) * resid / total_den ** 2
+        binom = p * (1 - p) / total_den
+        deff = np.where(binom > 0, var / binom, 1.0)
+    deff = np.where(n_groups < 2, np.maximum(total_den, 1.0), deff)
+    return np.maximum(np.nan_to_num(deff, nan=1.0), 1.0)
+
+
+def _precision_design_effects(ys: np.ndarray, gs: np.ndarray) -> np.ndarray:
+    """The design effect of the precision at every cut of units sorted by confidence (``gs``: their transcripts).
+
+    Running sums of the per-transcript squares, updated unit by unit: adding a unit of a transcript
+    that already has ``t`` correct of ``m`` selected raises ``sum t_g**2`` by ``2ty + y``, ``sum m_g**2``
+    by ``2m + 1`` and ``sum t_g m_g`` by ``t + ym + y`` (y is 0 or 1).
+    """
+    _, g = np.unique(gs, return_inverse=True)
+    order = np.argsort(g, kind="stable")
+    first = np.r_[True, g[order][1:] != g[order][:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+    m_before = np.empty(len(ys))
+    m_before[order] = np.arange(len(order)) - start
+    cum = np.cumsum(ys[order])
+    t_before = np.empty(len(ys))
+    t_before[order] = cum - ys[order] - np.r_[0, cum][start]
+    y = ys.astype(float)
+    s_tt = np.cumsum(2 * t_before * y + y)
+    s_mm = np.cumsum(2 * m_before + 1)
+    s_tm = np.cumsum(t_before + y * m_before + y)
+    n_groups = np.cumsum(m_before == 0)
+    return _deff(np.cumsum(y), np.arange(1, len(y) + 1), s_tt, s_mm, s_tm, n_groups)
+
+
+def _coverage_design_effect(selected_correct: np.ndarray, gold: np.ndarray, gs: np.ndarray) -> float:
+    """The design effect of a coverage (correct suggestions over gold uses), over transcripts."""
+    _, g = np.unique(gs[gold], return_inverse=True)
+    num = np.bincount(g, weights=selected_correct[gold].astype(float))
+    den = np.bincount(g).astype(float)
+    return float(_deff(num.sum(), den.sum(), (num ** 2).sum(), (den ** 2).sum(), (num * den).sum(),
+                       len(den)))
+
+
 def precision_thresholds(Y, proba, classes: Sequence[str], *, target_precision: float = 0.9,
-                         min_selected: int = 10, confidence: float = 0.95) -> dict[str, CodeThreshold]:
+                         min_selected: int = 10, confidence: float = 0.95, groups=None) -> dict[str, CodeThreshold]:
     """Choose, per code, the lowest threshold whose precision's Wilson lower bound reaches ``target_precision``.
 
     Parameters
@@ -113,6 +172,9 @@ def precision_thresholds(Y, proba, classes: Sequence[str], *, target_precision: 
         A threshold must select at least this many units (a precision of 1/1 proves nothing).
     confidence : float in (0, 1)
         Level of the Wilson intervals; the lower bound of the precision must reach the target.
+    groups : sequence, optional
+        The transcript of each unit: the intervals then count transcripts as the independent draws
+        (see the module docstring). None: units are independent.
 
     Returns
     -------
@@ -124,10 +186,25 @@ def precision_thresholds(Y, proba, classes: Sequence[str], *, target_precision: 
     >>> t = precision_thresholds(np.array([[0], [0]]), np.array([[0.9], [0.2]]), ["x"], min_selected=1)
     >>> t["x"].threshold is None, t["x"].status
     (True, 'not reliable yet')
+
+    Twenty suggestions, 18 correct: as independent turns, or as two transcripts of ten, one all
+    correct and one with both errors (design effect 2.2: worth 9 independent turns):
+
+    >>> Y, p = np.array([[1]] * 18 + [[0]] * 2), np.linspace(0.99, 0.6, 20)[:, None]
+    >>> t = precision_thresholds(Y, p, ["x"], target_precision=0.5)["x"]
+    >>> round(t.precision_low, 3)
+    0.699
+    >>> t = precision_thresholds(Y, p, ["x"], target_precision=0.5, groups=["A"] * 10 + ["B"] * 10)["x"]
+    >>> round(t.precision_low, 3)
+    0.577
     """
     if not 0 < target_precision <= 1:
         raise SuggestError(f"target_precision must be in (0, 1], got {target_precision!r}")
     Y, proba = _check(Y, proba, classes)
+    if groups is not None:
+        groups = np.asarray(groups)
+        if len(groups) != len(Y):
+            raise SuggestError(f"precision_thresholds: {len(Y)} units but {len(groups)} groups")
     out = {}
     for k, code in enumerate(classes):
         p, y = proba[:, k], Y[:, k]
@@ -138,15 +215,17 @@ def precision_thresholds(Y, proba, classes: Sequence[str], *, target_precision: 
         n = np.arange(1, len(ps) + 1)
         # only cut between distinct confidences: all units at the threshold are selected together
         last_of_tie = np.r_[ps[1:] != ps[:-1], True] if len(ps) else np.zeros(0, bool)
-        low = wilson_intervals(tp, n, confidence)[0] if len(n) else n
+        deff = np.ones(len(n)) if groups is None else _precision_design_effects(ys, groups[order])
+        low = wilson_intervals(tp / deff, n / deff, confidence)[0] if len(n) else n
         ok = last_of_tie & (low >= target_precision) & (n >= min_selected)
         if support == 0 or not ok.any():
             out[code] = CodeThreshold(code, None, float("nan"), 0.0, 0, support, float(target_precision),
                                       confidence=float(confidence))
             continue
         i = int(np.flatnonzero(ok)[-1])
-        plo, phi = wilson_interval(int(tp[i]), int(n[i]), confidence)
-        clo, chi = wilson_interval(int(tp[i]), support, confidence)
+        plo, phi = (float(v[0]) for v in wilson_intervals([tp[i] / deff[i]], [n[i] / deff[i]], confidence))
+        c_deff = 1.0 if groups is None else _coverage_design_effect(y & (p >= ps[i]), y, groups)
+        clo, chi = (float(v[0]) for v in wilson_intervals([tp[i] / c_deff], [support / c_deff], confidence))
         out[code] = CodeThreshold(code, float(ps[i]), float(tp[i] / n[i]), float(tp[i] / support), int(n[i]),
                                   support, float(target_precision), plo, phi, clo, chi, float(confidence))
     return out
