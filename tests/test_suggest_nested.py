@@ -223,3 +223,32 @@ def test_clones_share_the_codebook_and_the_embedder_and_copy_the_rest():
     nested = NestedCodeSuggester(embedder=embedder, Cs=[0.1])
     nested_copy = clone(nested)
     assert nested_copy.embedder is embedder and nested_copy.Cs == [0.1] and nested_copy.Cs is not nested.Cs
+
+
+def test_evidence_lists_the_embeddings_share_of_a_fused_score():
+    turns = _opaque_turns()
+    codes = sorted(turns.code.unique())
+    emb = _LabelEmbedder(dict(zip(turns.text, turns.code)), codes)
+    train, new = turns[turns.transcript != "T7"], turns[turns.transcript == "T7"].reset_index(drop=True)
+    fused = NestedCodeSuggester(Cs=(0.1,), inner_cv=2, context=1, embedder=emb,
+                                embedding_context=("prev1",)).fit(train, train.code, groups=train.transcript)
+    evidence = fused.evidence(new, top=3)
+    pushes = [dict(pairs).get("e:turn+prev1") for pairs in evidence]
+    # the share equals the ridge's push for the predicted code: the vectors times its coefficients
+    # (the first turn of the interview has no previous turn: a zero vector)
+    before = emb.encode(new.prev1_text.tolist()) * (new.prev1_text.str.strip() != "").to_numpy()[:, None]
+    E = np.hstack([emb.encode(new.text.tolist()), before])
+    k = [int(np.flatnonzero(fused.classes_ == c)[0]) for c in fused.predict(new)]
+    expected = (E * fused.embedding_coef_[k]).sum(1)
+    assert all(p is not None for p in pushes)  # the embedder knows every code: it always pushes the right way
+    assert np.allclose(pushes, expected) and min(pushes) > 0
+    # listed in order of size among at most 3 words
+    assert all([v for _, v in pairs] == sorted((v for _, v in pairs), reverse=True) and len(pairs) <= 4
+               for pairs in evidence)
+    # explained for another code, the push is listed only where positive
+    other = [codes[(codes.index(c) + 1) % 3] for c in fused.predict(new)]
+    assert all(v > 0 for pairs in fused.evidence(new, other) for name, v in pairs if name.startswith("e:"))
+    # without the fusion's embeddings (weight 0), none
+    plain = NestedCodeSuggester(Cs=(0.1,), inner_cv=2, context=1, embedder=emb, embedding_weights=(0.0,)).fit(
+        train, train.code, groups=train.transcript)
+    assert not any(name.startswith("e:") for pairs in plain.evidence(new) for name, _ in pairs)

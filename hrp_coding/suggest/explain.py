@@ -83,18 +83,7 @@ class ExplainMixin:
         ['w:we', 'w:with']
         """
         Xm = self._transform(X)
-        scores = self.decision_function(X)
-        index = {c: i for i, c in enumerate(self.classes_)}
-        if codes is None:
-            ks = (scores + self.bias_).argmax(1)
-        else:
-            codes = list(codes)
-            if len(codes) != Xm.shape[0]:
-                raise SuggestError(f"evidence: got {Xm.shape[0]} texts but {len(codes)} codes")
-            unknown = sorted({c for c in codes if c not in index})
-            if unknown:
-                raise SuggestError(f"evidence: unknown code(s) {unknown}; the model knows {self.classes_.tolist()}")
-            ks = [index[c] for c in codes]
+        ks = self._explained_codes(X, codes, Xm.shape[0])
         names = self.featurizer_.feature_names()
         wordy = np.array([is_word_feature(name) for name in names], dtype=bool)
         out = []
@@ -106,6 +95,19 @@ class ExplainMixin:
                 order = [j for j in order if wordy[row.indices[j]]]
             out.append([(names[row.indices[j]], float(contrib[j])) for j in order[:top]])
         return out
+
+    def _explained_codes(self, X, codes, n_texts: int) -> list[int]:
+        """The column of the code to explain for each text: the given codes, or the predicted ones."""
+        if codes is None:
+            return [int(k) for k in (self.decision_function(X) + self.bias_).argmax(1)]
+        index = {c: i for i, c in enumerate(self.classes_)}
+        codes = list(codes)
+        if len(codes) != n_texts:
+            raise SuggestError(f"evidence: got {n_texts} texts but {len(codes)} codes")
+        unknown = sorted({c for c in codes if c not in index})
+        if unknown:
+            raise SuggestError(f"evidence: unknown code(s) {unknown}; the model knows {self.classes_.tolist()}")
+        return [index[c] for c in codes]
 
     def _examples(self):
         if self.examples_text_ is None:

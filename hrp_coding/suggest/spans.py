@@ -78,7 +78,8 @@ def plain_label(feature: str, texts=None, *, lemmas: bool = False) -> str:
     ----------
     feature : str
         A feature name: ``w:`` words of the passage, ``p1:``/``n1:`` words of the previous/next turn,
-        ``kw:`` a codebook keyword, ``c:`` letters, ``r:`` speaker roles, ``s:`` length and position.
+        ``kw:`` a codebook keyword, ``c:`` letters, ``r:`` speaker roles, ``s:`` length and position,
+        ``e:`` sentence embeddings (``e:turn+prev1``: of the turn and of the previous turn).
     texts : mapping, optional
         The texts behind the blocks (``{"w": passage, "p1": previous turn, ...}``); when given, word
         features are quoted as the words stand there (case, inflection) instead of their normalised form.
@@ -96,6 +97,8 @@ def plain_label(feature: str, texts=None, *, lemmas: bool = False) -> str:
     ('"stay with"', 'the second next turn says "yes"', 'the speaker before is the interviewer')
     >>> plain_label("p1:how often", {"p1": "How often do you use?"})
     'the previous turn says "How often"'
+    >>> plain_label("e:turn+prev1")
+    'the meaning of the passage and of the previous turn (sentence embeddings)'
     """
     block, _, term = feature.partition(":")
     m = re.fullmatch(r"([pn])(\d+)", block)
@@ -132,6 +135,11 @@ def plain_label(feature: str, texts=None, *, lemmas: bool = False) -> str:
                 return "no position in the interview"
             return f"its place in the interview (fifth {int(value) + 1})"
     if block == "e":
+        neighbours = [re.fullmatch(r"(prev|next)(\d+)", part) for part in term.split("+")[1:]]
+        if term.startswith("turn") and neighbours and all(neighbours):
+            turns = [f"the {(_ORDINAL if n.group(1) == 'prev' else _NEXT).get(int(n.group(2)), n.group(0))} turn"
+                     for n in neighbours]
+            return f"the meaning of the passage and of {' and '.join(turns)} (sentence embeddings)"
         return "the meaning of the passage (sentence embedding)"
     return feature
 
