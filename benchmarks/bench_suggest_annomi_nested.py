@@ -22,7 +22,8 @@ transcript (GroupKFold):
   verdict is given both without and with that encoding: the baseline's fit time includes its own
   featurization.
 
-Run: ``python benchmarks/bench_suggest_annomi_nested.py [--task therapist|client] [--target 0.9]``
+Run: ``python benchmarks/bench_suggest_annomi_nested.py [--task therapist|client] [--target 0.9] [--shuffle-seed N]``
+(``--shuffle-seed``: the same run on other outer folds, transcripts shuffled with that seed).
 """
 
 from __future__ import annotations
@@ -77,16 +78,17 @@ def timed(fn, *args, **kwargs):
     return out, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def run_task(rows: pd.DataFrame, speaker: str, labels, target: float, embedder=None) -> dict:
+def run_task(rows: pd.DataFrame, speaker: str, labels, target: float, embedder=None, shuffle_seed=None) -> dict:
     from sklearn.model_selection import GroupKFold
 
+    from hrp_coding.intervals import wilson_interval
     from hrp_coding.suggest.nested import NestedCodeSuggester
-    from hrp_coding.suggest.thresholds import wilson_interval
 
     groups = rows.transcript.to_numpy()
     y = rows.code.to_numpy()
     search = dict(SEARCH[speaker])
-    folds = list(GroupKFold(5).split(rows, y, groups))
+    outer = GroupKFold(5) if shuffle_seed is None else GroupKFold(5, shuffle=True, random_state=shuffle_seed)
+    folds = list(outer.split(rows, y, groups))
     pred = np.empty(len(rows), dtype=object)
     base_pred = np.empty(len(rows), dtype=object)
     codes = list(labels)
@@ -165,6 +167,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--task", choices=["therapist", "client"], action="append")
     parser.add_argument("--target", type=float, default=0.9, help="target precision of the thresholds")
+    parser.add_argument("--shuffle-seed", type=int, default=None,
+                        help="other 5 outer folds: transcripts shuffled with this seed (the baseline uses the same)")
     args = parser.parse_args(argv)
     folder = annomi_dir()
     if not (folder / "AnnoMI-simple.csv").is_file():
@@ -174,7 +178,8 @@ def main(argv=None) -> int:
 
     turns = add_context(load_turns(folder), window=3, role="role")
     print(f"AnnoMI: {turns.transcript.nunique()} transcripts, {len(turns)} utterances; {os.cpu_count()} CPUs; "
-          f"load average {os.getloadavg()[0]:.1f}")
+          f"load average {os.getloadavg()[0]:.1f}; outer folds "
+          f"{'GroupKFold(5)' if args.shuffle_seed is None else f'shuffled with seed {args.shuffle_seed}'}")
     from _embedding_model import HOW, load_embedder
 
     from hrp_coding.suggest.nested import NestedCodeSuggester
@@ -184,7 +189,8 @@ def main(argv=None) -> int:
         if args.task and speaker not in args.task:
             continue
         rows = turns[turns.speaker == speaker].reset_index(drop=True)
-        report(title, speaker, rows, run_task(rows, speaker, labels, args.target), args.target, "default blocks")
+        report(title, speaker, rows, run_task(rows, speaker, labels, args.target, shuffle_seed=args.shuffle_seed),
+               args.target, "default blocks")
         if have_model:  # a fresh embedder per task: its texts encoded once here (memoised), every fit reuses them
             from hrp_coding.suggest.fusion import dense_vectors
 
@@ -196,7 +202,8 @@ def main(argv=None) -> int:
             print(f"\nembeddings ({embedder.model_path}): {distinct} distinct texts ({speaker} turns and the turns "
                   f"before them) encoded once in {enc_wall:.1f} s wall / {enc_cpu:.1f} s CPU "
                   f"({distinct / enc_cpu:.0f} sentences per CPU second)")
-            report(title, speaker, rows, run_task(rows, speaker, labels, args.target, embedder), args.target,
+            fused = run_task(rows, speaker, labels, args.target, embedder, args.shuffle_seed)
+            report(title, speaker, rows, fused, args.target,
                    f"with sentence embeddings fused late, from {embedder.model_path.parent}", encoding_cpu=enc_cpu)
     if not have_model:
         print(f"\nsentence embeddings: NOT measured (no local model: {HOW})")
