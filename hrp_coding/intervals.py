@@ -21,14 +21,14 @@ import math
 __all__ = ["newcombe_interval", "wilson_interval", "wilson_intervals"]
 
 
-def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+def wilson_interval(k: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson's (1927) score interval of the proportion ``k / n``.
 
     Parameters
     ----------
-    k : int
-        Successes (0 <= k <= n).
-    n : int
+    k : int or float
+        Successes (0 <= k <= n); effective counts (divided by a design effect) may be fractional.
+    n : int or float
         Trials.
     confidence : float, default 0.95
         Two-sided level.
@@ -60,8 +60,8 @@ def wilson_intervals(k, n, confidence: float = 0.95):
 
     Parameters
     ----------
-    k, n : array-like of int
-        Successes and trials, element by element.
+    k, n : array-like of int or float
+        Successes and trials, element by element (effective counts may be fractional).
     confidence : float, default 0.95
         Two-sided level.
 

@@ -58,7 +58,8 @@ class ExplainMixin:
         ``s:`` shape. Only positive contributions (feature value times weight) are listed, largest first.
         With ``words_first`` (the default) words of the turn and its neighbours are listed, since those
         are what a coder can check against the text; other features appear only when no word pushed
-        the prediction.
+        the prediction. A model that adds dense scores beside its sparse features (sentence embeddings
+        fused late) lists their push too, as one ``e:`` entry in order of size, not counted in ``top``.
 
         Parameters
         ----------
@@ -84,6 +85,7 @@ class ExplainMixin:
         """
         Xm = self._transform(X)
         ks = self._explained_codes(X, codes, Xm.shape[0])
+        dense = self._dense_evidence(X, ks)
         names = self.featurizer_.feature_names()
         wordy = np.array([is_word_feature(name) for name in names], dtype=bool)
         out = []
@@ -93,7 +95,10 @@ class ExplainMixin:
             order = [j for j in np.argsort(-contrib) if contrib[j] > 0]
             if words_first and any(wordy[row.indices[j]] for j in order):
                 order = [j for j in order if wordy[row.indices[j]]]
-            out.append([(names[row.indices[j]], float(contrib[j])) for j in order[:top]])
+            pairs = [(names[row.indices[j]], float(contrib[j])) for j in order[:top]]
+            if dense is not None and dense[1][i] > 0:
+                pairs = sorted([*pairs, (dense[0], float(dense[1][i]))], key=lambda pair: -pair[1])
+            out.append(pairs)
         return out
 
     def _explained_codes(self, X, codes, n_texts: int) -> list[int]:
@@ -108,6 +113,10 @@ class ExplainMixin:
         if unknown:
             raise SuggestError(f"evidence: unknown code(s) {unknown}; the model knows {self.classes_.tolist()}")
         return [index[c] for c in codes]
+
+    def _dense_evidence(self, X, ks):
+        """``(feature name, push per text)`` of scores added beside the sparse features, or None (none here)."""
+        return None
 
     def _examples(self):
         if self.examples_text_ is None:

@@ -342,46 +342,11 @@ class NestedCodeSuggester(CodeSuggester):
         E = dense_vectors(self.embedder, X, self.embedding_context)
         return scores + E @ self.embedding_coef_.T + self.embedding_intercept_
 
-    def evidence(self, X, codes=None, top: int = 5, words_first: bool = True) -> list[list[tuple[str, float]]]:
-        """The terms that pushed each text towards a code, plus the sentence embeddings' share.
-
-        As :meth:`~hrp_coding.suggest.explain.ExplainMixin.evidence`; when the fusion kept the
-        embeddings (``embedding_coef_`` set), their push towards the code (the ridge's score without
-        its intercept, when positive) is listed too, under ``e:`` and the texts it read (``e:turn+prev1``:
-        the turn and the previous turn), in order of size among the words and not counted in ``top``.
-
-        Parameters
-        ----------
-        X : sequence of str or pandas.DataFrame
-            The turns, as for :meth:`fit`.
-        codes : sequence of str, optional
-            The code to explain for each turn (default: the predicted one).
-        top : int, default 5
-            At most this many sparse features per turn.
-        words_first : bool, default True
-            List words (of the turn and its neighbours) before other sparse features.
-
-        Returns
-        -------
-        list of list of (str, float)
-            Per turn, ``(feature, contribution)`` pairs, largest first.
-
-        Examples
-        --------
-        Without an embedder the evidence is the words':
-
-        >>> from hrp_coding.suggest.estimator import _example_model
-        >>> turns, codes = _example_model().examples_text_, [c[0] for c in _example_model().examples_labels_]
-        >>> model = NestedCodeSuggester(Cs=(0.1,), inner_cv=2).fit(turns * 2, codes * 2, groups=[0] * 8 + [1] * 8)
-        >>> all(name.startswith("w:") for name, _ in model.evidence(["we sat with him"])[0])
-        True
-        """
-        out = super().evidence(X, codes, top=top, words_first=words_first)
+    def _dense_evidence(self, X, ks):
+        """The sentence embeddings' push towards each text's explained code (the ridge's score without its
+        intercept), named after the texts it read (``e:turn+prev1``); None when the fusion dropped them."""
         if getattr(self, "embedding_coef_", None) is None:
-            return out
-        ks = self._explained_codes(X, codes, len(out))
+            return None
         share = np.einsum("ij,ij->i", dense_vectors(self.embedder, X, self.embedding_context),
                           self.embedding_coef_[ks])
-        name = "e:" + "+".join(("turn", *self.embedding_context))
-        return [sorted([*pairs, (name, float(v))], key=lambda p: -p[1]) if v > 0 else pairs
-                for pairs, v in zip(out, share)]
+        return "e:" + "+".join(("turn", *self.embedding_context)), share

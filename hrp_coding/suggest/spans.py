@@ -71,6 +71,11 @@ def surface_words(term: str, text: str, *, lemmas: bool = False) -> str | None:
     return None
 
 
+def _neighbour(before: bool, k: int) -> str:
+    """Which neighbouring turn, in words: ``previous``, ``second next``, ``5th previous``."""
+    return (_ORDINAL if before else _NEXT).get(k, f"{k}th {'previous' if before else 'next'}")
+
+
 def plain_label(feature: str, texts=None, *, lemmas: bool = False) -> str:
     """A feature name (``block:term``) in plain language for a coder.
 
@@ -108,10 +113,7 @@ def plain_label(feature: str, texts=None, *, lemmas: bool = False) -> str:
     if block == "w":
         return f'"{term}"'
     if m:
-        k = int(m.group(2))
-        side = "previous" if m.group(1) == "p" else "next"
-        where = (_ORDINAL if m.group(1) == "p" else _NEXT).get(k, f"{k}th {side}")
-        return f'the {where} turn says "{term}"'
+        return f'the {_neighbour(m.group(1) == "p", int(m.group(2)))} turn says "{term}"'
     if block == "kw":
         return f'a keyword of the code: "{term}"'
     if block == "c":
@@ -137,8 +139,7 @@ def plain_label(feature: str, texts=None, *, lemmas: bool = False) -> str:
     if block == "e":
         neighbours = [re.fullmatch(r"(prev|next)(\d+)", part) for part in term.split("+")[1:]]
         if term.startswith("turn") and neighbours and all(neighbours):
-            turns = [f"the {(_ORDINAL if n.group(1) == 'prev' else _NEXT).get(int(n.group(2)), n.group(0))} turn"
-                     for n in neighbours]
+            turns = [f"the {_neighbour(n.group(1) == 'prev', int(n.group(2)))} turn" for n in neighbours]
             return f"the meaning of the passage and of {' and '.join(turns)} (sentence embeddings)"
         return "the meaning of the passage (sentence embedding)"
     return feature

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hrp_coding.errors import SuggestError
-from hrp_coding.intervals import wilson_intervals
+from hrp_coding.intervals import wilson_interval, wilson_intervals
 
 __all__ = ["CodeThreshold", "coverage_curve", "precision_thresholds", "thresholds_frame"]
 
@@ -223,9 +223,9 @@ def precision_thresholds(Y, proba, classes: Sequence[str], *, target_precision: 
                                       confidence=float(confidence))
             continue
         i = int(np.flatnonzero(ok)[-1])
-        plo, phi = (float(v[0]) for v in wilson_intervals([tp[i] / deff[i]], [n[i] / deff[i]], confidence))
+        plo, phi = wilson_interval(tp[i] / deff[i], n[i] / deff[i], confidence)
         c_deff = 1.0 if groups is None else _coverage_design_effect(y & (p >= ps[i]), y, groups)
-        clo, chi = (float(v[0]) for v in wilson_intervals([tp[i] / c_deff], [support / c_deff], confidence))
+        clo, chi = wilson_interval(tp[i] / c_deff, support / c_deff, confidence)
         out[code] = CodeThreshold(code, float(ps[i]), float(tp[i] / n[i]), float(tp[i] / support), int(n[i]),
                                   support, float(target_precision), plo, phi, clo, chi, float(confidence))
     return out
