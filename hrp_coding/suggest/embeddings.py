@@ -39,7 +39,8 @@ import numpy as np
 
 from hrp_coding.errors import ModelFileError, SuggestError
 
-__all__ = ["SentenceEmbedder", "embedding_block", "embeddings_available", "file_sha256"]
+__all__ = ["MemoisedEncoder", "SentenceEmbedder", "check_sha256", "embedding_block", "embeddings_available",
+           "file_sha256"]
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -88,7 +89,94 @@ def file_sha256(path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-class SentenceEmbedder:
+def check_sha256(path: Path, expected, name: str = "sha256") -> None:
+    """Refuse a model file whose sha256 is not ``expected``: a :class:`~hrp_coding.errors.ModelFileError` naming it.
+
+    Parameters
+    ----------
+    path : Path
+        The file, read in chunks.
+    expected : str
+        64 hex digits (either case), as the model's publisher states them.
+    name : str
+        The parameter that gave ``expected``, named when it is not 64 hex digits.
+
+    Raises
+    ------
+    ModelFileError
+        When ``expected`` is not 64 hex digits, or the file's sha256 differs (the message gives both).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.bin"
+    >>> _ = path.write_bytes(b"abc")
+    >>> check_sha256(path, "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD")
+    >>> check_sha256(path, "0" * 64)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    hrp_coding.errors.ModelFileError: .../model.bin: sha256 mismatch, expected 000...0 but the file has ba7816...
+    """
+    if not isinstance(expected, str) or not _HEX64.match(expected.lower()):
+        raise ModelFileError(f"{path}: {name} must be the file's sha256 as 64 hex digits, got {expected!r}")
+    found = file_sha256(path)
+    if found != expected.lower():
+        raise ModelFileError(f"{path}: sha256 mismatch, expected {expected.lower()} but the file has {found}; "
+                             "the model was not loaded (another model, or a damaged or altered copy)")
+
+
+class MemoisedEncoder:
+    """What every local embedder shares: ``encode(texts)`` embeds each distinct text once, then reuses it.
+
+    A subclass implements ``_encode_new(texts) -> ndarray (n, dim)`` (l2-normalised rows) for texts
+    not seen before; cross-validation folds embed the same turns again and again.
+
+    Examples
+    --------
+    >>> class Length(MemoisedEncoder):
+    ...     def _encode_new(self, texts):
+    ...         return np.array([[1.0, 0.0] if len(t) < 5 else [0.0, 1.0] for t in texts])
+    >>> Length().encode(["Yes.", "How often?", "Yes."]).tolist()
+    [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]]
+    """
+
+    dim: int | None = None
+
+    def _encode_new(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One l2-normalised vector per text, shape ``(len(texts), dim)``; each distinct text is embedded once.
+
+        Parameters
+        ----------
+        texts : sequence of str
+
+        Returns
+        -------
+        ndarray of float64
+
+        Raises
+        ------
+        SuggestError
+            For a single string instead of a sequence of texts.
+        """
+        if isinstance(texts, str):
+            raise SuggestError(f"{type(self).__name__}.encode expects a sequence of texts, got a single string")
+        cache = self.__dict__.setdefault("_cache", {})
+        texts = [str(t) for t in texts]
+        todo = [t for t in dict.fromkeys(texts) if t not in cache]
+        if todo:
+            for text, vector in zip(todo, np.asarray(self._encode_new(todo), dtype=np.float64)):
+                cache[text] = vector
+        if self.dim is None:
+            sample = next(iter(cache.values()), None)
+            self.dim = int(len(sample) if sample is not None else np.asarray(self._encode_new(["."])).shape[1])
+        if not texts:
+            return np.zeros((0, self.dim))
+        return np.vstack([cache[t] for t in texts])
+
+
+class SentenceEmbedder(MemoisedEncoder):
     """Sentence embeddings from a local ONNX model folder, checked by sha256 before anything is run.
 
     Parameters
@@ -140,9 +228,9 @@ class SentenceEmbedder:
             if not path.is_file():
                 raise ModelFileError(f"{path}: embedding model file not found (the folder must hold {model_file} "
                                      f"and {tokenizer_file}; models are never downloaded)")
-        self._check_hash(self.model_path, sha256, "sha256")
+        check_sha256(self.model_path, sha256, "sha256")
         if tokenizer_sha256 is not None:
-            self._check_hash(self.tokenizer_path, tokenizer_sha256, "tokenizer_sha256")
+            check_sha256(self.tokenizer_path, tokenizer_sha256, "tokenizer_sha256")
         if not embeddings_available():
             raise SuggestError("sentence embeddings need onnxruntime and tokenizers: "
                                "pip install 'hrp-coding[embeddings]'")
@@ -182,17 +270,7 @@ class SentenceEmbedder:
         # padding is done here per batch: a file's own (all-MiniLM-L6-v2's pads every text to 128) would waste work
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=max_length)
-        self._cache: dict[str, np.ndarray] = {}
         self.dim: int | None = None
-
-    @staticmethod
-    def _check_hash(path: Path, expected, name: str) -> None:
-        if not isinstance(expected, str) or not _HEX64.match(expected.lower()):
-            raise ModelFileError(f"{path}: {name} must be the file's sha256 as 64 hex digits, got {expected!r}")
-        found = file_sha256(path)
-        if found != expected.lower():
-            raise ModelFileError(f"{path}: sha256 mismatch, expected {expected.lower()} but the file has {found}; "
-                                 "the model was not loaded (another model, or a damaged or altered copy)")
 
     def _run(self, encodings) -> np.ndarray:
         width = max(len(e.ids) for e in encodings)
@@ -216,31 +294,11 @@ class SentenceEmbedder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One l2-normalised sentence vector per text, shape ``(len(texts), dim)``.
+    def _encode_new(self, texts: list[str]) -> np.ndarray:
+        """Vectors of texts not embedded before, batched by length (texts of similar length padded together).
 
-        Each distinct text is embedded once per embedder (memoised: cross-validation folds embed the
-        same turns again and again). Texts longer than ``max_length`` word pieces are truncated.
-
-        Parameters
-        ----------
-        texts : sequence of str
-
-        Returns
-        -------
-        ndarray of float64
-            Row ``i`` is the unit-length vector of ``texts[i]`` (token vectors mean-pooled over the
-            attention mask, as sentence-transformers pools all-MiniLM-L6-v2).
-
-        Raises
-        ------
-        SuggestError
-            For a single string instead of a sequence of texts.
-
-        Examples
-        --------
-        No model ships with the package, so here only the refusal: a file whose sha256 is not the one
-        given is never run.
+        The refusal of a file whose sha256 is not the one given (no model ships with the package, so
+        only that is run here):
 
         >>> import tempfile, pathlib
         >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -255,26 +313,16 @@ class SentenceEmbedder:
             embedder = SentenceEmbedder(folder, sha256="8199be6f...")   # all-MiniLM-L6-v2, int8 ONNX
             embedder.encode(["How often do you drink?", "It sounds hard."]).shape   # (2, 384)
         """
-        if isinstance(texts, str):
-            raise SuggestError("SentenceEmbedder.encode expects a sequence of texts, got a single string")
-        texts = [str(t) for t in texts]
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if todo:
-            encodings = self._tokenizer.encode_batch(todo)
-            order = sorted(range(len(todo)), key=lambda i: len(encodings[i].ids))  # similar lengths together
-            for start in range(0, len(order), self.batch_size):
-                batch = order[start:start + self.batch_size]
-                for i, v in zip(batch, self._run([encodings[i] for i in batch])):
-                    self._cache[todo[i]] = v
-        if self.dim is None:
-            if self._cache:
-                self.dim = len(next(iter(self._cache.values())))
-            else:
-                self.dim = int(self._run(self._tokenizer.encode_batch(["."])).shape[1])
-        if not texts:
-            return np.zeros((0, self.dim))
-        return np.vstack([self._cache[t] for t in texts])
-
+        encodings = self._tokenizer.encode_batch(texts)
+        out = np.zeros((len(texts), 0))
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))  # similar lengths together
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start:start + self.batch_size]
+            vectors = self._run([encodings[i] for i in batch])
+            if out.shape[1] == 0:
+                out = np.zeros((len(texts), vectors.shape[1]))
+            out[batch] = vectors
+        return out
 
 def _threads(threads: int | None) -> int:
     """onnxruntime's intra-op thread count: ``threads``, else ``OMP_NUM_THREADS``, else 0 (onnxruntime chooses)."""
