@@ -10,7 +10,8 @@ runs locally: no text leaves the machine.
   coverage and diversity).
 - :class:`NestedCodeSuggester`: a CodeSuggester that chooses its settings by grouped inner CV.
 - :class:`SentenceEmbedder`: optional sentence embeddings from a local ONNX model folder (fused late by
-  :class:`NestedCodeSuggester`, a feature block of :class:`EmbeddingCodeSuggester`).
+  :class:`NestedCodeSuggester`, a feature block of :class:`EmbeddingCodeSuggester`);
+  :class:`StaticEmbedder`: the same from a local Model2Vec static model (a table lookup, no transformer).
 - :func:`evaluate`: grouped cross-validation, pooled out-of-fold, with the human ceiling.
 - :func:`save_model` / :func:`load_model`: a fitted model as JSON + npz, no pickle.
 
@@ -31,6 +32,7 @@ from hrp_coding.suggest.features import TextFeaturizer, add_context, tokenize
 from hrp_coding.suggest.nested import NestedCodeSuggester
 from hrp_coding.suggest.persist import load_model, save_model
 from hrp_coding.suggest.project import accept_suggestion, check_not_hidden, suggest, training_data, write_model_layer
+from hrp_coding.suggest.static_embeddings import StaticEmbedder
 from hrp_coding.suggest.thresholds import CodeThreshold, coverage_curve, precision_thresholds, thresholds_frame
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "EvaluationResult",
     "NestedCodeSuggester",
     "SentenceEmbedder",
+    "StaticEmbedder",
     "TextFeaturizer",
     "accept_suggestion",
     "add_context",

@@ -149,7 +149,7 @@ def save_model(model, path: str | os.PathLike, *, codebook=None) -> Path:
         raise ModelFileError("save_model: the model is not fitted yet; call fit first")
     if getattr(model, "embedder", None) is not None:
         raise ModelFileError(f"save_model: this {type(model).__name__} uses sentence embeddings from a "
-                             "local model (embedder=...), which is not saved (it would hold the ONNX session); "
+                             "local model (embedder=...), which is not saved (it would hold the loaded model); "
                              "refit it from the project instead")
     feat = model.featurizer_
     arrays: dict[str, np.ndarray] = {

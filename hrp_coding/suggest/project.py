@@ -219,7 +219,7 @@ def project_estimator(project, *, embedder=None) -> CodeSuggester:
     ----------
     project : Project or None
         The study; its codebook becomes the estimator's prior (None: no prior).
-    embedder : SentenceEmbedder, optional
+    embedder : SentenceEmbedder or StaticEmbedder, optional
         A local sentence-embedding model: adds its block ``e`` (an
         :class:`~hrp_coding.suggest.embedded.EmbeddingCodeSuggester` is returned).
 

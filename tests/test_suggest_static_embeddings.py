@@ -1,0 +1,139 @@
+"""The optional static embedding block: a Model2Vec folder written by model2vec itself, sha256-checked, offline."""
+
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+
+from hrp_coding.errors import ModelFileError
+from hrp_coding.suggest import EmbeddingCodeSuggester, NestedCodeSuggester, StaticEmbedder, suggest
+from hrp_coding.suggest.embeddings import file_sha256
+from hrp_coding.suggest.project import fit_project_model, project_estimator
+
+pytest.importorskip("model2vec")
+pytest.importorskip("tokenizers")
+
+# a BERT-style word-piece vocabulary (fictional table): "drinking" is "drink" + "##ing", "cannabis" is unknown
+PIECES = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "how", "often", "do", "you", "drink", "##ing", "use", "?", ".",
+          "it", "sounds", "hard", "i", "want", "to", "stop", "cut", "down"]
+DIM = 6
+
+
+def _write_model(folder, *, normalize=True):
+    """A Model2Vec folder in the layout potion-base-8M ships, written by ``StaticModel.save_pretrained``."""
+    from model2vec import StaticModel
+    from tokenizers import Tokenizer, normalizers, pre_tokenizers
+    from tokenizers.models import WordPiece
+
+    tok = Tokenizer(WordPiece({p: i for i, p in enumerate(PIECES)}, unk_token="[UNK]"))
+    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    table = np.random.default_rng(7).normal(size=(len(PIECES), DIM)).astype(np.float32)
+    StaticModel(table, tok, normalize=normalize).save_pretrained(folder)
+    return table
+
+
+@pytest.fixture
+def model_dir(tmp_path):
+    return tmp_path, _write_model(tmp_path)
+
+
+def _unit(v):
+    return v / np.linalg.norm(v)
+
+
+def test_a_text_is_the_normalised_mean_of_its_known_pieces(model_dir):
+    folder, table = model_dir
+    embedder = StaticEmbedder(folder, sha256=file_sha256(folder / "model.safetensors"))
+    assert embedder.dim == DIM and embedder.model_path == folder / "model.safetensors"
+    got = embedder.encode(["How often?", "Drinking cannabis.", "how often ?"])
+    ix = {p: i for i, p in enumerate(PIECES)}
+    np.testing.assert_allclose(got[0], _unit(table[[ix["how"], ix["often"], ix["?"]]].mean(0)), atol=1e-6)
+    # lower-cased, split into word pieces, the unknown word dropped (not averaged in as [UNK])
+    np.testing.assert_allclose(got[1], _unit(table[[ix["drink"], ix["##ing"], ix["."]]].mean(0)), atol=1e-6)
+    np.testing.assert_allclose(got[0], got[2], atol=1e-7)
+    assert got.dtype == np.float64 and got.shape == (3, DIM)
+
+
+def test_each_distinct_text_is_encoded_once(model_dir, monkeypatch):
+    folder, _ = model_dir
+    embedder = StaticEmbedder(folder, sha256=file_sha256(folder / "model.safetensors"))
+    seen = []
+    real = embedder._model.encode
+    monkeypatch.setattr(embedder._model, "encode", lambda texts, **kw: (seen.append(list(texts)), real(texts, **kw))[1])
+    first = embedder.encode(["It sounds hard.", "I want to stop.", "It sounds hard."])
+    again = embedder.encode(["I want to stop.", "Cut down?"])
+    assert seen == [["It sounds hard.", "I want to stop."], ["Cut down?"]]
+    np.testing.assert_array_equal(first[1], again[0])
+    assert embedder.encode([]).shape == (0, DIM)
+
+
+def test_wrong_hash_is_refused_before_the_file_is_read(model_dir, monkeypatch):
+    from model2vec import StaticModel
+
+    folder, _ = model_dir
+    monkeypatch.setattr(StaticModel, "from_pretrained", classmethod(lambda cls, *a, **k: pytest.fail("read")))
+    with pytest.raises(ModelFileError, match=r"model\.safetensors: sha256 mismatch, expected 0{64} but the file has"):
+        StaticEmbedder(folder, sha256="0" * 64)
+    with pytest.raises(ModelFileError, match="tokenizer_sha256 must be the file's sha256 as 64 hex digits"):
+        StaticEmbedder(folder, sha256=file_sha256(folder / "model.safetensors"), tokenizer_sha256="abc")
+
+
+def test_a_missing_file_is_named_and_never_fetched(model_dir):
+    folder, _ = model_dir
+    (folder / "config.json").unlink()
+    with pytest.raises(ModelFileError, match=r"config\.json: static embedding model file not found .*never downloaded"):
+        StaticEmbedder(folder, sha256=file_sha256(folder / "model.safetensors"))
+
+
+def test_a_damaged_file_whose_hash_was_given_is_a_model_file_error(tmp_path):
+    _write_model(tmp_path)
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(path.read_bytes()[:40])  # truncated: the header promises more than the file holds
+    with pytest.raises(ModelFileError, match="not a readable Model2Vec model"):
+        StaticEmbedder(tmp_path, sha256=file_sha256(path))
+
+
+def test_loading_and_encoding_open_no_connection(model_dir, monkeypatch):
+    folder, _ = model_dir
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    embedder = StaticEmbedder(folder, sha256=file_sha256(folder / "model.safetensors"))
+    assert embedder.encode(["you use"]).shape == (1, DIM)
+
+
+def test_the_nested_suggester_fits_and_predicts_with_a_static_embedder(model_dir):
+    folder, _ = model_dir
+    embedder = StaticEmbedder(folder, sha256=file_sha256(folder / "model.safetensors"))
+    rng = np.random.default_rng(0)
+    change = ["I want to stop.", "I want to cut down.", "I want to stop drinking."]
+    sustain = ["I use. It sounds hard.", "How often do you drink?", "Drinking, it sounds hard."]
+    texts, codes, groups = [], [], []
+    for g in range(12):
+        for _ in range(4):
+            k = int(rng.integers(2))
+            texts.append((change if k else sustain)[int(rng.integers(3))])
+            codes.append("change" if k else "sustain")
+            groups.append(f"T{g:02d}")
+    model = NestedCodeSuggester(embedder=embedder, inner_cv=3).fit(texts, codes, groups=groups)
+    assert model.embedder is embedder and list(model.fusion_search_.columns) == ["penalty", "weight", "inner_macro_f1"]
+    assert model.predict(["I want to stop.", "It sounds hard."]).tolist() == ["change", "sustain"]
+
+
+@pytest.mark.slow
+def test_a_project_model_with_the_static_block_suggests(sample_study_copy, tmp_path):
+    study = sample_study_copy(replication=False)
+    _write_model(tmp_path)
+    embedder = StaticEmbedder(tmp_path, sha256=file_sha256(tmp_path / "model.safetensors"))
+    model = fit_project_model(study, estimator=project_estimator(study, embedder=embedder))
+    assert type(model) is EmbeddingCodeSuggester and model.embedder is embedder
+    block = model.featurizer_.block_slices()["e"]
+    assert block.stop - block.start == DIM
+    table = suggest(study, coder="dana", transcript="P03", model=model, top_k=2, use_thresholds=False)
+    assert len(table) > 0 and set(table["code"]) <= set(study.codebook.codes)
