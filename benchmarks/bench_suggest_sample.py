@@ -11,8 +11,9 @@ and the number of suggestions per interview is printed (it must never be 0).
 With ``--embeddings`` the same model is also fitted with the sentence-embedding block (weight 1, fixed
 beforehand: nothing is tuned on the held-out interviews) from the local model that
 ``benchmarks/_embedding_model.py`` finds; every segment is encoded once, timed apart from the fits.
+With ``--static`` that block comes from the static Model2Vec model it finds instead (potion-base-8M).
 
-Run: ``python benchmarks/bench_suggest_sample.py [--subsets 10] [--no-plain] [--embeddings]``
+Run: ``python benchmarks/bench_suggest_sample.py [--subsets 10] [--no-plain] [--embeddings | --static]``
 """
 
 from __future__ import annotations
@@ -70,14 +71,15 @@ def main(argv=None) -> int:
     ap.add_argument("--subsets", type=int, default=10)
     ap.add_argument("--no-plain", action="store_true", help="skip the suggester without the codebook")
     ap.add_argument("--embeddings", action="store_true", help="also the model with the sentence-embedding block")
+    ap.add_argument("--static", action="store_true", help="the same block from a static Model2Vec model")
     args = ap.parse_args(argv)
     Embedding = None
-    if args.embeddings:
-        from _embedding_model import HOW, load_embedder
+    if args.embeddings or args.static:
+        from _embedding_model import HOW, STATIC_HOW, load_embedder, load_static_embedder
 
-        embedder = load_embedder()
+        embedder = load_static_embedder() if args.static else load_embedder()
         if embedder is None:
-            print(f"embedding block: NOT measured (no local model: {HOW})")
+            print(f"embedding block: NOT measured (no local model: {STATIC_HOW if args.static else HOW})")
         else:
             from functools import partial
 
