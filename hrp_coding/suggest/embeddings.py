@@ -159,9 +159,22 @@ class MemoisedEncoder:
         ------
         SuggestError
             For a single string instead of a sequence of texts.
+
+        Examples
+        --------
+        >>> class Constant(MemoisedEncoder):
+        ...     def _encode_new(self, texts):
+        ...         return np.ones((len(texts), 2)) / np.sqrt(2)
+        >>> embedder = Constant()
+        >>> embedder.encode([]).shape, embedder.dim
+        ((0, 2), 2)
+        >>> embedder.encode("Yes.")  # doctest: +IGNORE_EXCEPTION_DETAIL
+        Traceback (most recent call last):
+        hrp_coding.errors.SuggestError: Constant.encode expects a sequence of texts, got a single string
         """
         if isinstance(texts, str):
             raise SuggestError(f"{type(self).__name__}.encode expects a sequence of texts, got a single string")
+        # created on first use, so that a subclass's __init__ need not call this one's
         cache = self.__dict__.setdefault("_cache", {})
         texts = [str(t) for t in texts]
         todo = [t for t in dict.fromkeys(texts) if t not in cache]
@@ -314,15 +327,13 @@ class SentenceEmbedder(MemoisedEncoder):
             embedder.encode(["How often do you drink?", "It sounds hard."]).shape   # (2, 384)
         """
         encodings = self._tokenizer.encode_batch(texts)
-        out = np.zeros((len(texts), 0))
+        vectors: list = [None] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))  # similar lengths together
         for start in range(0, len(order), self.batch_size):
             batch = order[start:start + self.batch_size]
-            vectors = self._run([encodings[i] for i in batch])
-            if out.shape[1] == 0:
-                out = np.zeros((len(texts), vectors.shape[1]))
-            out[batch] = vectors
-        return out
+            for i, vector in zip(batch, self._run([encodings[i] for i in batch])):
+                vectors[i] = vector
+        return np.vstack(vectors)
 
 def _threads(threads: int | None) -> int:
     """onnxruntime's intra-op thread count: ``threads``, else ``OMP_NUM_THREADS``, else 0 (onnxruntime chooses)."""
