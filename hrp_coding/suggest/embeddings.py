@@ -40,13 +40,19 @@ import numpy as np
 from hrp_coding.errors import ModelFileError, SuggestError
 
 __all__ = ["MemoisedEncoder", "SentenceEmbedder", "check_sha256", "embedding_block", "embeddings_available",
-           "file_sha256"]
+           "file_sha256", "require_model_files"]
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-def embeddings_available() -> bool:
-    """True when onnxruntime and tokenizers (the ``embeddings`` extra) are installed.
+def embeddings_available(modules: Sequence[str] = ("onnxruntime", "tokenizers")) -> bool:
+    """True when the packages an embedder needs (from the ``embeddings`` extra) are installed.
+
+    Parameters
+    ----------
+    modules : sequence of str
+        The modules to find: by default those of :class:`SentenceEmbedder`; ``("model2vec",)`` for
+        :class:`~hrp_coding.suggest.static_embeddings.StaticEmbedder`.
 
     Returns
     -------
@@ -54,10 +60,39 @@ def embeddings_available() -> bool:
 
     Examples
     --------
-    >>> isinstance(embeddings_available(), bool)
-    True
+    >>> isinstance(embeddings_available(), bool), embeddings_available(["no_such_module_here"])
+    (True, False)
     """
-    return all(importlib.util.find_spec(m) is not None for m in ("onnxruntime", "tokenizers"))
+    return all(importlib.util.find_spec(m) is not None for m in modules)
+
+
+def require_model_files(folder: Path, names: Sequence[str], kind: str) -> None:
+    """Refuse a model folder that lacks one of ``names``: a :class:`~hrp_coding.errors.ModelFileError` naming it.
+
+    Parameters
+    ----------
+    folder : Path
+    names : sequence of str
+        The files the folder must hold.
+    kind : str
+        What the model is, for the message (``"embedding model"``).
+
+    Raises
+    ------
+    ModelFileError
+        For the first file missing; nothing is ever downloaded in its place.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> require_model_files(pathlib.Path(tempfile.mkdtemp()), ["model.onnx"], "embedding model")
+    Traceback (most recent call last):
+    hrp_coding.errors.ModelFileError: .../model.onnx: embedding model file not found (the folder must hold ...
+    """
+    for name in names:
+        if not (folder / name).is_file():
+            raise ModelFileError(f"{folder / name}: {kind} file not found (the folder must hold {', '.join(names)}; "
+                                 "models are never downloaded)")
 
 
 def file_sha256(path, chunk: int = 1 << 20) -> str:
@@ -237,10 +272,7 @@ class SentenceEmbedder(MemoisedEncoder):
             raise SuggestError(f"SentenceEmbedder: threads must be None or an integer >= 0, got {threads!r}")
         self.model_path = folder / model_file
         self.tokenizer_path = folder / tokenizer_file
-        for path in (self.model_path, self.tokenizer_path):
-            if not path.is_file():
-                raise ModelFileError(f"{path}: embedding model file not found (the folder must hold {model_file} "
-                                     f"and {tokenizer_file}; models are never downloaded)")
+        require_model_files(folder, (model_file, tokenizer_file), "embedding model")
         check_sha256(self.model_path, sha256, "sha256")
         if tokenizer_sha256 is not None:
             check_sha256(self.tokenizer_path, tokenizer_sha256, "tokenizer_sha256")

@@ -15,9 +15,6 @@ extra (``pip install 'hrp-coding[embeddings]'``).
 
 Examples
 --------
->>> isinstance(static_embeddings_available(), bool)
-True
-
 With a model folder and the sha256 of its ``model.safetensors`` (not run here: no model ships with
 the package)::
 
@@ -27,33 +24,17 @@ the package)::
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 
 from hrp_coding.errors import ModelFileError, SuggestError
-from hrp_coding.suggest.embeddings import MemoisedEncoder, check_sha256
+from hrp_coding.suggest.embeddings import MemoisedEncoder, check_sha256, embeddings_available, require_model_files
 
-__all__ = ["StaticEmbedder", "static_embeddings_available"]
+__all__ = ["StaticEmbedder"]
 
 # what a Model2Vec folder must hold; StaticModel.from_pretrained would look for anything missing on the Hub
 _FILES = ("model.safetensors", "tokenizer.json", "config.json")
-
-
-def static_embeddings_available() -> bool:
-    """True when model2vec (in the ``embeddings`` extra) is installed.
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> isinstance(static_embeddings_available(), bool)
-    True
-    """
-    return importlib.util.find_spec("model2vec") is not None
 
 
 class StaticEmbedder(MemoisedEncoder):
@@ -86,14 +67,11 @@ class StaticEmbedder(MemoisedEncoder):
     def __init__(self, folder, sha256: str, *, tokenizer_sha256: str | None = None):
         folder = Path(folder)
         self.model_path = folder / _FILES[0]
-        for name in _FILES:
-            if not (folder / name).is_file():
-                raise ModelFileError(f"{folder / name}: static embedding model file not found (a Model2Vec folder "
-                                     f"holds {', '.join(_FILES)}; models are never downloaded)")
+        require_model_files(folder, _FILES, "static embedding model")
         check_sha256(self.model_path, sha256, "sha256")
         if tokenizer_sha256 is not None:
             check_sha256(folder / "tokenizer.json", tokenizer_sha256, "tokenizer_sha256")
-        if not static_embeddings_available():
+        if not embeddings_available(("model2vec",)):
             raise SuggestError("static embeddings need model2vec: pip install 'hrp-coding[embeddings]'")
         from model2vec import StaticModel
 
