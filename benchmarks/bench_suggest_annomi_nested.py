@@ -11,8 +11,10 @@ transcript (GroupKFold):
 - fit time of both pipelines per fold, side by side (wall and CPU seconds; the fits run one after
   the other in this process, n_jobs=1);
 - per code: precision at the threshold each training fold chose for the target precision, measured
-  on the outer test folds, its Wilson interval, the interval the training folds stated, and whether
-  the measured precision lies inside the stated interval;
+  on the outer test folds, its Wilson interval with transcripts as the draws (the convention of the
+  stated intervals), the interval the training folds stated, whether the measured precision lies
+  inside the stated interval, the transcript holding the most wrong suggestions (correct/shown) and
+  the precision without it;
 - with a local embedding model (``HRP_EMBEDDING_MODEL``/``HRP_EMBEDDING_SHA256``, or the bench extra's
   all-MiniLM-L6-v2 packages, see ``benchmarks/_embedding_model.py``): the same with the sentence
   embeddings of each turn and of the turn before it fused late (a ridge on the vectors beside the SVM,
@@ -82,8 +84,9 @@ def timed(fn, *args, **kwargs):
 def run_task(rows: pd.DataFrame, speaker: str, labels, target: float, embedder=None, shuffle_seed=None) -> dict:
     from sklearn.model_selection import GroupKFold
 
-    from hrp_coding.intervals import wilson_interval
+    from hrp_coding.suggest.evaluate import most_errors_group
     from hrp_coding.suggest.nested import NestedCodeSuggester
+    from hrp_coding.suggest.thresholds import share_interval
 
     groups = rows.transcript.to_numpy()
     y = rows.code.to_numpy()
@@ -93,7 +96,7 @@ def run_task(rows: pd.DataFrame, speaker: str, labels, target: float, embedder=N
     pred = np.empty(len(rows), dtype=object)
     base_pred = np.empty(len(rows), dtype=object)
     codes = list(labels)
-    n_sel, tp_sel = np.zeros(len(codes), int), np.zeros(len(codes), int)
+    hits = {code: [] for code in codes}  # per code: (correct, transcript) of every suggestion shown
     stated = np.full((len(folds), len(codes), 2), np.nan)
     per_fold = []
     for f, (tr, te) in enumerate(folds):
@@ -109,8 +112,7 @@ def run_task(rows: pd.DataFrame, speaker: str, labels, target: float, embedder=N
                 continue
             j = int(np.flatnonzero(model.classes_ == code)[0])
             sel = proba[:, j] >= t.threshold
-            n_sel[k] += int(sel.sum())
-            tp_sel[k] += int((sel & (y[te] == code)).sum())
+            hits[code].extend(zip(y[te][sel] == code, groups[te][sel]))
             stated[f, k] = (t.precision_low, t.precision_high)
         chosen = f"C={model.chosen_['C']} w={model.chosen_['block_weights']} offsets={model.chosen_['tune_bias']}"
         if embedder is not None:
@@ -123,15 +125,21 @@ def run_task(rows: pd.DataFrame, speaker: str, labels, target: float, embedder=N
     table = []
     for k, code in enumerate(codes):
         reliable = int(np.isfinite(stated[:, k, 0]).sum())
-        measured = tp_sel[k] / n_sel[k] if n_sel[k] else float("nan")
-        lo, hi = wilson_interval(int(tp_sel[k]), int(n_sel[k])) if n_sel[k] else (float("nan"), float("nan"))
+        correct = np.array([c for c, _ in hits[code]], dtype=bool)
+        where = np.array([g for _, g in hits[code]])
+        shown = len(correct)
+        measured, lo, hi = share_interval(correct, where)  # transcripts as the draws, as the stated intervals
+        worst, w_shown, w_right = most_errors_group(correct, where)
+        rest = correct[where != worst] if shown else correct
         s_lo = float(np.nanmean(stated[:, k, 0])) if reliable else float("nan")
         s_hi = float(np.nanmean(stated[:, k, 1])) if reliable else float("nan")
-        table.append({"code": code, "folds_reliable": reliable, "shown": n_sel[k], "precision": measured,
-                      "wilson_low": lo, "wilson_high": hi, "stated_low": s_lo, "stated_high": s_hi,
-                      "within_stated": bool(s_lo <= measured <= s_hi) if n_sel[k] else None,
-                      "target_in_measured_interval": bool(lo <= target <= hi or lo >= target) if n_sel[k] else None,
-                      "coverage": tp_sel[k] / max(int((y == code).sum()), 1)})
+        table.append({"code": code, "folds_reliable": reliable, "shown": shown, "precision": measured,
+                      "measured_low": lo, "measured_high": hi, "stated_low": s_lo, "stated_high": s_hi,
+                      "within_stated": bool(s_lo <= measured <= s_hi) if shown else None,
+                      "target_in_measured_interval": bool(lo <= target <= hi or lo >= target) if shown else None,
+                      "most_errors_in": f"{worst}: {w_right}/{w_shown}" if shown else "",
+                      "without_it": rest.mean() if len(rest) else float("nan"),
+                      "coverage": int(correct.sum()) / max(int((y == code).sum()), 1)})
     return {"per_fold": pd.DataFrame(per_fold), "precision": pd.DataFrame(table),
             "macro_f1": macro_f1(y, pred, labels), "baseline_macro_f1": macro_f1(y, base_pred, labels)}
 

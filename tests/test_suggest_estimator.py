@@ -131,13 +131,16 @@ def test_thresholds_reach_target_precision_out_of_fold(data):
     shown = per[per["n_selected"] >= 20]
     assert (shown["precision_low"] <= shown["precision_at_target"]).all()
     assert (shown["precision_at_target"] <= shown["precision_high"]).all()
-    # per-code coverage is reported with its Wilson interval too (the package's one interval helper)
+    # per-code coverage is reported with its Wilson interval too, transcripts as the draws: never
+    # narrower than the interval of independent turns (the package's one interval helper)
     from hrp_coding.intervals import wilson_interval
 
     for code in per.index:
         n = int(per.loc[code, "support"])
         k = round(float(per.loc[code, "coverage_at_target"]) * n)
-        assert (per.loc[code, "coverage_low"], per.loc[code, "coverage_high"]) == pytest.approx(wilson_interval(k, n))
+        plain_low, plain_high = wilson_interval(k, n)
+        assert per.loc[code, "coverage_low"] <= plain_low + 1e-12
+        assert per.loc[code, "coverage_high"] >= plain_high - 1e-12
         assert per.loc[code, "coverage_low"] <= per.loc[code, "coverage_at_target"] <= per.loc[code, "coverage_high"]
 
 

@@ -35,7 +35,7 @@ from hrp_coding.suggest.features import as_turn_frame
 from hrp_coding.suggest.labels import parse_labels
 from hrp_coding.suggest.thresholds import coverage_curve
 
-__all__ = ["EvaluationResult", "evaluate", "label_scores"]
+__all__ = ["EvaluationResult", "evaluate", "label_scores", "most_errors_group"]
 
 _CURVE = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95)
 
@@ -53,7 +53,10 @@ class EvaluationResult:
         present vs absent), and at the thresholds chosen inside each training fold for
         ``target_precision``: ``precision_at_target``, ``coverage_at_target``, ``n_selected``, the
         Wilson interval of that measured precision (``precision_low``, ``precision_high``) and of that
-        coverage (``coverage_low``, ``coverage_high``), the
+        coverage (``coverage_low``, ``coverage_high``), with transcripts as the draws when groups are
+        given (as in the stated intervals: :func:`~hrp_coding.suggest.thresholds.share_interval`); the
+        transcript with the most wrong suggestions (``most_errors_group``, ``most_errors_shown``,
+        ``most_errors_correct``) and the precision without it (``precision_without_most_errors``); the
         interval each training fold stated for it (mean over folds: ``stated_low``, ``stated_high``),
         ``folds_reliable`` (folds where the code had a threshold), ``status`` ("reliable" or "not
         reliable yet") and ``within_stated`` (measured precision inside the stated interval).
@@ -269,15 +272,29 @@ def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress
     per["precision_at_target"] = np.where(n_sel > 0, tp_sel / np.maximum(n_sel, 1), np.nan)
     per["coverage_at_target"] = np.where(support > 0, tp_sel / np.maximum(support, 1), np.nan)
     per["n_selected"] = n_sel
-    from hrp_coding.intervals import wilson_intervals
-    from hrp_coding.suggest.thresholds import NOT_RELIABLE
+    from hrp_coding.suggest.thresholds import NOT_RELIABLE, share_interval
 
-    plo, phi = wilson_intervals(tp_sel, n_sel)
-    per["precision_low"] = np.where(n_sel > 0, plo, np.nan)
-    per["precision_high"] = np.where(n_sel > 0, phi, np.nan)
-    clo, chi = wilson_intervals(tp_sel, support)
-    per["coverage_low"] = np.where(support > 0, clo, np.nan)
-    per["coverage_high"] = np.where(support > 0, chi, np.nan)
+    # measured like the thresholds' stated intervals: with groups, transcripts are the draws
+    g_all = None if groups is None else np.asarray(groups)
+    measured = {name: np.full(K, np.nan) for name in ("precision_low", "precision_high", "coverage_low",
+                                                       "coverage_high", "precision_without_most_errors")}
+    worst = [(None, 0, 0)] * K
+    for k in range(K):
+        sel, gold = selected[:, k], Y[:, k]
+        _, measured["precision_low"][k], measured["precision_high"][k] = share_interval(
+            gold[sel], None if g_all is None else g_all[sel])
+        _, measured["coverage_low"][k], measured["coverage_high"][k] = share_interval(
+            sel[gold], None if g_all is None else g_all[gold])
+        if g_all is not None and sel.any():
+            worst[k] = most_errors_group(gold[sel], g_all[sel])
+            rest = sel & (g_all != worst[k][0])
+            measured["precision_without_most_errors"][k] = gold[rest].mean() if rest.any() else np.nan
+    per["precision_low"], per["precision_high"] = measured["precision_low"], measured["precision_high"]
+    per["coverage_low"], per["coverage_high"] = measured["coverage_low"], measured["coverage_high"]
+    per["most_errors_group"] = [w[0] for w in worst]
+    per["most_errors_shown"] = [w[1] for w in worst]
+    per["most_errors_correct"] = [w[2] for w in worst]
+    per["precision_without_most_errors"] = measured["precision_without_most_errors"]
     folds_reliable = np.isfinite(stated[:, :, 0]).sum(0)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a code reliable in no fold: NaN, said by status
@@ -302,6 +319,40 @@ def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress
         oof[f"proba_{c}"] = proba[:, k]
     return EvaluationResult(tuple(str(c) for c in classes), multilabel, per, macro, kappa, curve,
                             float(target_precision), oof, len(splits), seconds, cpu_seconds), Y, Yp
+
+
+def most_errors_group(correct, groups) -> tuple[Any, int, int]:
+    """The transcript holding the most wrong suggestions: ``(group, shown, correct)``.
+
+    A pooled precision below its stated interval is often one interview unlike the others (on AnnoMI,
+    one session whose client talk is mostly change talk); this names it. Ties go to the transcript
+    with the lower precision, then to the first in sorted order.
+
+    Parameters
+    ----------
+    correct : array-like of bool
+        One entry per suggestion shown: whether the gold coder applied that code there.
+    groups : array-like
+        The transcript of each suggestion.
+
+    Returns
+    -------
+    tuple
+        ``(group, shown, correct)``; ``(None, 0, 0)`` when nothing was shown.
+
+    Examples
+    --------
+    >>> most_errors_group([True, False, False, True, True, False], ["A", "A", "A", "B", "B", "B"])
+    ('A', 3, 1)
+    """
+    correct = np.asarray(correct, dtype=bool)
+    if correct.size == 0:
+        return (None, 0, 0)
+    names, g = np.unique(np.asarray(groups), return_inverse=True)
+    shown = np.bincount(g, minlength=len(names))
+    right = np.bincount(g, weights=correct.astype(float), minlength=len(names)).astype(int)
+    best = min(range(len(names)), key=lambda i: (-(shown[i] - right[i]), right[i] / shown[i], i))
+    return (names[best].item() if hasattr(names[best], "item") else names[best], int(shown[best]), int(right[best]))
 
 
 def evaluate(data, labels=None, groups=None, cv=5, *, estimator=None, gold: str | None = None,

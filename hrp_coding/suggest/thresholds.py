@@ -44,7 +44,7 @@ import numpy as np
 from hrp_coding.errors import SuggestError
 from hrp_coding.intervals import wilson_interval, wilson_intervals
 
-__all__ = ["CodeThreshold", "coverage_curve", "precision_thresholds", "thresholds_frame"]
+__all__ = ["CodeThreshold", "coverage_curve", "precision_thresholds", "share_interval", "thresholds_frame"]
 
 NOT_RELIABLE = "not reliable yet"
 
@@ -146,13 +146,58 @@ def _precision_design_effects(ys: np.ndarray, gs: np.ndarray) -> np.ndarray:
     return _deff(np.cumsum(y), np.arange(1, len(y) + 1), s_tt, s_mm, s_tm, n_groups)
 
 
-def _coverage_design_effect(selected_correct: np.ndarray, gold: np.ndarray, gs: np.ndarray) -> float:
-    """The design effect of a coverage (correct suggestions over gold uses), over transcripts."""
-    _, g = np.unique(gs[gold], return_inverse=True)
-    num = np.bincount(g, weights=selected_correct[gold].astype(float))
+def _design_effect(hits: np.ndarray, groups: np.ndarray) -> float:
+    """The design effect of the share ``hits.mean()`` over the transcripts ``groups`` (never below 1).
+
+    A precision: ``hits`` marks the correct ones among the suggestions; a coverage: the suggested ones
+    among the gold uses. Each transcript is one draw of (hits, units).
+    """
+    _, g = np.unique(groups, return_inverse=True)
+    num = np.bincount(g, weights=np.asarray(hits, dtype=float))
     den = np.bincount(g).astype(float)
     return float(_deff(num.sum(), den.sum(), (num ** 2).sum(), (den ** 2).sum(), (num * den).sum(),
                        len(den)))
+
+
+def share_interval(hits, groups=None, confidence: float = 0.95) -> tuple[float, float, float]:
+    """A share (a precision or a coverage) and its Wilson interval, with transcripts as the draws.
+
+    The same convention as the thresholds' stated intervals (see the module docstring): given the
+    transcript of each unit, the interval is taken on the effective counts ``k / deff, n / deff``.
+    A measured precision and the interval a threshold stated can then be compared like with like.
+
+    Parameters
+    ----------
+    hits : array-like of bool
+        One entry per unit counted: True where it is a hit (a correct suggestion, a covered gold use).
+    groups : array-like, optional
+        The transcript of each unit; None: the units are independent.
+    confidence : float, default 0.95
+        Two-sided level.
+
+    Returns
+    -------
+    tuple of float
+        ``(share, low, high)``; ``(nan, nan, nan)`` when ``hits`` is empty.
+
+    Examples
+    --------
+    Eighteen correct of twenty, as independent turns or as two transcripts of ten (one all correct; design
+    effect 2.2, as in :func:`precision_thresholds`):
+
+    >>> hits = [True] * 10 + [True] * 8 + [False] * 2
+    >>> [round(v, 3) for v in share_interval(hits)]
+    [0.9, 0.699, 0.972]
+    >>> [round(v, 3) for v in share_interval(hits, groups=["A"] * 10 + ["B"] * 10)]
+    [0.9, 0.577, 0.983]
+    """
+    hits = np.asarray(hits, dtype=bool)
+    if hits.size == 0:
+        return (float("nan"), float("nan"), float("nan"))
+    k, n = float(hits.sum()), float(hits.size)
+    deff = 1.0 if groups is None else _design_effect(hits, np.asarray(groups))
+    low, high = wilson_interval(k / deff, n / deff, confidence)
+    return (k / n, low, high)
 
 
 def precision_thresholds(Y, proba, classes: Sequence[str], *, target_precision: float = 0.9,
@@ -224,8 +269,7 @@ def precision_thresholds(Y, proba, classes: Sequence[str], *, target_precision: 
             continue
         i = int(np.flatnonzero(ok)[-1])
         plo, phi = wilson_interval(tp[i] / deff[i], n[i] / deff[i], confidence)
-        c_deff = 1.0 if groups is None else _coverage_design_effect(y & (p >= ps[i]), y, groups)
-        clo, chi = wilson_interval(tp[i] / c_deff, support / c_deff, confidence)
+        _, clo, chi = share_interval((p >= ps[i])[y], None if groups is None else groups[y], confidence)
         out[code] = CodeThreshold(code, float(ps[i]), float(tp[i] / n[i]), float(tp[i] / support), int(n[i]),
                                   support, float(target_precision), plo, phi, clo, chi, float(confidence))
     return out
