@@ -137,3 +137,42 @@ def test_a_project_model_with_the_static_block_suggests(sample_study_copy, tmp_p
     assert block.stop - block.start == DIM
     table = suggest(study, coder="dana", transcript="P03", model=model, top_k=2, use_thresholds=False)
     assert len(table) > 0 and set(table["code"]) <= set(study.codebook.codes)
+
+
+def test_open_embedder_picks_the_kind_by_the_files_and_checks_the_hash(model_dir, tmp_path_factory):
+    from hrp_coding.suggest.embeddings import open_embedder
+
+    folder, _ = model_dir
+    embedder = open_embedder(folder, file_sha256(folder / "model.safetensors"))
+    assert type(embedder) is StaticEmbedder and embedder.dim == DIM
+    with pytest.raises(ModelFileError, match="sha256 mismatch"):
+        open_embedder(folder, "f" * 64)
+    empty = tmp_path_factory.mktemp("empty")
+    with pytest.raises(ModelFileError, match=r"no embedding model here \(expected model\.onnx.*model\.safetensors"):
+        open_embedder(empty, "0" * 64)
+
+
+def test_the_command_line_suggests_and_evaluates_with_a_local_model(sample_study_copy, tmp_path, capsys):
+    from hrp_coding.cli import main
+
+    study = sample_study_copy(replication=False)
+    model = tmp_path / "model"
+    _write_model(model)
+    digest = file_sha256(model / "model.safetensors")
+    out = tmp_path / "suggestions.csv"
+    assert main(["suggest", str(study.path), "--coder", "dana", "--transcript", "P03", "--all", "--top-k", "2",
+                 "--embeddings", str(model), "--embeddings-sha256", digest, "--output", str(out)]) == 0
+    import pandas as pd
+
+    table = pd.read_csv(out)
+    assert len(table) > 0 and set(table["code"]) <= set(study.codebook.codes)
+    assert set(table["transcript"]) == {"P03"}
+    # a folder is used only with its hash, and a wrong one stops the run before any training
+    capsys.readouterr()
+    assert main(["suggest", str(study.path), "--coder", "dana", "--embeddings", str(model)]) == 1
+    assert "give the sha256 of its weights file with --embeddings-sha256" in capsys.readouterr().err
+    assert main(["evaluate", str(study.path), "--gold", "ana", "--cv", "2", "--embeddings", str(model),
+                 "--embeddings-sha256", "0" * 64]) == 1
+    assert "sha256 mismatch" in capsys.readouterr().err
+    assert main(["suggest", str(study.path), "--coder", "dana", "--embeddings-sha256", digest]) == 1
+    assert "--embeddings-sha256 given without --embeddings FOLDER" in capsys.readouterr().err

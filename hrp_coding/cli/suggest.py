@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hrp_coding.cli import add_command
+from hrp_coding.errors import SuggestError
 from hrp_coding.units import SEGMENT_UNITS
 
 
@@ -35,6 +36,7 @@ def register(subparsers) -> None:
     cmd.add_argument("--all", action="store_true",
                      help="also show suggestions below the codes' precision thresholds")
     cmd.add_argument("--output", help="write the suggestions to this CSV file instead of printing them")
+    _add_embedding_options(cmd)
 
     cmd = add_command(subparsers, "evaluate",
                       help="Cross-validate the code suggester against one coder's codings (grouped by transcript).",
@@ -45,6 +47,30 @@ def register(subparsers) -> None:
     cmd.add_argument("--unit", choices=SEGMENT_UNITS, default=None)
     cmd.add_argument("--target-precision", type=float, default=0.9,
                      help="precision the per-code thresholds aim at (default 0.9)")
+    _add_embedding_options(cmd)
+
+
+def _add_embedding_options(cmd) -> None:
+    cmd.add_argument("--embeddings", metavar="FOLDER",
+                     help="add sentence embeddings from this local model folder (ONNX model.onnx or Model2Vec "
+                          "model.safetensors; never downloaded; off by default)")
+    cmd.add_argument("--embeddings-sha256", metavar="HEX",
+                     help="the sha256 of that folder's weights file (required with --embeddings)")
+
+
+def _estimator(args, project):
+    """The project's default estimator, with the embedding block when ``--embeddings`` names a model folder."""
+    if not getattr(args, "embeddings", None):
+        if getattr(args, "embeddings_sha256", None):
+            raise SuggestError("--embeddings-sha256 given without --embeddings FOLDER")
+        return None
+    if not args.embeddings_sha256:
+        raise SuggestError(f"--embeddings {args.embeddings}: give the sha256 of its weights file with "
+                           "--embeddings-sha256 (a model is used only once its bytes are checked)")
+    from hrp_coding.suggest.embeddings import open_embedder
+    from hrp_coding.suggest.project import project_estimator
+
+    return project_estimator(project, embedder=open_embedder(args.embeddings, args.embeddings_sha256))
 
 
 def run_suggest(args) -> int:
@@ -53,8 +79,8 @@ def run_suggest(args) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        ``study``, ``coder``, ``transcript``, ``top_k``, ``unit``, ``all`` (below the thresholds too) and
-        ``output``.
+        ``study``, ``coder``, ``transcript``, ``top_k``, ``unit``, ``all`` (below the thresholds too),
+        ``output``, and ``embeddings`` / ``embeddings_sha256`` (an optional local embedding model).
 
     Returns
     -------
@@ -81,9 +107,10 @@ def run_suggest(args) -> int:
 
     project = Project.open(args.study)
     check_not_hidden(project, args.coder)  # before any training: blind coders see nothing
+    estimator = _estimator(args, project)  # a model folder is checked before any training
     with tqdm(total=2, desc="suggest", unit="step") as bar:
         bar.set_postfix_str("training")
-        model = fit_project_model(project, unit=args.unit)
+        model = fit_project_model(project, unit=args.unit, estimator=estimator)
         bar.update()
         bar.set_postfix_str("suggesting")
         table = suggest(project, coder=args.coder, transcript=args.transcript, top_k=args.top_k, unit=args.unit,
@@ -118,7 +145,8 @@ def run_evaluate(args) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        ``study``, ``gold``, ``cv``, ``unit`` and ``target_precision``.
+        ``study``, ``gold``, ``cv``, ``unit``, ``target_precision``, and ``embeddings`` /
+        ``embeddings_sha256`` (an optional local embedding model).
 
     Returns
     -------
@@ -140,6 +168,6 @@ def run_evaluate(args) -> int:
 
     project = Project.open(args.study)
     result = evaluate(project, gold=args.gold, cv=args.cv, unit=args.unit, target_precision=args.target_precision,
-                      progress=True)
+                      estimator=_estimator(args, project), progress=True)
     print(result)
     return 0

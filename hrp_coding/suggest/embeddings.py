@@ -40,7 +40,7 @@ import numpy as np
 from hrp_coding.errors import ModelFileError, SuggestError
 
 __all__ = ["MemoisedEncoder", "SentenceEmbedder", "check_sha256", "embedding_block", "embeddings_available",
-           "file_sha256", "require_model_files"]
+           "file_sha256", "open_embedder", "require_model_files"]
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -93,6 +93,48 @@ def require_model_files(folder: Path, names: Sequence[str], kind: str) -> None:
         if not (folder / name).is_file():
             raise ModelFileError(f"{folder / name}: {kind} file not found (the folder must hold {', '.join(names)}; "
                                  "models are never downloaded)")
+
+
+def open_embedder(folder, sha256: str):
+    """The local sentence-embedding model in ``folder``, of the kind its files say, its sha256 checked.
+
+    A folder holding ``model.onnx`` is an ONNX transformer (:class:`SentenceEmbedder`); one holding
+    ``model.safetensors`` is a static Model2Vec model
+    (:class:`~hrp_coding.suggest.static_embeddings.StaticEmbedder`). This is what the command line's
+    ``--embeddings FOLDER --embeddings-sha256 HEX`` opens.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The model folder (nothing is ever downloaded).
+    sha256 : str
+        The expected sha256 of the model's weights file (``model.onnx`` or ``model.safetensors``).
+
+    Returns
+    -------
+    SentenceEmbedder or StaticEmbedder
+
+    Raises
+    ------
+    ModelFileError
+        A folder with neither weights file, a wrong hash, or a missing companion file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> open_embedder(tempfile.mkdtemp(), "0" * 64)
+    Traceback (most recent call last):
+    hrp_coding.errors.ModelFileError: ...: no embedding model here (expected model.onnx, an ONNX ...
+    """
+    folder = Path(folder)
+    if (folder / "model.onnx").is_file():
+        return SentenceEmbedder(folder, sha256=sha256)
+    if (folder / "model.safetensors").is_file():
+        from hrp_coding.suggest.static_embeddings import StaticEmbedder
+
+        return StaticEmbedder(folder, sha256=sha256)
+    raise ModelFileError(f"{folder}: no embedding model here (expected model.onnx, an ONNX transformer, or "
+                         "model.safetensors, a Model2Vec static model; models are never downloaded)")
 
 
 def file_sha256(path, chunk: int = 1 << 20) -> str:
