@@ -325,8 +325,8 @@ def most_errors_group(correct, groups) -> tuple[Any, int, int]:
     """The transcript holding the most wrong suggestions: ``(group, shown, correct)``.
 
     A pooled precision below its stated interval is often one interview unlike the others (on AnnoMI,
-    one session whose client talk is mostly change talk); this names it. Ties go to the transcript
-    with the lower precision, then to the first in sorted order.
+    one session where 41% of the client's turns are neutral against 65% in the others); this names
+    it. Ties go to the transcript with the lower precision, then to the first in sorted order.
 
     Parameters
     ----------
