@@ -275,26 +275,19 @@ def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress
     from hrp_coding.suggest.thresholds import NOT_RELIABLE, share_interval
 
     # measured like the thresholds' stated intervals: with groups, transcripts are the draws
-    g_all = None if groups is None else np.asarray(groups)
-    measured = {name: np.full(K, np.nan) for name in ("precision_low", "precision_high", "coverage_low",
-                                                       "coverage_high", "precision_without_most_errors")}
-    worst = [(None, 0, 0)] * K
+    measured = []
     for k in range(K):
         sel, gold = selected[:, k], Y[:, k]
-        _, measured["precision_low"][k], measured["precision_high"][k] = share_interval(
-            gold[sel], None if g_all is None else g_all[sel])
-        _, measured["coverage_low"][k], measured["coverage_high"][k] = share_interval(
-            sel[gold], None if g_all is None else g_all[gold])
-        if g_all is not None and sel.any():
-            worst[k] = most_errors_group(gold[sel], g_all[sel])
-            rest = sel & (g_all != worst[k][0])
-            measured["precision_without_most_errors"][k] = gold[rest].mean() if rest.any() else np.nan
-    per["precision_low"], per["precision_high"] = measured["precision_low"], measured["precision_high"]
-    per["coverage_low"], per["coverage_high"] = measured["coverage_low"], measured["coverage_high"]
-    per["most_errors_group"] = [w[0] for w in worst]
-    per["most_errors_shown"] = [w[1] for w in worst]
-    per["most_errors_correct"] = [w[2] for w in worst]
-    per["precision_without_most_errors"] = measured["precision_without_most_errors"]
+        p_low, p_high = share_interval(gold[sel], None if groups is None else groups[sel])[1:]
+        c_low, c_high = share_interval(sel[gold], None if groups is None else groups[gold])[1:]
+        worst, shown, right = (None, 0, 0) if groups is None else most_errors_group(gold[sel], groups[sel])
+        rest = sel & (groups != worst) if shown else np.zeros_like(sel)
+        measured.append((p_low, p_high, c_low, c_high, worst, shown, right,
+                         gold[rest].mean() if rest.any() else np.nan))
+    columns = ("precision_low", "precision_high", "coverage_low", "coverage_high", "most_errors_group",
+               "most_errors_shown", "most_errors_correct", "precision_without_most_errors")
+    for i, name in enumerate(columns):
+        per[name] = [row[i] for row in measured]
     folds_reliable = np.isfinite(stated[:, :, 0]).sum(0)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a code reliable in no fold: NaN, said by status
