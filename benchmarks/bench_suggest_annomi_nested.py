@@ -13,8 +13,9 @@ transcript (GroupKFold):
 - per code: precision at the threshold each training fold chose for the target precision, measured
   on the outer test folds, its Wilson interval with transcripts as the draws (the convention of the
   stated intervals), the interval the training folds stated, whether the measured precision lies
-  inside the stated interval, the transcript holding the most wrong suggestions (correct/shown) and
-  the precision without it;
+  inside the stated interval, the transcript holding the most wrong suggestions (correct/shown),
+  the precision without it, and whether that transcript is worse than the others beyond what
+  chance gives the worst of them (``worse_p``, see ``evaluate.worse_than_the_rest``);
 - with a local embedding model (``HRP_EMBEDDING_MODEL``/``HRP_EMBEDDING_SHA256``, or the bench extra's
   all-MiniLM-L6-v2 packages, see ``benchmarks/_embedding_model.py``): the same with the sentence
   embeddings of each turn and of the turn before it fused late (a ridge on the vectors beside the SVM,
@@ -84,7 +85,7 @@ def timed(fn, *args, **kwargs):
 def run_task(rows: pd.DataFrame, speaker: str, labels, target: float, embedder=None, shuffle_seed=None) -> dict:
     from sklearn.model_selection import GroupKFold
 
-    from hrp_coding.suggest.evaluate import most_errors_group
+    from hrp_coding.suggest.evaluate import most_errors_group, worse_than_the_rest
     from hrp_coding.suggest.nested import NestedCodeSuggester
     from hrp_coding.suggest.thresholds import share_interval
 
@@ -139,6 +140,7 @@ def run_task(rows: pd.DataFrame, speaker: str, labels, target: float, embedder=N
                       "target_in_measured_interval": bool(lo <= target <= hi or lo >= target) if shown else None,
                       "most_errors_in": f"{worst}: {w_right}/{w_shown}" if shown else "",
                       "without_it": rest.mean() if len(rest) else float("nan"),
+                      "worse_p": worse_than_the_rest(correct, where, worst) if shown else float("nan"),
                       "coverage": int(correct.sum()) / max(int((y == code).sum()), 1)})
     return {"per_fold": pd.DataFrame(per_fold), "precision": pd.DataFrame(table),
             "macro_f1": macro_f1(y, pred, labels), "baseline_macro_f1": macro_f1(y, base_pred, labels)}
@@ -169,7 +171,8 @@ def report(title: str, speaker: str, rows: pd.DataFrame, result: dict, target: f
         print(f"fit time with this task's encoding ({encoding_cpu:.1f} s CPU): {total:.1f} s CPU against the "
               f"baseline's {base_cpu:.1f} s ({_speed_verdict(total, base_cpu)})")
     print(f"precision at the chosen thresholds (target {target:.2f}), measured on the outer test folds:")
-    print(result["precision"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(result["precision"].to_string(index=False, float_format=lambda v: f"{v:.3f}",
+                                          formatters={"worse_p": lambda v: f"{v:.2g}"}))
 
 
 def main(argv=None) -> int:

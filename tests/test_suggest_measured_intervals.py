@@ -7,7 +7,7 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from hrp_coding.suggest import CodeSuggester, evaluate
-from hrp_coding.suggest.evaluate import most_errors_group
+from hrp_coding.suggest.evaluate import most_errors_group, worse_than_the_rest
 from hrp_coding.suggest.thresholds import share_interval
 from tests._suggest_data import make_turns
 
@@ -36,6 +36,24 @@ def test_most_errors_group_counts_wrong_suggestions_and_breaks_ties_by_precision
     assert most_errors_group([True, False], [7, 7]) == (7, 2, 1)  # integer transcript ids come back as ints
 
 
+def test_worse_than_the_rest_is_fishers_one_sided_test_times_the_number_of_transcripts():
+    from scipy.stats import hypergeom
+
+    # C: 3 of 10 right; A and B together 40 of 42. Under no difference the right ones in C are
+    # hypergeometric (52 suggestions, 43 right, 10 drawn); three transcripts could have been the worst
+    correct = [True] * 40 + [False] * 2 + [True] * 3 + [False] * 7
+    groups = ["A"] * 20 + ["B"] * 22 + ["C"] * 10
+    assert worse_than_the_rest(correct, groups, "C") == pytest.approx(3 * hypergeom(52, 43, 10).cdf(3))
+    assert worse_than_the_rest(correct, groups, "A") == 1.0  # A is better than the rest, not worse
+    # errors spread evenly over many transcripts: the worst of them is what chance gives
+    even = [i // 20 != 0 for i in range(200)]  # one wrong suggestion in each of 20 transcripts
+    spread = [f"T{i % 20}" for i in range(200)]
+    worst = most_errors_group(even, spread)[0]
+    assert worse_than_the_rest(even, spread, worst) == 1.0
+    assert np.isnan(worse_than_the_rest([True, False], ["A", "A"], "A"))  # no other transcript
+    assert np.isnan(worse_than_the_rest([True], ["A"], "B"))
+
+
 def test_evaluation_names_the_interview_that_pulls_the_pooled_precision_down():
     texts, labels, groups = make_turns(noise=0.05)
     codes = sorted(set(labels))
@@ -48,6 +66,7 @@ def test_evaluation_names_the_interview_that_pulls_the_pooled_precision_down():
     assert (shown["most_errors_group"] == odd).all()
     assert (shown["precision_without_most_errors"] > shown["precision_at_target"] + 0.02).all()
     assert (shown["most_errors_correct"] <= 1).all() and (shown["most_errors_shown"] >= 5).all()
+    assert (shown["most_errors_p"] < 0.01).all()  # and says it is unlike the others, beyond chance
     # the measured interval counts transcripts: the odd interview widens it beyond the plain Wilson interval
     from hrp_coding.intervals import wilson_interval
 

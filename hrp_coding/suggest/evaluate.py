@@ -35,7 +35,7 @@ from hrp_coding.suggest.features import as_turn_frame
 from hrp_coding.suggest.labels import parse_labels
 from hrp_coding.suggest.thresholds import coverage_curve
 
-__all__ = ["EvaluationResult", "evaluate", "label_scores", "most_errors_group"]
+__all__ = ["EvaluationResult", "evaluate", "label_scores", "most_errors_group", "worse_than_the_rest"]
 
 _CURVE = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95)
 
@@ -56,7 +56,9 @@ class EvaluationResult:
         coverage (``coverage_low``, ``coverage_high``), with transcripts as the draws when groups are
         given (as in the stated intervals: :func:`~hrp_coding.suggest.thresholds.share_interval`); the
         transcript with the most wrong suggestions (``most_errors_group``, ``most_errors_shown``,
-        ``most_errors_correct``) and the precision without it (``precision_without_most_errors``); the
+        ``most_errors_correct``), the precision without it (``precision_without_most_errors``) and
+        whether that transcript is worse than chance would make the worst of them (``most_errors_p``:
+        :func:`worse_than_the_rest`); the
         interval each training fold stated for it (mean over folds: ``stated_low``, ``stated_high``),
         ``folds_reliable`` (folds where the code had a threshold), ``status`` ("reliable" or "not
         reliable yet") and ``within_stated`` (measured precision inside the stated interval).
@@ -282,10 +284,11 @@ def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress
         c_low, c_high = share_interval(sel[gold], None if groups is None else groups[gold])[1:]
         worst, shown, right = (None, 0, 0) if groups is None else most_errors_group(gold[sel], groups[sel])
         rest = sel & (groups != worst) if shown else np.zeros_like(sel)
+        p_worst = worse_than_the_rest(gold[sel], groups[sel], worst) if shown else np.nan
         measured.append((p_low, p_high, c_low, c_high, worst, shown, right,
-                         gold[rest].mean() if rest.any() else np.nan))
+                         gold[rest].mean() if rest.any() else np.nan, p_worst))
     columns = ("precision_low", "precision_high", "coverage_low", "coverage_high", "most_errors_group",
-               "most_errors_shown", "most_errors_correct", "precision_without_most_errors")
+               "most_errors_shown", "most_errors_correct", "precision_without_most_errors", "most_errors_p")
     for i, name in enumerate(columns):
         per[name] = [row[i] for row in measured]
     folds_reliable = np.isfinite(stated[:, :, 0]).sum(0)
@@ -346,6 +349,51 @@ def most_errors_group(correct, groups) -> tuple[Any, int, int]:
     right = np.bincount(g, weights=correct.astype(float), minlength=len(names)).astype(int)
     best = min(range(len(names)), key=lambda i: (-(shown[i] - right[i]), right[i] / shown[i], i))
     return (names[best].item() if hasattr(names[best], "item") else names[best], int(shown[best]), int(right[best]))
+
+
+def worse_than_the_rest(correct, groups, group) -> float:
+    """Whether one transcript's suggestions are right less often than the others': a p-value over all transcripts.
+
+    The one-sided Fisher exact test of ``group``'s correct/wrong counts against those of the other
+    transcripts pooled, multiplied by the number of transcripts shown any suggestion (Bonferroni):
+    :func:`most_errors_group` picks the worst of them, and one of many interviews is always the worst.
+    A small value (say below 0.05) says that interview is unlike the others for this code, so a
+    pooled precision below its stated interval comes from it rather than from the threshold; a large
+    one says its errors are what chance spreads over that many interviews.
+
+    Parameters
+    ----------
+    correct : array-like of bool
+        One entry per suggestion shown: whether the gold coder applied that code there.
+    groups : array-like
+        The transcript of each suggestion.
+    group
+        The transcript to test (usually :func:`most_errors_group`'s).
+
+    Returns
+    -------
+    float
+        The adjusted p-value in [0, 1]; NaN when ``group`` shows nothing or no other transcript does.
+
+    Examples
+    --------
+    >>> correct = [True] * 40 + [False] * 2 + [True] * 3 + [False] * 7
+    >>> groups = ["A"] * 20 + ["B"] * 22 + ["C"] * 10
+    >>> f"{worse_than_the_rest(correct, groups, 'C'):.1e}"   # 3 of 10 right against 40 of 42, 3 transcripts
+    '8.6e-05'
+    >>> worse_than_the_rest([True, False, True, False], ["A", "A", "B", "B"], "A")
+    1.0
+    """
+    from scipy.stats import fisher_exact
+
+    correct, groups = np.asarray(correct, dtype=bool), np.asarray(groups)
+    mine = groups == group
+    if not mine.any() or mine.all():
+        return float("nan")
+    table = [[int(correct[mine].sum()), int((~correct[mine]).sum())],
+             [int(correct[~mine].sum()), int((~correct[~mine]).sum())]]
+    p = fisher_exact(table, alternative="less").pvalue  # the odds of a right suggestion lower in ``group``
+    return float(min(1.0, p * len(np.unique(groups))))
 
 
 def evaluate(data, labels=None, groups=None, cv=5, *, estimator=None, gold: str | None = None,
