@@ -67,6 +67,7 @@ def test_evaluation_names_the_interview_that_pulls_the_pooled_precision_down():
     assert (shown["precision_without_most_errors"] > shown["precision_at_target"] + 0.02).all()
     assert (shown["most_errors_correct"] <= 1).all() and (shown["most_errors_shown"] >= 5).all()
     assert (shown["most_errors_p"] < 0.01).all()  # and says it is unlike the others, beyond chance
+    assert f"{shown['most_errors_p'].iloc[0]:.2g}" in str(result)  # printed as a p-value, not as 0.000
     # the measured interval counts transcripts: the odd interview widens it beyond the plain Wilson interval
     from hrp_coding.intervals import wilson_interval
 

@@ -40,6 +40,13 @@ __all__ = ["EvaluationResult", "evaluate", "label_scores", "most_errors_group", 
 _CURVE = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95)
 
 
+def _three_places(v: float) -> str:
+    return f"{v:.3f}"
+
+
+_P_VALUES = {"most_errors_p": lambda v: f"{v:.2g}"}  # a p-value of 3e-06 is not 0.000
+
+
 @dataclass(frozen=True)
 class EvaluationResult:
     """Pooled out-of-fold evaluation of a code suggester.
@@ -110,7 +117,7 @@ class EvaluationResult:
         lines = [f"Code suggester, {self.n_splits}-fold grouped cross-validation, pooled out-of-fold "
                  f"({len(self.oof)} units, {self.seconds:.1f} s)",
                  f"macro-F1 {self.macro_f1:.3f}, kappa vs gold {self.kappa:.3f}",
-                 self.per_code.to_string(index=False, float_format=lambda v: f"{v:.3f}")]
+                 self.per_code.to_string(index=False, float_format=_three_places, formatters=_P_VALUES)]
         if self.human is not None and len(self.human):
             lines += ["Human ceiling (each coder vs gold, and the model on the same units):",
                       self.human.to_string(index=False, float_format=lambda v: f"{v:.3f}")]
@@ -118,7 +125,8 @@ class EvaluationResult:
 
     def _repr_html_(self) -> str:
         html = (f"<p><b>Code suggester</b>: {self.n_splits}-fold grouped CV, macro-F1 {self.macro_f1:.3f}, "
-                f"kappa {self.kappa:.3f}</p>" + self.per_code.to_html(index=False, float_format=lambda v: f"{v:.3f}"))
+                f"kappa {self.kappa:.3f}</p>" + self.per_code.to_html(index=False, float_format=_three_places,
+                                                        formatters=_P_VALUES))
         if self.human is not None and len(self.human):
             html += "<p>Human ceiling</p>" + self.human.to_html(index=False, float_format=lambda v: f"{v:.3f}")
         return html
