@@ -137,6 +137,16 @@ def test_a_project_model_with_the_static_block_suggests(sample_study_copy, tmp_p
     assert block.stop - block.start == DIM
     table = suggest(study, coder="dana", transcript="P03", model=model, top_k=2, use_thresholds=False)
     assert len(table) > 0 and set(table["code"]) <= set(study.codebook.codes)
+    # the coding view takes that table as it takes any model's: marked on its passages, accepted as codings
+    from hrp_coding.notebook import CodingWidget
+
+    widget = CodingWidget(study, coder="dana", transcript="P03", suggestions=table)
+    shown = widget.suggestions
+    assert [(s["code"], s["start"], s["end"]) for s in shown] == list(zip(table["code"], table["start"], table["end"]))
+    coding = widget.accept(shown[0]["key"])
+    text = study.transcript("P03").text
+    assert (coding.start, coding.end, coding.code) == (shown[0]["start"], shown[0]["end"], shown[0]["code"])
+    assert coding.quote == text[coding.start:coding.end] and coding.model == table["model"].iloc[0]
 
 
 def test_open_embedder_picks_the_kind_by_the_files_and_checks_the_hash(model_dir, tmp_path_factory):
