@@ -8,10 +8,12 @@ The same models are scored on the replication interviews R01-R04 (gold: dana), a
 Finally, ``suggest()`` with the 4-interview model is run on every interview not in its training set,
 and the number of suggestions per interview is printed (it must never be 0).
 
-With ``--embeddings`` the same model is also fitted with the sentence-embedding block (weight 1, fixed
-beforehand: nothing is tuned on the held-out interviews) from the local model that
+With ``--embeddings`` the same model is also fitted with sentence embeddings fused late
+(``EmbeddingCodeSuggester``, what ``project_estimator(embedder=...)`` returns: per-code ridges on the
+vectors of the coded turns and of the codebook's rows, their weight chosen on the model's inner folds
+over the training interviews, nothing on the held-out ones) from the local model that
 ``benchmarks/_embedding_model.py`` finds; every segment is encoded once, timed apart from the fits.
-With ``--static`` that block comes from the static Model2Vec model it finds instead (potion-base-8M).
+With ``--static`` the vectors come from the static Model2Vec model it finds instead (potion-base-8M).
 
 Run: ``python benchmarks/bench_suggest_sample.py [--subsets 10] [--no-plain] [--embeddings | --static]``
 """
@@ -70,7 +72,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--subsets", type=int, default=10)
     ap.add_argument("--no-plain", action="store_true", help="skip the suggester without the codebook")
-    ap.add_argument("--embeddings", action="store_true", help="also the model with the sentence-embedding block")
+    ap.add_argument("--embeddings", action="store_true", help="also the model with sentence embeddings fused late")
     ap.add_argument("--static", action="store_true", help="the same block from a static Model2Vec model")
     args = ap.parse_args(argv)
     Embedding = None
@@ -79,7 +81,7 @@ def main(argv=None) -> int:
 
         embedder = load_static_embedder() if args.static else load_embedder()
         if embedder is None:
-            print(f"embedding block: NOT measured (no local model: {STATIC_HOW if args.static else HOW})")
+            print(f"sentence embeddings: NOT measured (no local model: {STATIC_HOW if args.static else HOW})")
         else:
             from functools import partial
 
@@ -131,6 +133,7 @@ def main(argv=None) -> int:
                     r["emb@1"], r["emb@3"] = hits(Ya[~tr], scores(emb, fa[~tr].reset_index(drop=True), classes))
                     r["embR@1"], r["embR@3"] = hits(Yd, scores(emb, fd, classes))
                     r["emb weight"] = emb.prior_weight_
+                    r["emb fusion"] = emb.embedding_weight_
                 r["weight"] = model.prior_weight_
                 r["model@1"], r["model@3"] = hits(Ya[~tr], scores(model, fa[~tr].reset_index(drop=True), classes))
                 r["modelR@1"], r["modelR@3"] = hits(Yd, scores(model, fd, classes))
@@ -169,6 +172,7 @@ def main(argv=None) -> int:
                 summary["emb below cold"] = g[[e1, c1, e3, c3]].apply(
                     lambda d, a=e1, b=c1, c=e3, e=c3: int((d[a] < d[b] - 1e-12).sum() + (d[c] < d[e] - 1e-12).sum()))
                 summary["emb blend weight"] = g["emb weight"].mean()
+                summary["emb fusion weight"] = g["emb fusion"].mean()
             if "plain@1" in table:
                 summary["no codebook @1"] = g["plainR@1" if "R@" in m1 else "plain@1"].mean()
                 summary["no codebook @3"] = g["plainR@3" if "R@" in m1 else "plain@3"].mean()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hrp_coding.errors import ModelFileError
-from hrp_coding.suggest.embeddings import SentenceEmbedder, embedding_block, file_sha256
+from hrp_coding.suggest.embeddings import SentenceEmbedder, file_sha256
 
 onnx = pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
@@ -64,9 +64,6 @@ def test_loads_with_the_right_hash_and_mean_pools_real_tokens(model_dir):
     np.testing.assert_allclose(vecs[1], expected / np.linalg.norm(expected), rtol=1e-6)
     np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0)
     np.testing.assert_array_equal(vecs[0], vecs[2])
-    block = embedding_block(emb, ["it sounds hard"], weight=0.5)
-    assert block.shape == (1, DIM)
-    np.testing.assert_allclose(block.toarray()[0], 0.5 * vecs[1])
 
 
 def test_sentence_vector_output_is_used_as_is(tmp_path):

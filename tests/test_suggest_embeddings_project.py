@@ -46,9 +46,11 @@ def model(study, embedder):
 def test_fitted_on_the_project_with_the_embedding_block(study, model, embedder):
     assert type(model) is EmbeddingCodeSuggester and model.embedder is embedder  # shared by the clone
     assert model.codebook is study.codebook
-    block = model.featurizer_.block_slices()["e"]
-    assert block.stop - block.start == DIM == model.coef_.shape[1] - block.start
-    assert model.featurizer_.feature_names()[block.start] == "e:0"
+    # fused late: the sparse model keeps its own features; the ridges on the DIM-wide vectors sit beside it
+    assert not any(name.startswith("e:") for name in model.featurizer_.feature_names())
+    assert model.fusion_search_[0]["weight"] == 0.0 and len(model.fusion_search_) == len(model.embedding_weights)
+    if model.embedding_weight_ > 0:
+        assert model.embedding_coef_.shape == (len(model.classes_), DIM)
     assert set(model.classes_) <= set(study.codebook.codes) and len(model.classes_) >= 2
 
 

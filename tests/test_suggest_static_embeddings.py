@@ -133,8 +133,9 @@ def test_a_project_model_with_the_static_block_suggests(sample_study_copy, tmp_p
     embedder = StaticEmbedder(tmp_path, sha256=file_sha256(tmp_path / "model.safetensors"))
     model = fit_project_model(study, estimator=project_estimator(study, embedder=embedder))
     assert type(model) is EmbeddingCodeSuggester and model.embedder is embedder
-    block = model.featurizer_.block_slices()["e"]
-    assert block.stop - block.start == DIM
+    assert model.fusion_search_[0]["weight"] == 0.0 and model.embedding_weight_ in model.embedding_weights
+    if model.embedding_weight_ > 0:  # the ridges read the static vectors: one row of DIM weights per code
+        assert model.embedding_coef_.shape == (len(model.classes_), DIM)
     table = suggest(study, coder="dana", transcript="P03", model=model, top_k=2, use_thresholds=False)
     assert len(table) > 0 and set(table["code"]) <= set(study.codebook.codes)
     # the coding view takes that table as it takes any model's: marked on its passages, accepted as codings

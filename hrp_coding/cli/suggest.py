@@ -59,7 +59,7 @@ def _add_embedding_options(cmd) -> None:
 
 
 def _estimator(args, project):
-    """The project's default estimator, with the embedding block when ``--embeddings`` names a model folder."""
+    """The project's default estimator, with sentence embeddings fused in when ``--embeddings`` names a model folder."""
     if not getattr(args, "embeddings", None):
         if getattr(args, "embeddings_sha256", None):
             raise SuggestError("--embeddings-sha256 given without --embeddings FOLDER")

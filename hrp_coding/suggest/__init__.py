@@ -10,7 +10,7 @@ runs locally: no text leaves the machine.
   coverage and diversity).
 - :class:`NestedCodeSuggester`: a CodeSuggester that chooses its settings by grouped inner CV.
 - :class:`SentenceEmbedder`: optional sentence embeddings from a local ONNX model folder (fused late by
-  :class:`NestedCodeSuggester`, a feature block of :class:`EmbeddingCodeSuggester`);
+  :class:`NestedCodeSuggester` and by :class:`EmbeddingCodeSuggester`, the one for code lists);
   :class:`StaticEmbedder`: the same from a local Model2Vec static model (a table lookup, no transformer).
 - :func:`evaluate`: grouped cross-validation, pooled out-of-fold, with the human ceiling.
 - :func:`save_model` / :func:`load_model`: a fitted model as JSON + npz, no pickle.

@@ -1,11 +1,12 @@
 """Optional sentence-embedding features from a local ONNX model folder (off by default, never downloaded).
 
-A researcher who has a sentence-embedding model on disk (for example all-MiniLM-L6-v2 exported to
-ONNX, with its ``tokenizer.json``) can add its embeddings to the suggester's TF-IDF features as one
-more block (``e:0``, ``e:1``, ...). The model is loaded by path only, and only after the sha256 of
-its ``.onnx`` file matches the value the user gives: a file that differs (another model, a truncated
-copy, a tampered one) is refused with a :class:`~hrp_coding.errors.ModelFileError` naming the file,
-and nothing of it is run. Nothing is ever fetched from the network.
+A researcher who has a sentence-embedding model on disk (for example all-MiniLM-L6-v2 exported to ONNX,
+with its ``tokenizer.json``) can add its embeddings to the suggester: a scorer on the sentence vectors
+fused late beside the TF-IDF model (:mod:`~hrp_coding.suggest.fusion`). The model is loaded by path
+only, and only after the sha256 of its ``.onnx`` file matches the value the user gives: a file that
+differs (another model, a truncated copy, a tampered one) is refused with a
+:class:`~hrp_coding.errors.ModelFileError` naming the file, and nothing of it is run. Nothing is ever
+fetched from the network.
 
 It needs the ``embeddings`` extra (``pip install 'hrp-coding[embeddings]'``: onnxruntime and
 tokenizers); without it, :class:`SentenceEmbedder` says so when constructed.
@@ -39,7 +40,7 @@ import numpy as np
 
 from hrp_coding.errors import ModelFileError, SuggestError
 
-__all__ = ["MemoisedEncoder", "SentenceEmbedder", "check_sha256", "embedding_block", "embeddings_available",
+__all__ = ["MemoisedEncoder", "SentenceEmbedder", "check_sha256", "embeddings_available",
            "file_sha256", "open_embedder", "require_model_files"]
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -415,35 +416,3 @@ def _threads(threads: int | None) -> int:
         return threads
     env = os.environ.get("OMP_NUM_THREADS", "").strip()
     return int(env) if env.isdigit() and int(env) > 0 else 0
-
-
-def embedding_block(embedder: SentenceEmbedder, texts: Sequence[str], weight: float = 1.0):
-    """The embedding feature block of ``texts``: a sparse matrix ``(n, dim)``, rows scaled by ``weight``.
-
-    Parameters
-    ----------
-    embedder : SentenceEmbedder
-        Or anything with ``encode(texts) -> ndarray (n, dim)``.
-    texts : sequence of str
-    weight : float
-        Scale of the block beside the TF-IDF blocks (each of those has l2-normalised rows too).
-
-    Returns
-    -------
-    scipy.sparse.csr_matrix
-        Row ``i`` is ``weight`` times the sentence vector of ``texts[i]``.
-
-    Examples
-    --------
-    With a stand-in embedder (a :class:`SentenceEmbedder` needs a model folder):
-
-    >>> class Fixed:
-    ...     def encode(self, texts):
-    ...         return np.array([[0.6, 0.8]] * len(texts))
-    >>> embedding_block(Fixed(), ["How often?", "It sounds hard."], weight=0.5).toarray()
-    array([[0.3, 0.4],
-           [0.3, 0.4]])
-    """
-    import scipy.sparse as sp
-
-    return sp.csr_matrix(embedder.encode(texts) * float(weight))

@@ -320,7 +320,7 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
             Xm, Xc = Xall[:n], Xall[n:]
         else:
             Xm = featurizer.fit_transform(frame)
-            Xc, Yc, Mc = None, None, None
+            Xc, Yc, Mc, cb_frame = None, None, None, None
         K = len(classes)
 
         def train(rows):
@@ -358,6 +358,8 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
             else:
                 self.prior_weight_ = float(self.prior_weight)
             oof = (1.0 - self.prior_weight_) * p_oof + self.prior_weight_ * cold
+        codebook_rows = None if cb_frame is None else (cb_frame, Yc, Mc, float(self.codebook_weight))
+        oof = self._fuse_dense(frame, Y, oof, splits, multilabel, codebook_rows)
         if calibrated:
             calibration = np.array([platt(oof[:, k], Y[:, k]) for k in range(K)])
         else:
@@ -399,6 +401,19 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         self._example_matrix = None
         return self
 
+    def _fuse_dense(self, frame, Y, oof, splits, multilabel, codebook_rows):
+        """Out-of-fold scores with a dense scorer fused in (sentence embeddings; see ``EmbeddingCodeSuggester``).
+
+        The hook runs after the linear scores and the codebook prior are blended and before calibration,
+        offsets and thresholds, so these are fitted on the fused scores. ``codebook_rows`` is
+        ``(frame, Y, mask, weight)`` of the codebook's rows, or None. None here: ``oof`` unchanged.
+        """
+        return oof
+
+    def _dense_scores(self, X):
+        """The fused dense scorer's scores, added to :meth:`decision_function` (0: none in this model)."""
+        return 0.0
+
     # -- prediction ---------------------------------------------------------------------------------
     def _check_fitted(self):
         if not hasattr(self, "coef_"):
@@ -436,7 +451,8 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         """Scores before calibration, shape (n_texts, n_codes) (offsets ``bias_`` not added).
 
         Without a codebook: the linear scores. With one: the blend of the linear model's probability
-        and the cold-start score, ``(1 - prior_weight_) * p + prior_weight_ * cold``.
+        and the cold-start score, ``(1 - prior_weight_) * p + prior_weight_ * cold``. A model with a
+        dense scorer fused in (:class:`~hrp_coding.suggest.EmbeddingCodeSuggester`) adds its scores.
 
         Parameters
         ----------
@@ -455,10 +471,10 @@ class CodeSuggester(ExplainMixin, ClassifierMixin, BaseEstimator):
         ((2, 2), True)
         """
         scores = self._linear_scores(X)
-        if getattr(self, "prior_", None) is None:
-            return scores
-        p = sigmoid(scores, self.sup_calibration_)
-        return (1.0 - self.prior_weight_) * p + self.prior_weight_ * self._prior_scores(X)
+        if getattr(self, "prior_", None) is not None:
+            p = sigmoid(scores, self.sup_calibration_)
+            scores = (1.0 - self.prior_weight_) * p + self.prior_weight_ * self._prior_scores(X)
+        return scores + self._dense_scores(X)
 
     def ranking_scores(self, X) -> np.ndarray:
         """Scores that order the codes of a text (what :func:`~hrp_coding.suggest.suggest` ranks by).

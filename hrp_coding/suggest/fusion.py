@@ -33,7 +33,7 @@ from hrp_coding.errors import SuggestError
 from hrp_coding.suggest.calibration import fast_macro_f1
 from hrp_coding.suggest.features import as_turn_frame
 
-__all__ = ["FusionChoice", "balanced_ridge", "choose_fusion", "dense_vectors"]
+__all__ = ["FusionChoice", "balanced_ridge", "choose_fusion", "choose_weight", "code_ridge", "dense_vectors"]
 
 
 def dense_vectors(embedder, X, context: Sequence[str] = ()) -> np.ndarray:
@@ -217,3 +217,122 @@ def choose_fusion(svm_scores, E, yi, K: int, splits, penalties=(1.0, 10.0),
                 best = (f1, float(p), a)
     _, p, a = best
     return FusionChoice(penalty=p, weight=a, scores=svm_scores + a * ridge[p], search=search)
+
+
+def code_ridge(E, Y, mask=None, penalty: float = 10.0, row_weight=None) -> tuple[np.ndarray, np.ndarray]:
+    """One ridge per code, of its presence (+1) or absence (-1) on dense vectors: what code lists need.
+
+    Unlike :func:`balanced_ridge` (one code per row, every code weighing the same), each code here is
+    its own problem: rows weighted so that its positives and negatives weigh the same, times
+    ``row_weight``; a row whose ``mask`` is False for a code is left out of that code's problem (a
+    codebook near miss says nothing about the other codes).
+
+    Parameters
+    ----------
+    E : ndarray (n, d)
+        Dense vectors.
+    Y : ndarray of bool (n, K)
+        Whether each row carries each code.
+    mask : ndarray of bool (n, K), optional
+        The cells that take part (default all).
+    penalty : float
+        The ridge penalty (> 0); the intercept is not penalised.
+    row_weight : ndarray (n,), optional
+        A weight per row (e.g. the codebook rows' weight); default 1.
+
+    Returns
+    -------
+    coef : ndarray (d, K)
+    intercept : ndarray (K,)
+
+    Examples
+    --------
+    >>> E = np.array([[1.0, 0.0], [0.9, 0.2], [0.0, 1.0], [0.1, 0.8]])
+    >>> Y = np.array([[True, False], [True, False], [False, True], [False, True]])
+    >>> coef, b = code_ridge(E, Y, penalty=0.01)
+    >>> ((E @ coef + b) > 0).tolist() == Y.tolist()
+    True
+    >>> float(code_ridge(E, Y, mask=np.array([[True, False]] * 4))[1][1])   # code 1 has no row: constant -1
+    -1.0
+    """
+    if not (isinstance(penalty, (int, float)) and penalty > 0):
+        raise SuggestError(f"embedding_penalty must be a positive number, got {penalty!r}")
+    E, Y = np.asarray(E, dtype=np.float64), np.asarray(Y, dtype=bool)
+    n, K = Y.shape
+    mask = np.ones((n, K), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    row_weight = np.ones(n) if row_weight is None else np.asarray(row_weight, dtype=np.float64)
+    E1 = np.hstack([E, np.ones((n, 1))])
+    pen = np.full(E1.shape[1], float(penalty))
+    pen[-1] = 0.0
+    coef, intercept = np.zeros((E.shape[1], K)), np.zeros(K)
+    for k in range(K):
+        m = mask[:, k]
+        y = Y[m, k]
+        if not y.any() or y.all():  # one side only: a constant score of that side
+            intercept[k] = 1.0 if y.all() and y.size else -1.0
+            continue
+        w = np.where(y, y.size / (2 * y.sum()), y.size / (2 * (~y).sum())) * row_weight[m]
+        Ew = E1[m] * w[:, None]
+        W = np.linalg.solve(Ew.T @ E1[m] + np.diag(pen), Ew.T @ np.where(y, 1.0, -1.0))
+        coef[:, k], intercept[k] = W[:-1], W[-1]
+    return coef, intercept
+
+
+def choose_weight(scores, dense, Y, multilabel: bool, weights) -> tuple[float, list]:
+    """The weight of the dense scores that ranks the out-of-fold codes best: ``(weight, search)``.
+
+    Code lists: by hit@1 over the rows that carry a code (the top suggestion is one of their codes),
+    ties by hit@3, then the smaller weight; one code per row: by macro-F1 of the argmax. Weight 0 (the
+    dense scores left out) is tried first, so a tie keeps the model without them.
+
+    Parameters
+    ----------
+    scores, dense : ndarray (n, K)
+        The model's out-of-fold scores and the dense scorer's.
+    Y : ndarray of bool (n, K)
+        The codes of each row.
+    multilabel : bool
+        Whether rows carry code lists.
+    weights : sequence of float
+        The weights to try (>= 0).
+
+    Returns
+    -------
+    tuple of (float, list of dict)
+        The chosen weight, and every weight tried with its figures.
+
+    Examples
+    --------
+    >>> Y = np.eye(2, dtype=bool)[[0, 1, 0, 1]]
+    >>> scores = np.zeros((4, 2))                      # the model cannot tell the codes apart
+    >>> dense = np.where(Y, 1.0, -1.0)                 # the dense scorer can
+    >>> choose_weight(scores, dense, Y, True, (0.0, 0.5))[0]
+    0.5
+    """
+    if any(not (isinstance(a, (int, float)) and a >= 0) for a in weights):
+        raise SuggestError(f"embedding_weights must be numbers >= 0, got {tuple(weights)!r}")
+    Y = np.asarray(Y, dtype=bool)
+    coded = Y.any(1)
+    K = Y.shape[1]
+    best, search = None, []
+    for a in [0.0] + [float(a) for a in weights if a != 0]:
+        fused = scores + a * dense
+        if multilabel:
+            top = np.argsort(-fused[coded], axis=1, kind="stable")[:, :3]
+            hit = np.take_along_axis(Y[coded], top, axis=1)
+            key = (float(hit[:, 0].mean()) if coded.any() else 0.0, float(hit.any(1).mean()) if coded.any() else 0.0)
+            search.append({"weight": a, "hit_at_1": key[0], "hit_at_3": key[1]})
+        else:
+            key = (fast_macro_f1(Y.argmax(1), fused.argmax(1), K),)
+            search.append({"weight": a, "inner_macro_f1": key[0]})
+        if best is None or _better(key, best[0]):
+            best = (key, a)
+    return best[1], search
+
+
+def _better(key, than) -> bool:
+    """Whether figures ``key`` beat ``than`` in order, each by more than rounding (1e-9)."""
+    for x, y in zip(key, than):
+        if abs(x - y) > 1e-9:
+            return x > y
+    return False

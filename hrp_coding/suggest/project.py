@@ -220,7 +220,7 @@ def project_estimator(project, *, embedder=None) -> CodeSuggester:
     project : Project or None
         The study; its codebook becomes the estimator's prior (None: no prior).
     embedder : SentenceEmbedder or StaticEmbedder, optional
-        A local sentence-embedding model: adds its block ``e`` (an
+        A local sentence-embedding model, fused late beside the project's model (an
         :class:`~hrp_coding.suggest.embedded.EmbeddingCodeSuggester` is returned).
 
     Returns

@@ -1,4 +1,4 @@
-"""Optional static sentence embeddings from a local Model2Vec folder: the embedding block at almost no cost.
+"""Optional static sentence embeddings from a local Model2Vec folder: sentence vectors at almost no cost.
 
 A static model (Model2Vec's format: ``model.safetensors``, ``tokenizer.json``, ``config.json``; for
 example potion-base-8M, distilled from bge-base-en-v1.5) stores one vector per word piece; a text's
