@@ -26,10 +26,10 @@ from __future__ import annotations
 import numpy as np
 
 from hrp_coding.suggest.estimator import CodeSuggester
-from hrp_coding.suggest.fusion import choose_weight, code_ridge, dense_vectors
+from hrp_coding.suggest.fusion import FusedEmbeddings, choose_weight, code_ridge, dense_vectors
 
 
-class EmbeddingCodeSuggester(CodeSuggester):
+class EmbeddingCodeSuggester(FusedEmbeddings, CodeSuggester):
     """A CodeSuggester with the turns' sentence embeddings fused late when given an embedder.
 
     Parameters
@@ -100,14 +100,3 @@ class EmbeddingCodeSuggester(CodeSuggester):
             coef, intercept = ridge(np.arange(n))
             self.embedding_coef_, self.embedding_intercept_ = weight * coef.T, weight * intercept
         return oof + weight * dense
-
-    def _dense_scores(self, X):
-        if getattr(self, "embedding_coef_", None) is None:
-            return 0.0
-        return dense_vectors(self.embedder, X) @ self.embedding_coef_.T + self.embedding_intercept_
-
-    def _dense_evidence(self, X, ks):
-        """The sentence embeddings' push towards each text's explained code (``e:turn``); None when left out."""
-        if getattr(self, "embedding_coef_", None) is None:
-            return None
-        return "e:turn", np.einsum("ij,ij->i", dense_vectors(self.embedder, X), self.embedding_coef_[ks])

@@ -33,7 +33,8 @@ from hrp_coding.errors import SuggestError
 from hrp_coding.suggest.calibration import fast_macro_f1
 from hrp_coding.suggest.features import as_turn_frame
 
-__all__ = ["FusionChoice", "balanced_ridge", "choose_fusion", "choose_weight", "code_ridge", "dense_vectors"]
+__all__ = ["FusedEmbeddings", "FusionChoice", "balanced_ridge", "choose_fusion", "choose_weight", "code_ridge",
+           "dense_vectors"]
 
 
 def dense_vectors(embedder, X, context: Sequence[str] = ()) -> np.ndarray:
@@ -87,19 +88,22 @@ def _row_weights(yi: np.ndarray, K: int) -> np.ndarray:
 
 
 class _WeightedGram:
-    """The weighted normal equations of ``[E, 1]`` for targets +1/-1, built once and solved for any penalty.
+    """The weighted normal equations of ``[E, 1]`` for targets ``T``, built once and solved for any penalty.
 
     Hand-written rather than scikit-learn's ``Ridge`` because the search solves the same rows for
     several penalties: one Gram per inner fold serves them all (``Ridge`` rebuilds it each fit).
     The intercept column is not penalised, as in ``Ridge(fit_intercept=True)``.
     """
 
-    def __init__(self, E: np.ndarray, yi: np.ndarray, K: int):
-        w = _row_weights(yi, K)
+    def __init__(self, E: np.ndarray, T: np.ndarray, w: np.ndarray):
         E1 = np.hstack([E, np.ones((len(E), 1))])
-        T = np.where(np.eye(K, dtype=bool)[yi], 1.0, -1.0)
         Ew = E1 * w[:, None]
         self.G, self.b = Ew.T @ E1, Ew.T @ T
+
+    @classmethod
+    def balanced(cls, E: np.ndarray, yi: np.ndarray, K: int) -> _WeightedGram:
+        """One code per row: one-vs-rest targets +1/-1, rows weighted so that every code weighs the same."""
+        return cls(E, np.where(np.eye(K, dtype=bool)[yi], 1.0, -1.0), _row_weights(yi, K))
 
     def solve(self, penalty: float) -> tuple[np.ndarray, np.ndarray]:
         pen = np.full(len(self.G), float(penalty))
@@ -138,7 +142,7 @@ def balanced_ridge(E, yi, K: int, penalty: float) -> tuple[np.ndarray, np.ndarra
     >>> (E @ coef + b).argmax(1).tolist()
     [0, 0, 1, 1]
     """
-    return _WeightedGram(np.asarray(E, dtype=np.float64), np.asarray(yi), K).solve(penalty)
+    return _WeightedGram.balanced(np.asarray(E, dtype=np.float64), np.asarray(yi), K).solve(penalty)
 
 
 @dataclass(frozen=True)
@@ -198,23 +202,22 @@ def choose_fusion(svm_scores, E, yi, K: int, splits, penalties=(1.0, 10.0),
     """
     if not penalties or any(not (isinstance(p, (int, float)) and p > 0) for p in penalties):
         raise SuggestError(f"embedding_penalties must be positive numbers, got {tuple(penalties)!r}")
-    if any(not (isinstance(a, (int, float)) and a >= 0) for a in weights):
-        raise SuggestError(f"embedding_weights must be numbers >= 0, got {tuple(weights)!r}")
+    _check_weights(weights)
     svm_scores, E, yi = np.asarray(svm_scores, dtype=np.float64), np.asarray(E, dtype=np.float64), np.asarray(yi)
     ridge = {p: np.zeros_like(svm_scores) for p in penalties}
     for tr, te in splits:
-        gram = _WeightedGram(E[tr], yi[tr], K)
+        gram = _WeightedGram.balanced(E[tr], yi[tr], K)
         for p in penalties:
             coef, intercept = gram.solve(p)
             ridge[p][te] = E[te] @ coef + intercept
-    order = [0.0] + [float(a) for a in weights if a != 0]
+    Y = np.eye(K, dtype=bool)[yi]
     best, search = None, []
-    for p in penalties:
-        for a in order:
-            f1 = fast_macro_f1(yi, (svm_scores + a * ridge[p]).argmax(1), K)
-            search.append({"penalty": float(p), "weight": a, "inner_macro_f1": f1})
-            if best is None or f1 > best[0] + 1e-9:
-                best = (f1, float(p), a)
+    for p in penalties:  # each penalty's best weight; a later penalty must beat the earlier ones
+        a, tried = choose_weight(svm_scores, ridge[p], Y, False, weights)
+        search += [{"penalty": float(p), **row} for row in tried]
+        f1 = next(row["inner_macro_f1"] for row in tried if row["weight"] == a)
+        if best is None or f1 > best[0] + 1e-9:
+            best = (f1, float(p), a)
     _, p, a = best
     return FusionChoice(penalty=p, weight=a, scores=svm_scores + a * ridge[p], search=search)
 
@@ -261,9 +264,6 @@ def code_ridge(E, Y, mask=None, penalty: float = 10.0, row_weight=None) -> tuple
     n, K = Y.shape
     mask = np.ones((n, K), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
     row_weight = np.ones(n) if row_weight is None else np.asarray(row_weight, dtype=np.float64)
-    E1 = np.hstack([E, np.ones((n, 1))])
-    pen = np.full(E1.shape[1], float(penalty))
-    pen[-1] = 0.0
     coef, intercept = np.zeros((E.shape[1], K)), np.zeros(K)
     for k in range(K):
         m = mask[:, k]
@@ -272,9 +272,8 @@ def code_ridge(E, Y, mask=None, penalty: float = 10.0, row_weight=None) -> tuple
             intercept[k] = 1.0 if y.all() and y.size else -1.0
             continue
         w = np.where(y, y.size / (2 * y.sum()), y.size / (2 * (~y).sum())) * row_weight[m]
-        Ew = E1[m] * w[:, None]
-        W = np.linalg.solve(Ew.T @ E1[m] + np.diag(pen), Ew.T @ np.where(y, 1.0, -1.0))
-        coef[:, k], intercept[k] = W[:-1], W[-1]
+        c, b = _WeightedGram(E[m], np.where(y, 1.0, -1.0), w).solve(penalty)
+        coef[:, k], intercept[k] = c, b
     return coef, intercept
 
 
@@ -309,8 +308,7 @@ def choose_weight(scores, dense, Y, multilabel: bool, weights) -> tuple[float, l
     >>> choose_weight(scores, dense, Y, True, (0.0, 0.5))[0]
     0.5
     """
-    if any(not (isinstance(a, (int, float)) and a >= 0) for a in weights):
-        raise SuggestError(f"embedding_weights must be numbers >= 0, got {tuple(weights)!r}")
+    _check_weights(weights)
     Y = np.asarray(Y, dtype=bool)
     coded = Y.any(1)
     K = Y.shape[1]
@@ -330,9 +328,52 @@ def choose_weight(scores, dense, Y, multilabel: bool, weights) -> tuple[float, l
     return best[1], search
 
 
+def _check_weights(weights) -> None:
+    if any(not (isinstance(a, (int, float)) and a >= 0) for a in weights):
+        raise SuggestError(f"embedding_weights must be numbers >= 0, got {tuple(weights)!r}")
+
+
 def _better(key, than) -> bool:
     """Whether figures ``key`` beat ``than`` in order, each by more than rounding (1e-9)."""
     for x, y in zip(key, than):
         if abs(x - y) > 1e-9:
             return x > y
     return False
+
+
+class FusedEmbeddings:
+    """What a suggester with a ridge on sentence vectors fused late adds to its scores and evidence (a mixin).
+
+    Mixed into :class:`~hrp_coding.suggest.NestedCodeSuggester` and
+    :class:`~hrp_coding.suggest.EmbeddingCodeSuggester`, whose ``fit`` sets ``embedding_coef_`` (codes x
+    vector columns, the fusion weight folded in) and ``embedding_intercept_``, or None when the fusion
+    left the embeddings out. The vectors are those of the turn and of ``embedding_context`` (the
+    neighbouring turns; none when the model has no such parameter).
+
+    Examples
+    --------
+    >>> class Length:
+    ...     def encode(self, texts):
+    ...         return np.array([[len(t)] for t in texts], dtype=float)
+    >>> fused = FusedEmbeddings()
+    >>> fused.embedder, fused.embedding_coef_, fused.embedding_intercept_ = Length(), np.array([[0.5]]), np.zeros(1)
+    >>> fused._dense_scores(["four"]).tolist(), fused._dense_evidence(["four"], [0])[0]
+    ([[2.0]], 'e:turn')
+    """
+
+    def _embedding_vectors(self, X) -> np.ndarray:
+        return dense_vectors(self.embedder, X, getattr(self, "embedding_context", ()))
+
+    def _dense_scores(self, X):
+        """The ridge's scores, added to the model's decision scores; 0 when the fusion left the embeddings out."""
+        if getattr(self, "embedding_coef_", None) is None:
+            return 0.0
+        return self._embedding_vectors(X) @ self.embedding_coef_.T + self.embedding_intercept_
+
+    def _dense_evidence(self, X, ks):
+        """The sentence embeddings' push towards each text's explained code (the ridge's score without its
+        intercept), named after the texts it read (``e:turn``, ``e:turn+prev1``); None when left out."""
+        if getattr(self, "embedding_coef_", None) is None:
+            return None
+        share = np.einsum("ij,ij->i", self._embedding_vectors(X), self.embedding_coef_[ks])
+        return "e:" + "+".join(("turn", *getattr(self, "embedding_context", ()))), share

@@ -49,7 +49,7 @@ from hrp_coding.errors import SuggestError
 from hrp_coding.suggest.calibration import fast_macro_f1, platt, tune_offsets
 from hrp_coding.suggest.estimator import CodeSuggester
 from hrp_coding.suggest.features import as_turn_frame
-from hrp_coding.suggest.fusion import balanced_ridge, choose_fusion, dense_vectors
+from hrp_coding.suggest.fusion import FusedEmbeddings, balanced_ridge, choose_fusion, dense_vectors
 from hrp_coding.suggest.labels import parse_labels
 from hrp_coding.suggest.thresholds import precision_thresholds
 
@@ -81,7 +81,7 @@ def block_weight_grid(**choices) -> list[dict[str, float]]:
     return [dict(zip(keys, combo)) for combo in itertools.product(*(tuple(choices[k]) for k in keys))]
 
 
-class NestedCodeSuggester(CodeSuggester):
+class NestedCodeSuggester(FusedEmbeddings, CodeSuggester):
     """A CodeSuggester whose C, block weights and offsets are chosen by grouped inner CV on its training data.
 
     Parameters
@@ -333,20 +333,3 @@ class NestedCodeSuggester(CodeSuggester):
         self.examples_labels_ = [(str(classes[k]),) for k in yi] if self.store_examples else None
         self._example_matrix = None
         return self
-
-    def _linear_scores(self, X) -> np.ndarray:
-        """The linear scores, plus the embeddings' ridge scores when the fusion kept them."""
-        scores = super()._linear_scores(X)
-        if getattr(self, "embedding_coef_", None) is None:
-            return scores
-        E = dense_vectors(self.embedder, X, self.embedding_context)
-        return scores + E @ self.embedding_coef_.T + self.embedding_intercept_
-
-    def _dense_evidence(self, X, ks):
-        """The sentence embeddings' push towards each text's explained code (the ridge's score without its
-        intercept), named after the texts it read (``e:turn+prev1``); None when the fusion dropped them."""
-        if getattr(self, "embedding_coef_", None) is None:
-            return None
-        share = np.einsum("ij,ij->i", dense_vectors(self.embedder, X, self.embedding_context),
-                          self.embedding_coef_[ks])
-        return "e:" + "+".join(("turn", *self.embedding_context)), share
