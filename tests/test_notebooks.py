@@ -172,28 +172,30 @@ def test_04_assisted_coding(tmp_path_factory):
     assert s["cold_top1"] == pytest.approx(0.5038, abs=1e-4) and s["cold_top3"] == pytest.approx(0.8120, abs=1e-4)
     # evaluate(study, gold="ana", cv=3): grouped by transcript, far below the human ceiling
     assert (s["n_splits"], s["n_codes"]) == (3, 19)
-    assert s["macro_f1"] == pytest.approx(0.2947, abs=1e-3) and s["signaling_f1"] == pytest.approx(0.5882, abs=1e-3)
+    assert s["macro_f1"] == pytest.approx(0.2902, abs=1e-3) and s["signaling_f1"] == pytest.approx(0.5882, abs=1e-3)
     # with a Wilson lower bound and at least 10 suggestions behind a threshold, no code reaches 90% precision
     assert s["codes_reaching_target"] == []
     assert s["human_coders"] == ["ben", "caro"] and s["human_macro_f1_min"] > 0.85
     # project suggestions for R01 (codebook prior + coded data): every one marked "not reliable yet", each on a
     # passage inside a participant turn (the codebook's coded_roles: 24 before interviewer turns were left out),
     # with evidence in words, highlights, the closest codebook example, nearest examples
-    assert s["n_suggestions"] == 21 and s["suggested"][0] == ["R01:t002", "staying_with"]
+    assert s["n_suggestions"] == 29
+    assert s["suggested"][:2] == [["R01:t002", "war_on_drugs"], ["R01:t002", "staying_with"]]
     assert s["reliability"] == ["not reliable yet"]
     assert s["has_evidence"] and s["has_examples"] and s["passages_inside_turns"] and s["n_narrowed"] >= 1
     assert s["top_evidence"] and all(e.startswith(('"', "the ")) for e in s["top_evidence"])
-    # the first suggestion pushed by its own words: R01:t006, signaling_the_limits
-    assert s["top_evidence"][:2] == ['"limit"', 'the next turn says "your clients"']  # as said, not "your client"
-    assert s["top_highlighted"] == ["limit", "limit"]
-    assert s["top_codebook_example"].endswith("That's my limit, not a punishment.")  # signaling_the_limits
+    # the first suggestion pushed by its own words: R01:t002, war_on_drugs (a drug court), the next turn quoted
+    # as said ("How", not "how")
+    assert s["top_evidence"][:3] == ['the next turn says "How does"', 'the next turn says "does"', '"probation"']
+    assert s["top_highlighted"] == ["drug", "probation", "probation."]
+    assert s["top_codebook_example"].endswith("You can't do therapy without accounting for that.")  # war_on_drugs
     # what to code next (suggest.active's ranking, owned there): five distinct turns spread over interviews
     assert s["n_next"] == 5 and s["next_unique"] and len(s["next_transcripts"]) >= 3
     assert s["blind_message_names_setting"] is True
     # accepted suggestions (function, then the widget's accept) are on record with source, model, confidence
     assert (s["accepted_source"], s["accepted_model"]) == ("model:suggester", "suggester")
     assert s["accepted_confidence_ok"] is True
-    assert (s["widget_suggestions"], s["widget_left"], s["widget_coding_code"]) == (25, 24, "staying_with")
+    assert (s["widget_suggestions"], s["widget_left"], s["widget_coding_code"]) == (24, 23, "staying_with")
     assert s["journal_events"] == [["add", "R01", "model:suggester"], ["add", "R02", "model:suggester"]]
     # the model as a coder on held-out P07-P08, beside the humans
     assert s["n_layer"] == 65 and s["model_pairs"] == ["ana", "ben", "caro"]
@@ -209,9 +211,9 @@ def test_05_replication_study(tmp_path_factory):
     assert (s["n_original"], s["n_replication"]) == (8, 4)
     # suggestions for dana before she codes: a first pass on most participant turns (116 when interviewer
     # questions were offered codes too), every one "not reliable yet"
-    assert s["n_suggestions"] == 94 and s["reliability"] == ["not reliable yet"]
-    assert (s["new_participant_turns"], s["abstained_turns"]) == (67, 12)
-    assert s["dana_agrees"] == 26  # dana's own coding has 26 of the 94 suggested codes on those turns
+    assert s["n_suggestions"] == 105 and s["reliability"] == ["not reliable yet"]
+    assert (s["new_participant_turns"], s["abstained_turns"]) == (67, 10)
+    assert s["dana_agrees"] == 30  # dana's own coding has 30 of the 105 suggested codes on those turns
     assert s["imported"] == 111 and s["imported_coders"] == ["dana"]
     # the sample data were built so that signaling_the_limits is far more frequent in the new setting
     assert s["flagged"] == ["signaling_the_limits"]

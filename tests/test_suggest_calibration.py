@@ -1,8 +1,52 @@
-"""The fast macro-F1 and the per-code offset search give exactly what their plain loops gave."""
+"""Platt scaling reaches scikit-learn's fit; the fast macro-F1 and the offset search equal their plain loops."""
 
 import numpy as np
+import pytest
+from sklearn.calibration import _sigmoid_calibration
 
-from hrp_coding.suggest.calibration import fast_macro_f1, tune_offsets
+from hrp_coding.suggest.calibration import fast_macro_f1, platt, sigmoid, tune_offsets
+
+
+def smoothed_loss(scores, y, a, b):
+    """Platt's cross-entropy against his smoothed targets, at p = sigmoid(a * s + b)."""
+    n_pos, n_neg = y.sum(), (~y).sum()
+    t = np.where(y, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    z = a * scores + b
+    return float(np.sum(np.logaddexp(0, z) - t * z))
+
+
+def bunched_scores(seed):
+    """300 units' out-of-fold scores for one code as the sample study gives them: most near 0, 12 coded."""
+    rng = np.random.default_rng(seed)
+    scores = np.round(rng.exponential(0.02, 300), 3)
+    y = np.zeros(300, bool)
+    y[:12] = True
+    scores[:12] = np.round(rng.uniform(0.0, 0.26, 12), 3)
+    return scores, y
+
+
+@pytest.mark.parametrize("seed", [1, 2, 7, 9, 10, 16])
+def test_platt_fits_scores_bunched_near_zero_as_scikit_learn_does(seed):
+    # undamped Newton steps swung to slopes of 1e10 on these (every probability 0 or 1)
+    scores, y = bunched_scores(seed)
+    a, b = platt(scores, y)
+    A, B = _sigmoid_calibration(scores, y)  # scikit-learn's convention: p = 1 / (1 + exp(A * s + B))
+    assert a == pytest.approx(-A, rel=1e-3) and b == pytest.approx(-B, rel=1e-3)
+    assert 1 < a < 100
+    assert smoothed_loss(scores, y, a, b) <= smoothed_loss(scores, y, -A, -B) + 1e-6
+    p = sigmoid(scores[:, None], np.array([[a, b]]))[:, 0]
+    assert p.min() > 1e-4 and p.max() < 1 - 1e-4  # no step function: nothing certain on 12 coded units
+
+
+def test_platt_rescales_large_scores_and_keeps_the_optimum():
+    rng = np.random.default_rng(3)
+    y = rng.random(200) < 0.3
+    scores = rng.normal(0, 1, 200) + 1.5 * y
+    a, b = platt(scores, y)
+    a100, b100 = platt(100 * scores, y)
+    assert a100 * 100 == pytest.approx(a, rel=1e-4) and b100 == pytest.approx(b, rel=1e-4)
+    A, B = _sigmoid_calibration(scores, y)
+    assert a == pytest.approx(-A, rel=1e-4) and b == pytest.approx(-B, rel=1e-4)
 
 
 def plain_macro_f1(y_true, y_pred, n_classes):

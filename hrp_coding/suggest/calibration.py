@@ -17,6 +17,8 @@ True
 from __future__ import annotations
 
 import numpy as np
+from scipy.optimize import minimize
+from scipy.special import expit
 
 __all__ = ["best_f1_threshold", "fast_macro_f1", "platt", "sigmoid", "tune_offsets"]
 
@@ -77,19 +79,23 @@ def platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         prior = (n_pos + 1.0) / (n + 2.0)
         return 0.0, float(np.log(prior / (1 - prior)))
     t = np.where(y, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n - n_pos + 2.0))
-    a, b = 1.0, float(np.log((n - n_pos + 1.0) / (n_pos + 1.0))) * -1.0
-    for _ in range(100):  # Newton's method on the cross-entropy, with a small ridge for stability
-        z = np.clip(a * scores + b, -35, 35)
-        p = 1.0 / (1.0 + np.exp(-z))
-        g = p - t
-        w = p * (1 - p) + 1e-12
-        grad = np.array([np.dot(g, scores), g.sum()])
-        h = np.array([[np.dot(w, scores * scores) + 1e-9, np.dot(w, scores)], [np.dot(w, scores), w.sum() + 1e-9]])
-        step = np.linalg.solve(h, grad)
-        a, b = a - step[0], b - step[1]
-        if np.abs(step).max() < 1e-9:
-            break
-    return float(a), float(b)
+    s = np.asarray(scores, dtype=np.float64)
+    scale = max(float(np.abs(s).max()), 1.0) if np.abs(s).max() >= 30 else 1.0  # as scikit-learn: large scores
+    s = s / scale
+
+    def loss_and_gradient(ab):
+        z = ab[0] * s + ab[1]
+        g = expit(z) - t
+        return float(np.sum(np.logaddexp(0.0, z) - t * z)), np.array([g @ s, g.sum()])
+
+    # L-BFGS on the smoothed cross-entropy, as scikit-learn's sigmoid calibration fits it. Plain Newton
+    # steps overshoot when the scores bunch near zero with a long tail (most units far from a code): on
+    # the sample study they swung back and forth and ended at slopes of 1e10, every probability 0 or 1.
+    start = np.array([0.0, np.log((n_pos + 1.0) / (n - n_pos + 1.0))])
+    fit = minimize(loss_and_gradient, start, jac=True, method="L-BFGS-B",
+                   options={"gtol": 1e-6, "ftol": 64 * np.finfo(float).eps})
+    return float(fit.x[0] / scale), float(fit.x[1])
+
 
 def sigmoid(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
     """Apply per-code Platt parameters: ``1 / (1 + exp(-(a_k * s + b_k)))`` column by column.
