@@ -184,10 +184,11 @@ def test_04_assisted_coding(tmp_path_factory):
     assert s["reliability"] == ["not reliable yet"]
     assert s["has_evidence"] and s["has_examples"] and s["passages_inside_turns"] and s["n_narrowed"] >= 1
     assert s["top_evidence"] and all(e.startswith(('"', "the ")) for e in s["top_evidence"])
-    # the first suggestion pushed by its own words: R01:t002, war_on_drugs (a drug court), the next turn quoted
-    # as said ("How", not "how")
-    assert s["top_evidence"][:3] == ['the next turn says "How does"', 'the next turn says "does"', '"probation"']
-    assert s["top_highlighted"] == ["drug", "probation", "probation."]
+    # the first suggestion pushed by its own words: R01:t002, war_on_drugs (a drug court); the next turn's
+    # "how does", "does that" read as one run, as said ("How", not "how"), and each word once ("probation", not
+    # also "probation.")
+    assert s["top_evidence"][:3] == ['the next turn says "How does that"', '"probation"', '"drug"']
+    assert s["top_highlighted"] == ["drug", "probation"]
     assert s["top_codebook_example"].endswith("You can't do therapy without accounting for that.")  # war_on_drugs
     # what to code next (suggest.active's ranking, owned there): five distinct turns spread over interviews
     assert s["n_next"] == 5 and s["next_unique"] and len(s["next_transcripts"]) >= 3

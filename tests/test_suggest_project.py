@@ -83,6 +83,22 @@ def test_suggestion_is_a_passage_inside_its_turn_with_readable_evidence(study, m
     assert (whole.start == whole.turn_start).all() and (whole.end == whole.turn_end).all()
 
 
+def _repeated_terms(terms) -> list[tuple[str, str]]:
+    """Pairs of evidence terms of one block whose words (punctuation at the ends set aside) lie one inside the other."""
+    def words(term):
+        block, _, text = term.partition(":")
+        parts = text.split(" ")
+        while parts and not any(ch.isalnum() for ch in parts[0]):
+            parts.pop(0)
+        while parts and not any(ch.isalnum() for ch in parts[-1]):
+            parts.pop()
+        return block, " " + " ".join(parts) + " "
+
+    lexical = [t for t in terms if t.partition(":")[0] == "w" or t.partition(":")[0][:1] in ("p", "n")]
+    return [(a, b) for i, a in enumerate(lexical) for b in lexical[i + 1:]
+            if words(a)[0] == words(b)[0] and (words(a)[1] in words(b)[1] or words(b)[1] in words(a)[1])]
+
+
 @pytest.mark.slow  # fits the project's estimator with its codebook prior: ~6 s of CPU
 def test_evidence_quotes_the_transcript_and_the_codebook(study):
     """What a coder reads (issue 13.5): words as they stand in the passage or a neighbouring turn, the speaker's
@@ -109,6 +125,10 @@ def test_evidence_quotes_the_transcript_and_the_codebook(study):
             elif block == "p1":
                 assert label.startswith('the previous turn says "') and label[24:-1] in turns["text"].iloc[pos - 1]
         assert r.codebook_example in study.codebook.codes[r.code].examples
+        # nothing read twice: no word term lies inside another of its block ("probation" beside "probation .",
+        # "does" beside "how does"), and the highlighted stretches do not overlap
+        assert not _repeated_terms(r.evidence_terms), (r.segment, r.evidence_terms)
+        assert all(a[1] <= b[0] for a, b in zip(r.highlights, r.highlights[1:])), r.highlights
     row = table.set_index("segment").loc["P02:t027"]
     assert row.code == "making_room" and row.reliability == "not reliable yet"
     assert row.evidence[:2] == ['"space"', '"trying to"']  # the lemma "try to", quoted as it was said

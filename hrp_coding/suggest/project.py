@@ -107,19 +107,40 @@ def _closest_codebook_example(codebook_or_model, texts, codes):
     return out
 
 
+def _block_texts(passage: str, row) -> dict[str, str]:
+    """The texts behind the evidence blocks of one suggestion: ``w`` the passage, ``p1``/``n1``... its neighbours."""
+    texts = {"w": passage}
+    for side, key in (("prev", "p"), ("next", "n")):
+        for col in row.index:
+            if col.startswith(side) and col.endswith("_text") and col[len(side):-5].isdigit():
+                texts[key + col[len(side):-5]] = str(row[col] or "")
+    return texts
+
+
 def _readable(term: str, passage: str, row, lemmas: bool) -> str:
     """One evidence term as a coder reads it, quoting the words as they stand in the passage, turn or neighbour."""
     from hrp_coding.suggest.spans import plain_label, surface_words
 
     block, _, word = term.partition(":")
-    texts = {"w": passage}
+    texts = _block_texts(passage, row)
     if block == "w" and surface_words(word, passage, lemmas=lemmas) is None:
         texts["w"] = str(row.get("text", "") or "")  # evidence comes from the whole turn
-    for side, key in (("prev", "p"), ("next", "n")):
-        for col in row.index:
-            if col.startswith(side) and col.endswith("_text") and col[len(side):-5].isdigit():
-                texts[key + col[len(side):-5]] = str(row[col] or "")
     return plain_label(term, texts, lemmas=lemmas)
+
+
+def _shown_terms(terms: list[str], row, n_evidence: int, lemmas: bool) -> list[str]:
+    """The evidence a coder reads: repeats folded and overlapping runs joined
+    (:func:`~hrp_coding.suggest.spans.distinct_terms`, against the whole turn and its neighbours), at most
+    ``n_evidence`` terms besides the sentence-embedding entry (``e:``), which is never counted."""
+    from hrp_coding.suggest.spans import distinct_terms
+
+    out, n = [], 0
+    for term in distinct_terms(terms, _block_texts(str(row.get("text", "") or ""), row), lemmas=lemmas):
+        dense = term.startswith("e:")
+        if dense or n < n_evidence:
+            out.append(term)
+            n += not dense
+    return out
 
 
 def _rows(model, frame, top_k, use_thresholds, min_confidence, n_evidence, n_examples, sentences=None,
@@ -165,10 +186,10 @@ def _rows(model, frame, top_k, use_thresholds, min_confidence, n_evidence, n_exa
     codes = [classes[pick[1]] for pick in picks]
     sub = frame.iloc[idx].reset_index(drop=True)
     if cold:
-        evidence = model.evidence([texts[i] for i in idx], codes, top=n_evidence)
+        evidence = model.evidence([texts[i] for i in idx], codes, top=2 * n_evidence)
         nearest = [[] for _ in picks]
     else:
-        evidence = model.evidence(sub, codes, top=n_evidence)
+        evidence = model.evidence(sub, codes, top=2 * n_evidence)  # room for the repeats folded away
         nearest = (model.nearest_examples(sub, code=codes, k=n_examples) if model.examples_text_ is not None
                    else [[] for _ in picks])
     has_offsets = {"transcript", "start", "end"} <= set(frame.columns)
@@ -186,7 +207,8 @@ def _rows(model, frame, top_k, use_thresholds, min_confidence, n_evidence, n_exa
             base = int(sub["start"].iloc[j])
             passage_text.append(sub["text"].iloc[j][a - base:b - base])
     lemmas = bool(getattr(model, "lemmas_", False))
-    terms = [[term for term, _ in ev] for ev in evidence]
+    terms = [_shown_terms([term for term, _ in ev], sub.iloc[j], n_evidence, lemmas)
+             for j, ev in enumerate(evidence)]
     marks = [highlights(passage_text[j], terms[j], lemmas=lemmas, offset=passages[j][0] or 0)
              for j in range(len(picks))]
     out = pd.DataFrame({

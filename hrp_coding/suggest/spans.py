@@ -26,7 +26,7 @@ import re
 
 import numpy as np
 
-__all__ = ["highlights", "pick_run", "plain_label", "sentence_passages", "surface_words"]
+__all__ = ["distinct_terms", "highlights", "pick_run", "plain_label", "sentence_passages", "surface_words"]
 
 _ORDINAL = {1: "previous", 2: "second previous", 3: "third previous"}
 _NEXT = {1: "next", 2: "second next", 3: "third next"}
@@ -145,6 +145,92 @@ def plain_label(feature: str, texts=None, *, lemmas: bool = False) -> str:
     return feature
 
 
+def _words_of(term: str) -> tuple[str, ...]:
+    """The tokens of an n-gram term without the punctuation tokens at its ends (``"probation ."`` -> probation)."""
+    parts = term.split(" ")
+    wordy = [i for i, part in enumerate(parts) if any(ch.isalnum() for ch in part)]
+    return tuple(parts[wordy[0]:wordy[-1] + 1]) if wordy else tuple(parts)
+
+
+def _inside(short: tuple, long: tuple) -> bool:
+    return any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+def _joined(a: tuple, b: tuple) -> tuple | None:
+    """``a`` and ``b`` as one run when the end of ``a`` is the start of ``b`` (``how does`` + ``does that``)."""
+    for n in range(min(len(a), len(b)) - 1, 0, -1):
+        if a[-n:] == b[:n]:
+            return a + b[n:]
+    return None
+
+
+def distinct_terms(terms, texts=None, *, lemmas: bool = False) -> list[str]:
+    """Evidence features with what a coder would read twice folded together, in their order.
+
+    The unigrams and bigrams of one block overlap: ``w:probation`` and ``w:probation .`` quote the same word,
+    ``n1:does`` lies inside ``n1:how does``. A word term (``w:``, ``p1:``, ``n2:``...) whose words, set apart
+    from punctuation at its ends, lie inside another term of its block is dropped, and the longer one takes the
+    place of the first of them. With ``texts`` (the text behind each block), terms that overlap end to start
+    (``n1:how does``, ``n1:does that``, ``n1:that work``) become one run where the text says it
+    (``n1:how does that work``). Punctuation at the ends of a term is dropped; other features pass unchanged.
+
+    Parameters
+    ----------
+    terms : iterable of str
+        Feature names, strongest first (as :meth:`~hrp_coding.suggest.explain.ExplainMixin.evidence` lists them).
+    texts : mapping, optional
+        ``{"w": turn, "p1": previous turn, "n1": next turn, ...}``; without it no runs are joined.
+    lemmas : bool, default False
+        Whether the model's tokens are lemmas (to find a joined run in ``texts``).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> distinct_terms(["n1:how does", "n1:does", "w:probation", "w:probation .", "w:drug", "c:drug"])
+    ['n1:how does', 'w:probation', 'w:drug', 'c:drug']
+    >>> distinct_terms(["w:limit", "w:known limit", "w:trust"])
+    ['w:known limit', 'w:trust']
+    >>> distinct_terms(["n1:how does", "w:court", "n1:does that", "n1:that work"],
+    ...                {"w": "The court.", "n1": "How does that work?"})
+    ['n1:how does that work', 'w:court']
+    """
+    kept: list[tuple[str, tuple] | None] = []  # (block, words); None for a feature that is not words
+    names: list[str] = []
+
+    def absorb(block: str, words: tuple) -> bool:
+        """Fold ``words`` into a kept term of its block; True when it was (nothing new to list)."""
+        same = [i for i, k in enumerate(kept) if k is not None and k[0] == block]
+        if any(_inside(words, kept[i][1]) for i in same):
+            return True
+        for i in same:
+            run = kept[i][1]
+            longer = words if _inside(run, words) else None
+            if longer is None and texts is not None:
+                joined = _joined(run, words) or _joined(words, run)
+                if joined and surface_words(" ".join(joined), texts.get(block) or "", lemmas=lemmas) is not None:
+                    longer = joined
+            if longer is not None:  # it takes the place of the first term it extends, then swallows the rest
+                del kept[i], names[i]
+                if not absorb(block, longer):
+                    kept.insert(i, (block, longer))
+                    names.insert(i, f"{block}:{' '.join(longer)}")
+                return True
+        return False
+
+    for term in terms:
+        block, _, text = term.partition(":")
+        if not (block == "w" or re.fullmatch(r"[pn]\d+", block)):
+            kept.append(None)
+            names.append(term)
+        elif not absorb(block, words := _words_of(text)):
+            kept.append((block, words))
+            names.append(f"{block}:{' '.join(words)}")
+    return names
+
+
 def highlights(text: str, terms, *, lemmas: bool = False, offset: int = 0) -> list[tuple[int, int]]:
     """Character spans (``offset`` added) of ``text`` where the word terms (``w:`` features) occur.
 
@@ -162,12 +248,14 @@ def highlights(text: str, terms, *, lemmas: bool = False, offset: int = 0) -> li
     Returns
     -------
     list of (int, int)
-        Sorted ``(start, end)`` spans, end exclusive.
+        Sorted ``(start, end)`` spans, end exclusive; overlapping n-grams are joined into one span.
 
     Examples
     --------
     >>> highlights("You can stay with it. Stay.", ["w:stay with", "w:."], offset=10)
     [(18, 27), (30, 31), (36, 37)]
+    >>> highlights("You can stay with it.", ["w:stay with", "w:with it"])
+    [(8, 20)]
     """
     from hrp_coding.suggest.features import token_offsets
 
@@ -183,7 +271,13 @@ def highlights(text: str, terms, *, lemmas: bool = False, offset: int = 0) -> li
         for i in range(len(norms) - size + 1):
             if norms[i:i + size] == parts:
                 out.add((toks[i][0] + offset, toks[i + size - 1][1] + offset))
-    return sorted(out)
+    merged: list[tuple[int, int]] = []  # overlapping n-grams ("stay with", "with it") mark one stretch
+    for start, end in sorted(out):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def pick_run(scores, ratio: float = 0.5) -> tuple[int, int]:
