@@ -120,10 +120,13 @@ def run_demo(out: str | os.PathLike = "hrp-demo", *, echo=print) -> DemoSummary:
     new_interview = sorted(set(study.transcript_ids) - set(originals))[0]
     suggestions = suggest(study, coder="dana", transcript=new_interview, top_k=3)
     noun = "suggestion" if len(suggestions) == 1 else "suggestions"
-    say(f"  {len(suggestions)} {noun} above the 90%-precision thresholds for the new interview {new_interview} "
-        "(never applied until a coder accepts them)" + (":" if len(suggestions) else ""))
+    reliable = int((suggestions["reliability"] == "reliable").sum()) if len(suggestions) else 0
+    say(f"  {len(suggestions)} {noun} for the new interview {new_interview} (never applied until a coder accepts "
+        f"them): {reliable} above a code's 90%-precision threshold, {len(suggestions) - reliable} from codes "
+        "not reliable yet (too little coding to vouch for that precision: the model's best guess)"
+        + (":" if len(suggestions) else ""))
     for row in suggestions.sort_values("confidence", ascending=False).head(3).itertuples():
-        say(f"    {row.code} ({row.confidence:.0%}) at {row.segment}")
+        say(f"    {row.code} ({row.confidence:.0%}, {row.reliability}) at {row.segment}")
 
     report_path = write_report(study, out / "report.html", unit="turn")
     seconds = time.perf_counter() - started

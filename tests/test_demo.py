@@ -17,6 +17,12 @@ def test_demo_runs_the_tour_and_writes_the_report(tmp_path):
     assert summary.pooled_kappa == pytest.approx(0.8228, abs=5e-4)
     assert {code for code, _ in summary.weakest_codes} == {"signaling_the_limits", "staying_with", "holding"}
     assert 0.0 < summary.suggester_macro_f1 < 1.0
+    # the suggestions are said for what they are: on eight coded interviews no code reaches its 90%-precision
+    # threshold, so none is announced as above one, and each listed suggestion carries its reliability
+    said = next(line for line in lines if "for the new interview R01" in line)
+    assert f"{summary.n_suggestions} suggestions" in said and ": 0 above a code's 90%-precision threshold" in said
+    listed = lines[lines.index(said) + 1:lines.index(said) + 4]
+    assert len(listed) == 3 and all(", not reliable yet) at R01:t" in line for line in listed), listed
     assert summary.report.exists() and "<h2>Agreement (participant turns)</h2>" in summary.report.read_text()
     assert lines == list(summary.lines) and str(summary.report.resolve()) in lines[-2]
     with pytest.raises(ProjectError, match="already exists"):
