@@ -373,7 +373,7 @@ def test_a_suggested_passage_is_marked_not_its_turn_and_its_rejection_is_remembe
     turn = TEXT.index("I don't send"), TEXT.index("been like.") + 10
     passage = TEXT.index("I just stayed"), TEXT.index("with her,") + 8
     row = {"transcript": "P01", "code": "staying_with", "start": passage[0], "end": passage[1], "confidence": 0.8,
-           "turn_start": turn[0], "turn_end": turn[1], "model": "m1",
+           "turn_start": turn[0], "turn_end": turn[1], "model": "m1", "reliability": "not reliable yet",
            "highlights": [(TEXT.index("stayed"), TEXT.index("stayed") + 6)]}
     pd.to_pickle(pd.DataFrame([row, {**row, "start": passage[0], "end": turn[1]}]), study / "suggestions.pkl")
     extra = f", suggestions=__import__('pandas').read_pickle({str(study / 'suggestions.pkl')!r}).iloc[:1]"
@@ -381,6 +381,9 @@ def test_a_suggested_passage_is_marked_not_its_turn_and_its_rejection_is_remembe
     assert page.evaluate(MARKED_JS, "-suggested") == ["I just stayed with her"]  # the passage, not the turn
     assert page.evaluate(MARKED_JS, "-evidence") == ["stayed"]
     suggestion = page.locator(".hrp-widget .hrp-suggestion")
+    # its confidence is read with its reliability: no code has a 90%-precision threshold yet
+    label = suggestion.locator(".hrp-jump").inner_text()
+    assert label == 'Staying with (80%, not reliable yet): "I just stayed with her"'
     suggestion.locator(".hrp-jump").click()
     assert _selected(page) == "I just stayed with her"
     suggestion.locator(".hrp-reject").click()

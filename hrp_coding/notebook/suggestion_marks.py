@@ -42,6 +42,7 @@ class SuggestionMarks:
         return [{"key": key, "code": r["code"], "s": units.to_utf16(int(r["start"])),
                  "e": units.to_utf16(int(r["end"])), "start": int(r["start"]), "end": int(r["end"]),
                  "confidence": float(r["confidence"]), "evidence": _evidence_text(r.get("evidence")),
+                 "reliability": str(r.get("reliability") or ""),
                  "words": [[units.to_utf16(a), units.to_utf16(b)] for a, b in _words(r)]}
                 for key, r in self._suggestion_rows.items() if r.get("transcript", self.transcript) == self.transcript]
 

@@ -436,7 +436,8 @@ function render({ model, el: host }) {
       const row = el("div", "hrp-suggestion");
       row.dataset.key = g.key;
       const quote = view.text.slice(g.s, g.e);
-      const label = el("span", "hrp-jump", `${(codes[g.code] || { name: g.code }).name} (${Math.round(100 * g.confidence)}%): "${quote.slice(0, 50)}${quote.length > 50 ? "..." : ""}"`);
+      const said = `${Math.round(100 * g.confidence)}%${g.reliability && g.reliability !== "reliable" ? `, ${g.reliability}` : ""}`;
+      const label = el("span", "hrp-jump", `${(codes[g.code] || { name: g.code }).name} (${said}): "${quote.slice(0, 50)}${quote.length > 50 ? "..." : ""}"`);
       label.title = g.evidence ? `evidence: ${g.evidence}` : "";
       label.addEventListener("click", () => { select(g.s, g.e); textBox.focus({ preventScroll: true }); });
       const accept = el("button", "hrp-accept", "accept");
