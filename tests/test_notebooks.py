@@ -176,6 +176,9 @@ def test_04_assisted_coding(tmp_path_factory):
     # with a Wilson lower bound and at least 10 suggestions behind a threshold, no code reaches 90% precision
     assert s["codes_reaching_target"] == []
     assert s["human_coders"] == ["ben", "caro"] and s["human_macro_f1_min"] > 0.85
+    # out of fold, each confidence band's mean lies inside the interval of the share ana coded; nothing at 0.9+
+    # (the diverging Platt fit put 4 turn-code pairs at 1.000, 1 of them coded)
+    assert s["calibrated_bands"] is True and s["top_band_pairs"] == 0
     # project suggestions for R01 (codebook prior + coded data): every one marked "not reliable yet", each on a
     # passage inside a participant turn (the codebook's coded_roles: 24 before interviewer turns were left out),
     # with evidence in words, highlights, the closest codebook example, nearest examples

@@ -217,6 +217,35 @@ def test_evaluate_project_with_human_ceiling(study):
         evaluate(study, gold="nobody")
 
 
+@pytest.mark.slow
+def test_evaluate_says_whether_the_confidences_mean_what_they_say(sample_study):
+    """The reliability table of evaluate(project): every unit-code pair out of fold by confidence band."""
+    from sklearn.metrics import brier_score_loss
+
+    result = evaluate(sample_study, gold="ana", cv=3)  # the project's estimator, as the CLI and notebook 04
+    table, oof = result.reliability, result.oof
+    proba = oof[[f"proba_{c}" for c in result.classes]].to_numpy()
+    gold = np.array([[c in g for c in result.classes] for g in oof["gold"]])
+    assert table["n"].sum() == proba.size == 304 * 19
+    top = table.iloc[-1]  # 0.9-1.0, its upper edge included
+    in_top = proba >= 0.9
+    assert top["n"] == in_top.sum() and (top["n"] == 0 or top["observed"] == gold[in_top].mean())
+    band = table.iloc[3]  # 0.3-0.4
+    m = (proba >= 0.3) & (proba < 0.4)
+    assert (band["n"], band["observed"]) == (m.sum(), pytest.approx(gold[m].mean()))
+    # calibrated on the model it is applied to, confidences are what they say on held-out interviews: each
+    # band's mean confidence inside the interval of the share that carries the code (the diverging Platt fit
+    # put 4 pairs at 1.000 of which 1 carried the code: [0.046, 0.699])
+    shown = table[table["n"] > 0]
+    assert ((shown["mean_confidence"] >= shown["observed_low"])
+            & (shown["mean_confidence"] <= shown["observed_high"])).all(), shown
+    assert proba.max() < 0.9
+    per = result.per_code.set_index("code")
+    k = result.classes.index("holding")
+    assert per.loc["holding", "brier"] == pytest.approx(brier_score_loss(gold[:, k], proba[:, k]))
+    assert "Confidence against gold" in str(result)
+
+
 def test_cold_start_on_sample_study(study):
     """Before anyone codes: codebook only. Measured against ana's codings of the sample study's turns."""
     frame, labels, _ = training_data(study, coders=["ana"])

@@ -33,7 +33,7 @@ from hrp_coding.errors import SuggestError
 from hrp_coding.suggest.estimator import CodeSuggester
 from hrp_coding.suggest.features import as_turn_frame
 from hrp_coding.suggest.labels import parse_labels
-from hrp_coding.suggest.thresholds import coverage_curve
+from hrp_coding.suggest.thresholds import coverage_curve, reliability_table
 
 __all__ = ["EvaluationResult", "evaluate", "label_scores", "most_errors_group", "worse_than_the_rest"]
 
@@ -83,6 +83,11 @@ class EvaluationResult:
     human : DataFrame or None
         Human ceiling: one row per other coder, ``coder, n_units, macro_f1, kappa, model_macro_f1,
         model_kappa`` (the model scored on the same units against the same gold).
+    reliability : DataFrame
+        Whether the out-of-fold confidences mean what they say: every (unit, code) pair by confidence band,
+        the share that carry the code, with its interval
+        (:func:`~hrp_coding.suggest.thresholds.reliability_table`). ``per_code`` also holds each code's
+        Brier score (``brier``, scikit-learn's ``brier_score_loss``).
     """
 
     classes: tuple[str, ...]
@@ -97,6 +102,7 @@ class EvaluationResult:
     seconds: float
     cpu_seconds: float
     human: Any = field(default=None, repr=False)
+    reliability: Any = field(default=None, repr=False)
 
     def to_frame(self):
         """The per-code table.
@@ -121,6 +127,9 @@ class EvaluationResult:
         if self.human is not None and len(self.human):
             lines += ["Human ceiling (each coder vs gold, and the model on the same units):",
                       self.human.to_string(index=False, float_format=lambda v: f"{v:.3f}")]
+        if self.reliability is not None:
+            lines += ["Confidence against gold (unit-code pairs out of fold; observed: the share carrying the code):",
+                      self.reliability.to_string(index=False, float_format=_three_places)]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -309,6 +318,10 @@ def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress
     per["within_stated"] = np.where(n_sel > 0, (per["precision_at_target"] >= per["stated_low"])
                                     & (per["precision_at_target"] <= per["stated_high"]), np.nan)
     curve = coverage_curve(Y, proba, list(classes), thresholds)
+    from sklearn.metrics import brier_score_loss
+
+    per["brier"] = [float(brier_score_loss(Y[:, k], proba[:, k])) for k in range(K)]
+    reliability = reliability_table(Y, proba, list(classes), groups)
     if multilabel:
         gold_col = [tuple(classes[Y[i]].tolist()) for i in range(len(frame))]
         pred_col = [tuple(classes[Yp[i]].tolist()) for i in range(len(frame))]
@@ -322,7 +335,8 @@ def _evaluate_texts(X, labels, groups, cv, estimator, target_precision, progress
     for k, c in enumerate(classes):
         oof[f"proba_{c}"] = proba[:, k]
     return EvaluationResult(tuple(str(c) for c in classes), multilabel, per, macro, kappa, curve,
-                            float(target_precision), oof, len(splits), seconds, cpu_seconds), Y, Yp
+                            float(target_precision), oof, len(splits), seconds, cpu_seconds,
+                            reliability=reliability), Y, Yp
 
 
 def most_errors_group(correct, groups) -> tuple[Any, int, int]:

@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -567,7 +568,7 @@ def evaluate_project(project, *, gold: str, cv=5, estimator=None, unit=None, tar
     """
     import pandas as pd
 
-    from hrp_coding.suggest.evaluate import EvaluationResult, _evaluate_texts, label_scores
+    from hrp_coding.suggest.evaluate import _evaluate_texts, label_scores
 
     if gold not in project.coders:
         raise SuggestError(f"gold coder {gold!r} has no codings in this project; coders: {list(project.coders)}")
@@ -601,7 +602,4 @@ def evaluate_project(project, *, gold: str, cv=5, estimator=None, unit=None, tar
         rows.append({"coder": other, "n_units": int(mask.sum()), "macro_f1": h_macro, "kappa": h_kappa,
                      "model_macro_f1": m_macro, "model_kappa": m_kappa})
     human = pd.DataFrame(rows, columns=["coder", "n_units", "macro_f1", "kappa", "model_macro_f1", "model_kappa"])
-    return EvaluationResult(result.classes, result.multilabel, result.per_code, result.macro_f1, result.kappa,
-                            result.coverage, result.target_precision, result.oof.assign(
-                                segment=frame["segment"].to_numpy()), result.n_splits, result.seconds,
-                            result.cpu_seconds, human)
+    return dataclasses.replace(result, oof=result.oof.assign(segment=frame["segment"].to_numpy()), human=human)

@@ -44,7 +44,8 @@ import numpy as np
 from hrp_coding.errors import SuggestError
 from hrp_coding.intervals import wilson_interval, wilson_intervals
 
-__all__ = ["CodeThreshold", "coverage_curve", "precision_thresholds", "share_interval", "thresholds_frame"]
+__all__ = ["CodeThreshold", "coverage_curve", "precision_thresholds", "reliability_table", "share_interval",
+           "thresholds_frame"]
 
 NOT_RELIABLE = "not reliable yet"
 
@@ -317,6 +318,60 @@ def coverage_curve(Y, proba, classes: Sequence[str], thresholds: Sequence[float]
                          "precision": tp / n if n else float("nan"),
                          "coverage": tp / support if support else float("nan"), "support": support})
     return pd.DataFrame(rows, columns=["code", "threshold", "n_selected", "precision", "coverage", "support"])
+
+
+def reliability_table(Y, proba, classes: Sequence[str], groups=None,
+                      bands: Sequence[float] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)):
+    """Whether a confidence means what it says: unit-code pairs by confidence band, the share carrying the code.
+
+    The reliability diagram of calibrated probabilities, as a table: every (unit, code) pair falls in the
+    band of its confidence; ``observed`` is the share of the band's pairs whose unit carries the code, with
+    its Wilson interval (transcripts as the draws when ``groups`` is given, as :func:`share_interval`). For
+    well calibrated confidences ``mean_confidence`` lies inside ``observed_low``-``observed_high``. On
+    held-out units this is what a coder may read into "80%".
+
+    Parameters
+    ----------
+    Y : array-like of bool
+        Units x codes: the gold codes.
+    proba : array-like of float
+        Units x codes: calibrated probabilities.
+    classes : sequence of str
+        The codes, in column order.
+    groups : array-like, optional
+        The transcript of each unit.
+    bands : sequence of float, default 0, 0.1, ..., 1
+        Band edges; a band holds its lower edge, the last one also its upper edge.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``low, high, n, mean_confidence, observed, observed_low, observed_high``, one row per band.
+
+    Examples
+    --------
+    >>> Y = np.array([[1], [0], [1], [0]])
+    >>> p = np.array([[0.9], [0.8], [0.2], [0.1]])
+    >>> reliability_table(Y, p, ["holding"], bands=(0, 0.5, 1))[["low", "n", "mean_confidence", "observed"]]
+       low  n  mean_confidence  observed
+    0  0.0  2             0.15       0.5
+    1  0.5  2             0.85       0.5
+    """
+    import pandas as pd
+
+    Y, proba = _check(Y, proba, classes)
+    edges = np.asarray(bands, dtype=float)
+    conf, hits = proba.ravel(), Y.ravel()
+    pair_groups = None if groups is None else np.repeat(np.asarray(groups), Y.shape[1])
+    band = np.clip(np.searchsorted(edges, conf, side="right") - 1, 0, len(edges) - 2)
+    rows = []
+    for b in range(len(edges) - 1):
+        m = band == b
+        share, low, high = share_interval(hits[m], None if pair_groups is None else pair_groups[m])
+        rows.append((float(edges[b]), float(edges[b + 1]), int(m.sum()),
+                     float(conf[m].mean()) if m.any() else float("nan"), share, low, high))
+    return pd.DataFrame(rows, columns=["low", "high", "n", "mean_confidence", "observed", "observed_low",
+                                       "observed_high"])
 
 
 def thresholds_frame(thresholds):
