@@ -5,6 +5,8 @@ codings of the chosen interviews and scored on ana's coded turns of the other in
 top suggestion is one of ana's codes) and hit@3 (one of the top three is). Beside it the codebook-only
 cold start on the same turns, and the suggester without the codebook (the model before issue 13).
 The same models are scored on the replication interviews R01-R04 (gold: dana), a different setting.
+The default model's calibrated confidences are checked on both: the turn-code pairs at 0.8 and above,
+the share of them right, and the log loss of all pairs.
 Finally, ``suggest()`` with the 4-interview model is run on every interview not in its training set,
 and the number of suggestions per interview is printed (it must never be 0).
 
@@ -64,6 +66,18 @@ def scores(model, frame, classes):
         if c in index:
             out[:, k] = p[:, index[c]]
     return out
+
+
+def confidence_check(model, frame, Y, classes) -> dict:
+    """How the calibrated confidences fare on held-out units: pairs at 0.8 and above, their share right, log loss."""
+    from sklearn.metrics import log_loss
+
+    p = model.predict_proba(frame)
+    index = {c: i for i, c in enumerate(model.classes_)}
+    P = np.column_stack([p[:, index[c]] if c in index else np.zeros(len(frame)) for c in classes])
+    high = P >= 0.8
+    return {"n": int(high.sum()), "right": int(Y[high].sum()),
+            "log loss": float(log_loss(Y.ravel(), P.ravel(), labels=[False, True]))}
 
 
 def main(argv=None) -> int:
@@ -137,6 +151,9 @@ def main(argv=None) -> int:
                 r["weight"] = model.prior_weight_
                 r["model@1"], r["model@3"] = hits(Ya[~tr], scores(model, fa[~tr].reset_index(drop=True), classes))
                 r["modelR@1"], r["modelR@3"] = hits(Yd, scores(model, fd, classes))
+                for tag, F, Yg in (("held-out", fa[~tr].reset_index(drop=True), Ya[~tr]), ("replication", fd, Yd)):
+                    for key, value in confidence_check(model, F, Yg, classes).items():
+                        r[f"{tag} {key}"] = value
                 if not args.no_plain:
                     plain = CodeSuggester(context=2, context_weights=(0.7, 0.5)).fit(
                         fa[tr].reset_index(drop=True), labels, groups=ga[tr])
@@ -180,6 +197,14 @@ def main(argv=None) -> int:
             print(f"\n{tag}: {args.subsets} random subsets per size (mean, min over subsets; subsets below the "
                   "cold start of that subset)")
             print(summary.round(3).to_string())
+        g = table.groupby("interviews")
+        check = pd.DataFrame({f"{tag}: {what}": col for tag in ("held-out", "replication") for what, col in (
+            ("pairs >= 0.8", g[f"{tag} n"].sum()), ("share right", g[f"{tag} right"].sum() / g[f"{tag} n"].sum()),
+            ("log loss", g[f"{tag} log loss"].mean()))})
+        print("\ncalibrated confidences of the default model on held-out interviews (gold ana) and on the "
+              "replication (gold dana): turn-code pairs at 0.8 and above over all subsets, the share of them right, "
+              "mean log loss of all pairs")
+        print(check.round(3).to_string())
         print("\nsuggest() with the 4-interview models: suggestions per uncoded interview "
               "(min over the subsets where it was not trained on)")
         print({t: int(min(v)) for t, v in sorted(nonempty.items())})
