@@ -243,7 +243,7 @@ def test_evaluate_says_whether_the_confidences_mean_what_they_say(sample_study):
     per = result.per_code.set_index("code")
     k = result.classes.index("holding")
     assert per.loc["holding", "brier"] == pytest.approx(brier_score_loss(gold[:, k], proba[:, k]))
-    assert "Confidence against gold" in str(result)
+    assert "Confidence against gold" in str(result) and "Confidence against gold" in result._repr_html_()
 
 
 def test_cold_start_on_sample_study(study):

@@ -138,6 +138,9 @@ class EvaluationResult:
                                                         formatters=_P_VALUES))
         if self.human is not None and len(self.human):
             html += "<p>Human ceiling</p>" + self.human.to_html(index=False, float_format=lambda v: f"{v:.3f}")
+        if self.reliability is not None:
+            html += ("<p>Confidence against gold (unit-code pairs out of fold; observed: the share carrying the "
+                     "code)</p>" + self.reliability.to_html(index=False, float_format=_three_places))
         return html
 
 
