@@ -57,24 +57,27 @@ def hits(Y, S):
     return h1, h3
 
 
-def scores(model, frame, classes):
-    """predict_proba in ``classes`` order (0 for a class the model does not know)."""
-    p = model.ranking_scores(frame) if hasattr(model, "coef_") else model.predict_proba(frame["text"].tolist())
+def in_order(model, p, classes):
+    """The columns of ``p`` (one per ``model.classes_``) in ``classes`` order, 0 for a class the model does not know."""
     index = {c: i for i, c in enumerate(model.classes_)}
-    out = np.zeros((len(frame), len(classes)))
+    out = np.zeros((len(p), len(classes)))
     for k, c in enumerate(classes):
         if c in index:
             out[:, k] = p[:, index[c]]
     return out
 
 
+def scores(model, frame, classes):
+    """The ranking scores (the cold start's predict_proba) in ``classes`` order."""
+    p = model.ranking_scores(frame) if hasattr(model, "coef_") else model.predict_proba(frame["text"].tolist())
+    return in_order(model, p, classes)
+
+
 def confidence_check(model, frame, Y, classes) -> dict:
     """How the calibrated confidences fare on held-out units: pairs at 0.8 and above, their share right, log loss."""
     from sklearn.metrics import log_loss
 
-    p = model.predict_proba(frame)
-    index = {c: i for i, c in enumerate(model.classes_)}
-    P = np.column_stack([p[:, index[c]] if c in index else np.zeros(len(frame)) for c in classes])
+    P = in_order(model, model.predict_proba(frame), classes)
     high = P >= 0.8
     return {"n": int(high.sum()), "right": int(Y[high].sum()),
             "log loss": float(log_loss(Y.ravel(), P.ravel(), labels=[False, True]))}

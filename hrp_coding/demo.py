@@ -120,7 +120,7 @@ def run_demo(out: str | os.PathLike = "hrp-demo", *, echo=print) -> DemoSummary:
     new_interview = sorted(set(study.transcript_ids) - set(originals))[0]
     suggestions = suggest(study, coder="dana", transcript=new_interview, top_k=3)
     noun = "suggestion" if len(suggestions) == 1 else "suggestions"
-    reliable = int((suggestions["reliability"] == "reliable").sum()) if len(suggestions) else 0
+    reliable = int((suggestions["reliability"] == "reliable").sum())  # an empty table has the column too
     say(f"  {len(suggestions)} {noun} for the new interview {new_interview} (never applied until a coder accepts "
         f"them): {reliable} above a code's 90%-precision threshold, {len(suggestions) - reliable} from codes "
         "not reliable yet (too little coding to vouch for that precision: the model's best guess)"

@@ -80,7 +80,8 @@ def platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         return 0.0, float(np.log(prior / (1 - prior)))
     t = np.where(y, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n - n_pos + 2.0))
     s = np.asarray(scores, dtype=np.float64)
-    scale = max(float(np.abs(s).max()), 1.0) if np.abs(s).max() >= 30 else 1.0  # as scikit-learn: large scores
+    peak = float(np.abs(s).max())
+    scale = peak if peak >= 30 else 1.0  # as scikit-learn: large scores are rescaled
     s = s / scale
 
     def loss_and_gradient(ab):
